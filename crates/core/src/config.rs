@@ -1,0 +1,358 @@
+//! Station configuration: one TOML file written by the installer or staff, validated at start.
+//! Every error names the key at fault so staff can fix the file without reading code.
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveTime;
+use serde::Deserialize;
+use station_protocol::Locale;
+use thiserror::Error;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StationConfig {
+    /// Full name per Wenzhou standard 5.3.1: 街镇名 + 村（社区）名 + 识别名(可选) + 智慧健康站.
+    pub station_name: String,
+    pub locale: Locale,
+    pub opening: OpeningHours,
+    pub idle: IdlePolicy,
+    pub volume: u8,
+    pub card_reader: CardReaderChoice,
+    /// Where the store lives; `None` = the OS app-data directory chosen by the shell.
+    pub data_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OpeningHours {
+    pub opens: NaiveTime,
+    pub closes: NaiveTime,
+}
+
+impl OpeningHours {
+    pub fn is_open(&self, now: NaiveTime) -> bool {
+        now >= self.opens && now < self.closes
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IdlePolicy {
+    /// Seconds without a touch before the warning appears.
+    pub timeout_secs: u32,
+    /// Seconds the warning (with its countdown) stays before logout.
+    pub warning_secs: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CardReaderChoice {
+    /// PC/SC when a reader is attached at start, otherwise the simulator (demo mode).
+    Auto,
+    Pcsc,
+    Simulated,
+}
+
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    #[error("config file {path} cannot be read: {source}")]
+    Unreadable {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("config file {path} is not valid: {message}")]
+    Syntax { path: PathBuf, message: String },
+    #[error("config file {path}: key `{key}` {reason}")]
+    Invalid {
+        path: PathBuf,
+        key: &'static str,
+        reason: String,
+    },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    station: RawStation,
+    #[serde(default)]
+    hours: RawHours,
+    #[serde(default)]
+    idle: RawIdle,
+    #[serde(default)]
+    voice: RawVoice,
+    #[serde(default)]
+    hardware: RawHardware,
+    #[serde(default)]
+    storage: RawStorage,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawStation {
+    town: String,
+    community: String,
+    #[serde(default)]
+    label: Option<String>,
+    #[serde(default = "default_locale")]
+    locale: String,
+}
+
+fn default_locale() -> String {
+    "zh-CN".into()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHours {
+    opens: String,
+    closes: String,
+}
+
+impl Default for RawHours {
+    fn default() -> Self {
+        RawHours {
+            opens: "08:30".into(),
+            closes: "19:00".into(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIdle {
+    timeout_seconds: i64,
+    warning_seconds: i64,
+}
+
+impl Default for RawIdle {
+    fn default() -> Self {
+        RawIdle {
+            timeout_seconds: 60,
+            warning_seconds: 20,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawVoice {
+    volume: i64,
+}
+
+impl Default for RawVoice {
+    fn default() -> Self {
+        RawVoice { volume: 80 }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHardware {
+    card_reader: CardReaderChoice,
+}
+
+impl Default for RawHardware {
+    fn default() -> Self {
+        RawHardware {
+            card_reader: CardReaderChoice::Auto,
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawStorage {
+    #[serde(default)]
+    data_dir: Option<PathBuf>,
+}
+
+/// The suffix every station name carries (Wenzhou 5.3.1).
+const NAME_SUFFIX: &str = "智慧健康站";
+
+impl StationConfig {
+    pub fn load(path: &Path) -> Result<StationConfig, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Unreadable {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        StationConfig::parse(&text, path)
+    }
+
+    pub fn parse(text: &str, path: &Path) -> Result<StationConfig, ConfigError> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| ConfigError::Syntax {
+            path: path.to_path_buf(),
+            message: e.to_string().trim().replace('\n', " "),
+        })?;
+        let invalid = |key: &'static str, reason: &str| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            key,
+            reason: reason.to_string(),
+        };
+
+        let town = raw.station.town.trim();
+        let community = raw.station.community.trim();
+        if town.is_empty() {
+            return Err(invalid(
+                "station.town",
+                "must name the town or street (街镇名)",
+            ));
+        }
+        if community.is_empty() {
+            return Err(invalid(
+                "station.community",
+                "must name the village or community (村/社区名)",
+            ));
+        }
+        let label = raw.station.label.as_deref().map(str::trim).unwrap_or("");
+        let station_name = format!("{town}{community}{label}{NAME_SUFFIX}");
+
+        let locale = Locale::from_tag(&raw.station.locale)
+            .ok_or_else(|| invalid("station.locale", "must be \"zh-CN\" or \"en-US\""))?;
+
+        let opens = parse_time(&raw.hours.opens)
+            .ok_or_else(|| invalid("hours.opens", "must be a time like \"08:30\""))?;
+        let closes = parse_time(&raw.hours.closes)
+            .ok_or_else(|| invalid("hours.closes", "must be a time like \"19:00\""))?;
+        if closes <= opens {
+            return Err(invalid("hours.closes", "must be later than hours.opens"));
+        }
+
+        let timeout_secs = u32::try_from(raw.idle.timeout_seconds)
+            .ok()
+            .filter(|s| (10..=3600).contains(s))
+            .ok_or_else(|| invalid("idle.timeout_seconds", "must be between 10 and 3600"))?;
+        let warning_secs = u32::try_from(raw.idle.warning_seconds)
+            .ok()
+            .filter(|s| (5..=300).contains(s))
+            .ok_or_else(|| invalid("idle.warning_seconds", "must be between 5 and 300"))?;
+
+        let volume = u8::try_from(raw.voice.volume)
+            .ok()
+            .filter(|v| *v <= 100)
+            .ok_or_else(|| invalid("voice.volume", "must be between 0 and 100"))?;
+
+        Ok(StationConfig {
+            station_name,
+            locale,
+            opening: OpeningHours { opens, closes },
+            idle: IdlePolicy {
+                timeout_secs,
+                warning_secs,
+            },
+            volume,
+            card_reader: raw.hardware.card_reader,
+            data_dir: raw.storage.data_dir,
+        })
+    }
+}
+
+fn parse_time(s: &str) -> Option<NaiveTime> {
+    NaiveTime::parse_from_str(s.trim(), "%H:%M").ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+[station]
+town = "五马街道"
+community = "禅街社区"
+"#;
+
+    fn parse(text: &str) -> Result<StationConfig, ConfigError> {
+        StationConfig::parse(text, Path::new("station.toml"))
+    }
+
+    fn bad_key(text: &str) -> String {
+        match parse(text) {
+            Err(ConfigError::Invalid { key, .. }) => key.to_string(),
+            Err(other) => other.to_string(),
+            Ok(_) => panic!("expected an error"),
+        }
+    }
+
+    #[test]
+    fn defaults_follow_the_issue() {
+        let c = parse(GOOD).expect("valid");
+        assert_eq!(c.station_name, "五马街道禅街社区智慧健康站");
+        assert_eq!(c.locale, Locale::ZhCn);
+        assert_eq!(
+            c.opening.opens,
+            NaiveTime::from_hms_opt(8, 30, 0).expect("time")
+        );
+        assert_eq!(
+            c.opening.closes,
+            NaiveTime::from_hms_opt(19, 0, 0).expect("time")
+        );
+        assert_eq!(
+            c.idle,
+            IdlePolicy {
+                timeout_secs: 60,
+                warning_secs: 20
+            }
+        );
+        assert_eq!(c.card_reader, CardReaderChoice::Auto);
+    }
+
+    #[test]
+    fn opening_hours_are_half_open() {
+        let c = parse(GOOD).expect("valid");
+        let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).expect("time");
+        assert!(!c.opening.is_open(t(8, 29)));
+        assert!(c.opening.is_open(t(8, 30)));
+        assert!(c.opening.is_open(t(18, 59)));
+        assert!(!c.opening.is_open(t(19, 0)));
+    }
+
+    #[test]
+    fn errors_name_the_bad_key() {
+        assert_eq!(
+            bad_key(&format!(
+                "{GOOD}[hours]\nopens = \"8h\"\ncloses = \"19:00\"\n"
+            )),
+            "hours.opens"
+        );
+        assert_eq!(
+            bad_key(&format!(
+                "{GOOD}[hours]\nopens = \"20:00\"\ncloses = \"19:00\"\n"
+            )),
+            "hours.closes"
+        );
+        assert_eq!(
+            bad_key(&format!(
+                "{GOOD}[idle]\ntimeout_seconds = 0\nwarning_seconds = 20\n"
+            )),
+            "idle.timeout_seconds"
+        );
+        assert_eq!(
+            bad_key(&format!("{GOOD}[voice]\nvolume = 300\n")),
+            "voice.volume"
+        );
+        assert_eq!(
+            bad_key("[station]\ntown = \"\"\ncommunity = \"x\"\n"),
+            "station.town"
+        );
+        assert_eq!(
+            bad_key("[station]\ntown = \"a\"\ncommunity = \"b\"\nlocale = \"fr\"\n"),
+            "station.locale"
+        );
+    }
+
+    #[test]
+    fn unknown_and_missing_keys_are_named() {
+        let msg = bad_key(&format!(
+            "{GOOD}[hours]\nopen = \"08:30\"\ncloses = \"19:00\"\n"
+        ));
+        assert!(msg.contains("open"), "{msg}");
+        let msg = bad_key("[station]\ntown = \"a\"\n");
+        assert!(msg.contains("community"), "{msg}");
+        let msg = bad_key("this is not toml [");
+        assert!(msg.contains("station.toml"), "{msg}");
+    }
+
+    #[test]
+    fn missing_file_is_reported_with_its_path() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("nope.toml");
+        let err = StationConfig::load(&path).expect_err("missing");
+        assert!(err.to_string().contains("nope.toml"));
+    }
+}

@@ -1,0 +1,6 @@
+//! The station's domain, free of hardware and UI: who the resident is, how the station is
+//! configured, and what a reading means.
+
+pub mod assessment;
+pub mod config;
+pub mod resident;

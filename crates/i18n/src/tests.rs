@@ -1,0 +1,112 @@
+use super::*;
+use station_protocol::{BpCategory, Notice, PromptId, Service};
+use std::collections::BTreeSet;
+
+#[test]
+fn catalogs_parse_without_errors() {
+    for locale in Locale::ALL {
+        for src in sources(locale) {
+            assert!(
+                FluentResource::try_new(src.to_string()).is_ok(),
+                "{} has Fluent syntax errors",
+                locale.tag()
+            );
+        }
+    }
+}
+
+#[test]
+fn every_locale_has_the_same_ids() {
+    let zh: BTreeSet<_> = message_ids(Locale::ZhCn).into_iter().collect();
+    let en: BTreeSet<_> = message_ids(Locale::EnUs).into_iter().collect();
+    assert!(zh.len() > 50, "catalog looks truncated: {}", zh.len());
+    let only_zh: Vec<_> = zh.difference(&en).collect();
+    let only_en: Vec<_> = en.difference(&zh).collect();
+    assert!(only_zh.is_empty(), "missing in en-US: {only_zh:?}");
+    assert!(only_en.is_empty(), "missing in zh-CN: {only_en:?}");
+}
+
+#[test]
+fn every_id_the_protocol_names_exists() {
+    let mut ids: Vec<String> = PromptId::ALL.iter().map(|p| p.message_id()).collect();
+    ids.extend(Service::ALL.iter().map(|s| s.message_id().to_string()));
+    for n in [
+        Notice::CardUnreadable,
+        Notice::CardPulledEarly,
+        Notice::ReaderUnavailable,
+        Notice::NotAvailableYet,
+        Notice::DeviceNoResponse,
+        Notice::SaveFailed,
+    ] {
+        ids.push(n.message_id().into());
+    }
+    for c in [
+        BpCategory::Normal,
+        BpCategory::HighNormal,
+        BpCategory::Grade1,
+        BpCategory::Grade2,
+        BpCategory::Grade3,
+    ] {
+        ids.push(c.message_id().into());
+        ids.push(c.advice_id().into());
+    }
+    for locale in Locale::ALL {
+        let cat = Catalog::new(locale);
+        for id in &ids {
+            assert!(cat.has(id), "{} lacks {id}", locale.tag());
+        }
+    }
+}
+
+/// Every `tr("...")`-style id the UI source uses must exist in every locale.
+#[test]
+fn every_id_the_ui_uses_exists() {
+    let ui_src = concat!(env!("CARGO_MANIFEST_DIR"), "/../../ui/src");
+    let mut used = BTreeSet::new();
+    let mut stack = vec![std::path::PathBuf::from(ui_src)];
+    while let Some(p) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&p) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let path = e.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|x| x == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                for marker in ["tr(\"", "tr_with(\"", "msg: \""] {
+                    for part in text.split(marker).skip(1) {
+                        if let Some(end) = part.find('"') {
+                            used.insert(part[..end].to_string());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        used.len() > 20,
+        "found too few ids in the UI: {}",
+        used.len()
+    );
+    for locale in Locale::ALL {
+        let cat = Catalog::new(locale);
+        let missing: Vec<_> = used.iter().filter(|id| !cat.has(id)).collect();
+        assert!(missing.is_empty(), "{} lacks {missing:?}", locale.tag());
+    }
+}
+
+#[test]
+fn arguments_are_placed_without_isolation_marks() {
+    let zh = Catalog::new(Locale::ZhCn);
+    assert_eq!(
+        zh.text_with("home-greeting", &[("name", "张*华".into())]),
+        "张*华，您好"
+    );
+    let en = Catalog::new(Locale::EnUs);
+    assert_eq!(
+        en.text_with("idle-warning-countdown", &[("seconds", "20".into())]),
+        "Exiting in 20 seconds"
+    );
+    assert_eq!(zh.text("no-such-id"), "no-such-id");
+}

@@ -1,0 +1,216 @@
+//! The station runtime: owns the session and the screen, reacts to the card reader, the
+//! devices, the clock and the resident's actions, and publishes a whole [`StationView`] after
+//! every change. The Tauri shell only forwards actions in and views out.
+//!
+//! One visit (Wenzhou 6.3): Welcome → card inserted → ReadingCard → Home → service screens →
+//! (logout | card pulled | idle timeout) → Goodbye → Welcome. Ending a visit wipes the resident
+//! from the state and resets display and audio settings for the next person.
+
+mod clock;
+mod session;
+#[cfg(test)]
+mod tests;
+
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+use session::State;
+use station_card::{CardReaderBackend, ReaderEvent, ReaderHandle, SimulatedReader};
+use station_core::config::StationConfig;
+use station_devices::BloodPressureMonitor;
+use station_protocol::{Action, StationView};
+use station_store::Store;
+use station_voice::Voice;
+
+/// The hardware a station runs with. Demo mode passes the simulator as `reader` and keeps a
+/// handle in `demo_reader` so the on-screen demo controls can insert and pull cards.
+pub struct Hardware {
+    pub reader: Box<dyn CardReaderBackend>,
+    pub demo_reader: Option<SimulatedReader>,
+    pub bp_monitor: Arc<dyn BloodPressureMonitor>,
+    pub voice: Arc<dyn Voice>,
+}
+
+pub type Publisher = Box<dyn Fn(StationView) + Send + Sync>;
+
+/// How often the clock is looked at (idle countdown, opening hours, goodbye screen).
+pub const TICK: Duration = Duration::from_millis(250);
+
+#[derive(Clone)]
+pub struct Kiosk {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    state: Mutex<State>,
+    publish: Publisher,
+    store: Arc<Store>,
+    bp_monitor: Arc<dyn BloodPressureMonitor>,
+    voice: Arc<dyn Voice>,
+    demo_reader: Option<SimulatedReader>,
+    clock: Arc<dyn Clock>,
+    reader_handle: Mutex<Option<ReaderHandle>>,
+}
+
+impl Kiosk {
+    /// Builds the runtime and starts listening to the card reader. Call [`Kiosk::tick`] every
+    /// [`TICK`] (see [`Kiosk::spawn_ticker`]).
+    pub fn start(
+        config: StationConfig,
+        store: Arc<Store>,
+        hardware: Hardware,
+        clock: Arc<dyn Clock>,
+        publish: Publisher,
+    ) -> Kiosk {
+        if let Err(e) = store.close_dangling_visits() {
+            tracing::warn!(error = %e, "could not close visits left open by an earlier run");
+        }
+        let _ = store.audit("station", "start", None, "");
+        let state = State::new(config, hardware.demo_reader.is_some(), clock.as_ref());
+        let kiosk = Kiosk {
+            shared: Arc::new(Shared {
+                state: Mutex::new(state),
+                publish,
+                store,
+                bp_monitor: hardware.bp_monitor,
+                voice: hardware.voice,
+                demo_reader: hardware.demo_reader,
+                clock,
+                reader_handle: Mutex::new(None),
+            }),
+        };
+        {
+            let mut st = kiosk.lock();
+            let prompt = st.screen.prompt();
+            kiosk.shared.voice.set_volume(st.prefs.volume);
+            kiosk.shared.voice.say(st.prefs.locale, prompt);
+            st.touch_seq();
+        }
+        let k = kiosk.clone();
+        let handle = hardware
+            .reader
+            .start(Box::new(move |event| k.on_reader_event(event)));
+        if let Ok(mut h) = kiosk.shared.reader_handle.lock() {
+            *h = Some(handle);
+        }
+        kiosk
+    }
+
+    /// Runs [`Kiosk::tick`] on a background thread for as long as the process lives.
+    pub fn spawn_ticker(&self) {
+        let k = self.clone();
+        std::thread::Builder::new()
+            .name("station-tick".into())
+            .spawn(move || loop {
+                std::thread::sleep(TICK);
+                k.tick();
+            })
+            .map(|_| ())
+            .unwrap_or_else(|e| tracing::error!(error = %e, "cannot start the station clock"));
+    }
+
+    pub fn view(&self) -> StationView {
+        self.lock().view()
+    }
+
+    pub fn act(&self, action: Action) -> StationView {
+        let effects = {
+            let mut st = self.lock();
+            let now = self.shared.clock.monotonic();
+            st.act(action, now, &self.shared.store)
+        };
+        self.apply(effects)
+    }
+
+    pub fn tick(&self) {
+        let effects = {
+            let mut st = self.lock();
+            let now = self.shared.clock.monotonic();
+            let local = self.shared.clock.local_time();
+            st.tick(now, local, &self.shared.store)
+        };
+        if !effects.is_empty() {
+            self.apply(effects);
+        }
+    }
+
+    fn on_reader_event(&self, event: ReaderEvent) {
+        let effects = {
+            let mut st = self.lock();
+            let now = self.shared.clock.monotonic();
+            st.on_reader_event(event, now, &self.shared.store)
+        };
+        self.apply(effects);
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A panic while holding the lock must not freeze the kiosk: keep going with the state.
+        self.shared
+            .state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Carries out what a state change asked for (voice, devices, demo reader), then publishes.
+    fn apply(&self, effects: session::Effects) -> StationView {
+        let s = &self.shared;
+        if effects.stop_voice {
+            s.voice.stop();
+        }
+        if let Some(v) = effects.volume {
+            s.voice.set_volume(v);
+        }
+        if let Some((locale, prompt)) = effects.say {
+            s.voice.say(locale, prompt);
+        }
+        if effects.replay {
+            s.voice.replay();
+        }
+        if let Some(card) = effects.demo_insert {
+            if let Some(r) = &s.demo_reader {
+                r.insert(card);
+            }
+        }
+        if effects.demo_remove {
+            if let Some(r) = &s.demo_reader {
+                r.remove();
+            }
+        }
+        if let Some(token) = effects.start_bp {
+            self.measure_bp(token);
+        }
+        let view = self.view();
+        (s.publish)(view.clone());
+        view
+    }
+
+    /// Measures on its own thread; the result is attached only to the visit that asked for it.
+    fn measure_bp(&self, token: u64) {
+        let k = self.clone();
+        let spawned = std::thread::Builder::new()
+            .name("bp-measure".into())
+            .spawn(move || {
+                let outcome = k.shared.bp_monitor.measure();
+                let model = k.shared.bp_monitor.model().to_string();
+                let effects = {
+                    let mut st = k.lock();
+                    let now = k.shared.clock.monotonic();
+                    st.on_bp_outcome(token, outcome, &model, now, &k.shared.store)
+                };
+                k.apply(effects);
+            });
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "cannot start the measurement thread");
+        }
+    }
+
+    /// Ends any visit (app shutdown).
+    pub fn shutdown(&self) {
+        self.lock().shutdown(&self.shared.store);
+        self.shared.voice.stop();
+        if let Ok(mut h) = self.shared.reader_handle.lock() {
+            h.take();
+        }
+    }
+}

@@ -1,0 +1,565 @@
+//! The state machine of one station: what is on screen, who (if anyone) is identified, and
+//! what each event changes. Pure apart from the store; side effects are returned as [`Effects`].
+
+use std::time::Duration;
+
+use chrono::NaiveTime;
+use station_card::{ReaderEvent, SocialSecurityCard};
+use station_core::assessment::{assess_bp, bp_is_plausible, BP_GUIDELINE};
+use station_core::config::StationConfig;
+use station_core::resident::mask_name;
+use station_devices::{BpMeasurement, DeviceError};
+use station_protocol::{
+    Action, BpCategory, BpReadingView, BpStep, Contrast, DemoCard, DisplayPrefs, IdentifyMethod,
+    Locale, Notice, PromptId, ReaderStatus, ResidentView, Screen, Service, ServiceTile,
+    StationView, TextSize,
+};
+use station_store::{BpRecord, Store, VisitEnd, VisitId};
+
+use crate::clock::Clock;
+
+/// How long the goodbye screen stays before the welcome screen returns.
+const GOODBYE_FOR: Duration = Duration::from_secs(4);
+
+/// What the runtime must do after a state change.
+#[derive(Debug, Default)]
+pub(crate) struct Effects {
+    pub say: Option<(Locale, PromptId)>,
+    pub replay: bool,
+    pub stop_voice: bool,
+    pub volume: Option<u8>,
+    pub start_bp: Option<u64>,
+    pub demo_insert: Option<DemoCard>,
+    pub demo_remove: bool,
+    changed: bool,
+}
+
+impl Effects {
+    pub fn is_empty(&self) -> bool {
+        !self.changed
+    }
+}
+
+struct Session {
+    visit: VisitId,
+    view: ResidentView,
+}
+
+pub(crate) struct State {
+    config: StationConfig,
+    demo: bool,
+    seq: u64,
+    pub screen: Screen,
+    session: Option<Session>,
+    notice: Option<Notice>,
+    reader: ReaderStatus,
+    pub prefs: DisplayPrefs,
+    last_activity: Duration,
+    idle_warning: Option<u32>,
+    goodbye_since: Option<Duration>,
+    /// Identifies the measurement in flight; a result with another token is dropped.
+    measure_token: u64,
+    /// Set while a card read is in progress, to tell "pulled early" apart.
+    reading_card: bool,
+}
+
+impl State {
+    pub fn new(config: StationConfig, demo: bool, clock: &dyn Clock) -> State {
+        let prefs = default_prefs(&config);
+        let screen = if config.opening.is_open(clock.local_time()) {
+            Screen::Welcome
+        } else {
+            closed_screen(&config)
+        };
+        State {
+            config,
+            demo,
+            seq: 0,
+            screen,
+            session: None,
+            notice: None,
+            reader: if demo {
+                ReaderStatus::Ready
+            } else {
+                ReaderStatus::NoService
+            },
+            prefs,
+            last_activity: clock.monotonic(),
+            idle_warning: None,
+            goodbye_since: None,
+            measure_token: 0,
+            reading_card: false,
+        }
+    }
+
+    pub fn touch_seq(&mut self) {
+        self.seq += 1;
+    }
+
+    pub fn view(&self) -> StationView {
+        StationView {
+            seq: self.seq,
+            station_name: self.config.station_name.clone(),
+            demo: self.demo,
+            screen: self.screen.clone(),
+            resident: self.session.as_ref().map(|s| s.view.clone()),
+            notice: self.notice,
+            idle_warning: self.idle_warning,
+            reader: self.reader,
+            prefs: self.prefs,
+            services: Service::ALL
+                .iter()
+                .map(|&service| ServiceTile {
+                    service,
+                    available: service == Service::SelfTest,
+                })
+                .collect(),
+        }
+    }
+
+    fn changed(&mut self, fx: &mut Effects) {
+        self.seq += 1;
+        fx.changed = true;
+    }
+
+    fn show(&mut self, screen: Screen, fx: &mut Effects) {
+        fx.say = Some((self.prefs.locale, screen.prompt()));
+        self.screen = screen;
+        self.changed(fx);
+    }
+
+    fn notify(&mut self, notice: Notice, fx: &mut Effects) {
+        self.notice = Some(notice);
+        fx.say = Some((self.prefs.locale, notice.prompt()));
+        self.changed(fx);
+    }
+
+    pub fn act(&mut self, action: Action, now: Duration, store: &Store) -> Effects {
+        let mut fx = Effects::default();
+        let in_visit = self.session.is_some();
+        match action {
+            Action::Touch => {
+                // While the warning is up only "继续使用" keeps the visit going.
+                if self.idle_warning.is_none() {
+                    self.last_activity = now;
+                }
+                return fx;
+            }
+            Action::KeepAlive => {
+                self.last_activity = now;
+                if self.idle_warning.take().is_some() {
+                    fx.stop_voice = true;
+                    self.changed(&mut fx);
+                }
+                return fx;
+            }
+            _ => self.last_activity = now,
+        }
+        match action {
+            Action::Touch | Action::KeepAlive => {}
+            Action::ChooseLocale { locale } => {
+                self.prefs.locale = locale;
+                fx.say = Some((locale, self.screen.prompt()));
+                self.changed(&mut fx);
+            }
+            Action::ChooseTextSize { size } => {
+                self.prefs.text_size = size;
+                self.changed(&mut fx);
+            }
+            Action::ChooseContrast { contrast } => {
+                self.prefs.contrast = contrast;
+                self.changed(&mut fx);
+            }
+            Action::SetVolume { volume } => {
+                self.prefs.volume = volume.min(100);
+                fx.volume = Some(self.prefs.volume);
+                self.changed(&mut fx);
+            }
+            Action::ReplayPrompt => {
+                fx.replay = true;
+            }
+            Action::DismissNotice => {
+                if self.notice.take().is_some() {
+                    self.changed(&mut fx);
+                }
+            }
+            Action::IdentifyWith { method } => {
+                if method != IdentifyMethod::InsuranceCard && !in_visit {
+                    self.notify(Notice::NotAvailableYet, &mut fx);
+                }
+            }
+            Action::OpenService { service } => {
+                if in_visit && matches!(self.screen, Screen::Home) {
+                    if service == Service::SelfTest {
+                        self.notice = None;
+                        self.show(Screen::BloodPressure { step: BpStep::Sit }, &mut fx);
+                    } else {
+                        self.notify(Notice::NotAvailableYet, &mut fx);
+                    }
+                }
+            }
+            Action::BpContinue => match self.screen {
+                Screen::BloodPressure { step: BpStep::Sit } => {
+                    self.show(Screen::BloodPressure { step: BpStep::Cuff }, &mut fx);
+                }
+                Screen::BloodPressure { step: BpStep::Cuff } if in_visit => {
+                    self.notice = None;
+                    self.measure_token += 1;
+                    fx.start_bp = Some(self.measure_token);
+                    self.show(
+                        Screen::BloodPressure {
+                            step: BpStep::Measuring,
+                        },
+                        &mut fx,
+                    );
+                }
+                _ => {}
+            },
+            Action::BpRetry => {
+                if in_visit && matches!(self.screen, Screen::BpResult { .. }) {
+                    self.show(Screen::BloodPressure { step: BpStep::Cuff }, &mut fx);
+                }
+            }
+            Action::BackHome => {
+                if in_visit
+                    && !matches!(
+                        self.screen,
+                        Screen::Home
+                            | Screen::BloodPressure {
+                                step: BpStep::Measuring
+                            }
+                    )
+                {
+                    self.notice = None;
+                    self.show(Screen::Home, &mut fx);
+                }
+            }
+            Action::Logout => {
+                if in_visit {
+                    self.end_visit(VisitEnd::Logout, now, store, &mut fx);
+                }
+            }
+            Action::DemoInsertCard { card } => {
+                if self.demo {
+                    fx.demo_insert = Some(card);
+                }
+            }
+            Action::DemoRemoveCard => {
+                if self.demo {
+                    fx.demo_remove = true;
+                }
+            }
+        }
+        fx
+    }
+
+    pub fn on_reader_event(&mut self, event: ReaderEvent, now: Duration, store: &Store) -> Effects {
+        let mut fx = Effects::default();
+        match event {
+            ReaderEvent::Status(status) => {
+                if status != self.reader {
+                    tracing::info!(?status, "card reader status");
+                    self.reader = status;
+                    self.changed(&mut fx);
+                    if status != ReaderStatus::Ready {
+                        self.reading_card = false;
+                        if self.session.is_some() {
+                            // The card can no longer be seen: end the visit rather than keep
+                            // a resident identified by a card that may be gone.
+                            self.end_visit(VisitEnd::CardRemoved, now, store, &mut fx);
+                        } else if matches!(self.screen, Screen::ReadingCard) {
+                            self.show(Screen::Welcome, &mut fx);
+                        }
+                        self.notify(Notice::ReaderUnavailable, &mut fx);
+                    } else if self.notice == Some(Notice::ReaderUnavailable) {
+                        self.notice = None;
+                    }
+                }
+            }
+            ReaderEvent::CardInserted => {
+                if self.session.is_none()
+                    && matches!(self.screen, Screen::Welcome | Screen::Goodbye)
+                {
+                    if self.goodbye_since.take().is_some() {
+                        self.reset_for_next_resident(&mut fx);
+                    }
+                    self.last_activity = now;
+                    self.reading_card = true;
+                    self.notice = None;
+                    self.show(Screen::ReadingCard, &mut fx);
+                }
+            }
+            ReaderEvent::CardRead(card) => {
+                if self.reading_card && self.session.is_none() {
+                    self.reading_card = false;
+                    self.begin_visit(&card, now, store, &mut fx);
+                }
+            }
+            ReaderEvent::CardUnreadable(err) => {
+                if self.reading_card {
+                    self.reading_card = false;
+                    tracing::info!(error = %err, "card not usable");
+                    let _ = store.audit("station", "card_unreadable", None, &err.to_string());
+                    self.screen = Screen::Welcome;
+                    self.notify(Notice::CardUnreadable, &mut fx);
+                }
+            }
+            ReaderEvent::CardPulledEarly => {
+                if self.reading_card {
+                    self.reading_card = false;
+                    self.screen = Screen::Welcome;
+                    self.notify(Notice::CardPulledEarly, &mut fx);
+                }
+            }
+            ReaderEvent::CardRemoved => {
+                if self.reading_card {
+                    self.reading_card = false;
+                    self.screen = Screen::Welcome;
+                    self.notify(Notice::CardPulledEarly, &mut fx);
+                } else if self.session.is_some() {
+                    self.end_visit(VisitEnd::CardRemoved, now, store, &mut fx);
+                }
+            }
+        }
+        fx
+    }
+
+    fn begin_visit(
+        &mut self,
+        card: &SocialSecurityCard,
+        now: Duration,
+        store: &Store,
+        fx: &mut Effects,
+    ) {
+        let masked_name = mask_name(&card.name);
+        let started = store
+            .upsert_resident(&card.id_number, &masked_name)
+            .and_then(|resident| store.start_visit(resident, "insurance_card"));
+        match started {
+            Ok(visit) => {
+                tracing::info!(id = %card.id_number, visit = visit.0, "visit started");
+                let _ = store.audit("resident", "identified", Some(visit), "insurance_card");
+                self.session = Some(Session {
+                    visit,
+                    view: ResidentView {
+                        masked_name,
+                        masked_id: card.id_number.masked(),
+                    },
+                });
+                self.last_activity = now;
+                self.show(Screen::Home, fx);
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot record the visit");
+                self.screen = Screen::Welcome;
+                self.notify(Notice::SaveFailed, fx);
+            }
+        }
+    }
+
+    pub fn on_bp_outcome(
+        &mut self,
+        token: u64,
+        outcome: Result<BpMeasurement, DeviceError>,
+        model: &str,
+        now: Duration,
+        store: &Store,
+    ) -> Effects {
+        let mut fx = Effects::default();
+        let measuring = matches!(
+            self.screen,
+            Screen::BloodPressure {
+                step: BpStep::Measuring
+            }
+        );
+        let Some(session) = self
+            .session
+            .as_ref()
+            .filter(|_| token == self.measure_token && measuring)
+        else {
+            // The visit ended or moved on: never attach this to anyone.
+            tracing::info!("dropping a measurement that arrived after its visit moved on");
+            return fx;
+        };
+        let visit = session.visit;
+        self.last_activity = now;
+        let reading = match outcome {
+            Ok(m) if bp_is_plausible(m.systolic, m.diastolic, m.pulse) => m,
+            Ok(_) | Err(_) => {
+                if let Err(e) = &outcome {
+                    tracing::warn!(error = %e, "blood-pressure device fault");
+                }
+                self.screen = Screen::BloodPressure { step: BpStep::Cuff };
+                self.notify(Notice::DeviceNoResponse, &mut fx);
+                return fx;
+            }
+        };
+        let assessment = assess_bp(reading.systolic, reading.diastolic);
+        let taken_at = chrono::Local::now();
+        let record = BpRecord {
+            systolic: reading.systolic,
+            diastolic: reading.diastolic,
+            pulse: reading.pulse,
+            category: category_key(assessment.category).into(),
+            isolated_systolic: assessment.isolated_systolic,
+            guideline: BP_GUIDELINE.into(),
+            device: model.into(),
+            taken_at,
+        };
+        // The reading is committed before its result is shown.
+        match store.save_bp_reading(visit, &record) {
+            Ok(id) => {
+                let _ = store.audit("resident", "reading_saved", Some(visit), "blood_pressure");
+                self.show(
+                    Screen::BpResult {
+                        reading: BpReadingView {
+                            reading_id: id.0,
+                            systolic: reading.systolic,
+                            diastolic: reading.diastolic,
+                            pulse: reading.pulse,
+                            category: assessment.category,
+                            isolated_systolic: assessment.isolated_systolic,
+                            taken_at: taken_at.format("%Y-%m-%d %H:%M").to_string(),
+                        },
+                    },
+                    &mut fx,
+                );
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot save the reading");
+                self.screen = Screen::BloodPressure { step: BpStep::Cuff };
+                self.notify(Notice::SaveFailed, &mut fx);
+            }
+        }
+        fx
+    }
+
+    pub fn tick(&mut self, now: Duration, local: NaiveTime, store: &Store) -> Effects {
+        let mut fx = Effects::default();
+        if let Some(since) = self.goodbye_since {
+            if now.saturating_sub(since) >= GOODBYE_FOR {
+                self.goodbye_since = None;
+                if matches!(self.screen, Screen::Goodbye) {
+                    self.reset_for_next_resident(&mut fx);
+                    self.screen = Screen::Welcome;
+                    self.changed(&mut fx);
+                    // The welcome prompt is not repeated: the station stays quiet between residents.
+                }
+            }
+        }
+        let open = self.config.opening.is_open(local);
+        match (&self.screen, open) {
+            (Screen::Welcome, false) if self.session.is_none() => {
+                self.notice = None;
+                self.screen = closed_screen(&self.config);
+                self.changed(&mut fx);
+            }
+            (Screen::Closed { .. }, true) => {
+                self.screen = Screen::Welcome;
+                self.changed(&mut fx);
+            }
+            _ => {}
+        }
+        if self.session.is_some() {
+            self.tick_idle(now, store, &mut fx);
+        }
+        fx
+    }
+
+    fn tick_idle(&mut self, now: Duration, store: &Store, fx: &mut Effects) {
+        // A resident sitting still under the cuff is not idle.
+        if matches!(
+            self.screen,
+            Screen::BloodPressure {
+                step: BpStep::Measuring
+            }
+        ) {
+            self.last_activity = now;
+            return;
+        }
+        let idle = now.saturating_sub(self.last_activity).as_secs();
+        let timeout = u64::from(self.config.idle.timeout_secs);
+        let warning = u64::from(self.config.idle.warning_secs);
+        if idle < timeout {
+            return;
+        }
+        let left = (timeout + warning).saturating_sub(idle);
+        if left == 0 {
+            self.end_visit(VisitEnd::IdleTimeout, now, store, fx);
+            return;
+        }
+        let left = u32::try_from(left).unwrap_or(u32::MAX);
+        if self.idle_warning != Some(left) {
+            if self.idle_warning.is_none() {
+                fx.say = Some((self.prefs.locale, PromptId::IdleWarning));
+            }
+            self.idle_warning = Some(left);
+            self.changed(fx);
+        }
+    }
+
+    fn end_visit(&mut self, how: VisitEnd, now: Duration, store: &Store, fx: &mut Effects) {
+        let goodbye_locale = self.prefs.locale;
+        if let Some(session) = self.session.take() {
+            if let Err(e) = store.end_visit(session.visit, how) {
+                tracing::error!(error = %e, "cannot close the visit record");
+            }
+            let _ = store.audit("resident", "visit_ended", Some(session.visit), how.as_str());
+            tracing::info!(visit = session.visit.0, how = how.as_str(), "visit ended");
+        }
+        // Wipe every trace of the resident and their settings before anyone else walks up.
+        self.notice = None;
+        self.idle_warning = None;
+        self.reading_card = false;
+        self.measure_token += 1;
+        // The goodbye is shown and spoken in the resident's own settings; they are reset when
+        // it ends (see `reset_for_next_resident`).
+        self.goodbye_since = Some(now);
+        self.screen = Screen::Goodbye;
+        fx.say = Some((goodbye_locale, PromptId::Goodbye));
+        self.changed(fx);
+    }
+
+    /// Display and audio settings back to the station defaults (vxsuite does the same between voters).
+    fn reset_for_next_resident(&mut self, fx: &mut Effects) {
+        self.prefs = default_prefs(&self.config);
+        fx.volume = Some(self.prefs.volume);
+    }
+
+    #[cfg(test)]
+    pub fn measure_token_for_tests(&self) -> u64 {
+        self.measure_token
+    }
+
+    pub fn shutdown(&mut self, store: &Store) {
+        if let Some(session) = self.session.take() {
+            let _ = store.end_visit(session.visit, VisitEnd::Shutdown);
+        }
+    }
+}
+
+fn category_key(c: BpCategory) -> &'static str {
+    match c {
+        BpCategory::Normal => "normal",
+        BpCategory::HighNormal => "high_normal",
+        BpCategory::Grade1 => "grade1",
+        BpCategory::Grade2 => "grade2",
+        BpCategory::Grade3 => "grade3",
+    }
+}
+
+fn default_prefs(config: &StationConfig) -> DisplayPrefs {
+    DisplayPrefs {
+        locale: config.locale,
+        text_size: TextSize::Large,
+        contrast: Contrast::HighLight,
+        volume: config.volume,
+    }
+}
+
+fn closed_screen(config: &StationConfig) -> Screen {
+    Screen::Closed {
+        opens: config.opening.opens.format("%H:%M").to_string(),
+        closes: config.opening.closes.format("%H:%M").to_string(),
+    }
+}

@@ -1,0 +1,343 @@
+//! The contract between the kiosk UI and the station backend, written once.
+//!
+//! The backend owns the truth (session, screen, resident, hardware state) and sends a whole
+//! [`StationView`] on every change; the UI only renders it and sends [`Action`]s back. Keeping the
+//! session in the backend means a frozen or reloaded webview can never keep a resident "logged in".
+
+use serde::{Deserialize, Serialize};
+
+mod prompt;
+pub use prompt::PromptId;
+
+/// Tauri event carrying a fresh [`StationView`].
+pub const VIEW_EVENT: &str = "station-view";
+
+/// Everything the UI needs to draw the current screen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StationView {
+    /// Increases with every change, so the UI can drop stale views.
+    pub seq: u64,
+    pub station_name: String,
+    /// Simulated hardware: the UI shows the demo controls.
+    pub demo: bool,
+    pub screen: Screen,
+    pub resident: Option<ResidentView>,
+    pub notice: Option<Notice>,
+    /// Seconds left before the idle logout, while the warning is up.
+    pub idle_warning: Option<u32>,
+    pub reader: ReaderStatus,
+    pub prefs: DisplayPrefs,
+    /// Services that exist on this build; the others are drawn disabled.
+    pub services: Vec<ServiceTile>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Screen {
+    Welcome,
+    /// Outside opening hours; times as "HH:MM" station local time.
+    Closed {
+        opens: String,
+        closes: String,
+    },
+    ReadingCard,
+    Home,
+    BloodPressure {
+        step: BpStep,
+    },
+    BpResult {
+        reading: BpReadingView,
+    },
+    Goodbye,
+}
+
+impl Screen {
+    /// The prompt spoken when this screen appears.
+    pub fn prompt(&self) -> PromptId {
+        match self {
+            Screen::Welcome => PromptId::Welcome,
+            Screen::Closed { .. } => PromptId::Closed,
+            Screen::ReadingCard => PromptId::ReadingCard,
+            Screen::Home => PromptId::Home,
+            Screen::BloodPressure { step } => match step {
+                BpStep::Sit => PromptId::BpSit,
+                BpStep::Cuff => PromptId::BpCuff,
+                BpStep::Measuring => PromptId::BpMeasuring,
+            },
+            Screen::BpResult { .. } => PromptId::BpResult,
+            Screen::Goodbye => PromptId::Goodbye,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BpStep {
+    Sit,
+    Cuff,
+    Measuring,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BpReadingView {
+    pub reading_id: i64,
+    pub systolic: u16,
+    pub diastolic: u16,
+    pub pulse: u16,
+    pub category: BpCategory,
+    /// Systolic >= 140 with diastolic < 90 (reported beside the grade).
+    pub isolated_systolic: bool,
+    /// Station local time, "YYYY-MM-DD HH:MM".
+    pub taken_at: String,
+}
+
+/// Blood-pressure category per the Chinese hypertension guideline (2018 revision).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BpCategory {
+    Normal,
+    HighNormal,
+    Grade1,
+    Grade2,
+    Grade3,
+}
+
+impl BpCategory {
+    pub fn message_id(self) -> &'static str {
+        match self {
+            BpCategory::Normal => "bp-category-normal",
+            BpCategory::HighNormal => "bp-category-high-normal",
+            BpCategory::Grade1 => "bp-category-grade1",
+            BpCategory::Grade2 => "bp-category-grade2",
+            BpCategory::Grade3 => "bp-category-grade3",
+        }
+    }
+    pub fn advice_id(self) -> &'static str {
+        match self {
+            BpCategory::Normal => "bp-advice-normal",
+            BpCategory::HighNormal => "bp-advice-high-normal",
+            BpCategory::Grade1 => "bp-advice-grade1",
+            BpCategory::Grade2 => "bp-advice-grade2",
+            BpCategory::Grade3 => "bp-advice-grade3",
+        }
+    }
+}
+
+/// What the screen may show about the resident: masked forms only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResidentView {
+    /// e.g. "张*华".
+    pub masked_name: String,
+    /// e.g. "3301**********1234".
+    pub masked_id: String,
+}
+
+/// A one-line message over the current screen, keyed to a locale message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Notice {
+    CardUnreadable,
+    CardPulledEarly,
+    ReaderUnavailable,
+    NotAvailableYet,
+    DeviceNoResponse,
+    SaveFailed,
+}
+
+impl Notice {
+    pub fn message_id(self) -> &'static str {
+        match self {
+            Notice::CardUnreadable => "notice-card-unreadable",
+            Notice::CardPulledEarly => "notice-card-pulled-early",
+            Notice::ReaderUnavailable => "notice-reader-unavailable",
+            Notice::NotAvailableYet => "notice-not-available-yet",
+            Notice::DeviceNoResponse => "notice-device-no-response",
+            Notice::SaveFailed => "notice-save-failed",
+        }
+    }
+    pub fn prompt(self) -> PromptId {
+        match self {
+            Notice::CardUnreadable => PromptId::CardUnreadable,
+            Notice::CardPulledEarly => PromptId::CardPulledEarly,
+            Notice::ReaderUnavailable => PromptId::ReaderUnavailable,
+            Notice::NotAvailableYet => PromptId::NotAvailableYet,
+            Notice::DeviceNoResponse => PromptId::DeviceNoResponse,
+            Notice::SaveFailed => PromptId::SaveFailed,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReaderStatus {
+    /// At least one card reader is attached and the PC/SC service answers.
+    Ready,
+    /// The PC/SC service answers but no reader is attached.
+    NoReader,
+    /// The PC/SC service itself is not reachable.
+    NoService,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Locale {
+    #[serde(rename = "zh-CN")]
+    ZhCn,
+    #[serde(rename = "en-US")]
+    EnUs,
+}
+
+impl Locale {
+    pub const ALL: [Locale; 2] = [Locale::ZhCn, Locale::EnUs];
+    pub fn tag(self) -> &'static str {
+        match self {
+            Locale::ZhCn => "zh-CN",
+            Locale::EnUs => "en-US",
+        }
+    }
+    pub fn from_tag(tag: &str) -> Option<Locale> {
+        Locale::ALL.into_iter().find(|l| l.tag() == tag)
+    }
+}
+
+/// Text size, as physical capital-letter height classes (after the VVSG 2.0 kiosk rules).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TextSize {
+    /// 大: body >= 24 px.
+    Large,
+    /// 特大: body >= 32 px.
+    ExtraLarge,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Contrast {
+    HighLight,
+    HighDark,
+}
+
+/// Per-resident display and audio settings; reset when the session ends.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct DisplayPrefs {
+    pub locale: Locale,
+    pub text_size: TextSize,
+    pub contrast: Contrast,
+    /// 0..=100.
+    pub volume: u8,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Service {
+    SelfTest,
+    Reports,
+    Records,
+    Appointment,
+    CallDoctor,
+}
+
+impl Service {
+    pub const ALL: [Service; 5] = [
+        Service::SelfTest,
+        Service::Reports,
+        Service::Records,
+        Service::Appointment,
+        Service::CallDoctor,
+    ];
+    pub fn message_id(self) -> &'static str {
+        match self {
+            Service::SelfTest => "service-self-test",
+            Service::Reports => "service-reports",
+            Service::Records => "service-records",
+            Service::Appointment => "service-appointment",
+            Service::CallDoctor => "service-call-doctor",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceTile {
+    pub service: Service,
+    pub available: bool,
+}
+
+/// Ways a resident can identify (Wenzhou 6.3.1); only the card exists in this build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IdentifyMethod {
+    InsuranceCard,
+    IdCard,
+    HealthQr,
+    Face,
+}
+
+/// Cards the demo control can "insert" into the simulated reader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DemoCard {
+    Resident,
+    Unreadable,
+}
+
+/// Everything the UI can ask of the station.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Action {
+    /// Any touch: resets the idle timer.
+    Touch,
+    /// "继续使用" on the idle warning.
+    KeepAlive,
+    ChooseLocale {
+        locale: Locale,
+    },
+    ChooseTextSize {
+        size: TextSize,
+    },
+    ChooseContrast {
+        contrast: Contrast,
+    },
+    SetVolume {
+        volume: u8,
+    },
+    ReplayPrompt,
+    DismissNotice,
+    IdentifyWith {
+        method: IdentifyMethod,
+    },
+    OpenService {
+        service: Service,
+    },
+    BpContinue,
+    BpRetry,
+    BackHome,
+    Logout,
+    DemoInsertCard {
+        card: DemoCard,
+    },
+    DemoRemoveCard,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actions_round_trip_as_tagged_json() {
+        let a = Action::ChooseLocale {
+            locale: Locale::EnUs,
+        };
+        let json = serde_json::to_string(&a).expect("serialize");
+        assert_eq!(json, r#"{"type":"choose_locale","locale":"en-US"}"#);
+        let back: Action = serde_json::from_str(&json).expect("deserialize");
+        assert_eq!(back, a);
+    }
+
+    #[test]
+    fn every_screen_has_a_prompt() {
+        let s = Screen::BloodPressure {
+            step: BpStep::Measuring,
+        };
+        assert_eq!(s.prompt(), PromptId::BpMeasuring);
+        assert_eq!(Screen::Welcome.prompt().as_str(), "welcome");
+    }
+}

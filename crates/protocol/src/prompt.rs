@@ -1,0 +1,72 @@
+//! Voice prompt ids. Each id has one recording per locale under `assets/audio/<locale>/<id>.ogg`
+//! and its text as the `prompt-<id>` message in `locales/<locale>/station.ftl`.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PromptId {
+    Welcome,
+    Closed,
+    ReadingCard,
+    CardUnreadable,
+    CardPulledEarly,
+    ReaderUnavailable,
+    NotAvailableYet,
+    Home,
+    BpSit,
+    BpCuff,
+    BpMeasuring,
+    BpResult,
+    DeviceNoResponse,
+    SaveFailed,
+    IdleWarning,
+    Goodbye,
+}
+
+impl PromptId {
+    pub const ALL: [PromptId; 16] = [
+        PromptId::Welcome,
+        PromptId::Closed,
+        PromptId::ReadingCard,
+        PromptId::CardUnreadable,
+        PromptId::CardPulledEarly,
+        PromptId::ReaderUnavailable,
+        PromptId::NotAvailableYet,
+        PromptId::Home,
+        PromptId::BpSit,
+        PromptId::BpCuff,
+        PromptId::BpMeasuring,
+        PromptId::BpResult,
+        PromptId::DeviceNoResponse,
+        PromptId::SaveFailed,
+        PromptId::IdleWarning,
+        PromptId::Goodbye,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PromptId::Welcome => "welcome",
+            PromptId::Closed => "closed",
+            PromptId::ReadingCard => "reading-card",
+            PromptId::CardUnreadable => "card-unreadable",
+            PromptId::CardPulledEarly => "card-pulled-early",
+            PromptId::ReaderUnavailable => "reader-unavailable",
+            PromptId::NotAvailableYet => "not-available-yet",
+            PromptId::Home => "home",
+            PromptId::BpSit => "bp-sit",
+            PromptId::BpCuff => "bp-cuff",
+            PromptId::BpMeasuring => "bp-measuring",
+            PromptId::BpResult => "bp-result",
+            PromptId::DeviceNoResponse => "device-no-response",
+            PromptId::SaveFailed => "save-failed",
+            PromptId::IdleWarning => "idle-warning",
+            PromptId::Goodbye => "goodbye",
+        }
+    }
+
+    /// The locale message holding the words of this prompt.
+    pub fn message_id(self) -> String {
+        format!("prompt-{}", self.as_str())
+    }
+}

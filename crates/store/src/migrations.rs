@@ -1,0 +1,65 @@
+//! Schema migrations, applied in order inside one transaction each; `PRAGMA user_version`
+//! records how far a database has come. Never edit a shipped step: add a new one.
+
+use rusqlite::Connection;
+
+use crate::StoreError;
+
+const STEPS: &[&str] = &[
+    // 1: residents, visits, readings, audit events.
+    "CREATE TABLE residents (
+        id          INTEGER PRIMARY KEY,
+        id_hash     BLOB NOT NULL UNIQUE,
+        masked_id   TEXT NOT NULL,
+        masked_name TEXT NOT NULL,
+        first_seen  TEXT NOT NULL,
+        last_seen   TEXT NOT NULL
+    );
+    CREATE TABLE visits (
+        id            INTEGER PRIMARY KEY,
+        resident_id   INTEGER NOT NULL REFERENCES residents(id),
+        identified_by TEXT NOT NULL,
+        started_at    TEXT NOT NULL,
+        ended_at      TEXT,
+        end_reason    TEXT
+    );
+    CREATE TABLE readings (
+        id          INTEGER PRIMARY KEY,
+        visit_id    INTEGER NOT NULL REFERENCES visits(id),
+        resident_id INTEGER NOT NULL REFERENCES residents(id),
+        kind        TEXT NOT NULL,
+        taken_at    TEXT NOT NULL,
+        value_json  TEXT NOT NULL,
+        category    TEXT NOT NULL,
+        guideline   TEXT NOT NULL,
+        device      TEXT NOT NULL
+    );
+    CREATE INDEX readings_by_resident ON readings (resident_id, kind, taken_at);
+    CREATE TABLE audit_events (
+        id       INTEGER PRIMARY KEY,
+        at       TEXT NOT NULL,
+        actor    TEXT NOT NULL,
+        action   TEXT NOT NULL,
+        visit_id INTEGER REFERENCES visits(id),
+        detail   TEXT NOT NULL
+    );",
+];
+
+pub const SCHEMA_VERSION: i64 = STEPS.len() as i64;
+
+pub(crate) fn apply(conn: &mut Connection) -> Result<(), StoreError> {
+    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if found > SCHEMA_VERSION {
+        return Err(StoreError::TooNew {
+            found,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    for (i, sql) in STEPS.iter().enumerate().skip(found as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}

@@ -1,0 +1,159 @@
+use super::*;
+use chrono::TimeZone;
+
+fn resident_id() -> IdNumber {
+    IdNumber::parse("11010519491231002X").expect("valid id")
+}
+
+fn sample(s: u16, d: u16) -> BpRecord {
+    BpRecord {
+        systolic: s,
+        diastolic: d,
+        pulse: 72,
+        category: "normal".into(),
+        isolated_systolic: false,
+        guideline: "g".into(),
+        device: "simulated".into(),
+        taken_at: Local
+            .with_ymd_and_hms(2026, 11, 23, 9, 0, 0)
+            .single()
+            .expect("time"),
+    }
+}
+
+#[test]
+fn opens_with_wal_foreign_keys_and_current_schema() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(dir.path()).expect("open");
+    let conn = store.conn().expect("conn");
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .expect("pragma");
+    assert_eq!(mode, "wal");
+    let fk: i64 = conn
+        .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+        .expect("pragma");
+    assert_eq!(fk, 1);
+    drop(conn);
+    assert_eq!(store.schema_version().expect("version"), SCHEMA_VERSION);
+}
+
+#[test]
+fn the_plain_id_number_is_never_stored() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(dir.path()).expect("open");
+    store
+        .upsert_resident(&resident_id(), "张*华")
+        .expect("upsert");
+    drop(store);
+    let bytes = std::fs::read(dir.path().join(DB_FILE)).expect("db");
+    let wal = std::fs::read(dir.path().join("station.sqlite3-wal")).unwrap_or_default();
+    for b in [bytes, wal] {
+        assert!(!b.windows(18).any(|w| w == b"11010519491231002X"));
+    }
+}
+
+#[test]
+fn the_same_id_is_the_same_resident_and_keys_differ_per_station() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(dir.path()).expect("open");
+    let a = store.upsert_resident(&resident_id(), "张*华").expect("a");
+    let b = store.upsert_resident(&resident_id(), "张*华").expect("b");
+    assert_eq!(a, b);
+    assert_eq!(store.resident_count().expect("count"), 1);
+    let other = tempfile::tempdir().expect("tempdir");
+    let store2 = Store::open(other.path()).expect("open");
+    assert_ne!(
+        store.id_hash(&resident_id()),
+        store2.id_hash(&resident_id())
+    );
+    // The key survives a reopen, so residents are recognised across restarts.
+    let h = store.id_hash(&resident_id());
+    drop(store);
+    let again = Store::open(dir.path()).expect("reopen");
+    assert_eq!(again.id_hash(&resident_id()), h);
+}
+
+#[test]
+fn readings_round_trip_newest_first() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(dir.path()).expect("open");
+    let r = store.upsert_resident(&resident_id(), "张*华").expect("r");
+    let v = store.start_visit(r, "insurance_card").expect("visit");
+    let mut older = sample(120, 80);
+    older.taken_at = older.taken_at - chrono::Duration::days(1);
+    store.save_bp_reading(v, &older).expect("save");
+    store.save_bp_reading(v, &sample(150, 85)).expect("save");
+    let got = store.bp_readings(r, 10).expect("list");
+    assert_eq!(got.len(), 2);
+    assert_eq!(got[0].record.systolic, 150);
+    assert_eq!(got[1].record, older);
+}
+
+#[test]
+fn a_reading_needs_a_real_visit() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(dir.path()).expect("open");
+    assert!(store
+        .save_bp_reading(VisitId(999), &sample(120, 80))
+        .is_err());
+    assert_eq!(store.reading_count().expect("count"), 0);
+}
+
+#[test]
+fn visits_end_once_and_dangling_ones_close_at_start() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(dir.path()).expect("open");
+    let r = store.upsert_resident(&resident_id(), "张*华").expect("r");
+    let v1 = store.start_visit(r, "insurance_card").expect("v1");
+    store.end_visit(v1, VisitEnd::IdleTimeout).expect("end");
+    store.end_visit(v1, VisitEnd::Logout).expect("end again");
+    assert_eq!(
+        store.visit_end_reason(v1).expect("reason").as_deref(),
+        Some("idle_timeout")
+    );
+    let v2 = store.start_visit(r, "insurance_card").expect("v2");
+    drop(store);
+    let store = Store::open(dir.path()).expect("reopen");
+    assert_eq!(store.close_dangling_visits().expect("close"), 1);
+    assert_eq!(
+        store.visit_end_reason(v2).expect("reason").as_deref(),
+        Some("interrupted")
+    );
+}
+
+#[test]
+fn a_newer_schema_is_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    drop(Store::open(dir.path()).expect("open"));
+    let conn = Connection::open(dir.path().join(DB_FILE)).expect("conn");
+    conn.pragma_update(None, "user_version", 99).expect("bump");
+    drop(conn);
+    assert!(matches!(
+        Store::open(dir.path()),
+        Err(StoreError::TooNew { found: 99, .. })
+    ));
+}
+
+#[test]
+fn a_damaged_key_is_reported() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join(KEY_FILE), b"short").expect("write");
+    assert!(matches!(
+        Store::open(dir.path()),
+        Err(StoreError::BadKey { .. })
+    ));
+}
+
+#[test]
+fn audit_events_are_kept_in_order() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(dir.path()).expect("open");
+    store.audit("station", "start", None, "").expect("a");
+    store
+        .audit("resident", "logout", None, "button")
+        .expect("b");
+    let ev = store.audit_events(10).expect("list");
+    assert_eq!(ev[0].action, "logout");
+    assert_eq!(ev[1].action, "start");
+}

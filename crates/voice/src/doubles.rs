@@ -1,0 +1,154 @@
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use station_protocol::{Locale, PromptId};
+
+use crate::Voice;
+
+/// A voice that says nothing: for headless runs and tests that do not care about audio.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SilentVoice;
+
+impl Voice for SilentVoice {
+    fn say(&self, _locale: Locale, _prompt: PromptId) {}
+    fn replay(&self) {}
+    fn stop(&self) {}
+    fn set_volume(&self, _percent: u8) {}
+}
+
+/// One call made on a [`RecordingVoice`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VoiceEvent {
+    Say(Locale, PromptId),
+    Replay,
+    Stop,
+    Volume(u8),
+}
+
+/// Test double: remembers every call, in order, and plays nothing.
+#[derive(Debug, Default)]
+pub struct RecordingVoice {
+    events: Mutex<Vec<VoiceEvent>>,
+}
+
+impl RecordingVoice {
+    pub fn new() -> RecordingVoice {
+        RecordingVoice::default()
+    }
+
+    fn log(&self) -> MutexGuard<'_, Vec<VoiceEvent>> {
+        // A test that panicked while holding the lock must not hide what was recorded.
+        self.events.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Every call so far, in order.
+    pub fn events(&self) -> Vec<VoiceEvent> {
+        self.log().clone()
+    }
+
+    /// The prompts passed to [`Voice::say`], in order (replays are not repeated here).
+    pub fn said(&self) -> Vec<(Locale, PromptId)> {
+        self.log()
+            .iter()
+            .filter_map(|e| match *e {
+                VoiceEvent::Say(l, p) => Some((l, p)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The prompt a real voice would be playing or would replay: the last one said.
+    pub fn last_said(&self) -> Option<(Locale, PromptId)> {
+        self.said().last().copied()
+    }
+
+    pub fn replays(&self) -> usize {
+        self.log()
+            .iter()
+            .filter(|e| **e == VoiceEvent::Replay)
+            .count()
+    }
+
+    pub fn stops(&self) -> usize {
+        self.log()
+            .iter()
+            .filter(|e| **e == VoiceEvent::Stop)
+            .count()
+    }
+
+    /// The last volume set, if any.
+    pub fn volume(&self) -> Option<u8> {
+        self.log().iter().rev().find_map(|e| match *e {
+            VoiceEvent::Volume(v) => Some(v),
+            _ => None,
+        })
+    }
+
+    /// Forgets everything recorded so far.
+    pub fn clear(&self) {
+        self.log().clear();
+    }
+}
+
+impl Voice for RecordingVoice {
+    fn say(&self, locale: Locale, prompt: PromptId) {
+        self.log().push(VoiceEvent::Say(locale, prompt));
+    }
+    fn replay(&self) {
+        self.log().push(VoiceEvent::Replay);
+    }
+    fn stop(&self) {
+        self.log().push(VoiceEvent::Stop);
+    }
+    fn set_volume(&self, percent: u8) {
+        self.log().push(VoiceEvent::Volume(percent.min(100)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+
+    #[test]
+    fn recording_voice_remembers_the_sequence() {
+        let v = Arc::new(RecordingVoice::new());
+        let as_dyn: Box<dyn Voice> = Box::new(Arc::clone(&v));
+        as_dyn.say(Locale::ZhCn, PromptId::Welcome);
+        as_dyn.set_volume(250);
+        as_dyn.say(Locale::EnUs, PromptId::Home);
+        as_dyn.replay();
+        as_dyn.stop();
+        assert_eq!(
+            v.said(),
+            vec![
+                (Locale::ZhCn, PromptId::Welcome),
+                (Locale::EnUs, PromptId::Home)
+            ]
+        );
+        assert_eq!(v.last_said(), Some((Locale::EnUs, PromptId::Home)));
+        assert_eq!(v.replays(), 1);
+        assert_eq!(v.stops(), 1);
+        assert_eq!(v.volume(), Some(100));
+        assert_eq!(
+            v.events()[1..],
+            [
+                VoiceEvent::Volume(100),
+                VoiceEvent::Say(Locale::EnUs, PromptId::Home),
+                VoiceEvent::Replay,
+                VoiceEvent::Stop
+            ]
+        );
+        v.clear();
+        assert!(v.events().is_empty());
+    }
+
+    #[test]
+    fn silent_voice_accepts_everything() {
+        let v: &dyn Voice = &SilentVoice;
+        v.say(Locale::ZhCn, PromptId::Goodbye);
+        v.replay();
+        v.set_volume(0);
+        v.stop();
+    }
+}

@@ -1,0 +1,61 @@
+//! Spoken prompts for the kiosk.
+//!
+//! Every screen and notice has a [`PromptId`]; each id has one recording per [`Locale`] under
+//! `assets/audio/<locale>/<id>.ogg` (made by `scripts/make-prompts`, see [`PromptLibrary`]).
+//! The station talks to a [`Voice`]:
+//!
+//! - [`RodioVoice`] plays through the default audio device on its own thread. It never fails: with
+//!   no sound card it logs one warning and every call becomes a no-op.
+//! - [`SilentVoice`] does nothing (headless runs).
+//! - [`RecordingVoice`] remembers what was asked of it (tests).
+
+mod doubles;
+mod library;
+mod rodio_voice;
+
+pub use doubles::{RecordingVoice, SilentVoice, VoiceEvent};
+pub use library::PromptLibrary;
+pub use rodio_voice::RodioVoice;
+pub use station_protocol::{Locale, PromptId};
+
+/// Something that speaks the station's prompts. Every method returns at once.
+pub trait Voice: Send + Sync {
+    /// Interrupts whatever is playing, then plays this prompt.
+    fn say(&self, locale: Locale, prompt: PromptId);
+    /// Plays the last prompt again ("再听一遍"); nothing if no prompt was said yet.
+    fn replay(&self);
+    /// Silence (session end). A later [`Voice::replay`] still plays the last prompt.
+    fn stop(&self);
+    /// Loudness for this and later prompts, 0..=100 (larger values count as 100).
+    fn set_volume(&self, percent: u8);
+}
+
+impl<V: Voice + ?Sized> Voice for std::sync::Arc<V> {
+    fn say(&self, locale: Locale, prompt: PromptId) {
+        (**self).say(locale, prompt);
+    }
+    fn replay(&self) {
+        (**self).replay();
+    }
+    fn stop(&self) {
+        (**self).stop();
+    }
+    fn set_volume(&self, percent: u8) {
+        (**self).set_volume(percent);
+    }
+}
+
+impl<V: Voice + ?Sized> Voice for Box<V> {
+    fn say(&self, locale: Locale, prompt: PromptId) {
+        (**self).say(locale, prompt);
+    }
+    fn replay(&self) {
+        (**self).replay();
+    }
+    fn stop(&self) {
+        (**self).stop();
+    }
+    fn set_volume(&self, percent: u8) {
+        (**self).set_volume(percent);
+    }
+}

@@ -1,0 +1,238 @@
+use std::collections::HashSet;
+use std::fs::File;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, SyncSender};
+use std::sync::Arc;
+use std::thread::{self, JoinHandle};
+use std::time::Duration;
+
+use rodio::{Decoder, DeviceSinkBuilder, MixerDeviceSink, Player};
+use station_protocol::{Locale, PromptId};
+
+use crate::{PromptLibrary, Voice};
+
+/// How long [`RodioVoice::open`] waits for the audio thread to report whether the device opened.
+const OPEN_TIMEOUT: Duration = Duration::from_secs(5);
+
+enum Command {
+    Say(Locale, PromptId),
+    Replay,
+    Stop,
+    Volume(u8),
+}
+
+/// Plays prompts through the default audio output with rodio.
+///
+/// The output stream is not `Send` on every platform, so it lives on a dedicated thread
+/// ("station-voice") and every method only sends that thread a message: nothing here blocks
+/// the caller. If no output device can be opened, [`RodioVoice::open`] logs one warning and the
+/// voice stays silent; a missing or undecodable recording is logged once per file.
+pub struct RodioVoice {
+    commands: Option<Sender<Command>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl RodioVoice {
+    /// Opens the default output device on a new audio thread. Never fails: without a usable
+    /// device the returned voice does nothing (see [`RodioVoice::is_available`]).
+    pub fn open(library: PromptLibrary) -> RodioVoice {
+        let silent = RodioVoice {
+            commands: None,
+            thread: None,
+        };
+        let (commands, inbox) = mpsc::channel();
+        let (ready_tx, ready_rx) = mpsc::sync_channel(1);
+        let spawned = thread::Builder::new()
+            .name("station-voice".into())
+            .spawn(move || audio_thread(library, inbox, ready_tx));
+        let thread = match spawned {
+            Ok(t) => t,
+            Err(e) => {
+                tracing::warn!("voice prompts disabled: cannot start the audio thread: {e}");
+                return silent;
+            }
+        };
+        match ready_rx.recv_timeout(OPEN_TIMEOUT) {
+            Ok(Ok(config)) => {
+                tracing::info!("voice prompts: audio output open ({config})");
+            }
+            Ok(Err(e)) => {
+                tracing::warn!("voice prompts disabled: no audio output device ({e})");
+                let _ = thread.join();
+                return silent;
+            }
+            Err(RecvTimeoutError::Timeout) => {
+                // Keep the thread: prompts start playing if the device opens after all.
+                tracing::warn!(
+                    "voice prompts: the audio device did not open within {OPEN_TIMEOUT:?}; \
+                     prompts stay silent until it does"
+                );
+            }
+            Err(RecvTimeoutError::Disconnected) => {
+                tracing::warn!("voice prompts disabled: the audio thread stopped while opening");
+                let _ = thread.join();
+                return silent;
+            }
+        }
+        RodioVoice {
+            commands: Some(commands),
+            thread: Some(thread),
+        }
+    }
+
+    /// False when no output device could be opened (every call is then a no-op).
+    pub fn is_available(&self) -> bool {
+        self.commands.is_some()
+    }
+
+    fn send(&self, command: Command) {
+        if let Some(commands) = &self.commands {
+            // An error means the audio thread is gone; there is nothing left to tell.
+            let _ = commands.send(command);
+        }
+    }
+}
+
+impl std::fmt::Debug for RodioVoice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RodioVoice")
+            .field("available", &self.is_available())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Voice for RodioVoice {
+    fn say(&self, locale: Locale, prompt: PromptId) {
+        self.send(Command::Say(locale, prompt));
+    }
+    fn replay(&self) {
+        self.send(Command::Replay);
+    }
+    fn stop(&self) {
+        self.send(Command::Stop);
+    }
+    fn set_volume(&self, percent: u8) {
+        self.send(Command::Volume(percent));
+    }
+}
+
+impl Drop for RodioVoice {
+    fn drop(&mut self) {
+        // Closing the channel ends the audio thread's loop; it then stops playback and closes
+        // the device.
+        drop(self.commands.take());
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn open_sink() -> Result<MixerDeviceSink, rodio::DeviceSinkError> {
+    // Stream errors (an unplugged device, underruns) arrive on cpal's thread, possibly many
+    // times a second: warn once, then only at debug level.
+    let reported = Arc::new(AtomicBool::new(false));
+    let on_error = move |e: rodio::CpalError| {
+        if reported.swap(true, Ordering::Relaxed) {
+            tracing::debug!("audio output error: {e}");
+        } else {
+            tracing::warn!("audio output error: {e}");
+        }
+    };
+    let mut sink = DeviceSinkBuilder::from_default_device()
+        .and_then(|b| b.with_error_callback(on_error).open_sink_or_fallback())
+        // The default device failed: let rodio try the other output devices.
+        .or_else(|_| DeviceSinkBuilder::open_default_sink())?;
+    sink.log_on_drop(false);
+    Ok(sink)
+}
+
+fn audio_thread(
+    library: PromptLibrary,
+    inbox: Receiver<Command>,
+    ready: SyncSender<Result<String, String>>,
+) {
+    let sink = match open_sink() {
+        Ok(sink) => sink,
+        Err(e) => {
+            let _ = ready.send(Err(e.to_string()));
+            return;
+        }
+    };
+    let config = sink.config();
+    let _ = ready.send(Ok(format!(
+        "{} Hz, {} channel(s)",
+        config.sample_rate(),
+        config.channel_count()
+    )));
+    let mut playback = Playback {
+        library,
+        sink,
+        player: None,
+        last: None,
+        volume: 1.0,
+        warned: HashSet::new(),
+    };
+    while let Ok(command) = inbox.recv() {
+        match command {
+            Command::Say(locale, prompt) => playback.play(locale, prompt),
+            Command::Replay => {
+                if let Some((locale, prompt)) = playback.last {
+                    playback.play(locale, prompt);
+                }
+            }
+            Command::Stop => playback.silence(),
+            Command::Volume(percent) => playback.set_volume(percent),
+        }
+    }
+    playback.silence();
+}
+
+/// State owned by the audio thread.
+struct Playback {
+    library: PromptLibrary,
+    sink: MixerDeviceSink,
+    /// The prompt now playing; a new [`Player`] per prompt, so dropping it interrupts at once.
+    player: Option<Player>,
+    last: Option<(Locale, PromptId)>,
+    volume: rodio::Float,
+    /// Recordings already reported missing or unreadable.
+    warned: HashSet<PathBuf>,
+}
+
+impl Playback {
+    fn silence(&mut self) {
+        if let Some(player) = self.player.take() {
+            player.stop();
+        }
+    }
+
+    fn set_volume(&mut self, percent: u8) {
+        self.volume = rodio::Float::from(percent.min(100)) / 100.0;
+        if let Some(player) = &self.player {
+            player.set_volume(self.volume);
+        }
+    }
+
+    fn play(&mut self, locale: Locale, prompt: PromptId) {
+        self.silence();
+        self.last = Some((locale, prompt));
+        let path = self.library.path(locale, prompt);
+        let decoder = File::open(&path)
+            .map_err(|e| e.to_string())
+            .and_then(|file| Decoder::try_from(file).map_err(|e| e.to_string()));
+        let decoder = match decoder {
+            Ok(d) => d,
+            Err(e) => {
+                if self.warned.insert(path.clone()) {
+                    tracing::warn!("voice prompt {} unplayable: {e}", path.display());
+                }
+                return;
+            }
+        };
+        let player = Player::connect_new(self.sink.mixer());
+        player.set_volume(self.volume);
+        player.append(decoder);
+        self.player = Some(player);
+    }
+}

@@ -1,0 +1,235 @@
+//! One kiosk under test: its own config and data directory, a tauri-driver on a free port, and
+//! a WebDriver session on the real app window. Helpers read and press what the resident sees.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use crate::display::Display;
+use crate::webdriver::Session;
+use crate::{free_port, wait_for, workspace_root};
+
+pub struct StationOptions {
+    /// "pcsc" or "simulated".
+    pub card_reader: &'static str,
+    /// Opening hours, "HH:MM"; default: open all day.
+    pub hours: (String, String),
+    /// Idle timeout and warning seconds.
+    pub idle: (u32, u32),
+    /// Simulated blood-pressure outcomes (`STATION_SIM_BP`).
+    pub bp_script: Option<String>,
+    /// Seconds one simulated measurement takes.
+    pub bp_seconds: f64,
+    /// PC/SC socket of the pcscd this station talks to.
+    pub pcsc_socket: Option<PathBuf>,
+    /// Reuse an existing data directory (restart scenarios).
+    pub data_dir: Option<PathBuf>,
+}
+
+impl Default for StationOptions {
+    fn default() -> Self {
+        StationOptions {
+            card_reader: "pcsc",
+            hours: ("00:00".into(), "23:59".into()),
+            idle: (60, 20),
+            bp_script: None,
+            bp_seconds: 1.0,
+            pcsc_socket: None,
+            data_dir: None,
+        }
+    }
+}
+
+pub struct Station {
+    pub session: Session,
+    driver: Option<Child>,
+    pub dir: tempfile::TempDir,
+    pub config_path: PathBuf,
+    pub data_dir: PathBuf,
+}
+
+/// The app binary under test (`STATION_APP`, else target/debug/health-station).
+pub fn app_binary() -> PathBuf {
+    if let Some(p) = std::env::var_os("STATION_APP") {
+        return PathBuf::from(p);
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"));
+    target.join("debug").join("health-station")
+}
+
+pub fn write_config(path: &Path, opts: &StationOptions, data_dir: &Path) -> std::io::Result<()> {
+    let text = format!(
+        "[station]\ntown = \"五马街道\"\ncommunity = \"禅街社区\"\nlocale = \"zh-CN\"\n\n\
+         [hours]\nopens = \"{}\"\ncloses = \"{}\"\n\n\
+         [idle]\ntimeout_seconds = {}\nwarning_seconds = {}\n\n\
+         [hardware]\ncard_reader = \"{}\"\n\n\
+         [storage]\ndata_dir = \"{}\"\n",
+        opts.hours.0,
+        opts.hours.1,
+        opts.idle.0,
+        opts.idle.1,
+        opts.card_reader,
+        data_dir.display()
+    );
+    std::fs::write(path, text)
+}
+
+impl Station {
+    pub fn launch(display: &Display, opts: StationOptions) -> Result<Station, String> {
+        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let data_dir = opts
+            .data_dir
+            .clone()
+            .unwrap_or_else(|| dir.path().join("data"));
+        let config_path = dir.path().join("station.toml");
+        write_config(&config_path, &opts, &data_dir).map_err(|e| e.to_string())?;
+
+        let app = app_binary();
+        if !app.exists() {
+            return Err(format!(
+                "{} is missing: build it first (cargo build -p health-station)",
+                app.display()
+            ));
+        }
+        let port = free_port().map_err(|e| e.to_string())?;
+        let native_port = free_port().map_err(|e| e.to_string())?;
+        let mut cmd = Command::new("tauri-driver");
+        cmd.args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native_port.to_string(),
+        ])
+        .env("DISPLAY", display.name())
+        .env("STATION_SIM_BP_SECONDS", opts.bp_seconds.to_string())
+        // No sound card on test machines: the app must carry on silently.
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::from(
+            std::fs::File::create(dir.path().join("app.log")).map_err(|e| e.to_string())?,
+        ));
+        if let Some(script) = &opts.bp_script {
+            cmd.env("STATION_SIM_BP", script);
+        }
+        if let Some(socket) = &opts.pcsc_socket {
+            cmd.env("PCSCLITE_CSOCK_NAME", socket);
+        }
+        let driver = cmd
+            .spawn()
+            .map_err(|e| format!("cannot start tauri-driver (scripts/setup installs it): {e}"))?;
+        let mut driver = Some(driver);
+        wait_for(Duration::from_secs(20), || {
+            Ok(std::net::TcpStream::connect(("127.0.0.1", port))
+                .ok()
+                .map(|_| ()))
+        })
+        .inspect_err(|_| stop(driver.take()))?;
+        let args = vec!["--config".to_string(), config_path.display().to_string()];
+        let session = match Session::start(port, &app.display().to_string(), &args) {
+            Ok(s) => s,
+            Err(e) => {
+                stop(driver.take());
+                let log = std::fs::read_to_string(dir.path().join("app.log")).unwrap_or_default();
+                return Err(format!(
+                    "cannot start a session: {e}\n--- app log ---\n{log}"
+                ));
+            }
+        };
+        Ok(Station {
+            session,
+            driver,
+            dir,
+            config_path,
+            data_dir,
+        })
+    }
+
+    /// Waits until the page shows `text`; returns the page text.
+    pub fn wait_text(&self, text: &str) -> Result<String, String> {
+        self.wait_text_for(text, Duration::from_secs(15))
+    }
+
+    pub fn wait_text_for(&self, text: &str, timeout: Duration) -> Result<String, String> {
+        let mut last = String::new();
+        wait_for(timeout, || {
+            let page = self.session.page_text()?;
+            let found = page.contains(text);
+            last = page.clone();
+            Ok(found.then_some(page))
+        })
+        .map_err(|e| format!("{e}; wanted {text:?}; page shows:\n{last}"))
+    }
+
+    pub fn wait_gone(&self, text: &str) -> Result<(), String> {
+        let mut last = String::new();
+        wait_for(Duration::from_secs(15), || {
+            let page = self.session.page_text()?;
+            let gone = !page.contains(text);
+            last = page;
+            Ok(gone.then_some(()))
+        })
+        .map_err(|e| format!("{e}; {text:?} still shown:\n{last}"))
+    }
+
+    /// Presses the button showing `label`, as a resident would.
+    pub fn press(&self, label: &str) -> Result<(), String> {
+        let button = wait_for(Duration::from_secs(15), || self.session.find_button(label))
+            .map_err(|e| format!("no button {label:?}: {e}"))?;
+        self.session.click(&button)
+    }
+
+    /// The app's process id (found by its unique config path).
+    pub fn app_pid(&self) -> Option<u32> {
+        let out = Command::new("pgrep")
+            .args([
+                "-f",
+                &format!("health-station --config {}", self.config_path.display()),
+            ])
+            .output()
+            .ok()?;
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .next()
+            .and_then(|l| l.trim().parse().ok())
+    }
+
+    pub fn app_log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("app.log")).unwrap_or_default()
+    }
+
+    pub fn save_screenshot(&self, name: &str) {
+        // WebKit hands back the last composited frame: give the new screen time to paint.
+        std::thread::sleep(Duration::from_millis(800));
+        if let Ok(png) = self.session.screenshot() {
+            let dir = workspace_root().join("target").join("e2e-screens");
+            let _ = std::fs::create_dir_all(&dir);
+            let _ = std::fs::write(dir.join(format!("{name}.png")), png);
+        }
+    }
+}
+
+impl Drop for Station {
+    fn drop(&mut self) {
+        self.session.end();
+        stop(self.driver.take());
+    }
+}
+
+/// tauri-driver only stops WebKitWebDriver on SIGTERM/SIGINT.
+fn stop(child: Option<Child>) {
+    if let Some(mut c) = child {
+        let _ = Command::new("kill")
+            .args(["-TERM", &c.id().to_string()])
+            .status();
+        for _ in 0..50 {
+            if let Ok(Some(_)) = c.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = c.kill();
+        let _ = c.wait();
+    }
+}

@@ -1,0 +1,470 @@
+//! The resident's journey in the real kiosk window: Xvfb + tauri-driver + WebKitWebDriver
+//! drive the app binary; cards are virtual cards on a private pcscd (vsmartcard-vpcd). Every
+//! check reads what the resident sees, in the words of locales/.
+//!
+//! The tests share one display and one pcscd, so they take turns (a global lock).
+
+use std::path::PathBuf;
+use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::time::Duration;
+
+use station_card::testbed::PrivatePcscd;
+use station_card::virtual_card::{CardBehaviour, CardImage, VpcdCard};
+use station_e2e::display::Display;
+use station_e2e::station::{Station, StationOptions};
+use station_i18n::Catalog;
+use station_protocol::Locale;
+
+struct Bed {
+    display: Display,
+    pcscd: PrivatePcscd,
+}
+
+fn bed() -> MutexGuard<'static, Bed> {
+    static BED: OnceLock<Mutex<Bed>> = OnceLock::new();
+    BED.get_or_init(|| {
+        let display = Display::start().expect("virtual display");
+        let pcscd = PrivatePcscd::start().expect("private pcscd with vpcd");
+        Mutex::new(Bed { display, pcscd })
+    })
+    .lock()
+    .unwrap_or_else(|p| p.into_inner())
+}
+
+fn zh() -> Catalog {
+    Catalog::new(Locale::ZhCn)
+}
+
+fn en() -> Catalog {
+    Catalog::new(Locale::EnUs)
+}
+
+fn socket(bed: &Bed) -> Option<PathBuf> {
+    Some(bed.pcscd.socket_env().1)
+}
+
+fn launch(bed: &Bed, opts: StationOptions) -> Station {
+    Station::launch(&bed.display, opts).expect("kiosk starts")
+}
+
+/// The sample card's holder, masked as the screen must show it.
+const MASKED_NAME: &str = "张*华";
+
+#[test]
+fn a_resident_measures_blood_pressure_and_leaves() {
+    let bed = bed();
+    let t = zh();
+    let st = launch(
+        &bed,
+        StationOptions {
+            pcsc_socket: socket(&bed),
+            bp_script: Some("128/82/72".into()),
+            ..Default::default()
+        },
+    );
+    // Welcome: station name, the spoken card prompt in big type, other ways offered.
+    let page = st.wait_text(&t.text("welcome-insert-card")).unwrap();
+    assert!(page.contains("五马街道禅街社区智慧健康站"), "{page}");
+    assert!(page.contains(&t.text("identify-face")), "{page}");
+    st.save_screenshot("welcome");
+
+    // Another way to identify is not built yet: it says so.
+    st.press(&t.text("identify-face")).unwrap();
+    st.wait_text(&t.text("notice-not-available-yet")).unwrap();
+    st.press(&t.text("dismiss")).unwrap();
+
+    // Insert the virtual card: greeted by masked name, never the ID number.
+    let full_id = station_card::virtual_card::sample_id_number();
+    let card = VpcdCard::insert(
+        bed.pcscd.vpcd_addr(),
+        CardBehaviour::Resident(CardImage::sample_resident()),
+    )
+    .unwrap();
+    let page = st
+        .wait_text(&t.text_with("home-greeting", &[("name", MASKED_NAME.into())]))
+        .unwrap();
+    assert!(!page.contains(&full_id), "full ID number on screen");
+    assert!(!page.contains("张小华"), "full name on screen");
+    assert!(page.contains(&t.text("tile-coming-soon")), "{page}");
+    st.save_screenshot("home");
+
+    // Tiles not built yet are disabled, not fake.
+    let reports = st
+        .session
+        .find_button(&t.text("service-reports"))
+        .unwrap()
+        .expect("tile");
+    assert!(!st.session.is_enabled(&reports).unwrap());
+
+    // Blood pressure: guided steps, then the result with its category.
+    st.press(&t.text("service-self-test")).unwrap();
+    st.wait_text(&t.text("bp-sit-title")).unwrap();
+    st.press(&t.text("bp-next")).unwrap();
+    st.wait_text(&t.text("bp-cuff-title")).unwrap();
+    st.press(&t.text("bp-start")).unwrap();
+    let page = st.wait_text(&t.text("bp-result-title")).unwrap();
+    assert!(
+        page.contains("128") && page.contains("82") && page.contains("72"),
+        "{page}"
+    );
+    assert!(page.contains(&t.text("bp-category-high-normal")), "{page}");
+    assert!(page.contains(&t.text("bp-advice-high-normal")), "{page}");
+    st.save_screenshot("bp-result");
+
+    // The reading is in the store (a real SQLite file) by the time it is shown.
+    let store = station_store::Store::open(&st.data_dir).expect("store");
+    assert_eq!(store.reading_count().expect("count"), 1);
+    drop(store);
+
+    // Exit: goodbye, then the welcome screen with no trace of the resident.
+    st.press(&t.text("logout")).unwrap();
+    let page = st.wait_text(&t.text("goodbye-title")).unwrap();
+    assert!(!page.contains(MASKED_NAME), "{page}");
+    let page = st.wait_text(&t.text("welcome-insert-card")).unwrap();
+    assert!(!page.contains(MASKED_NAME), "{page}");
+    card.pull();
+}
+
+#[test]
+fn pulling_the_card_ends_the_visit_and_resets_the_residents_settings() {
+    let bed = bed();
+    let (t, e) = (zh(), en());
+    let st = launch(
+        &bed,
+        StationOptions {
+            pcsc_socket: socket(&bed),
+            ..Default::default()
+        },
+    );
+    st.wait_text(&t.text("welcome-insert-card")).unwrap();
+
+    // The resident switches to English and extra-large text.
+    st.press(&t.text("locale-en-US")).unwrap();
+    st.wait_text(&e.text("welcome-insert-card")).unwrap();
+    st.press(&e.text("text-size-extra-large")).unwrap();
+    let body_px = st
+        .session
+        .execute(
+            "return parseFloat(getComputedStyle(document.querySelector('.lead')).fontSize);",
+            vec![],
+        )
+        .unwrap();
+    assert!(
+        body_px.as_f64().unwrap_or(0.0) >= 32.0 * 1.2 - 0.5,
+        "extra-large lead text: {body_px}"
+    );
+
+    let card = VpcdCard::insert(
+        bed.pcscd.vpcd_addr(),
+        CardBehaviour::Resident(CardImage::sample_resident()),
+    )
+    .unwrap();
+    st.wait_text(&e.text_with("home-greeting", &[("name", MASKED_NAME.into())]))
+        .unwrap();
+    card.pull();
+    st.wait_text(&e.text("goodbye-title")).unwrap();
+
+    // The next resident gets the station defaults again: Chinese, large text.
+    st.wait_text(&t.text("welcome-insert-card")).unwrap();
+    let size = st
+        .session
+        .execute(
+            "return document.querySelector('.station').className;",
+            vec![],
+        )
+        .unwrap();
+    assert!(
+        size.as_str().unwrap_or_default().contains("text-large"),
+        "{size}"
+    );
+}
+
+#[test]
+fn an_idle_visit_warns_with_a_countdown_then_logs_out() {
+    let bed = bed();
+    let t = zh();
+    let st = launch(
+        &bed,
+        StationOptions {
+            pcsc_socket: socket(&bed),
+            idle: (10, 6),
+            ..Default::default()
+        },
+    );
+    st.wait_text(&t.text("welcome-insert-card")).unwrap();
+    let card = VpcdCard::insert(
+        bed.pcscd.vpcd_addr(),
+        CardBehaviour::Resident(CardImage::sample_resident()),
+    )
+    .unwrap();
+    st.wait_text(&t.text("home-title")).unwrap();
+
+    // The warning comes with a countdown and a way to stay.
+    st.wait_text_for(&t.text("idle-warning-title"), Duration::from_secs(20))
+        .unwrap();
+    let page = st.session.page_text().unwrap();
+    assert!(page.contains("秒后将自动退出"), "{page}");
+    st.press(&t.text("keep-using")).unwrap();
+    st.wait_gone(&t.text("idle-warning-title")).unwrap();
+    assert!(st
+        .session
+        .page_text()
+        .unwrap()
+        .contains(&t.text("home-title")));
+
+    // Left alone again: logged out, goodbye spoken and shown.
+    st.wait_text_for(&t.text("idle-warning-title"), Duration::from_secs(20))
+        .unwrap();
+    st.wait_text_for(&t.text("goodbye-title"), Duration::from_secs(20))
+        .unwrap();
+    let page = st.wait_text(&t.text("welcome-insert-card")).unwrap();
+    assert!(!page.contains(MASKED_NAME));
+    card.pull();
+}
+
+#[test]
+fn unreadable_and_half_read_cards_get_a_clear_message() {
+    let bed = bed();
+    let t = zh();
+    let st = launch(
+        &bed,
+        StationOptions {
+            pcsc_socket: socket(&bed),
+            ..Default::default()
+        },
+    );
+    st.wait_text(&t.text("welcome-insert-card")).unwrap();
+
+    let card = VpcdCard::insert(bed.pcscd.vpcd_addr(), CardBehaviour::Foreign).unwrap();
+    st.wait_text(&t.text("notice-card-unreadable")).unwrap();
+    card.pull();
+    st.press(&t.text("dismiss")).unwrap();
+
+    let card = VpcdCard::insert(bed.pcscd.vpcd_addr(), CardBehaviour::Garbage).unwrap();
+    st.wait_text(&t.text("notice-card-unreadable")).unwrap();
+    card.pull();
+    st.press(&t.text("dismiss")).unwrap();
+
+    // Pulled in the middle of the read: no half-identified visit.
+    let card = VpcdCard::insert(
+        bed.pcscd.vpcd_addr(),
+        CardBehaviour::PullAfter(CardImage::sample_resident(), 2),
+    )
+    .unwrap();
+    let page = st.wait_text(&t.text("notice-card-pulled-early")).unwrap();
+    assert!(!page.contains(MASKED_NAME), "{page}");
+    assert!(!page.contains(&t.text("home-title")), "{page}");
+    drop(card);
+    let store = station_store::Store::open(&st.data_dir).expect("store");
+    assert_eq!(store.resident_count().expect("count"), 0);
+}
+
+#[test]
+fn without_the_card_service_the_kiosk_says_so_and_keeps_running() {
+    let bed = bed();
+    let t = zh();
+    let dir = tempfile::tempdir().unwrap();
+    let st = launch(
+        &bed,
+        StationOptions {
+            pcsc_socket: Some(dir.path().join("no-pcscd.sock")),
+            ..Default::default()
+        },
+    );
+    let page = st.wait_text(&t.text("notice-reader-unavailable")).unwrap();
+    assert!(page.contains(&t.text("welcome-insert-card")), "{page}");
+    // Still alive and answering the resident.
+    st.press(&t.text("locale-en-US")).unwrap();
+    st.wait_text(&en().text("notice-reader-unavailable"))
+        .unwrap();
+}
+
+#[test]
+fn a_reading_shown_survives_the_app_being_killed() {
+    let bed = bed();
+    let t = zh();
+    let data = tempfile::tempdir().unwrap();
+    let st = launch(
+        &bed,
+        StationOptions {
+            pcsc_socket: socket(&bed),
+            bp_script: Some("165/95/80".into()),
+            data_dir: Some(data.path().to_path_buf()),
+            ..Default::default()
+        },
+    );
+    st.wait_text(&t.text("welcome-insert-card")).unwrap();
+    let card = VpcdCard::insert(
+        bed.pcscd.vpcd_addr(),
+        CardBehaviour::Resident(CardImage::sample_resident()),
+    )
+    .unwrap();
+    st.press(&t.text("service-self-test")).unwrap();
+    st.press(&t.text("bp-next")).unwrap();
+    st.press(&t.text("bp-start")).unwrap();
+    let page = st.wait_text(&t.text("bp-result-title")).unwrap();
+    assert!(page.contains(&t.text("bp-category-grade2")), "{page}");
+
+    let pid = st.app_pid().expect("app process");
+    let killed = std::process::Command::new("kill")
+        .args(["-9", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    drop(st);
+    card.pull();
+
+    let store = station_store::Store::open(data.path()).expect("store reopens after kill -9");
+    let n = store.reading_count().expect("count");
+    assert_eq!(n, 1, "the reading shown must be in the database");
+    // The next start closes the visit the crash left open.
+    assert_eq!(store.close_dangling_visits().expect("close"), 1);
+}
+
+#[test]
+fn demo_mode_walks_the_journey_with_the_simulated_card() {
+    let bed = bed();
+    let t = zh();
+    let st = launch(
+        &bed,
+        StationOptions {
+            card_reader: "simulated",
+            ..Default::default()
+        },
+    );
+    st.wait_text(&t.text("demo-title")).unwrap();
+    st.press(&t.text("demo-insert-bad-card")).unwrap();
+    st.wait_text(&t.text("notice-card-unreadable")).unwrap();
+    st.press(&t.text("demo-remove-card")).unwrap();
+    st.press(&t.text("demo-insert-card")).unwrap();
+    st.wait_text(&t.text_with("home-greeting", &[("name", MASKED_NAME.into())]))
+        .unwrap();
+    st.press(&t.text("demo-remove-card")).unwrap();
+    st.wait_text(&t.text("goodbye-title")).unwrap();
+}
+
+#[test]
+fn outside_opening_hours_the_station_says_it_is_closed() {
+    let bed = bed();
+    let t = zh();
+    // Hours that exclude the present moment, whatever time the test runs.
+    let hour = std::process::Command::new("date")
+        .arg("+%H")
+        .output()
+        .unwrap();
+    let hour: u32 = String::from_utf8_lossy(&hour.stdout)
+        .trim()
+        .parse()
+        .unwrap_or(0);
+    let hours = if hour < 12 {
+        ("13:00", "14:00")
+    } else {
+        ("01:00", "02:00")
+    };
+    let st = launch(
+        &bed,
+        StationOptions {
+            pcsc_socket: socket(&bed),
+            hours: (hours.0.into(), hours.1.into()),
+            ..Default::default()
+        },
+    );
+    let page = st.wait_text(&t.text("closed-title")).unwrap();
+    assert!(
+        page.contains(&t.text_with(
+            "closed-hours",
+            &[("opens", hours.0.into()), ("closes", hours.1.into())]
+        )),
+        "{page}"
+    );
+    assert!(!page.contains(&t.text("welcome-insert-card")), "{page}");
+}
+
+#[test]
+fn the_kiosk_meets_the_elderly_friendly_rules() {
+    let bed = bed();
+    let t = zh();
+    let st = launch(
+        &bed,
+        StationOptions {
+            card_reader: "simulated",
+            ..Default::default()
+        },
+    );
+    st.wait_text(&t.text("welcome-insert-card")).unwrap();
+    let check = r#"
+        const out = { small: [], targets: [] };
+        for (const el of document.querySelectorAll('.station p, .station h1, .station h2, .station button, .station dt, .station dd')) {
+            if (el.closest('.demo')) continue;
+            const px = parseFloat(getComputedStyle(el).fontSize);
+            if (px < 24) out.small.push(el.textContent.trim() + ':' + px);
+        }
+        for (const b of document.querySelectorAll('.station button')) {
+            const r = b.getBoundingClientRect();
+            if (r.height < 60 || r.width < 60) out.targets.push(b.textContent.trim() + ':' + r.width + 'x' + r.height);
+        }
+        out.width = window.innerWidth; out.height = window.innerHeight;
+        return out;"#;
+    for screen in ["welcome", "home"] {
+        if screen == "home" {
+            st.press(&t.text("demo-insert-card")).unwrap();
+            st.wait_text(&t.text("home-title")).unwrap();
+        }
+        let r = st.session.execute(check, vec![]).unwrap();
+        assert_eq!(
+            r["small"],
+            serde_json::json!([]),
+            "text under 24 px on {screen}: {r}"
+        );
+        assert_eq!(
+            r["targets"],
+            serde_json::json!([]),
+            "targets under 60 px on {screen}: {r}"
+        );
+        assert!(
+            r["width"].as_f64().unwrap_or(0.0) >= 1900.0,
+            "window is not full-screen: {r}"
+        );
+    }
+    // axe-core's contrast rule at the enhanced (7:1) level, on the home screen.
+    let axe = std::fs::read_to_string(
+        station_e2e::workspace_root().join(".tools/node_modules/axe-core/axe.min.js"),
+    )
+    .expect("axe-core (scripts/setup installs it)");
+    st.session.execute(&axe, vec![]).unwrap();
+    let r = st
+        .session
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, { runOnly: ['color-contrast-enhanced', 'button-name', 'html-has-lang'] })
+                .then(r => done(r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))))
+                .catch(e => done(['axe failed: ' + e]));",
+            vec![],
+        )
+        .unwrap();
+    assert_eq!(r, serde_json::json!([]), "accessibility violations: {r}");
+}
+
+#[test]
+fn a_broken_config_stops_the_app_with_a_message_naming_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("station.toml");
+    std::fs::write(&cfg, "[station]\ntown = \"五马街道\"\ncommunity = \"禅街社区\"\n[hours]\nopens = \"8 o'clock\"\ncloses = \"19:00\"\n").unwrap();
+    let out = std::process::Command::new(station_e2e::station::app_binary())
+        .args(["--config", &cfg.display().to_string()])
+        .env_remove("DISPLAY")
+        .output()
+        .expect("run the app");
+    assert_eq!(out.status.code(), Some(78));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("hours.opens"), "{err}");
+
+    let missing = dir.path().join("absent.toml");
+    let out = std::process::Command::new(station_e2e::station::app_binary())
+        .args(["--config", &missing.display().to_string()])
+        .env_remove("DISPLAY")
+        .output()
+        .expect("run the app");
+    assert_eq!(out.status.code(), Some(78));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("absent.toml"));
+}

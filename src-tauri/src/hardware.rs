@@ -1,0 +1,56 @@
+//! Picks the hardware backends for this station from the config and what is attached.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use station_card::{PcscReader, SimulatedReader};
+use station_core::config::{CardReaderChoice, StationConfig};
+use station_devices::blood_pressure::SCRIPT_ENV;
+use station_devices::SimulatedBpMonitor;
+use station_kiosk::Hardware;
+use station_voice::{PromptLibrary, RodioVoice};
+
+pub fn select(config: &StationConfig, audio_dir: &Path) -> Hardware {
+    let use_pcsc = match config.card_reader {
+        CardReaderChoice::Pcsc => true,
+        CardReaderChoice::Simulated => false,
+        CardReaderChoice::Auto => station_card::pcsc_reader_attached(),
+    };
+    let (reader, demo_reader): (Box<dyn station_card::CardReaderBackend>, _) = if use_pcsc {
+        tracing::info!("card reader: PC/SC");
+        (Box::new(PcscReader::new()), None)
+    } else {
+        tracing::info!("card reader: simulated (demo mode)");
+        let sim = SimulatedReader::new();
+        (Box::new(sim.clone()), Some(sim))
+    };
+    Hardware {
+        reader,
+        demo_reader,
+        bp_monitor: Arc::new(simulated_bp_monitor()),
+        voice: Arc::new(RodioVoice::open(PromptLibrary::new(
+            audio_dir.to_path_buf(),
+        ))),
+    }
+}
+
+/// Blood pressure is simulated until the BLE backend lands (self-test issue).
+fn simulated_bp_monitor() -> SimulatedBpMonitor {
+    let script = std::env::var(SCRIPT_ENV)
+        .ok()
+        .and_then(|s| match SimulatedBpMonitor::parse_script(&s) {
+            Ok(script) => Some(script),
+            Err(e) => {
+                tracing::warn!(error = %e, "ignoring {SCRIPT_ENV}");
+                None
+            }
+        })
+        .unwrap_or_default();
+    let seconds = std::env::var("STATION_SIM_BP_SECONDS")
+        .ok()
+        .and_then(|s| s.parse::<f64>().ok())
+        .filter(|s| (0.0..=120.0).contains(s))
+        .unwrap_or(3.0);
+    SimulatedBpMonitor::new(Duration::from_secs_f64(seconds), script)
+}

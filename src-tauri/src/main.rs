@@ -1,0 +1,107 @@
+//! The kiosk shell: a thin Tauri adapter. It loads the station config, opens the store, picks
+//! the hardware backends, starts the station runtime and forwards actions in / views out.
+//! Everything with behaviour lives in crates/ (see ARCHITECTURE.md).
+
+// No console window on Windows release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod hardware;
+mod paths;
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use station_core::config::StationConfig;
+use station_kiosk::{Kiosk, SystemClock};
+use station_protocol::{Action, StationView, VIEW_EVENT};
+use station_store::Store;
+use tauri::{Emitter, Manager};
+
+/// Exit status for a bad configuration (sysexits EX_CONFIG), so installers and service
+/// managers can tell it from a crash.
+const EXIT_CONFIG: u8 = 78;
+/// Exit status when the data directory or store cannot be opened (EX_CANTCREAT).
+const EXIT_STORE: u8 = 73;
+
+#[tauri::command]
+fn station_view(kiosk: tauri::State<'_, Kiosk>) -> StationView {
+    kiosk.view()
+}
+
+#[tauri::command]
+fn act(kiosk: tauri::State<'_, Kiosk>, action: Action) -> StationView {
+    kiosk.act(action)
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+
+    // Config and store first, before any window: a broken station says why and stops.
+    let config_path = paths::config_file();
+    let config = match StationConfig::load(&config_path) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("health-station: {e}");
+            tracing::error!(error = %e, "bad station configuration");
+            return ExitCode::from(EXIT_CONFIG);
+        }
+    };
+    let data_dir = paths::data_dir(&config);
+    let store = match Store::open(&data_dir) {
+        Ok(s) => Arc::new(s),
+        Err(e) => {
+            eprintln!("health-station: {e}");
+            tracing::error!(error = %e, "cannot open the store");
+            return ExitCode::from(EXIT_STORE);
+        }
+    };
+    tracing::info!(config = %config_path.display(), data = %data_dir.display(), "station starting");
+
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            // A second launch (double-click, autostart race) brings the running kiosk forward.
+            if let Some(w) = app.get_webview_window("main") {
+                let _ = w.set_focus();
+            }
+        }))
+        .invoke_handler(tauri::generate_handler![station_view, act])
+        .setup(move |app| {
+            let audio_dir = paths::audio_dir(app.path().resource_dir().ok());
+            let hw = hardware::select(&config, &audio_dir);
+            let handle = app.handle().clone();
+            let kiosk = Kiosk::start(
+                config,
+                store,
+                hw,
+                Arc::new(SystemClock::new()),
+                Box::new(move |view| {
+                    let _ = handle.emit(VIEW_EVENT, view);
+                }),
+            );
+            kiosk.spawn_ticker();
+            app.manage(kiosk);
+            Ok(())
+        })
+        .build(tauri::generate_context!());
+    let app = match result {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("health-station: cannot start the window: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    app.run(|handle, event| {
+        if let tauri::RunEvent::Exit = event {
+            if let Some(k) = handle.try_state::<Kiosk>() {
+                k.shutdown();
+            }
+        }
+    });
+    ExitCode::SUCCESS
+}

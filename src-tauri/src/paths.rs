@@ -1,0 +1,53 @@
+//! Where the station keeps its files. Environment variables override for tests and for
+//! installers that place files elsewhere.
+
+use std::path::PathBuf;
+
+use station_core::config::StationConfig;
+
+/// Same identifier as tauri.conf.json, so our paths match Tauri's app dirs.
+const APP_ID: &str = "cn.healthstation.kiosk";
+
+/// `HEALTH_STATION_CONFIG`, else `--config <path>`, else `<OS config dir>/cn.healthstation.kiosk/station.toml`.
+pub fn config_file() -> PathBuf {
+    if let Some(p) = std::env::var_os("HEALTH_STATION_CONFIG") {
+        return PathBuf::from(p);
+    }
+    let mut args = std::env::args_os();
+    while let Some(a) = args.next() {
+        if a == "--config" {
+            if let Some(p) = args.next() {
+                return PathBuf::from(p);
+            }
+        }
+    }
+    dirs::config_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join(APP_ID)
+        .join("station.toml")
+}
+
+/// `HEALTH_STATION_DATA_DIR`, else `storage.data_dir` from the config, else the OS app-data dir.
+pub fn data_dir(config: &StationConfig) -> PathBuf {
+    if let Some(p) = std::env::var_os("HEALTH_STATION_DATA_DIR") {
+        return PathBuf::from(p);
+    }
+    if let Some(p) = &config.data_dir {
+        return p.clone();
+    }
+    dirs::data_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join(APP_ID)
+}
+
+/// Voice prompts: `HEALTH_STATION_AUDIO_DIR`, else the bundled resources, else the source tree
+/// (development builds run from the repository).
+pub fn audio_dir(resource_dir: Option<PathBuf>) -> PathBuf {
+    if let Some(p) = std::env::var_os("HEALTH_STATION_AUDIO_DIR") {
+        return PathBuf::from(p);
+    }
+    if let Some(bundled) = resource_dir.map(|r| r.join("audio")).filter(|p| p.is_dir()) {
+        return bundled;
+    }
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/audio"))
+}

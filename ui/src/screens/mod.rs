@@ -1,0 +1,38 @@
+//! One module per screen; each draws one task.
+
+mod blood_pressure;
+mod home;
+mod settings;
+mod welcome;
+
+use leptos::prelude::*;
+use station_protocol::{Screen, StationView};
+
+use crate::kit::screen_frame;
+use crate::texts::Texts;
+
+pub fn render(v: &StationView, t: &Texts) -> AnyView {
+    match &v.screen {
+        Screen::Welcome => welcome::welcome(v, t).into_any(),
+        Screen::Closed { opens, closes } => welcome::closed(v, t, opens, closes).into_any(),
+        Screen::ReadingCard => screen_frame(
+            t,
+            t.tr("reading-card-title"),
+            None,
+            false,
+            view! { <p class="lead">{t.tr("reading-card-hint")}</p><div class="spinner" aria-hidden="true"></div> },
+        )
+        .into_any(),
+        Screen::Home => home::home(v, t).into_any(),
+        Screen::BloodPressure { step } => blood_pressure::guide(*step, t).into_any(),
+        Screen::BpResult { reading } => blood_pressure::result(reading, t).into_any(),
+        Screen::Goodbye => screen_frame(
+            t,
+            t.tr("goodbye-title"),
+            None,
+            false,
+            view! { <p class="lead">{t.tr("goodbye-take-card")}</p> },
+        )
+        .into_any(),
+    }
+}

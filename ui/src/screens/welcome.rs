@@ -1,0 +1,74 @@
+//! Welcome (identify) and closed screens.
+
+use leptos::prelude::*;
+use station_protocol::{Action, IdentifyMethod, ReaderStatus, StationView};
+
+use super::settings::settings_bar;
+use crate::kit::{big_button, replay_button};
+use crate::texts::Texts;
+
+fn clock_text() -> String {
+    let d = js_sys::Date::new_0();
+    format!("{:02}:{:02}", d.get_hours(), d.get_minutes())
+}
+
+fn station_clock(t: &Texts) -> impl IntoView {
+    let (now, set_now) = signal(clock_text());
+    let handle = set_interval_with_handle(
+        move || set_now.set(clock_text()),
+        std::time::Duration::from_secs(10),
+    )
+    .ok();
+    on_cleanup(move || {
+        if let Some(h) = handle {
+            h.clear();
+        }
+    });
+    let t = *t;
+    view! { <p class="clock">{move || t.tr_with("welcome-clock", &[("time", now.get())])}</p> }
+}
+
+pub fn welcome(v: &StationView, t: &Texts) -> impl IntoView {
+    let reader_problem = v.reader != ReaderStatus::Ready;
+    view! {
+        <section class="screen welcome">
+            <header class="screen-head">
+                <div class="titles">
+                    <p class="station-name">{v.station_name.clone()}</p>
+                    {station_clock(t)}
+                </div>
+                {replay_button(t)}
+            </header>
+            <div class="screen-body">
+                <h1 class="insert-card">{t.tr("welcome-insert-card")}</h1>
+                <p class="lead">{t.tr("welcome-insert-hint")}</p>
+                {reader_problem.then(|| view! { <p class="warning" role="status">{t.tr("notice-reader-unavailable")}</p> })}
+                <h2>{t.tr("welcome-other-ways")}</h2>
+                <div class="row">
+                    {big_button(t.tr("identify-id-card"), "btn-secondary", Action::IdentifyWith { method: IdentifyMethod::IdCard })}
+                    {big_button(t.tr("identify-health-qr"), "btn-secondary", Action::IdentifyWith { method: IdentifyMethod::HealthQr })}
+                    {big_button(t.tr("identify-face"), "btn-secondary", Action::IdentifyWith { method: IdentifyMethod::Face })}
+                </div>
+            </div>
+            {settings_bar(v, t)}
+        </section>
+    }
+}
+
+pub fn closed(v: &StationView, t: &Texts, opens: &str, closes: &str) -> impl IntoView {
+    view! {
+        <section class="screen closed">
+            <header class="screen-head">
+                <div class="titles">
+                    <p class="station-name">{v.station_name.clone()}</p>
+                    <h1>{t.tr("closed-title")}</h1>
+                </div>
+                {replay_button(t)}
+            </header>
+            <div class="screen-body">
+                <p class="lead">{t.tr_with("closed-hours", &[("opens", opens.to_string()), ("closes", closes.to_string())])}</p>
+            </div>
+            {settings_bar(v, t)}
+        </section>
+    }
+}
