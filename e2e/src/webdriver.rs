@@ -18,19 +18,21 @@ pub struct Element(String);
 impl Session {
     /// Starts a session on a tauri-driver at `port`; this launches the app binary.
     pub fn start(port: u16, application: &str, args: &[String]) -> Result<Session, String> {
+        Session::start_with(
+            port,
+            json!({ "tauri:options": { "application": application, "args": args } }),
+        )
+    }
+
+    /// Starts a session with the given `alwaysMatch` capabilities (any W3C driver).
+    pub fn start_with(port: u16, always_match: Value) -> Result<Session, String> {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_global(Some(Duration::from_secs(60)))
             .build()
             .into();
         let base = format!("http://127.0.0.1:{port}");
-        let caps = json!({
-            "capabilities": {
-                "alwaysMatch": {
-                    "tauri:options": { "application": application, "args": args }
-                }
-            }
-        });
+        let caps = json!({ "capabilities": { "alwaysMatch": always_match } });
         let v = request(&agent, "POST", &format!("{base}/session"), Some(caps))?;
         let id = v
             .get("sessionId")

@@ -34,7 +34,7 @@ const MAX_ROUND_TRIPS: usize = 8;
 const MAX_DATA: usize = 4096;
 
 /// Sends `apdu` and follows the card's `61xx` (issue GET RESPONSE `00 C0 00 00 xx`) and `6Cxx`
-/// (re-send the same command with Le = xx) answers, at most [`MAX_ROUND_TRIPS`] exchanges.
+/// (re-send the same command with Le = xx) answers, at most 8 exchanges.
 pub fn transceive(ch: &mut dyn CardChannel, apdu: &[u8]) -> Result<Response, CardError> {
     if apdu.len() < 4 {
         return Err(CardError::Malformed(

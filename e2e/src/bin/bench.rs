@@ -1,0 +1,294 @@
+//! Prints the kiosk's figures, one `name: value unit` a line (run through `scripts/bench`, which
+//! builds the release binaries first). Measures the real app window under Xvfb:
+//! cold start, idle memory of all its processes, card → greeting on a virtual reader, and the
+//! same UI in `chromium --kiosk` for comparison.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use station_card::testbed::PrivatePcscd;
+use station_card::virtual_card::{CardBehaviour, CardImage, VpcdCard};
+use station_e2e::display::Display;
+use station_e2e::station::{Station, StationOptions};
+use station_e2e::webdriver::Session;
+use station_e2e::{free_port, wait_for};
+use station_i18n::Catalog;
+use station_protocol::Locale;
+
+const RUNS: usize = 3;
+
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("bench: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn figure(name: &str, value: f64, unit: &str) {
+    println!("{name}: {value:.1} {unit}");
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+fn run() -> Result<(), String> {
+    let t = Catalog::new(Locale::ZhCn);
+    let welcome = t.text("welcome-insert-card");
+    let display = Display::start()?;
+    let pcscd = PrivatePcscd::start().map_err(|e| format!("pcscd: {e}"))?;
+    let socket = Some(pcscd.socket_env().1);
+
+    // Cold start: launch → first interactive screen (the welcome prompt is on screen).
+    let mut starts = Vec::new();
+    for _ in 0..RUNS {
+        let t0 = Instant::now();
+        let st = Station::launch(
+            &display,
+            StationOptions {
+                pcsc_socket: socket.clone(),
+                ..Default::default()
+            },
+        )?;
+        st.wait_text(&welcome)?;
+        starts.push(t0.elapsed().as_secs_f64() * 1000.0);
+    }
+    figure("kiosk_cold_start", median(starts), "ms");
+
+    let st = Station::launch(
+        &display,
+        StationOptions {
+            pcsc_socket: socket.clone(),
+            ..Default::default()
+        },
+    )?;
+    st.wait_text(&welcome)?;
+    std::thread::sleep(Duration::from_secs(5));
+    let pid = st.app_pid().ok_or("app pid not found")?;
+    let (rss, pss, n) = tree_memory(pid);
+    figure("kiosk_idle_rss_all_processes", rss, "MiB");
+    figure("kiosk_idle_pss_all_processes", pss, "MiB");
+    figure("kiosk_process_count", n as f64, "processes");
+
+    // Card inserted (virtual card on vpcd + pcscd) → greeting on screen.
+    let greeting = t.text_with("home-greeting", &[("name", "张*华".into())]);
+    let mut greet = Vec::new();
+    for _ in 0..5 {
+        let t0 = Instant::now();
+        let card = VpcdCard::insert(
+            pcscd.vpcd_addr(),
+            CardBehaviour::Resident(CardImage::sample_resident()),
+        )
+        .map_err(|e| e.to_string())?;
+        st.wait_text(&greeting)?;
+        greet.push(t0.elapsed().as_secs_f64() * 1000.0);
+        card.pull();
+        st.wait_text(&welcome)?;
+    }
+    figure("card_inserted_to_greeting", median(greet), "ms");
+    drop(st);
+
+    chromium_comparison(&display, &welcome)?;
+    Ok(())
+}
+
+/// RSS and PSS (shared pages counted once) summed over a process and its descendants.
+fn tree_memory(root: u32) -> (f64, f64, usize) {
+    let mut pids = vec![root];
+    let mut i = 0;
+    while i < pids.len() {
+        let parent = pids[i];
+        if let Ok(entries) = std::fs::read_dir("/proc") {
+            for e in entries.flatten() {
+                let Some(pid) = e.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else {
+                    continue;
+                };
+                let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+                let ppid = stat
+                    .rsplit(')')
+                    .next()
+                    .and_then(|rest| rest.split_whitespace().nth(1))
+                    .and_then(|s| s.parse::<u32>().ok());
+                if ppid == Some(parent) && !pids.contains(&pid) {
+                    pids.push(pid);
+                }
+            }
+        }
+        i += 1;
+    }
+    let (mut rss, mut pss) = (0.0, 0.0);
+    for pid in &pids {
+        let rollup =
+            std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
+        for line in rollup.lines() {
+            let kb = |l: &str| {
+                l.split_whitespace()
+                    .nth(1)
+                    .and_then(|v| v.parse::<f64>().ok())
+                    .unwrap_or(0.0)
+            };
+            if line.starts_with("Rss:") {
+                rss += kb(line) / 1024.0;
+            } else if line.starts_with("Pss:") {
+                pss += kb(line) / 1024.0;
+            }
+        }
+    }
+    (rss, pss, pids.len())
+}
+
+/// The same UI in `chromium --kiosk`, fed a station view through a stand-in for Tauri's IPC.
+fn chromium_comparison(display: &Display, welcome: &str) -> Result<(), String> {
+    let dist = std::env::var_os("STATION_UI_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| station_e2e::workspace_root().join("ui/dist"));
+    let site = tempfile::tempdir().map_err(|e| e.to_string())?;
+    copy_dir(&dist, site.path())?;
+    let view = serde_json::to_string(&sample_view()).map_err(|e| e.to_string())?;
+    std::fs::write(
+        site.path().join("shim.js"),
+        format!(
+            "window.__TAURI__ = {{ core: {{ invoke: async () => ({view}) }}, event: {{ listen: async () => () => {{}} }} }};"
+        ),
+    )
+    .map_err(|e| e.to_string())?;
+    let index =
+        std::fs::read_to_string(site.path().join("index.html")).map_err(|e| e.to_string())?;
+    std::fs::write(
+        site.path().join("index.html"),
+        index.replace(
+            "<script type=\"module\"",
+            "<script src=\"shim.js\"></script><script type=\"module\"",
+        ),
+    )
+    .map_err(|e| e.to_string())?;
+
+    let http_port = free_port().map_err(|e| e.to_string())?;
+    let server = Guard(
+        Command::new("python3")
+            .args([
+                "-m",
+                "http.server",
+                &http_port.to_string(),
+                "--bind",
+                "127.0.0.1",
+            ])
+            .current_dir(site.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("python3 http.server: {e}"))?,
+    );
+    let driver_port = free_port().map_err(|e| e.to_string())?;
+    let driver = Guard(
+        Command::new("chromedriver")
+            .arg(format!("--port={driver_port}"))
+            .env("DISPLAY", display.name())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("chromedriver (apt chromium-driver): {e}"))?,
+    );
+    wait_for(Duration::from_secs(10), || {
+        Ok(
+            (std::net::TcpStream::connect(("127.0.0.1", driver_port)).is_ok()
+                && std::net::TcpStream::connect(("127.0.0.1", http_port)).is_ok())
+            .then_some(()),
+        )
+    })?;
+    let profile = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let url = format!("http://127.0.0.1:{http_port}/index.html");
+    let t0 = Instant::now();
+    let session = Session::start_with(
+        driver_port,
+        json!({ "goog:chromeOptions": {
+            "binary": "/usr/bin/chromium",
+            "args": ["--kiosk", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                     format!("--user-data-dir={}", profile.path().display()), url.clone()]
+        }}),
+    )?;
+    session.execute(
+        &format!("if (location.href !== '{url}') location.href = '{url}';"),
+        vec![],
+    )?;
+    wait_for(Duration::from_secs(30), || {
+        Ok(session.page_text()?.contains(welcome).then_some(()))
+    })?;
+    figure(
+        "chromium_kiosk_cold_start",
+        t0.elapsed().as_secs_f64() * 1000.0,
+        "ms",
+    );
+    std::thread::sleep(Duration::from_secs(5));
+    let browser = Command::new("pgrep")
+        .args([
+            "-o",
+            "-f",
+            &format!("user-data-dir={}", profile.path().display()),
+        ])
+        .output()
+        .map_err(|e| e.to_string())?;
+    let pid: u32 = String::from_utf8_lossy(&browser.stdout)
+        .trim()
+        .parse()
+        .map_err(|_| "chromium pid")?;
+    let (rss, pss, n) = tree_memory(pid);
+    figure("chromium_kiosk_idle_rss_all_processes", rss, "MiB");
+    figure("chromium_kiosk_idle_pss_all_processes", pss, "MiB");
+    figure("chromium_kiosk_process_count", n as f64, "processes");
+    session.end();
+    drop(driver);
+    drop(server);
+    Ok(())
+}
+
+fn sample_view() -> station_protocol::StationView {
+    use station_protocol::*;
+    StationView {
+        seq: 1,
+        station_name: "五马街道禅街社区智慧健康站".into(),
+        demo: false,
+        screen: Screen::Welcome,
+        resident: None,
+        notice: None,
+        idle_warning: None,
+        reader: ReaderStatus::Ready,
+        prefs: DisplayPrefs {
+            locale: Locale::ZhCn,
+            text_size: TextSize::Large,
+            contrast: Contrast::HighLight,
+            volume: 80,
+        },
+        services: Service::ALL
+            .iter()
+            .map(|&service| ServiceTile {
+                service,
+                available: service == Service::SelfTest,
+            })
+            .collect(),
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
+    for e in std::fs::read_dir(from)
+        .map_err(|e| format!("{}: {e}", from.display()))?
+        .flatten()
+    {
+        std::fs::copy(e.path(), to.join(e.file_name())).map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}
+
+/// Kills a helper process when dropped.
+struct Guard(Child);
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
