@@ -468,3 +468,42 @@ fn a_broken_config_stops_the_app_with_a_message_naming_the_key() {
     assert_eq!(out.status.code(), Some(78));
     assert!(String::from_utf8_lossy(&out.stderr).contains("absent.toml"));
 }
+
+#[test]
+fn losing_the_card_service_mid_visit_ends_it_safely_and_the_kiosk_recovers() {
+    let mut bed = bed();
+    let t = zh();
+    let st = launch(
+        &bed,
+        StationOptions {
+            pcsc_socket: socket(&bed),
+            ..Default::default()
+        },
+    );
+    st.wait_text(&t.text("welcome-insert-card")).unwrap();
+    let card = VpcdCard::insert(
+        bed.pcscd.vpcd_addr(),
+        CardBehaviour::Resident(CardImage::sample_resident()),
+    )
+    .unwrap();
+    st.wait_text(&t.text("home-title")).unwrap();
+
+    // The card service dies (reader unplugged, pcscd crash): no resident stays identified.
+    bed.pcscd.kill();
+    let page = st.wait_text(&t.text("notice-reader-unavailable")).unwrap();
+    assert!(!page.contains(MASKED_NAME), "{page}");
+    drop(card);
+
+    // It comes back: the message goes and a card is read again.
+    bed.pcscd.restart().expect("pcscd restarts");
+    st.wait_gone(&t.text("notice-reader-unavailable")).unwrap();
+    st.wait_text(&t.text("welcome-insert-card")).unwrap();
+    let card = VpcdCard::insert(
+        bed.pcscd.vpcd_addr(),
+        CardBehaviour::Resident(CardImage::sample_resident()),
+    )
+    .unwrap();
+    st.wait_text(&t.text_with("home-greeting", &[("name", MASKED_NAME.into())]))
+        .unwrap();
+    card.pull();
+}

@@ -45,9 +45,11 @@ pub fn listen_views(accept: impl Fn(StationView) + 'static) {
     });
 }
 
+/// Where replies to actions go: the App's view signal.
+type ViewSink = std::rc::Rc<dyn Fn(StationView)>;
+
 thread_local! {
-    static VIEW_SINK: std::cell::RefCell<Option<std::rc::Rc<dyn Fn(StationView)>>> =
-        const { std::cell::RefCell::new(None) };
+    static VIEW_SINK: std::cell::RefCell<Option<ViewSink>> = const { std::cell::RefCell::new(None) };
     static LAST_TOUCH: Cell<f64> = const { Cell::new(0.0) };
 }
 

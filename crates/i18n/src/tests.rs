@@ -74,7 +74,7 @@ fn every_id_the_ui_uses_exists() {
                 stack.push(path);
             } else if path.extension().is_some_and(|x| x == "rs") {
                 let text = std::fs::read_to_string(&path).unwrap_or_default();
-                for marker in ["tr(\"", "tr_with(\"", "msg: \""] {
+                for marker in [".tr(\"", ".tr_with(\""] {
                     for part in text.split(marker).skip(1) {
                         if let Some(end) = part.find('"') {
                             used.insert(part[..end].to_string());

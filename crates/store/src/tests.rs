@@ -81,7 +81,7 @@ fn readings_round_trip_newest_first() {
     let r = store.upsert_resident(&resident_id(), "张*华").expect("r");
     let v = store.start_visit(r, "insurance_card").expect("visit");
     let mut older = sample(120, 80);
-    older.taken_at = older.taken_at - chrono::Duration::days(1);
+    older.taken_at -= chrono::Duration::days(1);
     store.save_bp_reading(v, &older).expect("save");
     store.save_bp_reading(v, &sample(150, 85)).expect("save");
     let got = store.bp_readings(r, 10).expect("list");
