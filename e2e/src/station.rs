@@ -2,12 +2,12 @@
 //! a WebDriver session on the real app window. Helpers read and press what the resident sees.
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use crate::display::Display;
 use crate::webdriver::Session;
-use crate::{free_port, wait_for, workspace_root};
+use crate::{free_ports, supervised, wait_for, workspace_root, Supervised};
 
 pub struct StationOptions {
     /// "pcsc" or "simulated".
@@ -42,7 +42,7 @@ impl Default for StationOptions {
 
 pub struct Station {
     pub session: Session,
-    driver: Option<Child>,
+    driver: Option<Supervised>,
     pub dir: tempfile::TempDir,
     pub config_path: PathBuf,
     pub data_dir: PathBuf,
@@ -51,7 +51,9 @@ pub struct Station {
 /// The app binary under test (`STATION_APP`, else target/debug/health-station).
 pub fn app_binary() -> PathBuf {
     if let Some(p) = std::env::var_os("STATION_APP") {
-        return PathBuf::from(p);
+        // WebKitWebDriver needs an absolute path.
+        let p = PathBuf::from(p);
+        return std::fs::canonicalize(&p).unwrap_or(p);
     }
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
@@ -93,8 +95,7 @@ impl Station {
                 app.display()
             ));
         }
-        let port = free_port().map_err(|e| e.to_string())?;
-        let native_port = free_port().map_err(|e| e.to_string())?;
+        let [port, native_port] = free_ports::<2>().map_err(|e| e.to_string())?;
         let mut cmd = Command::new("tauri-driver");
         cmd.args([
             "--port",
@@ -104,33 +105,31 @@ impl Station {
         ])
         .env("DISPLAY", display.name())
         .env("STATION_SIM_BP_SECONDS", opts.bp_seconds.to_string())
-        // No sound card on test machines: the app must carry on silently.
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::null())
-        .stderr(Stdio::from(
-            std::fs::File::create(dir.path().join("app.log")).map_err(|e| e.to_string())?,
-        ));
+        .env("RUST_LOG", "info");
         if let Some(script) = &opts.bp_script {
             cmd.env("STATION_SIM_BP", script);
         }
         if let Some(socket) = &opts.pcsc_socket {
             cmd.env("PCSCLITE_CSOCK_NAME", socket);
         }
-        let driver = cmd
-            .spawn()
-            .map_err(|e| format!("cannot start tauri-driver (scripts/setup installs it): {e}"))?;
-        let mut driver = Some(driver);
+        let log = std::fs::File::create(dir.path().join("app.log")).map_err(|e| e.to_string())?;
+        // tauri-driver stops WebKitWebDriver (and so the app) only on SIGTERM: the supervisor sends it.
+        let mut driver = Some(
+            supervised(cmd, Stdio::null(), Stdio::from(log)).map_err(|e| {
+                format!("cannot start tauri-driver (scripts/setup installs it): {e}")
+            })?,
+        );
         wait_for(Duration::from_secs(20), || {
             Ok(std::net::TcpStream::connect(("127.0.0.1", port))
                 .ok()
                 .map(|_| ()))
         })
-        .inspect_err(|_| stop(driver.take()))?;
+        .inspect_err(|_| drop(driver.take()))?;
         let args = vec!["--config".to_string(), config_path.display().to_string()];
         let session = match Session::start(port, &app.display().to_string(), &args) {
             Ok(s) => s,
             Err(e) => {
-                stop(driver.take());
+                drop(driver.take());
                 let log = std::fs::read_to_string(dir.path().join("app.log")).unwrap_or_default();
                 return Err(format!(
                     "cannot start a session: {e}\n--- app log ---\n{log}"
@@ -213,23 +212,6 @@ impl Station {
 impl Drop for Station {
     fn drop(&mut self) {
         self.session.end();
-        stop(self.driver.take());
-    }
-}
-
-/// tauri-driver only stops WebKitWebDriver on SIGTERM/SIGINT.
-fn stop(child: Option<Child>) {
-    if let Some(mut c) = child {
-        let _ = Command::new("kill")
-            .args(["-TERM", &c.id().to_string()])
-            .status();
-        for _ in 0..50 {
-            if let Ok(Some(_)) = c.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        let _ = c.kill();
-        let _ = c.wait();
+        drop(self.driver.take());
     }
 }
