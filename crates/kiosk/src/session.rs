@@ -18,6 +18,9 @@ use station_store::{BpRecord, Store, VisitEnd, VisitId};
 
 use crate::clock::Clock;
 
+/// The services this build offers; the others are drawn disabled on the home screen.
+const AVAILABLE_SERVICES: [Service; 1] = [Service::SelfTest];
+
 /// How long the goodbye screen stays before the welcome screen returns.
 const GOODBYE_FOR: Duration = Duration::from_secs(4);
 
@@ -107,13 +110,7 @@ impl State {
             idle_warning: self.idle_warning,
             reader: self.reader,
             prefs: self.prefs,
-            services: Service::ALL
-                .iter()
-                .map(|&service| ServiceTile {
-                    service,
-                    available: service == Service::SelfTest,
-                })
-                .collect(),
+            services: ServiceTile::all(&AVAILABLE_SERVICES),
         }
     }
 
@@ -190,7 +187,7 @@ impl State {
             }
             Action::OpenService { service } => {
                 if in_visit && matches!(self.screen, Screen::Home) {
-                    if service == Service::SelfTest {
+                    if service == Service::SelfTest && AVAILABLE_SERVICES.contains(&service) {
                         self.notice = None;
                         self.show(Screen::BloodPressure { step: BpStep::Sit }, &mut fx);
                     } else {

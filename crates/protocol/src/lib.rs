@@ -261,6 +261,19 @@ pub struct ServiceTile {
     pub available: bool,
 }
 
+impl ServiceTile {
+    /// Every service tile of the home screen, in order; `available` lists those built.
+    pub fn all(available: &[Service]) -> Vec<ServiceTile> {
+        Service::ALL
+            .iter()
+            .map(|&service| ServiceTile {
+                service,
+                available: available.contains(&service),
+            })
+            .collect()
+    }
+}
+
 /// Ways a resident can identify (Wenzhou 6.3.1); only the card exists in this build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -263,13 +263,7 @@ fn sample_view() -> station_protocol::StationView {
             contrast: Contrast::HighLight,
             volume: 80,
         },
-        services: Service::ALL
-            .iter()
-            .map(|&service| ServiceTile {
-                service,
-                available: service == Service::SelfTest,
-            })
-            .collect(),
+        services: ServiceTile::all(&[Service::SelfTest]),
     }
 }
 
