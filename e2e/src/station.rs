@@ -119,10 +119,11 @@ impl Station {
                 format!("cannot start tauri-driver (scripts/setup installs it): {e}")
             })?,
         );
+        // tauri-driver answers before its WebKitWebDriver does; a session asked for too early is
+        // dropped ("peer disconnected"), so wait for both.
         wait_for(Duration::from_secs(20), || {
-            Ok(std::net::TcpStream::connect(("127.0.0.1", port))
-                .ok()
-                .map(|_| ()))
+            let up = |p: u16| std::net::TcpStream::connect(("127.0.0.1", p)).is_ok();
+            Ok((up(port) && up(native_port)).then_some(()))
         })
         .inspect_err(|_| drop(driver.take()))?;
         let args = vec!["--config".to_string(), config_path.display().to_string()];

@@ -1,7 +1,7 @@
 //! The social-security card (社会保障卡) application and its two public files.
 //!
 //! Layout (the national card specification, 《社会保障卡规范》, MOHRSS; as public reader code uses
-//! it — see `/work/shared/FIELD-NOTES.md`):
+//! it — see the team field notes, `shared/FIELD-NOTES.md`):
 //!
 //! * the application DDF1 is selected by name: `"sx1.sh."` + `社会保障` in GBK (15 bytes);
 //! * EF05 (file id `EF 05`, short file id 5) — the card: 01 card identification code (16, the first

@@ -506,6 +506,8 @@ fn serve(mut stream: &TcpStream, mut card: VirtualCard) -> io::Result<()> {
         }
         let mut payload = vec![0u8; usize::from(u16::from_be_bytes(len))];
         stream.read_exact(&mut payload)?;
+        // Linux clears QUICKACK after use: set it again for every exchange.
+        quickack(stream);
         match payload.as_slice() {
             [] => {}
             [0] | [1] | [2] => card.reset(),
@@ -522,6 +524,14 @@ fn serve(mut stream: &TcpStream, mut card: VirtualCard) -> io::Result<()> {
         }
     }
 }
+
+#[cfg(target_os = "linux")]
+fn quickack(stream: &TcpStream) {
+    let _ = socket2::SockRef::from(stream).set_tcp_quickack(true);
+}
+
+#[cfg(not(target_os = "linux"))]
+fn quickack(_stream: &TcpStream) {}
 
 fn send(mut stream: &TcpStream, payload: &[u8]) -> io::Result<()> {
     let len = u16::try_from(payload.len())

@@ -40,8 +40,19 @@ pub fn welcome(v: &StationView, t: &Texts) -> impl IntoView {
                 {replay_button(t)}
             </header>
             <div class="screen-body">
-                <h1 class="insert-card">{t.tr("welcome-insert-card")}</h1>
-                <p class="lead">{t.tr("welcome-insert-hint")}</p>
+                <div class="insert-panel">
+                    <svg class="card-picture" viewBox="0 0 160 140" aria-hidden="true">
+                        <g fill="none" stroke="currentColor" stroke-width="6" stroke-linejoin="round" stroke-linecap="round">
+                            <rect x="20" y="10" width="120" height="76" rx="10"/>
+                            <rect x="38" y="30" width="28" height="22" rx="4" fill="currentColor" fill-opacity="0.3"/>
+                            <path d="M80 100v32M64 118l16 16 16-16"/>
+                        </g>
+                    </svg>
+                    <div>
+                        <h1 class="insert-card">{t.tr("welcome-insert-card")}</h1>
+                        <p class="lead">{t.tr("welcome-insert-hint")}</p>
+                    </div>
+                </div>
                 {reader_problem.then(|| view! { <p class="warning" role="status">{t.tr("notice-reader-unavailable")}</p> })}
                 <h2>{t.tr("welcome-other-ways")}</h2>
                 <div class="row">
