@@ -5,15 +5,17 @@ use fluent_bundle::{FluentArgs, FluentBundle, FluentResource, FluentValue};
 use station_protocol::Locale;
 
 /// Every catalog file of one locale, in load order.
-fn sources(locale: Locale) -> [&'static str; 2] {
+fn sources(locale: Locale) -> [&'static str; 3] {
     match locale {
         Locale::ZhCn => [
             include_str!("../../../locales/zh-CN/station.ftl"),
             include_str!("../../../locales/zh-CN/prompts.ftl"),
+            include_str!("../../../locales/zh-CN/report.ftl"),
         ],
         Locale::EnUs => [
             include_str!("../../../locales/en-US/station.ftl"),
             include_str!("../../../locales/en-US/prompts.ftl"),
+            include_str!("../../../locales/en-US/report.ftl"),
         ],
     }
 }

@@ -1,0 +1,1 @@
+# Printed health report (crates/report).
