@@ -24,6 +24,8 @@ pub struct StationOptions {
     pub pcsc_socket: Option<PathBuf>,
     /// Reuse an existing data directory (restart scenarios).
     pub data_dir: Option<PathBuf>,
+    /// Staff card UIDs (hex) for `[staff] card_uids`.
+    pub staff_uids: Vec<String>,
 }
 
 impl Default for StationOptions {
@@ -36,6 +38,7 @@ impl Default for StationOptions {
             bp_seconds: 1.0,
             pcsc_socket: None,
             data_dir: None,
+            staff_uids: Vec::new(),
         }
     }
 }
@@ -67,13 +70,19 @@ pub fn write_config(path: &Path, opts: &StationOptions, data_dir: &Path) -> std:
          [hours]\nopens = \"{}\"\ncloses = \"{}\"\n\n\
          [idle]\ntimeout_seconds = {}\nwarning_seconds = {}\n\n\
          [hardware]\ncard_reader = \"{}\"\n\n\
-         [storage]\ndata_dir = \"{}\"\n",
+         [storage]\ndata_dir = \"{}\"\n\n\
+         [staff]\ncard_uids = [{}]\n",
         opts.hours.0,
         opts.hours.1,
         opts.idle.0,
         opts.idle.1,
         opts.card_reader,
-        data_dir.display()
+        data_dir.display(),
+        opts.staff_uids
+            .iter()
+            .map(|u| format!("\"{u}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     std::fs::write(path, text)
 }

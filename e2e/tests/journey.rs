@@ -541,3 +541,40 @@ fn losing_the_card_service_mid_visit_ends_it_safely_and_the_kiosk_recovers() {
         .unwrap();
     card.pull();
 }
+
+#[test]
+fn a_staff_card_is_recognised_and_never_starts_a_resident_visit() {
+    let bed = bed();
+    let t = zh();
+    let st = launch(
+        &bed,
+        StationOptions {
+            pcsc_socket: socket(&bed),
+            staff_uids: vec!["04A1B2C3".into()],
+            ..Default::default()
+        },
+    );
+    st.wait_text(&t.text("welcome-insert-card")).unwrap();
+    let card = VpcdCard::insert(
+        bed.pcscd.vpcd_addr(),
+        CardBehaviour::Staff(vec![0x04, 0xA1, 0xB2, 0xC3]),
+    )
+    .unwrap();
+    let page = st
+        .wait_text(&t.text("notice-staff-mode-not-available"))
+        .unwrap();
+    assert!(!page.contains(&t.text("home-title")), "{page}");
+    pull_and_settle(card);
+
+    // A card with an unlisted UID is just a card we cannot read.
+    st.press(&t.text("dismiss")).unwrap();
+    let card = VpcdCard::insert(
+        bed.pcscd.vpcd_addr(),
+        CardBehaviour::Staff(vec![9, 9, 9, 9]),
+    )
+    .unwrap();
+    st.wait_text(&t.text("notice-card-unreadable")).unwrap();
+    card.pull();
+    let store = station_store::Store::open(&st.data_dir).expect("store");
+    assert_eq!(store.resident_count().expect("count"), 0);
+}

@@ -1,1 +1,23 @@
 # Printed health report (crates/report).
+report-title = Health report
+report-printed-at = Printed: { $time }
+report-name = Name: { $name }
+report-id-number = ID number: { $id }
+report-this-visit = Today's readings
+report-taken-at = Measured: { $time }
+report-reading-number = Reading { $n }
+report-reference = Normal range { $range }
+report-flag-normal = normal
+report-flag-high = high
+report-flag-low = low
+report-implausible = This reading is unusual. Please measure again, and see a doctor if you feel unwell.
+report-no-readings = No readings were taken in this visit.
+report-more-readings = { $count } more readings are not listed here; all are saved in your health record.
+report-prescription = Health advice
+report-trend = Blood pressure trend (last { $count })
+report-trend-total = { $total } readings on record; the chart shows the last { $count }.
+report-trend-guideline = Dashed lines: 140/90 guideline
+report-report-id = Report no.: { $id }
+report-qr-hint = For staff to scan
+report-disclaimer = This report is for your information and does not replace a doctor's diagnosis.
+report-page = Page { $page } of { $pages }

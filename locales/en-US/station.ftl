@@ -4,6 +4,7 @@
 welcome-title = Welcome
 welcome-insert-card = Please insert your social security or medical insurance card
 welcome-insert-hint = Chip facing up, into the card slot
+welcome-place-id-card = Or place your ID card on the reader
 welcome-other-ways = Other ways to identify
 identify-id-card = ID card
 identify-health-qr = Health card / insurance QR
@@ -81,6 +82,7 @@ notice-reader-unavailable = The card reader is not working. Please ask a staff m
 notice-not-available-yet = This service is not available yet
 notice-device-no-response = The device is not responding. Please try again or ask a staff member
 notice-save-failed = Your result could not be saved. Please ask a staff member
+notice-staff-mode-not-available = Staff card recognised. Staff mode is not available yet
 
 ## Settings
 settings-language = Language

@@ -4,6 +4,7 @@
 welcome-title = 欢迎使用
 welcome-insert-card = 请插入社保卡或医保卡
 welcome-insert-hint = 芯片朝上，插入读卡口
+welcome-place-id-card = 也可以把身份证放在感应区上
 welcome-other-ways = 其他识别方式
 identify-id-card = 身份证
 identify-health-qr = 电子健康卡 / 医保码
@@ -81,6 +82,7 @@ notice-reader-unavailable = 读卡器暂时不能使用，请联系工作人员
 notice-not-available-yet = 这项服务暂未开通
 notice-device-no-response = 设备没有响应，请重试或联系工作人员
 notice-save-failed = 结果没有保存成功，请联系工作人员
+notice-staff-mode-not-available = 已识别工作人员卡，工作人员模式暂未开通
 
 ## Settings
 settings-language = 语言

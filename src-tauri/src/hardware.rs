@@ -4,7 +4,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use station_card::{PcscReader, SimulatedReader};
+use station_card::{PcscReader, SimulatedReader, StaffCards};
 use station_core::config::{CardReaderChoice, StationConfig};
 use station_devices::blood_pressure::SCRIPT_ENV;
 use station_devices::SimulatedBpMonitor;
@@ -17,12 +17,13 @@ pub fn select(config: &StationConfig, audio_dir: &Path) -> Hardware {
         CardReaderChoice::Simulated => false,
         CardReaderChoice::Auto => station_card::pcsc_reader_attached(),
     };
+    let staff = StaffCards::new(config.staff_card_uids.iter().cloned());
     let (reader, demo_reader): (Box<dyn station_card::CardReaderBackend>, _) = if use_pcsc {
         tracing::info!("card reader: PC/SC");
-        (Box::new(PcscReader::new()), None)
+        (Box::new(PcscReader::new().with_staff_cards(staff)), None)
     } else {
         tracing::info!("card reader: simulated (demo mode)");
-        let sim = SimulatedReader::new();
+        let sim = SimulatedReader::new().with_staff_cards(staff);
         (Box::new(sim.clone()), Some(sim))
     };
     Hardware {

@@ -18,6 +18,7 @@ mod pcsc_reader;
 mod reader;
 mod simulated;
 mod ssc;
+mod staff;
 pub mod virtual_card;
 
 #[cfg(feature = "testbed")]
@@ -32,6 +33,7 @@ pub use ssc::{
     parse_bcd_date, parse_gbk_name, parse_record, parse_sex, read_social_security_card, Sex,
     SocialSecurityCard, SSC_AID,
 };
+pub use staff::{identify_card, read_uid, CardIdentity, StaffCards};
 
 use station_core::resident::IdNumberError;
 

@@ -16,7 +16,7 @@ use tracing::{debug, info, warn};
 
 use crate::apdu::CardChannel;
 use crate::reader::{CardReaderBackend, EventSink, ReaderEvent, ReaderHandle};
-use crate::ssc::read_social_security_card;
+use crate::staff::{identify_card, CardIdentity, StaffCards};
 use crate::CardError;
 
 /// The PC/SC card reader backend.
@@ -31,6 +31,8 @@ pub struct PcscReader {
     /// (pcscd notices a removal within a few hundred milliseconds) before calling the card
     /// unreadable rather than pulled early.
     pub removal_grace: Duration,
+    /// This station's staff cards (recognised by UID, never as residents).
+    pub staff: StaffCards,
 }
 
 impl Default for PcscReader {
@@ -39,6 +41,7 @@ impl Default for PcscReader {
             retry_interval: Duration::from_secs(1),
             poll_interval: Duration::from_secs(1),
             removal_grace: Duration::from_millis(1500),
+            staff: StaffCards::default(),
         }
     }
 }
@@ -46,6 +49,11 @@ impl Default for PcscReader {
 impl PcscReader {
     pub fn new() -> PcscReader {
         PcscReader::default()
+    }
+
+    pub fn with_staff_cards(mut self, staff: StaffCards) -> PcscReader {
+        self.staff = staff;
+        self
     }
 }
 
@@ -315,7 +323,7 @@ impl Worker {
             debug!("card does not answer to reset");
         }
         self.emit(ReaderEvent::CardInserted);
-        let outcome = read_card(ctx, &reader);
+        let outcome = read_card(ctx, &reader, &self.cfg.staff);
         if self.shared.stopped() {
             return Ok(());
         }
@@ -332,9 +340,13 @@ impl Worker {
         }
         self.card = Slot::Handled { reader, events };
         match outcome {
-            Ok(card) => {
+            Ok(CardIdentity::Resident(card)) => {
                 info!("social-security card read");
                 self.emit(ReaderEvent::CardRead(card));
+            }
+            Ok(CardIdentity::Staff) => {
+                info!("staff card");
+                self.emit(ReaderEvent::StaffCard);
             }
             Err(e) => {
                 info!("card unreadable: {e}");
@@ -372,13 +384,13 @@ impl Worker {
 
 /// Connects to the card in `reader` and reads it inside a transaction. The card is left as it
 /// is (no reset), so pcscd reports no new card event for it.
-fn read_card(ctx: &Context, reader: &CStr) -> Result<crate::SocialSecurityCard, CardError> {
+fn read_card(ctx: &Context, reader: &CStr, staff: &StaffCards) -> Result<CardIdentity, CardError> {
     let mut card = ctx
         .connect(reader, ShareMode::Shared, Protocols::ANY)
         .map_err(card_error)?;
     let result = match card.transaction() {
         Ok(tx) => {
-            let result = read_social_security_card(&mut PcscChannel { card: &tx });
+            let result = identify_card(&mut PcscChannel { card: &tx }, staff);
             if let Err((_, e)) = tx.end(pcsc::Disposition::LeaveCard) {
                 debug!("ending the card transaction: {e}");
             }

@@ -8,7 +8,7 @@ use crate::{CardError, SocialSecurityCard};
 
 /// What a reader backend reports, in order, on its own thread.
 ///
-/// For one card the sequence is `CardInserted`, then exactly one of `CardRead`,
+/// For one card the sequence is `CardInserted`, then exactly one of `CardRead`, `StaffCard`,
 /// `CardUnreadable` or `CardPulledEarly`; then `CardRemoved` once it leaves — except after
 /// `CardPulledEarly`, which already means the card is gone.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,6 +19,8 @@ pub enum ReaderEvent {
     CardInserted,
     /// The card was read completely and its ID number is valid.
     CardRead(SocialSecurityCard),
+    /// One of this station's staff cards (see [`crate::StaffCards`]): never a resident.
+    StaffCard,
     /// Not a social-security card, garbage, a refused command or an invalid ID number.
     CardUnreadable(CardError),
     /// The card was removed in the middle of the read: nothing of it is reported.

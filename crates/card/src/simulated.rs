@@ -10,7 +10,7 @@ use tracing::{debug, warn};
 
 use crate::apdu::CardChannel;
 use crate::reader::{CardReaderBackend, EventSink, ReaderEvent, ReaderHandle};
-use crate::ssc::read_social_security_card;
+use crate::staff::{identify_card, CardIdentity, StaffCards};
 use crate::virtual_card::{CardBehaviour, CardImage, VirtualCard};
 use crate::CardError;
 
@@ -20,6 +20,7 @@ use crate::CardError;
 pub struct SimulatedReader {
     shared: Arc<Shared>,
     apdu_delay: Duration,
+    staff: StaffCards,
 }
 
 impl std::fmt::Debug for SimulatedReader {
@@ -55,6 +56,11 @@ impl SimulatedReader {
         SimulatedReader::default()
     }
 
+    pub fn with_staff_cards(mut self, staff: StaffCards) -> SimulatedReader {
+        self.staff = staff;
+        self
+    }
+
     /// Waits this long before each APDU, so the "reading" screen shows as with a real card.
     pub fn with_apdu_delay(mut self, delay: Duration) -> SimulatedReader {
         self.apdu_delay = delay;
@@ -66,6 +72,8 @@ impl SimulatedReader {
         let behaviour = match card {
             DemoCard::Resident => CardBehaviour::Resident(CardImage::sample_resident()),
             DemoCard::Unreadable => CardBehaviour::Foreign,
+            // The ID card goes on its own reader, not into the card slot.
+            DemoCard::IdCard => return,
         };
         self.insert_behaviour(behaviour);
     }
@@ -92,10 +100,11 @@ impl CardReaderBackend for SimulatedReader {
         let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let shared = Arc::clone(&self.shared);
         let delay = self.apdu_delay;
+        let staff = self.staff.clone();
         let thread_stop = Arc::clone(&stop);
         let thread = std::thread::Builder::new()
             .name("card-sim".into())
-            .spawn(move || watch(&shared, &thread_stop, delay, &sink));
+            .spawn(move || watch(&shared, &thread_stop, delay, &staff, &sink));
         let thread = match thread {
             Ok(t) => Some(t),
             Err(e) => {
@@ -136,7 +145,13 @@ impl CardChannel for SlotChannel<'_> {
     }
 }
 
-fn watch(shared: &Shared, stop: &std::sync::atomic::AtomicBool, delay: Duration, sink: &EventSink) {
+fn watch(
+    shared: &Shared,
+    stop: &std::sync::atomic::AtomicBool,
+    delay: Duration,
+    staff: &StaffCards,
+    sink: &EventSink,
+) {
     use std::sync::atomic::Ordering;
     sink(ReaderEvent::Status(ReaderStatus::Ready));
     // The generation whose card was handled, and whether a CardRemoved is owed for it.
@@ -166,10 +181,14 @@ fn watch(shared: &Shared, stop: &std::sync::atomic::AtomicBool, delay: Duration,
             generation,
             delay,
         };
-        match read_social_security_card(&mut ch) {
-            Ok(card) => {
+        match identify_card(&mut ch, staff) {
+            Ok(CardIdentity::Resident(card)) => {
                 owe_removed = true;
                 sink(ReaderEvent::CardRead(card));
+            }
+            Ok(CardIdentity::Staff) => {
+                owe_removed = true;
+                sink(ReaderEvent::StaffCard);
             }
             Err(CardError::Removed) => {
                 debug!("simulated card left during the read");

@@ -139,6 +139,8 @@ pub enum CardBehaviour {
     Garbage,
     /// This card, which leaves the reader after answering N APDUs.
     PullAfter(CardImage, usize),
+    /// A staff badge: not a social-security card, answers GET DATA (`FF CA`) with this UID.
+    Staff(Vec<u8>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -268,6 +270,10 @@ impl VirtualCard {
                 answer_resident(image, &mut self.state, apdu)
             }
             CardBehaviour::Foreign => answer_foreign(apdu),
+            CardBehaviour::Staff(uid) => match apdu {
+                [0xFF, 0xCA, 0x00, 0x00, ..] => [uid.as_slice(), &[0x90, 0x00]].concat(),
+                _ => answer_foreign(apdu),
+            },
             CardBehaviour::Garbage => match self.answered % 3 {
                 0 => vec![0x3F],
                 1 => Vec::new(),

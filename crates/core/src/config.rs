@@ -19,6 +19,8 @@ pub struct StationConfig {
     pub card_reader: CardReaderChoice,
     /// Where the store lives; `None` = the OS app-data directory chosen by the shell.
     pub data_dir: Option<PathBuf>,
+    /// UIDs of this station's staff cards (fixed-UID badges); such cards never identify a resident.
+    pub staff_card_uids: Vec<Vec<u8>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,6 +83,15 @@ struct RawConfig {
     hardware: RawHardware,
     #[serde(default)]
     storage: RawStorage,
+    #[serde(default)]
+    staff: RawStaff,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawStaff {
+    #[serde(default)]
+    card_uids: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -228,6 +239,19 @@ impl StationConfig {
             .filter(|v| *v <= 100)
             .ok_or_else(|| invalid("voice.volume", "must be between 0 and 100"))?;
 
+        let staff_card_uids = raw
+            .staff
+            .card_uids
+            .iter()
+            .map(|s| parse_uid(s))
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| {
+                invalid(
+                    "staff.card_uids",
+                    "must list card UIDs of 4 to 10 bytes in hexadecimal, like \"04A1B2C3\"",
+                )
+            })?;
+
         Ok(StationConfig {
             station_name,
             locale,
@@ -239,8 +263,25 @@ impl StationConfig {
             volume,
             card_reader: raw.hardware.card_reader,
             data_dir: raw.storage.data_dir,
+            staff_card_uids,
         })
     }
+}
+
+/// A card UID in hexadecimal; spaces and colons between bytes are allowed.
+fn parse_uid(s: &str) -> Option<Vec<u8>> {
+    let digits: Vec<u8> = s.bytes().filter(|b| !matches!(b, b' ' | b':')).collect();
+    if digits.len() % 2 != 0 || !(8..=20).contains(&digits.len()) {
+        return None;
+    }
+    digits
+        .chunks(2)
+        .map(|pair| {
+            std::str::from_utf8(pair)
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        })
+        .collect()
 }
 
 fn parse_time(s: &str) -> Option<NaiveTime> {
@@ -334,6 +375,21 @@ community = "禅街社区"
             bad_key("[station]\ntown = \"a\"\ncommunity = \"b\"\nlocale = \"fr\"\n"),
             "station.locale"
         );
+        assert_eq!(
+            bad_key(&format!("{GOOD}[staff]\ncard_uids = [\"04A1\"]\n")),
+            "staff.card_uids"
+        );
+    }
+
+    #[test]
+    fn staff_card_uids_are_read_as_bytes() {
+        let c = parse(&format!(
+            "{GOOD}[staff]\ncard_uids = [\"04:A1:B2:C3\", \"0102030405060708\"]\n"
+        ))
+        .expect("valid");
+        assert_eq!(c.staff_card_uids[0], vec![0x04, 0xA1, 0xB2, 0xC3]);
+        assert_eq!(c.staff_card_uids.len(), 2);
+        assert!(parse(GOOD).expect("valid").staff_card_uids.is_empty());
     }
 
     #[test]

@@ -37,6 +37,7 @@ fn every_id_the_protocol_names_exists() {
         Notice::NotAvailableYet,
         Notice::DeviceNoResponse,
         Notice::SaveFailed,
+        Notice::StaffModeNotAvailable,
     ] {
         ids.push(n.message_id().into());
     }

@@ -67,7 +67,13 @@ impl Kiosk {
             tracing::warn!(error = %e, "could not close visits left open by an earlier run");
         }
         let _ = store.audit("station", "start", None, "");
-        let state = State::new(config, hardware.demo_reader.is_some(), clock.as_ref());
+        let methods = vec![station_protocol::IdentifyMethod::InsuranceCard];
+        let state = State::new(
+            config,
+            hardware.demo_reader.is_some(),
+            methods,
+            clock.as_ref(),
+        );
         let kiosk = Kiosk {
             shared: Arc::new(Shared {
                 state: Mutex::new(state),

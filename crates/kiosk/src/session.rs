@@ -7,7 +7,7 @@ use chrono::NaiveTime;
 use station_card::{ReaderEvent, SocialSecurityCard};
 use station_core::assessment::{assess_bp, bp_is_plausible, BP_GUIDELINE};
 use station_core::config::StationConfig;
-use station_core::resident::mask_name;
+use station_core::resident::{mask_name, IdNumber};
 use station_devices::{BpMeasurement, DeviceError};
 use station_protocol::{
     Action, BpCategory, BpReadingView, BpStep, Contrast, DemoCard, DisplayPrefs, IdentifyMethod,
@@ -23,6 +23,23 @@ const AVAILABLE_SERVICES: [Service; 1] = [Service::SelfTest];
 
 /// How long the goodbye screen stays before the welcome screen returns.
 const GOODBYE_FOR: Duration = Duration::from_secs(4);
+
+/// A resident identified by one of the station's ways.
+pub(crate) struct Identified<'a> {
+    pub id_number: &'a IdNumber,
+    pub name: &'a str,
+    pub method: IdentifyMethod,
+}
+
+impl<'a> Identified<'a> {
+    fn from_insurance_card(card: &'a SocialSecurityCard) -> Self {
+        Identified {
+            id_number: &card.id_number,
+            name: &card.name,
+            method: IdentifyMethod::InsuranceCard,
+        }
+    }
+}
 
 /// What the runtime must do after a state change.
 #[derive(Debug, Default)]
@@ -64,10 +81,16 @@ pub(crate) struct State {
     measure_token: u64,
     /// Set while a card read is in progress, to tell "pulled early" apart.
     reading_card: bool,
+    identify_methods: Vec<IdentifyMethod>,
 }
 
 impl State {
-    pub fn new(config: StationConfig, demo: bool, clock: &dyn Clock) -> State {
+    pub fn new(
+        config: StationConfig,
+        demo: bool,
+        identify_methods: Vec<IdentifyMethod>,
+        clock: &dyn Clock,
+    ) -> State {
         let prefs = default_prefs(&config);
         let screen = if config.opening.is_open(clock.local_time()) {
             Screen::Welcome
@@ -92,6 +115,7 @@ impl State {
             goodbye_since: None,
             measure_token: 0,
             reading_card: false,
+            identify_methods,
         }
     }
 
@@ -111,6 +135,7 @@ impl State {
             reader: self.reader,
             prefs: self.prefs,
             services: ServiceTile::all(&AVAILABLE_SERVICES),
+            identify_methods: self.identify_methods.clone(),
         }
     }
 
@@ -181,7 +206,8 @@ impl State {
                 }
             }
             Action::IdentifyWith { method } => {
-                if method != IdentifyMethod::InsuranceCard && !in_visit {
+                // Ways whose hardware is present need no button press (insert / place the card).
+                if !self.identify_methods.contains(&method) && !in_visit {
                     self.notify(Notice::NotAvailableYet, &mut fx);
                 }
             }
@@ -289,7 +315,16 @@ impl State {
             ReaderEvent::CardRead(card) => {
                 if self.reading_card && self.session.is_none() {
                     self.reading_card = false;
-                    self.begin_visit(&card, now, store, &mut fx);
+                    let who = Identified::from_insurance_card(&card);
+                    self.begin_visit(who, now, store, &mut fx);
+                }
+            }
+            ReaderEvent::StaffCard => {
+                if self.reading_card {
+                    self.reading_card = false;
+                    let _ = store.audit("staff", "staff_card", None, "staff mode not available");
+                    self.screen = Screen::Welcome;
+                    self.notify(Notice::StaffModeNotAvailable, &mut fx);
                 }
             }
             ReaderEvent::CardUnreadable(err) => {
@@ -321,26 +356,22 @@ impl State {
         fx
     }
 
-    fn begin_visit(
-        &mut self,
-        card: &SocialSecurityCard,
-        now: Duration,
-        store: &Store,
-        fx: &mut Effects,
-    ) {
-        let masked_name = mask_name(&card.name);
+    /// One identity flow: whichever way succeeded, the same resident record and a new visit.
+    fn begin_visit(&mut self, who: Identified<'_>, now: Duration, store: &Store, fx: &mut Effects) {
+        let masked_name = mask_name(who.name);
+        let method = who.method.as_str();
         let started = store
-            .upsert_resident(&card.id_number, &masked_name)
-            .and_then(|resident| store.start_visit(resident, "insurance_card"));
+            .upsert_resident(who.id_number, &masked_name)
+            .and_then(|resident| store.start_visit(resident, method));
         match started {
             Ok(visit) => {
-                tracing::info!(id = %card.id_number, visit = visit.0, "visit started");
-                let _ = store.audit("resident", "identified", Some(visit), "insurance_card");
+                tracing::info!(id = %who.id_number, visit = visit.0, method, "visit started");
+                let _ = store.audit("resident", "identified", Some(visit), method);
                 self.session = Some(Session {
                     visit,
                     view: ResidentView {
                         masked_name,
-                        masked_id: card.id_number.masked(),
+                        masked_id: who.id_number.masked(),
                     },
                 });
                 self.last_activity = now;

@@ -29,6 +29,8 @@ pub struct StationView {
     pub prefs: DisplayPrefs,
     /// Services that exist on this build; the others are drawn disabled.
     pub services: Vec<ServiceTile>,
+    /// Ways to identify this station has hardware for (the welcome screen offers only these).
+    pub identify_methods: Vec<IdentifyMethod>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -142,6 +144,8 @@ pub enum Notice {
     NotAvailableYet,
     DeviceNoResponse,
     SaveFailed,
+    /// A staff card was recognised; staff mode is a later feature.
+    StaffModeNotAvailable,
 }
 
 impl Notice {
@@ -153,6 +157,7 @@ impl Notice {
             Notice::NotAvailableYet => "notice-not-available-yet",
             Notice::DeviceNoResponse => "notice-device-no-response",
             Notice::SaveFailed => "notice-save-failed",
+            Notice::StaffModeNotAvailable => "notice-staff-mode-not-available",
         }
     }
     pub fn prompt(self) -> PromptId {
@@ -163,6 +168,7 @@ impl Notice {
             Notice::NotAvailableYet => PromptId::NotAvailableYet,
             Notice::DeviceNoResponse => PromptId::DeviceNoResponse,
             Notice::SaveFailed => PromptId::SaveFailed,
+            Notice::StaffModeNotAvailable => PromptId::StaffModeNotAvailable,
         }
     }
 }
@@ -274,22 +280,40 @@ impl ServiceTile {
     }
 }
 
-/// Ways a resident can identify (Wenzhou 6.3.1); only the card exists in this build.
+/// Ways a resident can identify (Wenzhou 6.3.1, 6.4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum IdentifyMethod {
+    /// Social-security / medical-insurance card in the PC/SC reader.
     InsuranceCard,
+    /// Resident ID card on the SAM-module reader.
     IdCard,
     HealthQr,
     Face,
+}
+
+impl IdentifyMethod {
+    /// How a visit was identified, as recorded in the store and the audit trail.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IdentifyMethod::InsuranceCard => "insurance_card",
+            IdentifyMethod::IdCard => "id_card",
+            IdentifyMethod::HealthQr => "health_qr",
+            IdentifyMethod::Face => "face",
+        }
+    }
 }
 
 /// Cards the demo control can "insert" into the simulated reader.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DemoCard {
+    /// A resident's social-security card into the card slot.
     Resident,
+    /// A card that is not a social-security card.
     Unreadable,
+    /// A resident's ID card onto the ID card reader.
+    IdCard,
 }
 
 /// Everything the UI can ask of the station.

@@ -20,12 +20,13 @@ pub enum PromptId {
     BpResult,
     DeviceNoResponse,
     SaveFailed,
+    StaffModeNotAvailable,
     IdleWarning,
     Goodbye,
 }
 
 impl PromptId {
-    pub const ALL: [PromptId; 16] = [
+    pub const ALL: [PromptId; 17] = [
         PromptId::Welcome,
         PromptId::Closed,
         PromptId::ReadingCard,
@@ -40,6 +41,7 @@ impl PromptId {
         PromptId::BpResult,
         PromptId::DeviceNoResponse,
         PromptId::SaveFailed,
+        PromptId::StaffModeNotAvailable,
         PromptId::IdleWarning,
         PromptId::Goodbye,
     ];
@@ -60,6 +62,7 @@ impl PromptId {
             PromptId::BpResult => "bp-result",
             PromptId::DeviceNoResponse => "device-no-response",
             PromptId::SaveFailed => "save-failed",
+            PromptId::StaffModeNotAvailable => "staff-mode-not-available",
             PromptId::IdleWarning => "idle-warning",
             PromptId::Goodbye => "goodbye",
         }

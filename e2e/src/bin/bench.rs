@@ -264,6 +264,7 @@ fn sample_view() -> station_protocol::StationView {
             volume: 80,
         },
         services: ServiceTile::all(&[Service::SelfTest]),
+        identify_methods: vec![IdentifyMethod::InsuranceCard],
     }
 }
 

@@ -30,6 +30,24 @@ fn station_clock(t: &Texts) -> impl IntoView {
 
 pub fn welcome(v: &StationView, t: &Texts) -> impl IntoView {
     let reader_problem = v.reader != ReaderStatus::Ready;
+    let has = |m: IdentifyMethod| v.identify_methods.contains(&m);
+    // Ways whose hardware is present need no button: the resident inserts or places the card.
+    // The others are offered and say plainly that they are not available yet.
+    let other_ways = [
+        (IdentifyMethod::IdCard, "identify-id-card"),
+        (IdentifyMethod::HealthQr, "identify-health-qr"),
+        (IdentifyMethod::Face, "identify-face"),
+    ]
+    .into_iter()
+    .filter(|(m, _)| !has(*m))
+    .map(|(method, label)| {
+        big_button(
+            t.tr(label),
+            "btn-secondary",
+            Action::IdentifyWith { method },
+        )
+    })
+    .collect::<Vec<_>>();
     view! {
         <section class="screen welcome">
             <header class="screen-head">
@@ -54,12 +72,9 @@ pub fn welcome(v: &StationView, t: &Texts) -> impl IntoView {
                     </div>
                 </div>
                 {reader_problem.then(|| view! { <p class="warning" role="status">{t.tr("notice-reader-unavailable")}</p> })}
+                {has(IdentifyMethod::IdCard).then(|| view! { <p class="lead id-card-hint">{t.tr("welcome-place-id-card")}</p> })}
                 <h2>{t.tr("welcome-other-ways")}</h2>
-                <div class="row">
-                    {big_button(t.tr("identify-id-card"), "btn-secondary", Action::IdentifyWith { method: IdentifyMethod::IdCard })}
-                    {big_button(t.tr("identify-health-qr"), "btn-secondary", Action::IdentifyWith { method: IdentifyMethod::HealthQr })}
-                    {big_button(t.tr("identify-face"), "btn-secondary", Action::IdentifyWith { method: IdentifyMethod::Face })}
-                </div>
+                <div class="row">{other_ways}</div>
             </div>
             {settings_bar(v, t)}
         </section>

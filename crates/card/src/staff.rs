@@ -1,0 +1,153 @@
+//! Staff cards. A station's staff carry fixed-UID cards (staff badges, city cards) listed in the
+//! station config. Such a card is recognised by its UID (PC/SC GET DATA `FF CA 00 00 00`) and
+//! is never taken for a resident. A UID alone identifies nobody in general — bank cards,
+//! third-generation social-security cards and phones answer random UIDs — so only listed UIDs
+//! count, and only for a card that is not a social-security card.
+
+use std::collections::HashSet;
+
+use crate::apdu::{transceive, CardChannel};
+use crate::ssc::{read_social_security_card, SocialSecurityCard};
+use crate::CardError;
+
+/// The UIDs of this station's staff cards.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StaffCards {
+    uids: HashSet<Vec<u8>>,
+}
+
+impl StaffCards {
+    pub fn new(uids: impl IntoIterator<Item = Vec<u8>>) -> StaffCards {
+        StaffCards {
+            uids: uids.into_iter().collect(),
+        }
+    }
+
+    /// Parses hexadecimal UIDs such as `"04A1B2C3"` (spaces and colons allowed).
+    pub fn parse_hex<S: AsRef<str>>(list: &[S]) -> Result<StaffCards, String> {
+        let mut uids = Vec::new();
+        for (i, item) in list.iter().enumerate() {
+            let digits: String = item
+                .as_ref()
+                .chars()
+                .filter(|c| !matches!(c, ' ' | ':'))
+                .collect();
+            let uid = decode_hex(&digits)
+                .filter(|u| (4..=10).contains(&u.len()))
+                .ok_or_else(|| format!("item {} is not a 4 to 10 byte hexadecimal UID", i + 1))?;
+            uids.push(uid);
+        }
+        Ok(StaffCards::new(uids))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.uids.is_empty()
+    }
+
+    pub fn contains(&self, uid: &[u8]) -> bool {
+        self.uids.contains(uid)
+    }
+}
+
+fn decode_hex(s: &str) -> Option<Vec<u8>> {
+    if s.len() % 2 != 0 || !s.is_ascii() {
+        return None;
+    }
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).ok())
+        .collect()
+}
+
+/// What a card in the slot turned out to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CardIdentity {
+    Resident(SocialSecurityCard),
+    Staff,
+}
+
+/// The card's UID (PC/SC part 3 GET DATA; answered by the reader for contactless cards).
+pub fn read_uid(ch: &mut dyn CardChannel) -> Result<Vec<u8>, CardError> {
+    let r = transceive(ch, &[0xFF, 0xCA, 0x00, 0x00, 0x00])?;
+    if !r.is_ok() {
+        return Err(CardError::StatusWord(r.sw));
+    }
+    if !(4..=10).contains(&r.data.len()) {
+        return Err(CardError::Malformed(format!(
+            "UID of {} bytes",
+            r.data.len()
+        )));
+    }
+    Ok(r.data)
+}
+
+/// Reads the card as a resident's social-security card; failing that, checks whether it is one
+/// of this station's staff cards.
+pub fn identify_card(
+    ch: &mut dyn CardChannel,
+    staff: &StaffCards,
+) -> Result<CardIdentity, CardError> {
+    match read_social_security_card(ch) {
+        Ok(card) => Ok(CardIdentity::Resident(card)),
+        Err(CardError::NotSocialSecurityCard { sw }) if !staff.is_empty() => match read_uid(ch) {
+            Ok(uid) if staff.contains(&uid) => Ok(CardIdentity::Staff),
+            _ => Err(CardError::NotSocialSecurityCard { sw }),
+        },
+        Err(e) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::virtual_card::{CardBehaviour, CardImage, VirtualCard};
+    use proptest::prelude::*;
+
+    const UID: [u8; 4] = [0x04, 0xA1, 0xB2, 0xC3];
+
+    fn staff() -> StaffCards {
+        StaffCards::parse_hex(&["04:A1:B2:C3"]).expect("uid list")
+    }
+
+    #[test]
+    fn a_listed_staff_card_is_staff_never_a_resident() {
+        let mut card = VirtualCard::new(CardBehaviour::Staff(UID.to_vec()));
+        assert_eq!(identify_card(&mut card, &staff()), Ok(CardIdentity::Staff));
+    }
+
+    #[test]
+    fn an_unlisted_uid_is_just_an_unreadable_card() {
+        let mut card = VirtualCard::new(CardBehaviour::Staff(vec![1, 2, 3, 4, 5, 6, 7]));
+        assert_eq!(
+            identify_card(&mut card, &staff()),
+            Err(CardError::NotSocialSecurityCard { sw: 0x6A82 })
+        );
+        // With no staff list the UID is not even asked for.
+        let mut card = VirtualCard::new(CardBehaviour::Staff(UID.to_vec()));
+        assert!(identify_card(&mut card, &StaffCards::default()).is_err());
+    }
+
+    #[test]
+    fn a_resident_card_stays_a_resident_even_if_its_uid_is_listed() {
+        let mut card = VirtualCard::new(CardBehaviour::Resident(CardImage::sample_resident()));
+        assert!(matches!(
+            identify_card(&mut card, &staff()),
+            Ok(CardIdentity::Resident(_))
+        ));
+    }
+
+    #[test]
+    fn uid_lists_are_validated() {
+        assert!(StaffCards::parse_hex(&["04A1B2C3", "04 a1 b2 c3 d4 e5 f6"]).is_ok());
+        assert!(StaffCards::parse_hex(&["04A1B2C"]).is_err());
+        assert!(StaffCards::parse_hex(&["zz112233"]).is_err());
+        assert!(StaffCards::parse_hex(&["0102"]).is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn parse_hex_never_panics(items in proptest::collection::vec(".{0,24}", 0..4)) {
+            let _ = StaffCards::parse_hex(&items);
+        }
+    }
+}
