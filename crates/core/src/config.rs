@@ -271,7 +271,7 @@ impl StationConfig {
 /// A card UID in hexadecimal; spaces and colons between bytes are allowed.
 fn parse_uid(s: &str) -> Option<Vec<u8>> {
     let digits: Vec<u8> = s.bytes().filter(|b| !matches!(b, b' ' | b':')).collect();
-    if digits.len() % 2 != 0 || !(8..=20).contains(&digits.len()) {
+    if !digits.len().is_multiple_of(2) || !(8..=20).contains(&digits.len()) {
         return None;
     }
     digits
