@@ -17,9 +17,9 @@ pub mod frame;
 mod nokhwa_source;
 pub mod qr;
 
-#[cfg(feature = "face")]
-pub use face::{FaceGuide, FaceGuideConfig, GuideStep};
 pub use face::{CapturedFace, FaceBox, FaceMatcher, Framing, MatchOutcome, NotConfiguredMatcher};
+#[cfg(feature = "face")]
+pub use face::{FaceGuide, FaceGuideConfig, GuideStep, ModelError};
 pub use frame::{CameraError, Frame, FrameError, FrameSource, StillImageSource, MAX_DIMENSION};
 #[cfg(feature = "nokhwa")]
 pub use nokhwa_source::{NokhwaConfig, NokhwaSource};
