@@ -8,7 +8,7 @@
 //!   turns what it sees into [`IdCardEvent`]s, shaped like `station_card`'s reader events.
 //! * [`SimulatedIdCardReader`] is the demo backend: the same watcher and decoding, talking to an
 //!   in-memory [`sim::SimulatedSam`] through frames.
-//! * [`testbed`] (feature `testbed`): a pseudo-terminal serving a [`sim::SimulatedSam`], which the
+//! * `testbed` (feature `testbed`): a pseudo-terminal serving a [`sim::SimulatedSam`], which the
 //!   real reader opens like a serial device.
 //!
 //! Personal data never goes to logs or error messages: [`IdCardHolder`]'s `Debug` masks the name
@@ -22,7 +22,7 @@ pub mod sim;
 mod simulated;
 pub mod text;
 
-#[cfg(feature = "testbed")]
+#[cfg(all(feature = "testbed", unix))]
 pub mod testbed;
 
 pub use frame::{Command, FrameError, SamStatus};
