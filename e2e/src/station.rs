@@ -26,6 +26,8 @@ pub struct StationOptions {
     pub data_dir: Option<PathBuf>,
     /// Staff card UIDs (hex) for `[staff] card_uids`.
     pub staff_uids: Vec<String>,
+    /// `[hardware] id_card_reader`: "auto", "none", "simulated" or a serial device path.
+    pub id_card_reader: String,
 }
 
 impl Default for StationOptions {
@@ -39,6 +41,7 @@ impl Default for StationOptions {
             pcsc_socket: None,
             data_dir: None,
             staff_uids: Vec::new(),
+            id_card_reader: "auto".into(),
         }
     }
 }
@@ -69,7 +72,7 @@ pub fn write_config(path: &Path, opts: &StationOptions, data_dir: &Path) -> std:
         "[station]\ntown = \"五马街道\"\ncommunity = \"禅街社区\"\nlocale = \"zh-CN\"\n\n\
          [hours]\nopens = \"{}\"\ncloses = \"{}\"\n\n\
          [idle]\ntimeout_seconds = {}\nwarning_seconds = {}\n\n\
-         [hardware]\ncard_reader = \"{}\"\n\n\
+         [hardware]\ncard_reader = \"{}\"\nid_card_reader = \"{}\"\n\n\
          [storage]\ndata_dir = \"{}\"\n\n\
          [staff]\ncard_uids = [{}]\n",
         opts.hours.0,
@@ -77,6 +80,7 @@ pub fn write_config(path: &Path, opts: &StationOptions, data_dir: &Path) -> std:
         opts.idle.0,
         opts.idle.1,
         opts.card_reader,
+        opts.id_card_reader,
         data_dir.display(),
         opts.staff_uids
             .iter()

@@ -578,3 +578,56 @@ fn a_staff_card_is_recognised_and_never_starts_a_resident_visit() {
     let store = station_store::Store::open(&st.data_dir).expect("store");
     assert_eq!(store.resident_count().expect("count"), 0);
 }
+
+#[test]
+fn an_id_card_on_the_serial_reader_identifies_the_same_resident_as_the_card() {
+    use station_idcard::sim::{sample_holder, SimulatedSam};
+    use station_idcard::testbed::PtySam;
+
+    let bed = bed();
+    let t = zh();
+    let sam =
+        PtySam::start(SimulatedSam::new()).expect("simulated SAM reader on a pseudo-terminal");
+    let st = launch(
+        &bed,
+        StationOptions {
+            pcsc_socket: socket(&bed),
+            id_card_reader: sam.path().display().to_string(),
+            ..Default::default()
+        },
+    );
+    // The welcome screen offers the ID card reader once it answers, instead of a button.
+    st.wait_text(&t.text("welcome-place-id-card")).unwrap();
+    assert!(st
+        .session
+        .find_button(&t.text("identify-id-card"))
+        .unwrap()
+        .is_none());
+
+    sam.place(sample_holder());
+    let page = st
+        .wait_text(&t.text_with("home-greeting", &[("name", MASKED_NAME.into())]))
+        .unwrap();
+    assert!(!page.contains("张小华"), "{page}");
+    // Picking the ID card up does not end the visit; 退出 does.
+    sam.take();
+    std::thread::sleep(Duration::from_secs(1));
+    assert!(st
+        .session
+        .page_text()
+        .unwrap()
+        .contains(&t.text("home-title")));
+    st.press(&t.text("logout")).unwrap();
+    st.wait_text(&t.text("welcome-insert-card")).unwrap();
+
+    // The same person's social-security card: the same resident record.
+    let card = VpcdCard::insert(
+        bed.pcscd.vpcd_addr(),
+        CardBehaviour::Resident(CardImage::sample_resident()),
+    )
+    .unwrap();
+    st.wait_text(&t.text("home-title")).unwrap();
+    card.pull();
+    let store = station_store::Store::open(&st.data_dir).expect("store");
+    assert_eq!(store.resident_count().expect("count"), 1);
+}

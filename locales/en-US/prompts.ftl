@@ -14,6 +14,7 @@ prompt-bp-measuring = Measuring. Please keep still and do not talk.
 prompt-bp-result = Done. Please look at your result on the screen.
 prompt-device-no-response = The device is not responding. Please try again or ask a staff member.
 prompt-save-failed = Your result could not be saved. Please ask a staff member.
+prompt-id-card-unreadable = The ID card could not be read. Please place it on the reader again.
 prompt-staff-mode-not-available = Staff card recognised. Staff mode is not available yet.
 prompt-idle-warning = Are you still there? To keep going, press Continue.
 prompt-goodbye = Thank you. Please take your card. Goodbye.

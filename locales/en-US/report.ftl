@@ -6,6 +6,7 @@ report-id-number = ID number: { $id }
 report-this-visit = Today's readings
 report-taken-at = Measured: { $time }
 report-reading-number = Reading { $n }
+report-earlier = Earlier today:
 report-reference = Normal range { $range }
 report-flag-normal = normal
 report-flag-high = high

@@ -82,6 +82,7 @@ notice-reader-unavailable = The card reader is not working. Please ask a staff m
 notice-not-available-yet = This service is not available yet
 notice-device-no-response = The device is not responding. Please try again or ask a staff member
 notice-save-failed = Your result could not be saved. Please ask a staff member
+notice-id-card-unreadable = The ID card could not be read. Please place it on the reader again
 notice-staff-mode-not-available = Staff card recognised. Staff mode is not available yet
 
 ## Settings
@@ -103,3 +104,4 @@ demo-title = Demo mode
 demo-insert-card = Insert a simulated card
 demo-insert-bad-card = Insert an unreadable card
 demo-remove-card = Remove the card
+demo-place-id-card = Place a simulated ID card

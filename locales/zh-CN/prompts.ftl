@@ -14,6 +14,7 @@ prompt-bp-measuring = 正在测量，请保持不动，不要说话。
 prompt-bp-result = 测量完成，请看屏幕上的结果。
 prompt-device-no-response = 设备没有响应，请重试或联系工作人员。
 prompt-save-failed = 结果没有保存成功，请联系工作人员。
+prompt-id-card-unreadable = 无法读取身份证，请把身份证重新放好。
 prompt-staff-mode-not-available = 已识别工作人员卡，工作人员模式暂未开通。
 prompt-idle-warning = 您还在吗？如果还要继续使用，请点击继续使用。
 prompt-goodbye = 谢谢使用，请取回您的卡片，再见。

@@ -6,6 +6,7 @@ report-id-number = 证件号码：{ $id }
 report-this-visit = 本次测量结果
 report-taken-at = 测量时间：{ $time }
 report-reading-number = 第 { $n } 次
+report-earlier = 本次较早的测量：
 report-reference = 参考范围 { $range }
 report-flag-normal = 正常
 report-flag-high = 偏高

@@ -82,6 +82,7 @@ notice-reader-unavailable = 读卡器暂时不能使用，请联系工作人员
 notice-not-available-yet = 这项服务暂未开通
 notice-device-no-response = 设备没有响应，请重试或联系工作人员
 notice-save-failed = 结果没有保存成功，请联系工作人员
+notice-id-card-unreadable = 无法读取身份证，请把身份证重新放好
 notice-staff-mode-not-available = 已识别工作人员卡，工作人员模式暂未开通
 
 ## Settings
@@ -103,3 +104,4 @@ demo-title = 演示模式
 demo-insert-card = 插入模拟社保卡
 demo-insert-bad-card = 插入无法识别的卡
 demo-remove-card = 拔出卡片
+demo-place-id-card = 放上模拟身份证

@@ -5,9 +5,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use station_card::{PcscReader, SimulatedReader, StaffCards};
-use station_core::config::{CardReaderChoice, StationConfig};
+use station_core::config::{CardReaderChoice, IdCardReaderChoice, StationConfig};
 use station_devices::blood_pressure::SCRIPT_ENV;
 use station_devices::SimulatedBpMonitor;
+use station_idcard::{IdCardReaderBackend, SerialSamReader, SimulatedIdCardReader};
 use station_kiosk::Hardware;
 use station_voice::{PromptLibrary, RodioVoice};
 
@@ -26,13 +27,43 @@ pub fn select(config: &StationConfig, audio_dir: &Path) -> Hardware {
         let sim = SimulatedReader::new().with_staff_cards(staff);
         (Box::new(sim.clone()), Some(sim))
     };
+    let (id_card_reader, demo_id_card) = id_card_reader(config, demo_reader.is_some());
     Hardware {
         reader,
         demo_reader,
+        id_card_reader,
+        demo_id_card,
         bp_monitor: Arc::new(simulated_bp_monitor()),
         voice: Arc::new(RodioVoice::open(PromptLibrary::new(
             audio_dir.to_path_buf(),
         ))),
+    }
+}
+
+/// The resident-ID-card reader: a SAM module on a serial port, the simulator, or none.
+fn id_card_reader(
+    config: &StationConfig,
+    demo: bool,
+) -> (
+    Option<Box<dyn IdCardReaderBackend>>,
+    Option<SimulatedIdCardReader>,
+) {
+    let simulated = || {
+        tracing::info!("ID card reader: simulated (demo mode)");
+        let sim = SimulatedIdCardReader::new();
+        (
+            Some(Box::new(sim.clone()) as Box<dyn IdCardReaderBackend>),
+            Some(sim),
+        )
+    };
+    match &config.id_card_reader {
+        IdCardReaderChoice::Auto if demo => simulated(),
+        IdCardReaderChoice::Auto | IdCardReaderChoice::None => (None, None),
+        IdCardReaderChoice::Simulated => simulated(),
+        IdCardReaderChoice::Serial(path) => {
+            tracing::info!(path = %path.display(), "ID card reader: SAM module on a serial port");
+            (Some(Box::new(SerialSamReader::new(path.clone()))), None)
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 //! static/station.css (physical text heights, >= 60 px targets, >= 7:1 contrast).
 
 use leptos::prelude::*;
-use station_protocol::{Action, DemoCard, StationView};
+use station_protocol::{Action, DemoCard, IdentifyMethod, StationView};
 use wasm_bindgen::JsCast;
 
 use crate::ipc::send;
@@ -83,12 +83,14 @@ pub fn idle_overlay(v: &StationView, t: &Texts) -> impl IntoView {
 }
 
 /// Demo mode only: stands in for the card slot of a real station.
-pub fn demo_panel(t: &Texts) -> impl IntoView {
+pub fn demo_panel(v: &StationView, t: &Texts) -> impl IntoView {
+    let id_card = v.identify_methods.contains(&IdentifyMethod::IdCard);
     view! {
         <aside class="demo" aria-label=t.tr("demo-title")>
             <p class="demo-title">{t.tr("demo-title")}</p>
             {big_button(t.tr("demo-insert-card"), "btn-demo", Action::DemoInsertCard { card: DemoCard::Resident })}
             {big_button(t.tr("demo-insert-bad-card"), "btn-demo", Action::DemoInsertCard { card: DemoCard::Unreadable })}
+            {id_card.then(|| big_button(t.tr("demo-place-id-card"), "btn-demo", Action::DemoInsertCard { card: DemoCard::IdCard }))}
             {big_button(t.tr("demo-remove-card"), "btn-demo", Action::DemoRemoveCard)}
         </aside>
     }

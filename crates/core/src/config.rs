@@ -17,6 +17,7 @@ pub struct StationConfig {
     pub idle: IdlePolicy,
     pub volume: u8,
     pub card_reader: CardReaderChoice,
+    pub id_card_reader: IdCardReaderChoice,
     /// Where the store lives; `None` = the OS app-data directory chosen by the shell.
     pub data_dir: Option<PathBuf>,
     /// UIDs of this station's staff cards (fixed-UID badges); such cards never identify a resident.
@@ -50,6 +51,29 @@ pub enum CardReaderChoice {
     Auto,
     Pcsc,
     Simulated,
+}
+
+/// The resident-ID-card reader (SAM module on a serial port).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdCardReaderChoice {
+    /// Simulated in demo mode (when the card reader is simulated), otherwise none.
+    Auto,
+    None,
+    Simulated,
+    /// The serial device of the SAM module, e.g. `/dev/ttyUSB0` or `COM3`.
+    Serial(PathBuf),
+}
+
+impl IdCardReaderChoice {
+    fn parse(s: &str) -> Option<IdCardReaderChoice> {
+        match s.trim() {
+            "" => None,
+            "auto" => Some(IdCardReaderChoice::Auto),
+            "none" => Some(IdCardReaderChoice::None),
+            "simulated" => Some(IdCardReaderChoice::Simulated),
+            path => Some(IdCardReaderChoice::Serial(PathBuf::from(path))),
+        }
+    }
 }
 
 #[derive(Debug, Error)]
@@ -156,13 +180,25 @@ impl Default for RawVoice {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawHardware {
+    #[serde(default = "default_card_reader")]
     card_reader: CardReaderChoice,
+    #[serde(default = "default_id_card_reader")]
+    id_card_reader: String,
+}
+
+fn default_card_reader() -> CardReaderChoice {
+    CardReaderChoice::Auto
+}
+
+fn default_id_card_reader() -> String {
+    "auto".into()
 }
 
 impl Default for RawHardware {
     fn default() -> Self {
         RawHardware {
-            card_reader: CardReaderChoice::Auto,
+            card_reader: default_card_reader(),
+            id_card_reader: default_id_card_reader(),
         }
     }
 }
@@ -239,6 +275,14 @@ impl StationConfig {
             .filter(|v| *v <= 100)
             .ok_or_else(|| invalid("voice.volume", "must be between 0 and 100"))?;
 
+        let id_card_reader =
+            IdCardReaderChoice::parse(&raw.hardware.id_card_reader).ok_or_else(|| {
+                invalid(
+                    "hardware.id_card_reader",
+                    "must be \"auto\", \"none\", \"simulated\" or a serial device path",
+                )
+            })?;
+
         let staff_card_uids = raw
             .staff
             .card_uids
@@ -262,6 +306,7 @@ impl StationConfig {
             },
             volume,
             card_reader: raw.hardware.card_reader,
+            id_card_reader,
             data_dir: raw.storage.data_dir,
             staff_card_uids,
         })
@@ -378,6 +423,27 @@ community = "禅街社区"
         assert_eq!(
             bad_key(&format!("{GOOD}[staff]\ncard_uids = [\"04A1\"]\n")),
             "staff.card_uids"
+        );
+    }
+
+    #[test]
+    fn id_card_reader_choices() {
+        assert_eq!(
+            parse(GOOD).expect("valid").id_card_reader,
+            IdCardReaderChoice::Auto
+        );
+        let c = parse(&format!(
+            "{GOOD}[hardware]\nid_card_reader = \"/dev/ttyUSB0\"\n"
+        ))
+        .expect("valid");
+        assert_eq!(
+            c.id_card_reader,
+            IdCardReaderChoice::Serial(PathBuf::from("/dev/ttyUSB0"))
+        );
+        assert_eq!(c.card_reader, CardReaderChoice::Auto);
+        assert_eq!(
+            bad_key(&format!("{GOOD}[hardware]\nid_card_reader = \" \"\n")),
+            "hardware.id_card_reader"
         );
     }
 

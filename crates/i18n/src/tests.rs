@@ -38,6 +38,7 @@ fn every_id_the_protocol_names_exists() {
         Notice::DeviceNoResponse,
         Notice::SaveFailed,
         Notice::StaffModeNotAvailable,
+        Notice::IdCardUnreadable,
     ] {
         ids.push(n.message_id().into());
     }

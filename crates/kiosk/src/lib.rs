@@ -19,7 +19,8 @@ use session::State;
 use station_card::{CardReaderBackend, ReaderEvent, ReaderHandle, SimulatedReader};
 use station_core::config::StationConfig;
 use station_devices::BloodPressureMonitor;
-use station_protocol::{Action, StationView};
+use station_idcard::{IdCardEvent, IdCardReaderBackend, IdReaderHandle, SimulatedIdCardReader};
+use station_protocol::{Action, DemoCard, StationView};
 use station_store::Store;
 use station_voice::Voice;
 
@@ -28,6 +29,10 @@ use station_voice::Voice;
 pub struct Hardware {
     pub reader: Box<dyn CardReaderBackend>,
     pub demo_reader: Option<SimulatedReader>,
+    /// The resident-ID-card reader, when the station has one.
+    pub id_card_reader: Option<Box<dyn IdCardReaderBackend>>,
+    /// Demo mode's ID card reader, for the on-screen "place ID card" control.
+    pub demo_id_card: Option<SimulatedIdCardReader>,
     pub bp_monitor: Arc<dyn BloodPressureMonitor>,
     pub voice: Arc<dyn Voice>,
 }
@@ -49,8 +54,10 @@ struct Shared {
     bp_monitor: Arc<dyn BloodPressureMonitor>,
     voice: Arc<dyn Voice>,
     demo_reader: Option<SimulatedReader>,
+    demo_id_card: Option<SimulatedIdCardReader>,
     clock: Arc<dyn Clock>,
     reader_handle: Mutex<Option<ReaderHandle>>,
+    id_reader_handle: Mutex<Option<IdReaderHandle>>,
 }
 
 impl Kiosk {
@@ -67,13 +74,7 @@ impl Kiosk {
             tracing::warn!(error = %e, "could not close visits left open by an earlier run");
         }
         let _ = store.audit("station", "start", None, "");
-        let methods = vec![station_protocol::IdentifyMethod::InsuranceCard];
-        let state = State::new(
-            config,
-            hardware.demo_reader.is_some(),
-            methods,
-            clock.as_ref(),
-        );
+        let state = State::new(config, hardware.demo_reader.is_some(), clock.as_ref());
         let kiosk = Kiosk {
             shared: Arc::new(Shared {
                 state: Mutex::new(state),
@@ -82,8 +83,10 @@ impl Kiosk {
                 bp_monitor: hardware.bp_monitor,
                 voice: hardware.voice,
                 demo_reader: hardware.demo_reader,
+                demo_id_card: hardware.demo_id_card,
                 clock,
                 reader_handle: Mutex::new(None),
+                id_reader_handle: Mutex::new(None),
             }),
         };
         {
@@ -99,6 +102,13 @@ impl Kiosk {
             .start(Box::new(move |event| k.on_reader_event(event)));
         if let Ok(mut h) = kiosk.shared.reader_handle.lock() {
             *h = Some(handle);
+        }
+        if let Some(id_reader) = hardware.id_card_reader {
+            let k = kiosk.clone();
+            let handle = id_reader.start(Box::new(move |event| k.on_id_card_event(event)));
+            if let Ok(mut h) = kiosk.shared.id_reader_handle.lock() {
+                *h = Some(handle);
+            }
         }
         kiosk
     }
@@ -150,6 +160,15 @@ impl Kiosk {
         self.apply(effects);
     }
 
+    fn on_id_card_event(&self, event: IdCardEvent) {
+        let effects = {
+            let mut st = self.lock();
+            let now = self.shared.clock.monotonic();
+            st.on_id_card_event(event, now, &self.shared.store)
+        };
+        self.apply(effects);
+    }
+
     fn lock(&self) -> MutexGuard<'_, State> {
         // A panic while holding the lock must not freeze the kiosk: keep going with the state.
         self.shared
@@ -174,13 +193,19 @@ impl Kiosk {
             s.voice.replay();
         }
         if let Some(card) = effects.demo_insert {
-            if let Some(r) = &s.demo_reader {
-                r.insert(card);
+            match (card, &s.demo_reader, &s.demo_id_card) {
+                (DemoCard::IdCard, _, Some(id)) => id.place(station_idcard::sim::sample_holder()),
+                (DemoCard::IdCard, _, None) => {}
+                (_, Some(r), _) => r.insert(card),
+                (_, None, _) => {}
             }
         }
         if effects.demo_remove {
             if let Some(r) = &s.demo_reader {
                 r.remove();
+            }
+            if let Some(id) = &s.demo_id_card {
+                id.take();
             }
         }
         if let Some(token) = effects.start_bp {
@@ -216,6 +241,9 @@ impl Kiosk {
         self.lock().shutdown(&self.shared.store);
         self.shared.voice.stop();
         if let Ok(mut h) = self.shared.reader_handle.lock() {
+            h.take();
+        }
+        if let Ok(mut h) = self.shared.id_reader_handle.lock() {
             h.take();
         }
     }

@@ -9,6 +9,7 @@ use station_core::assessment::{assess_bp, bp_is_plausible, BP_GUIDELINE};
 use station_core::config::StationConfig;
 use station_core::resident::{mask_name, IdNumber};
 use station_devices::{BpMeasurement, DeviceError};
+use station_idcard::IdCardEvent;
 use station_protocol::{
     Action, BpCategory, BpReadingView, BpStep, Contrast, DemoCard, DisplayPrefs, IdentifyMethod,
     Locale, Notice, PromptId, ReaderStatus, ResidentView, Screen, Service, ServiceTile,
@@ -81,16 +82,12 @@ pub(crate) struct State {
     measure_token: u64,
     /// Set while a card read is in progress, to tell "pulled early" apart.
     reading_card: bool,
-    identify_methods: Vec<IdentifyMethod>,
+    /// The ID card reader's status; `None` = the station has none.
+    id_reader: Option<ReaderStatus>,
 }
 
 impl State {
-    pub fn new(
-        config: StationConfig,
-        demo: bool,
-        identify_methods: Vec<IdentifyMethod>,
-        clock: &dyn Clock,
-    ) -> State {
+    pub fn new(config: StationConfig, demo: bool, clock: &dyn Clock) -> State {
         let prefs = default_prefs(&config);
         let screen = if config.opening.is_open(clock.local_time()) {
             Screen::Welcome
@@ -115,7 +112,7 @@ impl State {
             goodbye_since: None,
             measure_token: 0,
             reading_card: false,
-            identify_methods,
+            id_reader: None,
         }
     }
 
@@ -135,8 +132,18 @@ impl State {
             reader: self.reader,
             prefs: self.prefs,
             services: ServiceTile::all(&AVAILABLE_SERVICES),
-            identify_methods: self.identify_methods.clone(),
+            identify_methods: self.identify_methods(),
         }
+    }
+
+    /// The ways this station can identify right now: the card slot always (its troubles are shown
+    /// on their own), the ID card reader while it answers.
+    fn identify_methods(&self) -> Vec<IdentifyMethod> {
+        let mut methods = vec![IdentifyMethod::InsuranceCard];
+        if self.id_reader == Some(ReaderStatus::Ready) {
+            methods.push(IdentifyMethod::IdCard);
+        }
+        methods
     }
 
     fn changed(&mut self, fx: &mut Effects) {
@@ -207,7 +214,7 @@ impl State {
             }
             Action::IdentifyWith { method } => {
                 // Ways whose hardware is present need no button press (insert / place the card).
-                if !self.identify_methods.contains(&method) && !in_visit {
+                if !self.identify_methods().contains(&method) && !in_visit {
                     self.notify(Notice::NotAvailableYet, &mut fx);
                 }
             }
@@ -352,6 +359,52 @@ impl State {
                     self.end_visit(VisitEnd::CardRemoved, now, store, &mut fx);
                 }
             }
+        }
+        fx
+    }
+
+    /// The resident-ID-card reader. A read ID card starts a visit like an inserted card; taking
+    /// it off the reader does not end the visit (residents pick it up at once), logout and idle do.
+    pub fn on_id_card_event(
+        &mut self,
+        event: IdCardEvent,
+        now: Duration,
+        store: &Store,
+    ) -> Effects {
+        let mut fx = Effects::default();
+        match event {
+            IdCardEvent::Status(status) => {
+                if self.id_reader != Some(status) {
+                    tracing::info!(?status, "ID card reader status");
+                    self.id_reader = Some(status);
+                    self.changed(&mut fx);
+                }
+            }
+            IdCardEvent::CardRead(holder) => {
+                let idle_screen = matches!(self.screen, Screen::Welcome | Screen::Goodbye);
+                if self.session.is_none() && idle_screen && !self.reading_card {
+                    if self.goodbye_since.take().is_some() {
+                        self.reset_for_next_resident(&mut fx);
+                    }
+                    self.notice = None;
+                    let who = Identified {
+                        id_number: &holder.id_number,
+                        name: &holder.name,
+                        method: IdentifyMethod::IdCard,
+                    };
+                    self.begin_visit(who, now, store, &mut fx);
+                } else {
+                    tracing::info!("ID card read while busy; ignored");
+                }
+            }
+            IdCardEvent::CardUnreadable(err) => {
+                if self.session.is_none() && matches!(self.screen, Screen::Welcome) {
+                    tracing::info!(error = %err, "ID card not usable");
+                    let _ = store.audit("station", "id_card_unreadable", None, &err.to_string());
+                    self.notify(Notice::IdCardUnreadable, &mut fx);
+                }
+            }
+            IdCardEvent::CardRemoved => {}
         }
         fx
     }

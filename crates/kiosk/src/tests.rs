@@ -9,9 +9,10 @@ use chrono::NaiveTime;
 use station_card::SimulatedReader;
 use station_core::config::StationConfig;
 use station_devices::{DeviceError, SimulatedBpMonitor};
+use station_idcard::SimulatedIdCardReader;
 use station_protocol::{
-    Action, BpCategory, BpStep, DemoCard, Locale, Notice, PromptId, Screen, Service, StationView,
-    TextSize,
+    Action, BpCategory, BpStep, DemoCard, IdentifyMethod, Locale, Notice, PromptId, Screen,
+    Service, StationView, TextSize,
 };
 use station_store::Store;
 use station_voice::RecordingVoice;
@@ -40,6 +41,14 @@ fn rig_with(
     script: Vec<Result<station_devices::BpMeasurement, DeviceError>>,
     at: NaiveTime,
 ) -> Rig {
+    rig_full(script, at, None)
+}
+
+fn rig_full(
+    script: Vec<Result<station_devices::BpMeasurement, DeviceError>>,
+    at: NaiveTime,
+    id_card: Option<SimulatedIdCardReader>,
+) -> Rig {
     let dir = tempfile::tempdir().expect("tempdir");
     let config = StationConfig::parse(CONFIG, std::path::Path::new("t.toml")).expect("config");
     let store = Arc::new(Store::open(dir.path()).expect("store"));
@@ -54,6 +63,10 @@ fn rig_with(
         Hardware {
             reader: Box::new(sim.clone()),
             demo_reader: Some(sim),
+            id_card_reader: id_card
+                .clone()
+                .map(|r| Box::new(r) as Box<dyn station_idcard::IdCardReaderBackend>),
+            demo_id_card: id_card,
             bp_monitor: Arc::new(SimulatedBpMonitor::new(Duration::ZERO, script)),
             voice: voice.clone(),
         },
@@ -97,6 +110,8 @@ impl Rig {
     }
 
     fn identify(&self) -> StationView {
+        // Views of an earlier visit may still be queued: only what follows this insert counts.
+        while self.views.try_recv().is_ok() {}
         self.kiosk.act(Action::DemoInsertCard {
             card: DemoCard::Resident,
         });
@@ -363,4 +378,45 @@ fn other_ways_to_identify_say_not_yet() {
     assert_eq!(r.kiosk.view().notice, Some(Notice::NotAvailableYet));
     r.kiosk.act(Action::DismissNotice);
     assert_eq!(r.kiosk.view().notice, None);
+}
+
+#[test]
+fn an_id_card_identifies_the_same_resident_as_the_insurance_card() {
+    let id_reader = SimulatedIdCardReader::new();
+    let r = rig_full(
+        vec![],
+        NaiveTime::from_hms_opt(10, 0, 0).expect("time"),
+        Some(id_reader),
+    );
+    // Once the ID card reader answers, the welcome screen offers it.
+    r.wait("id reader ready", |v| {
+        v.identify_methods.contains(&IdentifyMethod::IdCard)
+    });
+    r.kiosk.act(Action::DemoInsertCard {
+        card: DemoCard::IdCard,
+    });
+    let v = r.wait("home", |v| matches!(v.screen, Screen::Home));
+    assert_eq!(v.resident.expect("resident").masked_name, "张*华");
+    // Taking the ID card off the reader does not end the visit.
+    r.kiosk.act(Action::DemoRemoveCard);
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(r.kiosk.view().resident.is_some());
+    r.kiosk.act(Action::Logout);
+    r.idle_for(5);
+    // The same person by social-security card: one resident record, two visits.
+    r.identify();
+    assert_eq!(r.store.resident_count().expect("count"), 1);
+    let audit = r.store.audit_events(20).expect("audit");
+    assert!(
+        audit
+            .iter()
+            .any(|e| e.action == "identified" && e.detail == "id_card"),
+        "{audit:?}"
+    );
+    assert!(
+        audit
+            .iter()
+            .any(|e| e.action == "identified" && e.detail == "insurance_card"),
+        "{audit:?}"
+    );
 }

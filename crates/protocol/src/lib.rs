@@ -146,6 +146,8 @@ pub enum Notice {
     SaveFailed,
     /// A staff card was recognised; staff mode is a later feature.
     StaffModeNotAvailable,
+    /// The ID card on the reader could not be read.
+    IdCardUnreadable,
 }
 
 impl Notice {
@@ -158,6 +160,7 @@ impl Notice {
             Notice::DeviceNoResponse => "notice-device-no-response",
             Notice::SaveFailed => "notice-save-failed",
             Notice::StaffModeNotAvailable => "notice-staff-mode-not-available",
+            Notice::IdCardUnreadable => "notice-id-card-unreadable",
         }
     }
     pub fn prompt(self) -> PromptId {
@@ -169,6 +172,7 @@ impl Notice {
             Notice::DeviceNoResponse => PromptId::DeviceNoResponse,
             Notice::SaveFailed => PromptId::SaveFailed,
             Notice::StaffModeNotAvailable => PromptId::StaffModeNotAvailable,
+            Notice::IdCardUnreadable => PromptId::IdCardUnreadable,
         }
     }
 }

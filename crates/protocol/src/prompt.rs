@@ -21,12 +21,13 @@ pub enum PromptId {
     DeviceNoResponse,
     SaveFailed,
     StaffModeNotAvailable,
+    IdCardUnreadable,
     IdleWarning,
     Goodbye,
 }
 
 impl PromptId {
-    pub const ALL: [PromptId; 17] = [
+    pub const ALL: [PromptId; 18] = [
         PromptId::Welcome,
         PromptId::Closed,
         PromptId::ReadingCard,
@@ -42,6 +43,7 @@ impl PromptId {
         PromptId::DeviceNoResponse,
         PromptId::SaveFailed,
         PromptId::StaffModeNotAvailable,
+        PromptId::IdCardUnreadable,
         PromptId::IdleWarning,
         PromptId::Goodbye,
     ];
@@ -63,6 +65,7 @@ impl PromptId {
             PromptId::DeviceNoResponse => "device-no-response",
             PromptId::SaveFailed => "save-failed",
             PromptId::StaffModeNotAvailable => "staff-mode-not-available",
+            PromptId::IdCardUnreadable => "id-card-unreadable",
             PromptId::IdleWarning => "idle-warning",
             PromptId::Goodbye => "goodbye",
         }

@@ -1,0 +1,342 @@
+//! Renders real reports and reads them back with poppler (`pdftotext`, `pdftoppm`, `pdfinfo`;
+//! Debian package poppler-utils). Set `STATION_REPORT_KEEP=<dir>` to keep the PDFs and page images.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use station_protocol::{BpCategory, Locale};
+use station_report::{render, BpEntry, Paper, ReportInput, PLACEHOLDER};
+
+fn entry(taken_at: &str, s: u16, d: u16, p: u16, category: BpCategory) -> BpEntry {
+    BpEntry {
+        taken_at: taken_at.to_string(),
+        systolic: s,
+        diastolic: d,
+        pulse: p,
+        category,
+        isolated_systolic: false,
+    }
+}
+
+fn history(n: usize) -> Vec<BpEntry> {
+    (0..n)
+        .map(|i| {
+            let s = 118 + ((i * 7) % 40) as u16;
+            let d = 72 + ((i * 5) % 24) as u16;
+            let day = 1 + i % 28;
+            let month = 1 + (i / 28) % 12;
+            let cat = if s >= 140 || d >= 90 {
+                BpCategory::Grade1
+            } else if s >= 120 || d >= 80 {
+                BpCategory::HighNormal
+            } else {
+                BpCategory::Normal
+            };
+            entry(
+                &format!("2026-{month:02}-{day:02} 09:30"),
+                s,
+                d,
+                66 + (i % 20) as u16,
+                cat,
+            )
+        })
+        .collect()
+}
+
+fn sample(locale: Locale) -> ReportInput {
+    let mut high = entry("2026-11-23 10:32", 152, 96, 78, BpCategory::Grade1);
+    high.isolated_systolic = false;
+    ReportInput {
+        station_name: "幸福里社区健康小屋".to_string(),
+        printed_at: "2026-11-23 10:35".to_string(),
+        locale,
+        resident_masked_name: "张*华".to_string(),
+        resident_masked_id: "3301**********1234".to_string(),
+        report_id: "R20261123-0042".to_string(),
+        bp: vec![
+            entry("2026-11-23 10:28", 138, 86, 80, BpCategory::HighNormal),
+            high,
+        ],
+        bp_history: history(8),
+    }
+}
+
+struct Out {
+    dir: tempfile::TempDir,
+    keep: Option<PathBuf>,
+}
+
+impl Out {
+    fn new() -> Out {
+        Out {
+            dir: tempfile::tempdir().expect("tempdir"),
+            keep: std::env::var_os("STATION_REPORT_KEEP").map(PathBuf::from),
+        }
+    }
+    fn write(&self, name: &str, pdf: &[u8]) -> PathBuf {
+        let p = self.dir.path().join(name);
+        std::fs::write(&p, pdf).expect("write pdf");
+        if let Some(k) = &self.keep {
+            std::fs::create_dir_all(k).expect("keep dir");
+            std::fs::write(k.join(name), pdf).expect("keep pdf");
+            let _ = Command::new("pdftoppm")
+                .args(["-r", "100", "-png", "-f", "1", "-l", "1", "-singlefile"])
+                .arg(&p)
+                .arg(k.join(name.trim_end_matches(".pdf")))
+                .status();
+        }
+        p
+    }
+}
+
+fn tool(cmd: &str, args: &[&str], pdf: &Path) -> String {
+    let out = Command::new(cmd)
+        .args(args)
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap_or_else(|e| panic!("{cmd} (apt-get install poppler-utils): {e}"));
+    assert!(
+        out.status.success(),
+        "{cmd} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Text of the PDF with all whitespace removed (pdftotext splits CJK lines where it likes).
+fn text_of(pdf: &Path) -> String {
+    tool("pdftotext", &["-enc", "UTF-8"], pdf)
+        .split_whitespace()
+        .collect()
+}
+
+fn squash(s: &str) -> String {
+    s.split_whitespace().collect()
+}
+
+fn pages_of(pdf: &Path) -> usize {
+    let out = Command::new("pdfinfo").arg(pdf).output().expect("pdfinfo");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:").and_then(|n| n.trim().parse().ok()))
+        .expect("pdfinfo page count")
+}
+
+/// Page 1 as greyscale (PGM) at `dpi`: (width, height, dark pixel count).
+fn dark_pixels(pdf: &Path, dpi: u32) -> (usize, usize, usize) {
+    let out = Command::new("pdftoppm")
+        .args(["-gray", "-r", &dpi.to_string(), "-f", "1", "-l", "1"])
+        .arg(pdf)
+        .output()
+        .expect("pdftoppm");
+    assert!(
+        out.status.success(),
+        "pdftoppm: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let data = out.stdout;
+    // "P5\n<w> <h>\n255\n" then one byte per pixel.
+    let mut fields = Vec::new();
+    let mut i = 0;
+    while fields.len() < 4 {
+        while data.get(i).is_some_and(u8::is_ascii_whitespace) {
+            i += 1;
+        }
+        let start = i;
+        while data.get(i).is_some_and(|b| !b.is_ascii_whitespace()) {
+            i += 1;
+        }
+        fields.push(String::from_utf8_lossy(&data[start..i]).into_owned());
+    }
+    assert_eq!(fields[0], "P5");
+    let w: usize = fields[1].parse().expect("width");
+    let h: usize = fields[2].parse().expect("height");
+    let pixels = &data[i + 1..];
+    assert_eq!(pixels.len(), w * h);
+    (w, h, pixels.iter().filter(|&&p| p < 100).count())
+}
+
+#[test]
+fn a4_chinese_text_comes_back_and_page_is_drawn() {
+    let out = Out::new();
+    let r = render(&sample(Locale::ZhCn), Paper::A4).expect("render");
+    assert!(r.missing_glyphs.is_empty(), "{:?}", r.missing_glyphs);
+    assert_eq!(r.pages, 1);
+    assert!(
+        r.pdf.len() < 200_000,
+        "subset font expected, PDF is {} bytes",
+        r.pdf.len()
+    );
+    let p = out.write("a4-zh.pdf", &r.pdf);
+    assert_eq!(pages_of(&p), 1);
+    let text = text_of(&p);
+    for want in [
+        "幸福里社区健康小屋",
+        "健康报告",
+        "张*华",
+        "3301**********1234",
+        "正常高值",
+        "1级高血压（轻度）",
+        "血压升高，请近期到社区医生处复查。",
+        "收缩压（高压）",
+        "毫米汞柱",
+        "▲偏高",
+        "健康处方",
+        "R20261123-0042",
+        "依据《中国高血压防治指南》",
+    ] {
+        assert!(text.contains(&squash(want)), "missing {want:?} in {text}");
+    }
+    let (w, h, dark) = dark_pixels(&p, 50);
+    assert!(w > 300 && h > w, "A4 portrait expected, got {w}x{h}");
+    assert!(
+        dark > w * h / 100,
+        "page looks blank: {dark} dark pixels of {}",
+        w * h
+    );
+}
+
+#[test]
+fn receipt_80mm_chinese_and_english() {
+    let out = Out::new();
+    for (locale, name, wants) in [
+        (
+            Locale::ZhCn,
+            "receipt-zh.pdf",
+            vec![
+                "幸福里社区健康小屋",
+                "1级高血压（轻度）",
+                "血压升高，请近期到社区医生处复查。",
+                "健康处方",
+            ],
+        ),
+        (
+            Locale::EnUs,
+            "receipt-en.pdf",
+            vec![
+                "幸福里社区健康小屋",
+                "Grade 1 hypertension (mild)",
+                "Your blood pressure is raised. Please see your community doctor soon.",
+                "Health advice",
+                "Systolic (upper)",
+            ],
+        ),
+    ] {
+        let r = render(&sample(locale), Paper::Receipt80mm).expect("render");
+        assert_eq!(r.pages, 1);
+        let p = out.write(name, &r.pdf);
+        let text = text_of(&p);
+        for want in wants {
+            assert!(
+                text.contains(&squash(want)),
+                "{name}: missing {want:?} in {text}"
+            );
+        }
+        let (w, h, dark) = dark_pixels(&p, 72);
+        // 80 mm at 72 dpi is ~227 px wide; the roll is as long as the content.
+        assert!((220..=232).contains(&w), "{name}: width {w}");
+        assert!(h > 2 * w, "{name}: a receipt is long, got {w}x{h}");
+        assert!(dark > w * h / 100, "{name}: blank? {dark} dark pixels");
+    }
+}
+
+#[test]
+fn a4_english() {
+    let out = Out::new();
+    let r = render(&sample(Locale::EnUs), Paper::A4).expect("render");
+    let p = out.write("a4-en.pdf", &r.pdf);
+    let text = text_of(&p);
+    for want in [
+        "Health report",
+        "High-normal",
+        "Grade 1 hypertension (mild)",
+        "Your blood pressure is raised. Please see your community doctor soon.",
+        "Normal range 90–139 mmHg",
+        "▲ high",
+    ] {
+        assert!(text.contains(&squash(want)), "missing {want:?} in {text}");
+    }
+    assert_eq!(pages_of(&p), 1);
+}
+
+#[test]
+fn out_of_range_values_and_long_history_stay_on_one_a4_page() {
+    let out = Out::new();
+    let mut input = sample(Locale::ZhCn);
+    input.bp = vec![
+        entry("2026-11-23 10:20", 320, 20, 0, BpCategory::Grade3),
+        entry("2026-11-23 10:24", 60, 35, 250, BpCategory::Normal),
+        entry("2026-11-23 10:28", 182, 112, 104, BpCategory::Grade3),
+        entry("2026-11-23 10:32", 201, 121, 110, BpCategory::Grade3),
+        entry("2026-11-23 10:36", 320, 20, 0, BpCategory::Grade3),
+    ];
+    input.bp[2].isolated_systolic = false;
+    input.bp_history = history(500);
+    for paper in [Paper::A4, Paper::Receipt80mm] {
+        let r = render(&input, paper).expect("render");
+        let name = format!("extreme-{paper:?}.pdf");
+        let p = out.write(&name, &r.pdf);
+        assert_eq!(r.trend_total, 505);
+        let text = text_of(&p);
+        assert!(
+            text.contains("血压很高，请立即联系医生或工作人员。"),
+            "{text}"
+        );
+        assert!(text.contains("这个读数不太寻常"), "{text}");
+        assert!(text.contains("共有505次记录"), "{text}");
+        assert!(text.contains("320"), "{text}");
+        if paper == Paper::A4 {
+            assert_eq!(r.pages, 1, "A4 must stay one page");
+            assert_eq!(pages_of(&p), 1);
+            assert_eq!(r.trend_shown, 20);
+            assert_eq!(r.readings_listed, 3);
+            assert!(text.contains("另有2次测量没有列出"), "{text}");
+        } else {
+            assert_eq!(r.trend_shown, 10);
+        }
+    }
+}
+
+#[test]
+fn missing_glyphs_are_visible_and_reported() {
+    let out = Out::new();
+    let mut input = sample(Locale::ZhCn);
+    // U+20000 (CJK extension B) and a private-use character are not in the report font.
+    input.resident_masked_name = "𠀀*\u{E000}".to_string();
+    input.station_name = "堃喆社区健康小屋".to_string(); // outside GB2312, but kept in the font
+    let r = render(&input, Paper::A4).expect("render");
+    assert_eq!(r.missing_glyphs, vec!['𠀀', '\u{E000}']);
+    let p = out.write("missing.pdf", &r.pdf);
+    let text = text_of(&p);
+    assert!(
+        text.contains(&format!("{PLACEHOLDER}*{PLACEHOLDER}")),
+        "{text}"
+    );
+    assert!(text.contains("堃喆社区健康小屋"), "{text}");
+}
+
+#[test]
+fn empty_visit_still_renders() {
+    let mut input = sample(Locale::EnUs);
+    input.bp.clear();
+    input.bp_history.clear();
+    let r = render(&input, Paper::Receipt80mm).expect("render");
+    let out = Out::new();
+    let text = text_of(&out.write("empty.pdf", &r.pdf));
+    assert!(
+        text.contains(&squash("No readings were taken in this visit.")),
+        "{text}"
+    );
+    assert_eq!(r.trend_total, 0);
+}
+
+#[test]
+fn public_shortcuts_give_pdfs() {
+    let input = sample(Locale::ZhCn);
+    let t = std::time::Instant::now();
+    let a4 = station_report::render_a4(&input).expect("a4");
+    let receipt = station_report::render_receipt_80mm(&input).expect("receipt");
+    eprintln!("two reports in {:?}", t.elapsed());
+    assert!(a4.starts_with(b"%PDF-") && receipt.starts_with(b"%PDF-"));
+}
