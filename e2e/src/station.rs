@@ -28,6 +28,8 @@ pub struct StationOptions {
     pub staff_uids: Vec<String>,
     /// `[hardware] id_card_reader`: "auto", "none", "simulated" or a serial device path.
     pub id_card_reader: String,
+    /// `[printer] queue`: "auto", "none", "simulated" or an ipp:// queue.
+    pub printer: String,
 }
 
 impl Default for StationOptions {
@@ -42,6 +44,7 @@ impl Default for StationOptions {
             data_dir: None,
             staff_uids: Vec::new(),
             id_card_reader: "auto".into(),
+            printer: "auto".into(),
         }
     }
 }
@@ -74,7 +77,8 @@ pub fn write_config(path: &Path, opts: &StationOptions, data_dir: &Path) -> std:
          [idle]\ntimeout_seconds = {}\nwarning_seconds = {}\n\n\
          [hardware]\ncard_reader = \"{}\"\nid_card_reader = \"{}\"\n\n\
          [storage]\ndata_dir = \"{}\"\n\n\
-         [staff]\ncard_uids = [{}]\n",
+         [staff]\ncard_uids = [{}]\n\n\
+         [printer]\nqueue = \"{}\"\njob_timeout_seconds = 10\n",
         opts.hours.0,
         opts.hours.1,
         opts.idle.0,
@@ -86,7 +90,8 @@ pub fn write_config(path: &Path, opts: &StationOptions, data_dir: &Path) -> std:
             .iter()
             .map(|u| format!("\"{u}\""))
             .collect::<Vec<_>>()
-            .join(", ")
+            .join(", "),
+        opts.printer
     );
     std::fs::write(path, text)
 }

@@ -631,3 +631,66 @@ fn an_id_card_on_the_serial_reader_identifies_the_same_resident_as_the_card() {
     let store = station_store::Store::open(&st.data_dir).expect("store");
     assert_eq!(store.resident_count().expect("count"), 1);
 }
+
+#[test]
+fn the_report_prints_through_cups_and_a_stopped_printer_is_told() {
+    use station_printer::testbed::PrivateCups;
+
+    let bed = bed();
+    let t = zh();
+    let cups = PrivateCups::start().expect("private cupsd with a raw queue");
+    let st = launch(
+        &bed,
+        StationOptions {
+            pcsc_socket: socket(&bed),
+            bp_script: Some("150/85/70".into()),
+            printer: cups.queue_uri(),
+            ..Default::default()
+        },
+    );
+    st.wait_text(&t.text("welcome-insert-card")).unwrap();
+    let card = VpcdCard::insert(
+        bed.pcscd.vpcd_addr(),
+        CardBehaviour::Resident(CardImage::sample_resident()),
+    )
+    .unwrap();
+    st.press(&t.text("service-self-test")).unwrap();
+    st.press(&t.text("bp-next")).unwrap();
+    st.press(&t.text("bp-start")).unwrap();
+    st.wait_text(&t.text("bp-result-title")).unwrap();
+
+    st.press(&t.text("bp-print")).unwrap();
+    st.wait_text(&t.text("notice-printed")).unwrap();
+    let pdf = cups
+        .listener()
+        .wait_for_job(1, Duration::from_secs(20))
+        .expect("the printer got the job");
+    assert!(pdf.starts_with(b"%PDF"), "not a PDF");
+    // What is on paper: the station, the masked resident, the reading; never the full name.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("report.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils)");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("五马街道禅街社区智慧健康站"), "{text}");
+    assert!(text.contains(MASKED_NAME), "{text}");
+    assert!(text.contains("150"), "{text}");
+    assert!(!text.contains("张小华"), "{text}");
+
+    // A stopped printer: the resident is told, the result stays on screen.
+    cups.disable_queue().unwrap();
+    st.press(&t.text("dismiss")).unwrap();
+    st.press(&t.text("bp-print")).unwrap();
+    let page = st
+        .wait_text_for(
+            &t.text("notice-printer-unavailable"),
+            Duration::from_secs(30),
+        )
+        .unwrap();
+    assert!(page.contains(&t.text("bp-result-title")), "{page}");
+    card.pull();
+}

@@ -62,6 +62,7 @@ bp-advice-grade3 = Your blood pressure is very high. Please contact a doctor or 
 bp-saved = Saved to your health record
 bp-guideline = Judged by the Chinese hypertension guideline
 bp-retry = Measure again
+bp-print = Print report
 back-home = Back to services
 
 ## Shared controls
@@ -82,6 +83,9 @@ notice-reader-unavailable = The card reader is not working. Please ask a staff m
 notice-not-available-yet = This service is not available yet
 notice-device-no-response = The device is not responding. Please try again or ask a staff member
 notice-save-failed = Your result could not be saved. Please ask a staff member
+notice-printing = Printing your report, please wait
+notice-printed = Your report is printed. Please take it from the printer
+notice-printer-unavailable = The printer is not working right now. Please ask a staff member
 notice-id-card-unreadable = The ID card could not be read. Please place it on the reader again
 notice-staff-mode-not-available = Staff card recognised. Staff mode is not available yet
 

@@ -62,6 +62,7 @@ bp-advice-grade3 = 血压很高，请立即联系医生或工作人员。
 bp-saved = 结果已保存到您的健康记录
 bp-guideline = 依据《中国高血压防治指南》
 bp-retry = 重新测量
+bp-print = 打印报告
 back-home = 返回首页
 
 ## Shared controls
@@ -82,6 +83,9 @@ notice-reader-unavailable = 读卡器暂时不能使用，请联系工作人员
 notice-not-available-yet = 这项服务暂未开通
 notice-device-no-response = 设备没有响应，请重试或联系工作人员
 notice-save-failed = 结果没有保存成功，请联系工作人员
+notice-printing = 正在打印报告，请稍候
+notice-printed = 报告已打印，请从出纸口取走
+notice-printer-unavailable = 打印机暂时不能使用，请联系工作人员
 notice-id-card-unreadable = 无法读取身份证，请把身份证重新放好
 notice-staff-mode-not-available = 已识别工作人员卡，工作人员模式暂未开通
 

@@ -5,11 +5,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use station_card::{PcscReader, SimulatedReader, StaffCards};
-use station_core::config::{CardReaderChoice, IdCardReaderChoice, StationConfig};
+use station_core::config::{CardReaderChoice, IdCardReaderChoice, PrinterChoice, StationConfig};
 use station_devices::blood_pressure::SCRIPT_ENV;
 use station_devices::SimulatedBpMonitor;
 use station_idcard::{IdCardReaderBackend, SerialSamReader, SimulatedIdCardReader};
 use station_kiosk::Hardware;
+use station_printer::{CupsPrinter, Printer, SimulatedPrinter};
 use station_voice::{PromptLibrary, RodioVoice};
 
 pub fn select(config: &StationConfig, audio_dir: &Path) -> Hardware {
@@ -28,11 +29,13 @@ pub fn select(config: &StationConfig, audio_dir: &Path) -> Hardware {
         (Box::new(sim.clone()), Some(sim))
     };
     let (id_card_reader, demo_id_card) = id_card_reader(config, demo_reader.is_some());
+    let printer = printer(config, demo_reader.is_some());
     Hardware {
         reader,
         demo_reader,
         id_card_reader,
         demo_id_card,
+        printer,
         bp_monitor: Arc::new(simulated_bp_monitor()),
         voice: Arc::new(RodioVoice::open(PromptLibrary::new(
             audio_dir.to_path_buf(),
@@ -64,6 +67,29 @@ fn id_card_reader(
             tracing::info!(path = %path.display(), "ID card reader: SAM module on a serial port");
             (Some(Box::new(SerialSamReader::new(path.clone()))), None)
         }
+    }
+}
+
+/// The report printer: a CUPS queue over IPP, the simulator, or none.
+fn printer(config: &StationConfig, demo: bool) -> Option<Arc<dyn Printer>> {
+    match &config.printer {
+        PrinterChoice::Auto if demo => Some(Arc::new(SimulatedPrinter::new())),
+        PrinterChoice::Auto | PrinterChoice::None => None,
+        PrinterChoice::Simulated => Some(Arc::new(SimulatedPrinter::new())),
+        PrinterChoice::Ipp {
+            uri,
+            job_timeout_secs,
+        } => match CupsPrinter::new(uri) {
+            Ok(p) => {
+                tracing::info!(%uri, "printer: CUPS queue");
+                let timeout = Duration::from_secs(u64::from(*job_timeout_secs));
+                Some(Arc::new(p.with_job_timeout(timeout)))
+            }
+            Err(e) => {
+                tracing::error!(error = %e, %uri, "printer queue address not usable; printing off");
+                None
+            }
+        },
     }
 }
 

@@ -18,6 +18,7 @@ pub struct StationConfig {
     pub volume: u8,
     pub card_reader: CardReaderChoice,
     pub id_card_reader: IdCardReaderChoice,
+    pub printer: PrinterChoice,
     /// Where the store lives; `None` = the OS app-data directory chosen by the shell.
     pub data_dir: Option<PathBuf>,
     /// UIDs of this station's staff cards (fixed-UID badges); such cards never identify a resident.
@@ -76,6 +77,21 @@ impl IdCardReaderChoice {
     }
 }
 
+/// The report printer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PrinterChoice {
+    /// Simulated in demo mode (when the card reader is simulated), otherwise none.
+    Auto,
+    None,
+    Simulated,
+    /// A CUPS queue over IPP, e.g. `ipp://localhost:631/printers/Report`, with how long a job
+    /// may take before it is cancelled (a paused queue would otherwise hold it forever).
+    Ipp {
+        uri: String,
+        job_timeout_secs: u32,
+    },
+}
+
 #[derive(Debug, Error)]
 pub enum ConfigError {
     #[error("config file {path} cannot be read: {source}")]
@@ -109,6 +125,34 @@ struct RawConfig {
     storage: RawStorage,
     #[serde(default)]
     staff: RawStaff,
+    #[serde(default)]
+    printer: RawPrinter,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPrinter {
+    #[serde(default = "default_printer_queue")]
+    queue: String,
+    #[serde(default = "default_job_timeout")]
+    job_timeout_seconds: i64,
+}
+
+fn default_printer_queue() -> String {
+    "auto".into()
+}
+
+fn default_job_timeout() -> i64 {
+    60
+}
+
+impl Default for RawPrinter {
+    fn default() -> Self {
+        RawPrinter {
+            queue: default_printer_queue(),
+            job_timeout_seconds: default_job_timeout(),
+        }
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -283,6 +327,26 @@ impl StationConfig {
                 )
             })?;
 
+        let job_timeout_secs = u32::try_from(raw.printer.job_timeout_seconds)
+            .ok()
+            .filter(|s| (5..=600).contains(s))
+            .ok_or_else(|| invalid("printer.job_timeout_seconds", "must be between 5 and 600"))?;
+        let printer = match raw.printer.queue.trim() {
+            "auto" => PrinterChoice::Auto,
+            "none" => PrinterChoice::None,
+            "simulated" => PrinterChoice::Simulated,
+            uri if uri.starts_with("ipp://") || uri.starts_with("http://") => PrinterChoice::Ipp {
+                uri: uri.to_string(),
+                job_timeout_secs,
+            },
+            _ => {
+                return Err(invalid(
+                    "printer.queue",
+                    "must be \"auto\", \"none\", \"simulated\" or an ipp:// queue address",
+                ))
+            }
+        };
+
         let staff_card_uids = raw
             .staff
             .card_uids
@@ -307,6 +371,7 @@ impl StationConfig {
             volume,
             card_reader: raw.hardware.card_reader,
             id_card_reader,
+            printer,
             data_dir: raw.storage.data_dir,
             staff_card_uids,
         })
@@ -423,6 +488,30 @@ community = "禅街社区"
         assert_eq!(
             bad_key(&format!("{GOOD}[staff]\ncard_uids = [\"04A1\"]\n")),
             "staff.card_uids"
+        );
+    }
+
+    #[test]
+    fn printer_choices() {
+        assert_eq!(parse(GOOD).expect("valid").printer, PrinterChoice::Auto);
+        let c = parse(&format!(
+            "{GOOD}[printer]\nqueue = \"ipp://localhost:631/printers/R\"\n"
+        ))
+        .expect("valid");
+        assert_eq!(
+            c.printer,
+            PrinterChoice::Ipp {
+                uri: "ipp://localhost:631/printers/R".into(),
+                job_timeout_secs: 60
+            }
+        );
+        assert_eq!(
+            bad_key(&format!("{GOOD}[printer]\nqueue = \"lp0\"\n")),
+            "printer.queue"
+        );
+        assert_eq!(
+            bad_key(&format!("{GOOD}[printer]\njob_timeout_seconds = 1\n")),
+            "printer.job_timeout_seconds"
         );
     }
 

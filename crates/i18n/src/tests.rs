@@ -39,6 +39,9 @@ fn every_id_the_protocol_names_exists() {
         Notice::SaveFailed,
         Notice::StaffModeNotAvailable,
         Notice::IdCardUnreadable,
+        Notice::Printing,
+        Notice::Printed,
+        Notice::PrinterUnavailable,
     ] {
         ids.push(n.message_id().into());
     }

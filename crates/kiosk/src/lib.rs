@@ -20,6 +20,7 @@ use station_card::{CardReaderBackend, ReaderEvent, ReaderHandle, SimulatedReader
 use station_core::config::StationConfig;
 use station_devices::BloodPressureMonitor;
 use station_idcard::{IdCardEvent, IdCardReaderBackend, IdReaderHandle, SimulatedIdCardReader};
+use station_printer::Printer;
 use station_protocol::{Action, DemoCard, StationView};
 use station_store::Store;
 use station_voice::Voice;
@@ -35,6 +36,8 @@ pub struct Hardware {
     pub demo_id_card: Option<SimulatedIdCardReader>,
     pub bp_monitor: Arc<dyn BloodPressureMonitor>,
     pub voice: Arc<dyn Voice>,
+    /// The report printer, when the station has one.
+    pub printer: Option<Arc<dyn Printer>>,
 }
 
 pub type Publisher = Box<dyn Fn(StationView) + Send + Sync>;
@@ -52,6 +55,7 @@ struct Shared {
     publish: Publisher,
     store: Arc<Store>,
     bp_monitor: Arc<dyn BloodPressureMonitor>,
+    printer: Option<Arc<dyn Printer>>,
     voice: Arc<dyn Voice>,
     demo_reader: Option<SimulatedReader>,
     demo_id_card: Option<SimulatedIdCardReader>,
@@ -74,13 +78,15 @@ impl Kiosk {
             tracing::warn!(error = %e, "could not close visits left open by an earlier run");
         }
         let _ = store.audit("station", "start", None, "");
-        let state = State::new(config, hardware.demo_reader.is_some(), clock.as_ref());
+        let mut state = State::new(config, hardware.demo_reader.is_some(), clock.as_ref());
+        state.set_has_printer(hardware.printer.is_some());
         let kiosk = Kiosk {
             shared: Arc::new(Shared {
                 state: Mutex::new(state),
                 publish,
                 store,
                 bp_monitor: hardware.bp_monitor,
+                printer: hardware.printer,
                 voice: hardware.voice,
                 demo_reader: hardware.demo_reader,
                 demo_id_card: hardware.demo_id_card,
@@ -211,6 +217,9 @@ impl Kiosk {
         if let Some(token) = effects.start_bp {
             self.measure_bp(token);
         }
+        if let Some(job) = effects.print {
+            self.print_report(job);
+        }
         let view = self.view();
         (s.publish)(view.clone());
         view
@@ -233,6 +242,31 @@ impl Kiosk {
             });
         if let Err(e) = spawned {
             tracing::error!(error = %e, "cannot start the measurement thread");
+        }
+    }
+
+    /// Renders and prints on its own thread (printing can take a minute); the outcome is shown
+    /// only to the visit that asked for it.
+    fn print_report(&self, job: session::PrintJob) {
+        let k = self.clone();
+        let spawned = std::thread::Builder::new()
+            .name("report-print".into())
+            .spawn(move || {
+                let outcome = match (&k.shared.printer, station_report::render_a4(&job.input)) {
+                    (Some(printer), Ok(pdf)) => {
+                        printer.print(&job.name, &pdf).map_err(|e| e.to_string())
+                    }
+                    (None, _) => Err("no printer".to_string()),
+                    (_, Err(e)) => Err(format!("report: {e}")),
+                };
+                let effects = {
+                    let mut st = k.lock();
+                    st.on_print_outcome(job.visit, outcome, &k.shared.store)
+                };
+                k.apply(effects);
+            });
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "cannot start the print thread");
         }
     }
 

@@ -10,12 +10,14 @@ use station_core::config::StationConfig;
 use station_core::resident::{mask_name, IdNumber};
 use station_devices::{BpMeasurement, DeviceError};
 use station_idcard::IdCardEvent;
+use station_printer::PrintOutcome;
 use station_protocol::{
     Action, BpCategory, BpReadingView, BpStep, Contrast, DemoCard, DisplayPrefs, IdentifyMethod,
     Locale, Notice, PromptId, ReaderStatus, ResidentView, Screen, Service, ServiceTile,
     StationView, TextSize,
 };
-use station_store::{BpRecord, Store, VisitEnd, VisitId};
+use station_report::{BpEntry, ReportInput};
+use station_store::{BpRecord, ResidentId, Store, StoreError, StoredBpReading, VisitEnd, VisitId};
 
 use crate::clock::Clock;
 
@@ -50,6 +52,7 @@ pub(crate) struct Effects {
     pub stop_voice: bool,
     pub volume: Option<u8>,
     pub start_bp: Option<u64>,
+    pub print: Option<PrintJob>,
     pub demo_insert: Option<DemoCard>,
     pub demo_remove: bool,
     changed: bool,
@@ -63,7 +66,16 @@ impl Effects {
 
 struct Session {
     visit: VisitId,
+    resident: ResidentId,
     view: ResidentView,
+}
+
+/// A report to print, tagged with the visit it belongs to.
+#[derive(Debug)]
+pub(crate) struct PrintJob {
+    pub visit: VisitId,
+    pub name: String,
+    pub input: ReportInput,
 }
 
 pub(crate) struct State {
@@ -84,6 +96,9 @@ pub(crate) struct State {
     reading_card: bool,
     /// The ID card reader's status; `None` = the station has none.
     id_reader: Option<ReaderStatus>,
+    has_printer: bool,
+    /// A print job is under way (one at a time; the button does nothing meanwhile).
+    printing: bool,
 }
 
 impl State {
@@ -113,6 +128,8 @@ impl State {
             measure_token: 0,
             reading_card: false,
             id_reader: None,
+            has_printer: false,
+            printing: false,
         }
     }
 
@@ -133,6 +150,7 @@ impl State {
             prefs: self.prefs,
             services: ServiceTile::all(&AVAILABLE_SERVICES),
             identify_methods: self.identify_methods(),
+            printer: self.has_printer,
         }
     }
 
@@ -245,6 +263,27 @@ impl State {
                 }
                 _ => {}
             },
+            Action::PrintReport => {
+                if let (Some(session), Screen::BpResult { .. }) = (&self.session, &self.screen) {
+                    if self.has_printer && !self.printing {
+                        match self.report_for(session, store) {
+                            Ok(input) => {
+                                self.printing = true;
+                                fx.print = Some(PrintJob {
+                                    visit: session.visit,
+                                    name: format!("health-report-{}", input.report_id),
+                                    input,
+                                });
+                                self.notify(Notice::Printing, &mut fx);
+                            }
+                            Err(e) => {
+                                tracing::error!(error = %e, "cannot gather the report");
+                                self.notify(Notice::PrinterUnavailable, &mut fx);
+                            }
+                        }
+                    }
+                }
+            }
             Action::BpRetry => {
                 if in_visit && matches!(self.screen, Screen::BpResult { .. }) {
                     self.show(Screen::BloodPressure { step: BpStep::Cuff }, &mut fx);
@@ -415,13 +454,14 @@ impl State {
         let method = who.method.as_str();
         let started = store
             .upsert_resident(who.id_number, &masked_name)
-            .and_then(|resident| store.start_visit(resident, method));
+            .and_then(|resident| Ok((resident, store.start_visit(resident, method)?)));
         match started {
-            Ok(visit) => {
+            Ok((resident, visit)) => {
                 tracing::info!(id = %who.id_number, visit = visit.0, method, "visit started");
                 let _ = store.audit("resident", "identified", Some(visit), method);
                 self.session = Some(Session {
                     visit,
+                    resident,
                     view: ResidentView {
                         masked_name,
                         masked_id: who.id_number.masked(),
@@ -602,6 +642,77 @@ impl State {
     }
 
     /// Display and audio settings back to the station defaults (vxsuite does the same between voters).
+    pub fn set_has_printer(&mut self, has: bool) {
+        self.has_printer = has;
+    }
+
+    /// This visit's readings and the resident's earlier ones, in the report's words and masks.
+    fn report_for(&self, session: &Session, store: &Store) -> Result<ReportInput, StoreError> {
+        let readings = store.bp_readings(session.resident, 200)?;
+        let entry = |r: &StoredBpReading| BpEntry {
+            taken_at: r.record.taken_at.format("%Y-%m-%d %H:%M").to_string(),
+            systolic: r.record.systolic,
+            diastolic: r.record.diastolic,
+            pulse: r.record.pulse,
+            category: assess_bp(r.record.systolic, r.record.diastolic).category,
+            isolated_systolic: r.record.isolated_systolic,
+        };
+        // Newest first from the store; the report wants oldest first.
+        let mut bp: Vec<BpEntry> = readings
+            .iter()
+            .filter(|r| r.visit == session.visit)
+            .map(entry)
+            .collect();
+        let mut bp_history: Vec<BpEntry> = readings
+            .iter()
+            .filter(|r| r.visit != session.visit)
+            .map(entry)
+            .collect();
+        bp.reverse();
+        bp_history.reverse();
+        let newest = readings.first().map(|r| r.id.0).unwrap_or_default();
+        Ok(ReportInput {
+            station_name: self.config.station_name.clone(),
+            printed_at: chrono::Local::now().format("%Y-%m-%d %H:%M").to_string(),
+            locale: self.prefs.locale,
+            resident_masked_name: session.view.masked_name.clone(),
+            resident_masked_id: session.view.masked_id.clone(),
+            report_id: format!("V{}-R{}", session.visit.0, newest),
+            bp,
+            bp_history,
+        })
+    }
+
+    /// The printer's answer; shown only if the visit that asked is still on.
+    pub fn on_print_outcome(
+        &mut self,
+        visit: VisitId,
+        outcome: Result<PrintOutcome, String>,
+        store: &Store,
+    ) -> Effects {
+        let mut fx = Effects::default();
+        self.printing = false;
+        let (action, detail) = match &outcome {
+            Ok(PrintOutcome::Completed) => ("report_printed", String::new()),
+            Ok(PrintOutcome::Aborted(reason)) => ("print_failed", format!("aborted: {reason}")),
+            Ok(PrintOutcome::TimedOut) => ("print_failed", "timed out".to_string()),
+            Err(e) => ("print_failed", e.clone()),
+        };
+        // Recorded for staff whatever happens on screen.
+        let _ = store.audit("station", action, Some(visit), &detail);
+        if self.session.as_ref().map(|s| s.visit) != Some(visit) {
+            return fx;
+        }
+        let notice = if matches!(outcome, Ok(PrintOutcome::Completed)) {
+            Notice::Printed
+        } else {
+            tracing::warn!(%detail, "report not printed");
+            Notice::PrinterUnavailable
+        };
+        self.notify(notice, &mut fx);
+        fx
+    }
+
     fn reset_for_next_resident(&mut self, fx: &mut Effects) {
         self.prefs = default_prefs(&self.config);
         fx.volume = Some(self.prefs.volume);

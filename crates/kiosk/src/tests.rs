@@ -10,6 +10,7 @@ use station_card::SimulatedReader;
 use station_core::config::StationConfig;
 use station_devices::{DeviceError, SimulatedBpMonitor};
 use station_idcard::SimulatedIdCardReader;
+use station_printer::{SimulatedFault, SimulatedPrinter};
 use station_protocol::{
     Action, BpCategory, BpStep, DemoCard, IdentifyMethod, Locale, Notice, PromptId, Screen,
     Service, StationView, TextSize,
@@ -30,6 +31,7 @@ warning_seconds = 20
 
 struct Rig {
     kiosk: Kiosk,
+    printer: Arc<SimulatedPrinter>,
     views: Receiver<StationView>,
     clock: Arc<ManualClock>,
     voice: Arc<RecordingVoice>,
@@ -49,6 +51,7 @@ fn rig_full(
     at: NaiveTime,
     id_card: Option<SimulatedIdCardReader>,
 ) -> Rig {
+    let printer = Arc::new(SimulatedPrinter::new());
     let dir = tempfile::tempdir().expect("tempdir");
     let config = StationConfig::parse(CONFIG, std::path::Path::new("t.toml")).expect("config");
     let store = Arc::new(Store::open(dir.path()).expect("store"));
@@ -68,6 +71,7 @@ fn rig_full(
                 .map(|r| Box::new(r) as Box<dyn station_idcard::IdCardReaderBackend>),
             demo_id_card: id_card,
             bp_monitor: Arc::new(SimulatedBpMonitor::new(Duration::ZERO, script)),
+            printer: Some(printer.clone()),
             voice: voice.clone(),
         },
         clock.clone(),
@@ -79,6 +83,7 @@ fn rig_full(
     );
     Rig {
         kiosk,
+        printer,
         views,
         clock,
         voice,
@@ -417,6 +422,40 @@ fn an_id_card_identifies_the_same_resident_as_the_insurance_card() {
         audit
             .iter()
             .any(|e| e.action == "identified" && e.detail == "insurance_card"),
+        "{audit:?}"
+    );
+}
+
+#[test]
+fn the_report_prints_from_the_result_screen_and_faults_are_told_and_recorded() {
+    let r = rig();
+    r.identify();
+    r.kiosk.act(Action::OpenService {
+        service: Service::SelfTest,
+    });
+    r.kiosk.act(Action::BpContinue);
+    r.kiosk.act(Action::BpContinue);
+    let v = r.wait("result", |v| matches!(v.screen, Screen::BpResult { .. }));
+    assert!(v.printer);
+    r.kiosk.act(Action::PrintReport);
+    r.wait("printed", |v| v.notice == Some(Notice::Printed));
+    let (_, pdf) = r.printer.last_job().expect("a job reached the printer");
+    assert!(pdf.starts_with(b"%PDF"));
+
+    r.printer.set_fault(SimulatedFault::State(
+        station_printer::PrinterState::NoPaper,
+    ));
+    r.kiosk.act(Action::PrintReport);
+    r.wait("printer fault", |v| {
+        v.notice == Some(Notice::PrinterUnavailable)
+    });
+    let audit = r.store.audit_events(20).expect("audit");
+    assert!(
+        audit.iter().any(|e| e.action == "report_printed"),
+        "{audit:?}"
+    );
+    assert!(
+        audit.iter().any(|e| e.action == "print_failed"),
         "{audit:?}"
     );
 }

@@ -31,6 +31,8 @@ pub struct StationView {
     pub services: Vec<ServiceTile>,
     /// Ways to identify this station has hardware for (the welcome screen offers only these).
     pub identify_methods: Vec<IdentifyMethod>,
+    /// The station has a printer (the result screen offers "打印报告").
+    pub printer: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -148,6 +150,12 @@ pub enum Notice {
     StaffModeNotAvailable,
     /// The ID card on the reader could not be read.
     IdCardUnreadable,
+    /// The report is being printed.
+    Printing,
+    /// The report came out of the printer.
+    Printed,
+    /// No paper, jammed, offline, stopped or unreachable: staff must look.
+    PrinterUnavailable,
 }
 
 impl Notice {
@@ -161,6 +169,9 @@ impl Notice {
             Notice::SaveFailed => "notice-save-failed",
             Notice::StaffModeNotAvailable => "notice-staff-mode-not-available",
             Notice::IdCardUnreadable => "notice-id-card-unreadable",
+            Notice::Printing => "notice-printing",
+            Notice::Printed => "notice-printed",
+            Notice::PrinterUnavailable => "notice-printer-unavailable",
         }
     }
     pub fn prompt(self) -> PromptId {
@@ -173,6 +184,9 @@ impl Notice {
             Notice::SaveFailed => PromptId::SaveFailed,
             Notice::StaffModeNotAvailable => PromptId::StaffModeNotAvailable,
             Notice::IdCardUnreadable => PromptId::IdCardUnreadable,
+            Notice::Printing => PromptId::Printing,
+            Notice::Printed => PromptId::Printed,
+            Notice::PrinterUnavailable => PromptId::PrinterUnavailable,
         }
     }
 }
@@ -350,6 +364,8 @@ pub enum Action {
     },
     BpContinue,
     BpRetry,
+    /// Print this visit's report (result screen).
+    PrintReport,
     BackHome,
     Logout,
     DemoInsertCard {

@@ -22,12 +22,15 @@ pub enum PromptId {
     SaveFailed,
     StaffModeNotAvailable,
     IdCardUnreadable,
+    Printing,
+    Printed,
+    PrinterUnavailable,
     IdleWarning,
     Goodbye,
 }
 
 impl PromptId {
-    pub const ALL: [PromptId; 18] = [
+    pub const ALL: [PromptId; 21] = [
         PromptId::Welcome,
         PromptId::Closed,
         PromptId::ReadingCard,
@@ -44,6 +47,9 @@ impl PromptId {
         PromptId::SaveFailed,
         PromptId::StaffModeNotAvailable,
         PromptId::IdCardUnreadable,
+        PromptId::Printing,
+        PromptId::Printed,
+        PromptId::PrinterUnavailable,
         PromptId::IdleWarning,
         PromptId::Goodbye,
     ];
@@ -66,6 +72,9 @@ impl PromptId {
             PromptId::SaveFailed => "save-failed",
             PromptId::StaffModeNotAvailable => "staff-mode-not-available",
             PromptId::IdCardUnreadable => "id-card-unreadable",
+            PromptId::Printing => "printing",
+            PromptId::Printed => "printed",
+            PromptId::PrinterUnavailable => "printer-unavailable",
             PromptId::IdleWarning => "idle-warning",
             PromptId::Goodbye => "goodbye",
         }

@@ -265,6 +265,7 @@ fn sample_view() -> station_protocol::StationView {
         },
         services: ServiceTile::all(&[Service::SelfTest]),
         identify_methods: vec![IdentifyMethod::InsuranceCard],
+        printer: false,
     }
 }
 

@@ -88,7 +88,7 @@ pub fn guide(step: BpStep, t: &Texts) -> impl IntoView {
     )
 }
 
-pub fn result(r: &BpReadingView, t: &Texts) -> impl IntoView {
+pub fn result(r: &BpReadingView, printer: bool, t: &Texts) -> impl IntoView {
     // Category in words and a symbol, never colour alone.
     let (severity, symbol) = match r.category {
         BpCategory::Normal => ("ok", "✓"),
@@ -110,6 +110,7 @@ pub fn result(r: &BpReadingView, t: &Texts) -> impl IntoView {
         <p class="small">{t.tr("bp-saved")}" · "{r.taken_at.clone()}" · "{t.tr("bp-guideline")}</p>
         <div class="row">
             {big_button(t.tr("bp-retry"), "btn-secondary", Action::BpRetry)}
+            {printer.then(|| big_button(t.tr("bp-print"), "btn-secondary", Action::PrintReport))}
             {big_button(t.tr("back-home"), "btn-primary", Action::BackHome)}
         </div>
     };

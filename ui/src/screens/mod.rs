@@ -25,7 +25,7 @@ pub fn render(v: &StationView, t: &Texts) -> AnyView {
         .into_any(),
         Screen::Home => home::home(v, t).into_any(),
         Screen::BloodPressure { step } => blood_pressure::guide(*step, t).into_any(),
-        Screen::BpResult { reading } => blood_pressure::result(reading, t).into_any(),
+        Screen::BpResult { reading } => blood_pressure::result(reading, v.printer, t).into_any(),
         Screen::Goodbye => screen_frame(
             t,
             t.tr("goodbye-title"),
