@@ -91,7 +91,117 @@ fn run() -> Result<(), String> {
     figure("card_inserted_to_greeting", median(greet), "ms");
     drop(st);
 
+    id_card_figures(&display, socket.clone(), &greeting, &welcome)?;
+    report_and_print_figures()?;
+
     chromium_comparison(&display, &welcome)?;
+    Ok(())
+}
+
+/// ID card placed on the SAM reader (pseudo-terminal) → greeting; SAM reply decoding.
+fn id_card_figures(
+    display: &Display,
+    socket: Option<PathBuf>,
+    greeting: &str,
+    welcome: &str,
+) -> Result<(), String> {
+    use station_idcard::frame::{encode_reply, FrameDecoder};
+    use station_idcard::sim::{sample_holder, SimulatedSam};
+    use station_idcard::testbed::PtySam;
+    use station_idcard::SamStatus;
+
+    let reply = encode_reply(
+        SamStatus::Ok,
+        &station_idcard::text::encode_base_message(&sample_holder()),
+    );
+    let rounds = 2000;
+    let t0 = Instant::now();
+    for _ in 0..rounds {
+        let mut dec = FrameDecoder::new();
+        dec.push(&reply);
+        let data = match dec.next_reply() {
+            Some(Ok(r)) => r.data,
+            _ => return Err("SAM reply did not decode".into()),
+        };
+        station_idcard::text::parse_base_message(&data).map_err(|e| e.to_string())?;
+    }
+    figure(
+        "sam_base_message_decode",
+        t0.elapsed().as_secs_f64() * 1e6 / rounds as f64,
+        "us",
+    );
+
+    let sam = PtySam::start(SimulatedSam::new()).map_err(|e| e.to_string())?;
+    let st = Station::launch(
+        display,
+        StationOptions {
+            pcsc_socket: socket,
+            id_card_reader: sam.path().display().to_string(),
+            ..Default::default()
+        },
+    )?;
+    st.wait_text(welcome)?;
+    let logout = Catalog::new(Locale::ZhCn).text("logout");
+    let mut times = Vec::new();
+    for _ in 0..3 {
+        let t0 = Instant::now();
+        sam.place(sample_holder());
+        st.wait_text(greeting)?;
+        times.push(t0.elapsed().as_secs_f64() * 1000.0);
+        sam.take();
+        st.press(&logout)?;
+        st.wait_text(welcome)?;
+    }
+    figure("id_card_placed_to_greeting", median(times), "ms");
+    Ok(())
+}
+
+/// A4 report rendering and a print job through a private CUPS to a raw queue.
+fn report_and_print_figures() -> Result<(), String> {
+    use station_printer::testbed::PrivateCups;
+    use station_printer::{CupsPrinter, PrintOutcome, Printer};
+    use station_protocol::BpCategory;
+    use station_report::{BpEntry, ReportInput};
+
+    let entry = |i: usize| BpEntry {
+        taken_at: format!("2026-11-{:02} 09:00", 1 + i % 28),
+        systolic: 120 + (i % 40) as u16,
+        diastolic: 78 + (i % 20) as u16,
+        pulse: 70,
+        category: BpCategory::HighNormal,
+        isolated_systolic: false,
+    };
+    let input = ReportInput {
+        station_name: "五马街道禅街社区智慧健康站".into(),
+        printed_at: "2026-11-23 10:00".into(),
+        locale: Locale::ZhCn,
+        resident_masked_name: "张*华".into(),
+        resident_masked_id: "3303**********0425".into(),
+        report_id: "V1-R1".into(),
+        bp: vec![entry(0)],
+        bp_history: (1..60).map(entry).collect(),
+    };
+    let mut times = Vec::new();
+    let mut pdf = Vec::new();
+    for _ in 0..5 {
+        let t0 = Instant::now();
+        pdf = station_report::render_a4(&input).map_err(|e| e.to_string())?;
+        times.push(t0.elapsed().as_secs_f64() * 1000.0);
+    }
+    figure("report_render_a4", median(times), "ms");
+    figure("report_size_a4", pdf.len() as f64 / 1024.0, "KiB");
+
+    let cups = PrivateCups::start().map_err(|e| format!("cupsd: {e}"))?;
+    let printer = CupsPrinter::new(&cups.queue_uri()).map_err(|e| e.to_string())?;
+    let mut times = Vec::new();
+    for _ in 0..3 {
+        let t0 = Instant::now();
+        match printer.print("bench", &pdf).map_err(|e| e.to_string())? {
+            PrintOutcome::Completed => times.push(t0.elapsed().as_secs_f64() * 1000.0),
+            other => return Err(format!("print: {other:?}")),
+        }
+    }
+    figure("print_job_completed_cups", median(times), "ms");
     Ok(())
 }
 
