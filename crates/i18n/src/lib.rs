@@ -5,17 +5,19 @@ use fluent_bundle::{FluentArgs, FluentBundle, FluentResource, FluentValue};
 use station_protocol::Locale;
 
 /// Every catalog file of one locale, in load order.
-fn sources(locale: Locale) -> [&'static str; 3] {
+fn sources(locale: Locale) -> [&'static str; 4] {
     match locale {
         Locale::ZhCn => [
             include_str!("../../../locales/zh-CN/station.ftl"),
             include_str!("../../../locales/zh-CN/prompts.ftl"),
             include_str!("../../../locales/zh-CN/report.ftl"),
+            include_str!("../../../locales/zh-CN/questionnaire.ftl"),
         ],
         Locale::EnUs => [
             include_str!("../../../locales/en-US/station.ftl"),
             include_str!("../../../locales/en-US/prompts.ftl"),
             include_str!("../../../locales/en-US/report.ftl"),
+            include_str!("../../../locales/en-US/questionnaire.ftl"),
         ],
     }
 }

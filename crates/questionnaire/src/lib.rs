@@ -10,7 +10,11 @@
 //! 60 items and converted scores (转化分 = (原始分 − 条目数) / (条目数 × 4) × 100) with the cut-offs
 //! 40/30 for biased constitutions and 60 plus "all others < 30 / < 40" for 平和质. On a 4-item scale
 //! those cut-offs fall exactly on the raw sums used here (≥ 11 ⇔ ≥ 40, ≤ 8 ⇔ < 30, ≤ 10 ⇔ < 40).
-//! `crates/questionnaire/README.md` records where the sources disagree and what was chosen.
+//! The official PDF was not reachable; the wording and table were cross-checked between public
+//! transcriptions (github.com/mohui/appraisal-server- `ui/web/views/patient/record-old.vue` for the
+//! 2017 form and 附件2; https://www.2875.com.cn/Z58JJZlp/ for an older 附件2 wording;
+//! https://www.haowendang.cn/c0dsfl82s026ksx698r3q_6.html for the 2013 技术规范 form).
+//! `crates/questionnaire/README.md` records where they disagree and what was chosen.
 //!
 //! # Use
 //! ```
