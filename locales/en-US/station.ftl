@@ -109,3 +109,25 @@ demo-insert-card = Insert a simulated card
 demo-insert-bad-card = Insert an unreadable card
 demo-remove-card = Remove the card
 demo-place-id-card = Place a simulated ID card
+
+## Other measurements (assessment categories; crates/core/src/vitals.rs)
+bmi-category-underweight = Underweight
+bmi-category-normal = Normal weight
+bmi-category-overweight = Overweight
+bmi-category-obese = Obese
+temperature-category-hypothermia = Temperature too low
+temperature-category-below-normal = Temperature a little low
+temperature-category-normal = Normal temperature
+temperature-category-low-fever = Low fever
+temperature-category-moderate-fever = Moderate fever
+temperature-category-high-fever = High fever
+temperature-category-hyperpyrexia = Very high fever
+glucose-category-low = Blood sugar low
+glucose-category-normal = Blood sugar normal
+glucose-category-random-below-diabetes-range = Random blood sugar below the diabetes range
+glucose-category-impaired-fasting = Impaired fasting glucose
+glucose-category-impaired-tolerance = Impaired glucose tolerance
+glucose-category-diabetes-range = In the diabetes range
+spo2-category-very-low = Blood oxygen very low
+spo2-category-low = Blood oxygen low
+spo2-category-normal = Blood oxygen normal

@@ -109,3 +109,25 @@ demo-insert-card = 插入模拟社保卡
 demo-insert-bad-card = 插入无法识别的卡
 demo-remove-card = 拔出卡片
 demo-place-id-card = 放上模拟身份证
+
+## Other measurements (assessment categories; crates/core/src/vitals.rs)
+bmi-category-underweight = 体重偏低
+bmi-category-normal = 体重正常
+bmi-category-overweight = 超重
+bmi-category-obese = 肥胖
+temperature-category-hypothermia = 体温过低
+temperature-category-below-normal = 体温偏低
+temperature-category-normal = 体温正常
+temperature-category-low-fever = 低热
+temperature-category-moderate-fever = 中等度发热
+temperature-category-high-fever = 高热
+temperature-category-hyperpyrexia = 超高热
+glucose-category-low = 血糖偏低
+glucose-category-normal = 血糖正常
+glucose-category-random-below-diabetes-range = 随机血糖未达糖尿病诊断水平
+glucose-category-impaired-fasting = 空腹血糖受损
+glucose-category-impaired-tolerance = 糖耐量减低
+glucose-category-diabetes-range = 达到糖尿病诊断水平
+spo2-category-very-low = 血氧饱和度很低
+spo2-category-low = 血氧饱和度偏低
+spo2-category-normal = 血氧饱和度正常

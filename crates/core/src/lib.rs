@@ -4,3 +4,4 @@
 pub mod assessment;
 pub mod config;
 pub mod resident;
+pub mod vitals;

@@ -2,6 +2,7 @@
 //! and tests) and, as they land, real backends (BLE health profiles) behind the same trait.
 //! See README.md in this crate.
 
+pub mod ble;
 pub mod blood_pressure;
 
 pub use blood_pressure::{BloodPressureMonitor, BpMeasurement, SimulatedBpMonitor};

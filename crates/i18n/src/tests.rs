@@ -115,3 +115,19 @@ fn arguments_are_placed_without_isolation_marks() {
     );
     assert_eq!(zh.text("no-such-id"), "no-such-id");
 }
+
+/// Every assessment category id named in the domain rules exists in every locale.
+#[test]
+fn every_assessment_category_id_exists() {
+    let src = include_str!("../../core/src/vitals.rs");
+    let ids: BTreeSet<&str> = src
+        .split('"')
+        .filter(|s| s.contains("-category-") && !s.contains(' '))
+        .collect();
+    assert!(ids.len() >= 20, "found {} ids", ids.len());
+    for locale in Locale::ALL {
+        let cat = Catalog::new(locale);
+        let missing: Vec<_> = ids.iter().filter(|id| !cat.has(id)).collect();
+        assert!(missing.is_empty(), "{} lacks {missing:?}", locale.tag());
+    }
+}
