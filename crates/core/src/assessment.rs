@@ -25,31 +25,6 @@ pub fn assess_bp(systolic: u16, diastolic: u16) -> BpAssessment {
     }
 }
 
-// Ordering helper: categories are listed from lowest to highest risk.
-fn rank(c: BpCategory) -> u8 {
-    match c {
-        BpCategory::Normal => 0,
-        BpCategory::HighNormal => 1,
-        BpCategory::Grade1 => 2,
-        BpCategory::Grade2 => 3,
-        BpCategory::Grade3 => 4,
-    }
-}
-
-trait MaxByRank {
-    fn max(self, other: Self) -> Self;
-}
-
-impl MaxByRank for BpCategory {
-    fn max(self, other: Self) -> Self {
-        if rank(other) > rank(self) {
-            other
-        } else {
-            self
-        }
-    }
-}
-
 fn grade_systolic(s: u16) -> BpCategory {
     match s {
         0..=119 => BpCategory::Normal,
@@ -131,8 +106,8 @@ mod tests {
     proptest! {
         #[test]
         fn grade_never_decreases_as_pressure_rises(s in 60u16..260, d in 40u16..150, ds in 0u16..20, dd in 0u16..20) {
-            let low = rank(assess_bp(s, d).category);
-            let high = rank(assess_bp(s + ds, d + dd).category);
+            let low = assess_bp(s, d).category;
+            let high = assess_bp(s + ds, d + dd).category;
             prop_assert!(high >= low);
         }
     }

@@ -96,7 +96,8 @@ pub struct BpReadingView {
 }
 
 /// Blood-pressure category per the Chinese hypertension guideline (2018 revision).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// Ordered from lowest to highest risk, so the worse of two is their `max`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BpCategory {
     Normal,

@@ -150,16 +150,6 @@ impl Style {
 /// The trend chart never gets smaller than this (mm).
 const MIN_CHART_H: f32 = 40.0;
 
-fn rank(c: BpCategory) -> u8 {
-    match c {
-        BpCategory::Normal => 0,
-        BpCategory::HighNormal => 1,
-        BpCategory::Grade1 => 2,
-        BpCategory::Grade2 => 3,
-        BpCategory::Grade3 => 4,
-    }
-}
-
 /// The category's symbol: a tick for normal, more triangles the higher it is.
 fn category_symbol(c: BpCategory) -> &'static str {
     match c {
@@ -568,7 +558,7 @@ fn value_row(c: &mut Canvas, st: &Style, cat: &Catalog, m: &Measure, v: u16) {
 }
 
 fn prescription(c: &mut Canvas, st: &Style, cat: &Catalog, input: &ReportInput) {
-    let Some(worst) = input.bp.iter().map(|e| e.category).max_by_key(|c| rank(*c)) else {
+    let Some(worst) = input.bp.iter().map(|e| e.category).max() else {
         return;
     };
     let advice = format!(
