@@ -166,7 +166,7 @@ impl Station {
 
     /// Waits until the page shows `text`; returns the page text.
     pub fn wait_text(&self, text: &str) -> Result<String, String> {
-        self.wait_text_for(text, Duration::from_secs(15))
+        self.wait_text_for(text, Duration::from_secs(30))
     }
 
     pub fn wait_text_for(&self, text: &str, timeout: Duration) -> Result<String, String> {

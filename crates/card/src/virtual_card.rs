@@ -135,7 +135,7 @@ pub enum CardBehaviour {
     Resident(CardImage),
     /// Some other card (bank, transport): answers 6A82 (file not found) to the SELECT.
     Foreign,
-    /// A card that answers short or garbage bytes.
+    /// A card that answers short or garbage bytes (never nothing: that is a removal).
     Garbage,
     /// This card, which leaves the reader after answering N APDUs.
     PullAfter(CardImage, usize),
@@ -274,9 +274,10 @@ impl VirtualCard {
                 [0xFF, 0xCA, 0x00, 0x00, ..] => [uid.as_slice(), &[0x90, 0x00]].concat(),
                 _ => answer_foreign(apdu),
             },
+            // Never an empty answer: over vpcd that means "the card left", which is not garbage.
             CardBehaviour::Garbage => match self.answered % 3 {
                 0 => vec![0x3F],
-                1 => Vec::new(),
+                1 => vec![0x6F],
                 _ => vec![0xDE, 0xAD, 0xBE, 0xEF, 0x13],
             },
         };
