@@ -230,7 +230,22 @@ impl Station {
 
 impl Drop for Station {
     fn drop(&mut self) {
+        let pid = self.app_pid();
         self.session.end();
         drop(self.driver.take());
+        // The next test must not share the card service with this app: wait until it is gone.
+        if let Some(pid) = pid {
+            // Gone = no such process, or only a zombie waiting to be reaped.
+            let alive = || {
+                std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                    .ok()
+                    .and_then(|st| st.rsplit(')').next().map(|r| r.trim_start().to_string()))
+                    .is_some_and(|rest| !rest.starts_with('Z'))
+            };
+            let gone = wait_for(Duration::from_secs(5), || Ok((!alive()).then_some(())));
+            if gone.is_err() {
+                let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+            }
+        }
     }
 }

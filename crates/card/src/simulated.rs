@@ -260,10 +260,10 @@ mod tests {
         sim.insert_behaviour(CardBehaviour::Garbage);
         assert_eq!(next(&rx), ReaderEvent::CardRemoved);
         assert_eq!(next(&rx), ReaderEvent::CardInserted);
-        assert!(matches!(
+        assert_eq!(
             next(&rx),
-            ReaderEvent::CardUnreadable(CardError::Malformed(_))
-        ));
+            ReaderEvent::CardUnreadable(CardError::NotSocialSecurityCard { sw: 0x3F11 })
+        );
         sim.remove();
         assert_eq!(next(&rx), ReaderEvent::CardRemoved);
 
