@@ -54,6 +54,24 @@ fn pull_and_settle(card: VpcdCard) {
     std::thread::sleep(Duration::from_secs(1));
 }
 
+/// Inserts the sample resident's social-security card into the first virtual reader.
+fn insert_resident(bed: &Bed) -> VpcdCard {
+    VpcdCard::insert(
+        bed.pcscd.vpcd_addr(),
+        CardBehaviour::Resident(CardImage::sample_resident()),
+    )
+    .expect("virtual card reaches vpcd")
+}
+
+/// From the home screen through the guided blood-pressure steps; returns the result page text.
+fn measure_bp(st: &Station, t: &Catalog) -> String {
+    for step in ["service-self-test", "bp-next", "bp-start"] {
+        st.press(&t.text(step)).expect("guided step");
+    }
+    st.wait_text(&t.text("bp-result-title"))
+        .expect("result screen")
+}
+
 /// The sample card's holder, masked as the screen must show it.
 const MASKED_NAME: &str = "张*华";
 
@@ -82,11 +100,7 @@ fn a_resident_measures_blood_pressure_and_leaves() {
 
     // Insert the virtual card: greeted by masked name, never the ID number.
     let full_id = station_card::virtual_card::sample_id_number();
-    let card = VpcdCard::insert(
-        bed.pcscd.vpcd_addr(),
-        CardBehaviour::Resident(CardImage::sample_resident()),
-    )
-    .unwrap();
+    let card = insert_resident(&bed);
     let page = st
         .wait_text(&t.text_with("home-greeting", &[("name", MASKED_NAME.into())]))
         .unwrap();
@@ -161,11 +175,7 @@ fn pulling_the_card_ends_the_visit_and_resets_the_residents_settings() {
         "extra-large lead text: {body_px}"
     );
 
-    let card = VpcdCard::insert(
-        bed.pcscd.vpcd_addr(),
-        CardBehaviour::Resident(CardImage::sample_resident()),
-    )
-    .unwrap();
+    let card = insert_resident(&bed);
     st.wait_text(&e.text_with("home-greeting", &[("name", MASKED_NAME.into())]))
         .unwrap();
     card.pull();
@@ -199,11 +209,7 @@ fn an_idle_visit_warns_with_a_countdown_then_logs_out() {
         },
     );
     st.wait_text(&t.text("welcome-insert-card")).unwrap();
-    let card = VpcdCard::insert(
-        bed.pcscd.vpcd_addr(),
-        CardBehaviour::Resident(CardImage::sample_resident()),
-    )
-    .unwrap();
+    let card = insert_resident(&bed);
     st.wait_text(&t.text("home-title")).unwrap();
 
     // The warning comes with a countdown and a way to stay.
@@ -303,15 +309,8 @@ fn a_reading_shown_survives_the_app_being_killed() {
         },
     );
     st.wait_text(&t.text("welcome-insert-card")).unwrap();
-    let card = VpcdCard::insert(
-        bed.pcscd.vpcd_addr(),
-        CardBehaviour::Resident(CardImage::sample_resident()),
-    )
-    .unwrap();
-    st.press(&t.text("service-self-test")).unwrap();
-    st.press(&t.text("bp-next")).unwrap();
-    st.press(&t.text("bp-start")).unwrap();
-    let page = st.wait_text(&t.text("bp-result-title")).unwrap();
+    let card = insert_resident(&bed);
+    let page = measure_bp(&st, &t);
     assert!(page.contains(&t.text("bp-category-grade2")), "{page}");
 
     let pid = st.app_pid().expect("app process");
@@ -515,11 +514,7 @@ fn losing_the_card_service_mid_visit_ends_it_safely_and_the_kiosk_recovers() {
         },
     );
     st.wait_text(&t.text("welcome-insert-card")).unwrap();
-    let card = VpcdCard::insert(
-        bed.pcscd.vpcd_addr(),
-        CardBehaviour::Resident(CardImage::sample_resident()),
-    )
-    .unwrap();
+    let card = insert_resident(&bed);
     st.wait_text(&t.text("home-title")).unwrap();
 
     // The card service dies (reader unplugged, pcscd crash): no resident stays identified.
@@ -532,11 +527,7 @@ fn losing_the_card_service_mid_visit_ends_it_safely_and_the_kiosk_recovers() {
     bed.pcscd.restart().expect("pcscd restarts");
     st.wait_gone(&t.text("notice-reader-unavailable")).unwrap();
     st.wait_text(&t.text("welcome-insert-card")).unwrap();
-    let card = VpcdCard::insert(
-        bed.pcscd.vpcd_addr(),
-        CardBehaviour::Resident(CardImage::sample_resident()),
-    )
-    .unwrap();
+    let card = insert_resident(&bed);
     st.wait_text(&t.text_with("home-greeting", &[("name", MASKED_NAME.into())]))
         .unwrap();
     card.pull();
@@ -621,11 +612,7 @@ fn an_id_card_on_the_serial_reader_identifies_the_same_resident_as_the_card() {
     st.wait_text(&t.text("welcome-insert-card")).unwrap();
 
     // The same person's social-security card: the same resident record.
-    let card = VpcdCard::insert(
-        bed.pcscd.vpcd_addr(),
-        CardBehaviour::Resident(CardImage::sample_resident()),
-    )
-    .unwrap();
+    let card = insert_resident(&bed);
     st.wait_text(&t.text("home-title")).unwrap();
     card.pull();
     let store = station_store::Store::open(&st.data_dir).expect("store");
@@ -649,15 +636,8 @@ fn the_report_prints_through_cups_and_a_stopped_printer_is_told() {
         },
     );
     st.wait_text(&t.text("welcome-insert-card")).unwrap();
-    let card = VpcdCard::insert(
-        bed.pcscd.vpcd_addr(),
-        CardBehaviour::Resident(CardImage::sample_resident()),
-    )
-    .unwrap();
-    st.press(&t.text("service-self-test")).unwrap();
-    st.press(&t.text("bp-next")).unwrap();
-    st.press(&t.text("bp-start")).unwrap();
-    st.wait_text(&t.text("bp-result-title")).unwrap();
+    let card = insert_resident(&bed);
+    measure_bp(&st, &t);
 
     st.press(&t.text("bp-print")).unwrap();
     st.wait_text(&t.text("notice-printed")).unwrap();
