@@ -5,6 +5,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use station_devices::simulated::{script_env, SECONDS_ENV};
+use station_protocol::MeasureKind;
+
 use crate::display::Display;
 use crate::webdriver::Session;
 use crate::{free_ports, supervised, wait_for, workspace_root, Supervised};
@@ -16,10 +19,13 @@ pub struct StationOptions {
     pub hours: (String, String),
     /// Idle timeout and warning seconds.
     pub idle: (u32, u32),
-    /// Simulated blood-pressure outcomes (`STATION_SIM_BP`).
-    pub bp_script: Option<String>,
+    /// Scripted outcomes of the simulated devices, per kind (`STATION_SIM_<KIND>`), e.g.
+    /// `(MeasureKind::BloodPressure, "128/82/72")`.
+    pub device_scripts: Vec<(MeasureKind, String)>,
     /// Seconds one simulated measurement takes.
-    pub bp_seconds: f64,
+    pub measure_seconds: f64,
+    /// `[devices] measure_timeout_seconds`.
+    pub measure_timeout: u32,
     /// PC/SC socket of the pcscd this station talks to.
     pub pcsc_socket: Option<PathBuf>,
     /// Reuse an existing data directory (restart scenarios).
@@ -38,8 +44,9 @@ impl Default for StationOptions {
             card_reader: "pcsc",
             hours: ("00:00".into(), "23:59".into()),
             idle: (60, 20),
-            bp_script: None,
-            bp_seconds: 1.0,
+            device_scripts: Vec::new(),
+            measure_seconds: 1.0,
+            measure_timeout: 90,
             pcsc_socket: None,
             data_dir: None,
             staff_uids: Vec::new(),
@@ -78,7 +85,8 @@ pub fn write_config(path: &Path, opts: &StationOptions, data_dir: &Path) -> std:
          [hardware]\ncard_reader = \"{}\"\nid_card_reader = \"{}\"\n\n\
          [storage]\ndata_dir = \"{}\"\n\n\
          [staff]\ncard_uids = [{}]\n\n\
-         [printer]\nqueue = \"{}\"\njob_timeout_seconds = 10\n",
+         [printer]\nqueue = \"{}\"\njob_timeout_seconds = 10\n\n\
+         [devices]\nmeasure_timeout_seconds = {}\n",
         opts.hours.0,
         opts.hours.1,
         opts.idle.0,
@@ -91,7 +99,8 @@ pub fn write_config(path: &Path, opts: &StationOptions, data_dir: &Path) -> std:
             .map(|u| format!("\"{u}\""))
             .collect::<Vec<_>>()
             .join(", "),
-        opts.printer
+        opts.printer,
+        opts.measure_timeout
     );
     std::fs::write(path, text)
 }
@@ -122,10 +131,10 @@ impl Station {
             &native_port.to_string(),
         ])
         .env("DISPLAY", display.name())
-        .env("STATION_SIM_BP_SECONDS", opts.bp_seconds.to_string())
+        .env(SECONDS_ENV, opts.measure_seconds.to_string())
         .env("RUST_LOG", "info");
-        if let Some(script) = &opts.bp_script {
-            cmd.env("STATION_SIM_BP", script);
+        for (kind, script) in &opts.device_scripts {
+            cmd.env(script_env(*kind).0, script);
         }
         if let Some(socket) = &opts.pcsc_socket {
             cmd.env("PCSCLITE_CSOCK_NAME", socket);

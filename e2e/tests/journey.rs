@@ -13,7 +13,7 @@ use station_card::virtual_card::{CardBehaviour, CardImage, VpcdCard};
 use station_e2e::display::Display;
 use station_e2e::station::{Station, StationOptions};
 use station_i18n::Catalog;
-use station_protocol::Locale;
+use station_protocol::{Locale, MeasureKind};
 
 struct Bed {
     display: Display,
@@ -65,10 +65,15 @@ fn insert_resident(bed: &Bed) -> VpcdCard {
 
 /// From the home screen through the guided blood-pressure steps; returns the result page text.
 fn measure_bp(st: &Station, t: &Catalog) -> String {
-    for step in ["service-self-test", "bp-next", "bp-start"] {
+    for step in [
+        "service-self-test",
+        "measure-blood-pressure",
+        "measure-next",
+        "measure-start",
+    ] {
         st.press(&t.text(step)).expect("guided step");
     }
-    st.wait_text(&t.text("bp-result-title"))
+    st.wait_text(&t.text("result-saved"))
         .expect("result screen")
 }
 
@@ -83,7 +88,7 @@ fn a_resident_measures_blood_pressure_and_leaves() {
         &bed,
         StationOptions {
             pcsc_socket: socket(&bed),
-            bp_script: Some("128/82/72".into()),
+            device_scripts: vec![(MeasureKind::BloodPressure, "128/82/72".into())],
             ..Default::default()
         },
     );
@@ -110,20 +115,21 @@ fn a_resident_measures_blood_pressure_and_leaves() {
     st.save_screenshot("home");
 
     // Tiles not built yet are disabled, not fake.
-    let reports = st
+    let records = st
         .session
-        .find_button(&t.text("service-reports"))
+        .find_button(&t.text("service-records"))
         .unwrap()
         .expect("tile");
-    assert!(!st.session.is_enabled(&reports).unwrap());
+    assert!(!st.session.is_enabled(&records).unwrap());
 
-    // Blood pressure: guided steps, then the result with its category.
+    // Blood pressure: choose it, guided steps, then the result with its category.
     st.press(&t.text("service-self-test")).unwrap();
-    st.wait_text(&t.text("bp-sit-title")).unwrap();
-    st.press(&t.text("bp-next")).unwrap();
-    st.wait_text(&t.text("bp-cuff-title")).unwrap();
-    st.press(&t.text("bp-start")).unwrap();
-    let page = st.wait_text(&t.text("bp-result-title")).unwrap();
+    st.press(&t.text("measure-blood-pressure")).unwrap();
+    st.wait_text(&t.text("step-sit-title")).unwrap();
+    st.press(&t.text("measure-next")).unwrap();
+    st.wait_text(&t.text("step-cuff-title")).unwrap();
+    st.press(&t.text("measure-start")).unwrap();
+    let page = st.wait_text(&t.text("result-saved")).unwrap();
     assert!(
         page.contains("128") && page.contains("82") && page.contains("72"),
         "{page}"
@@ -303,7 +309,7 @@ fn a_reading_shown_survives_the_app_being_killed() {
         &bed,
         StationOptions {
             pcsc_socket: socket(&bed),
-            bp_script: Some("165/95/80".into()),
+            device_scripts: vec![(MeasureKind::BloodPressure, "165/95/80".into())],
             data_dir: Some(data.path().to_path_buf()),
             ..Default::default()
         },
@@ -413,10 +419,14 @@ fn the_kiosk_meets_the_elderly_friendly_rules() {
         }
         out.width = window.innerWidth; out.height = window.innerHeight;
         return out;"#;
-    for screen in ["welcome", "home"] {
+    for screen in ["welcome", "home", "result"] {
         if screen == "home" {
             st.press(&t.text("demo-insert-card")).unwrap();
             st.wait_text(&t.text("home-title")).unwrap();
+        }
+        if screen == "result" {
+            // The busiest screen: values, assessment, advice and the trend chart.
+            measure_bp(&st, &t);
         }
         let r = st.session.execute(check, vec![]).unwrap();
         assert_eq!(
@@ -434,7 +444,7 @@ fn the_kiosk_meets_the_elderly_friendly_rules() {
             "window is not full-screen: {r}"
         );
     }
-    // axe-core's contrast rule at the enhanced (7:1) level, on the home screen, in both contrast modes.
+    // axe-core's contrast rule at the enhanced (7:1) level, on the result screen, in both contrast modes.
     let axe = std::fs::read_to_string(
         station_e2e::workspace_root().join(".tools/node_modules/axe-core/axe.min.js"),
     )
@@ -457,6 +467,8 @@ fn the_kiosk_meets_the_elderly_friendly_rules() {
         serde_json::json!([]),
         "accessibility violations (high-light): {r}"
     );
+    // Contrast is chosen on the home screen; the result screen is then checked again in it.
+    st.press(&t.text("back-home")).unwrap();
     st.press(&t.text("contrast-high-dark")).unwrap();
     station_e2e::wait_for(Duration::from_secs(10), || {
         let class = st.session.execute(
@@ -474,7 +486,14 @@ fn the_kiosk_meets_the_elderly_friendly_rules() {
     assert_eq!(
         r,
         serde_json::json!([]),
-        "accessibility violations (high-dark): {r}"
+        "accessibility violations (high-dark, home): {r}"
+    );
+    measure_bp(&st, &t);
+    let r = run_axe();
+    assert_eq!(
+        r,
+        serde_json::json!([]),
+        "accessibility violations (high-dark, result): {r}"
     );
 }
 
@@ -630,7 +649,7 @@ fn the_report_prints_through_cups_and_a_stopped_printer_is_told() {
         &bed,
         StationOptions {
             pcsc_socket: socket(&bed),
-            bp_script: Some("150/85/70".into()),
+            device_scripts: vec![(MeasureKind::BloodPressure, "150/85/70".into())],
             printer: cups.queue_uri(),
             ..Default::default()
         },
@@ -639,7 +658,7 @@ fn the_report_prints_through_cups_and_a_stopped_printer_is_told() {
     let card = insert_resident(&bed);
     measure_bp(&st, &t);
 
-    st.press(&t.text("bp-print")).unwrap();
+    st.press(&t.text("print-report")).unwrap();
     st.wait_text(&t.text("notice-printed")).unwrap();
     let pdf = cups
         .listener()
@@ -664,13 +683,146 @@ fn the_report_prints_through_cups_and_a_stopped_printer_is_told() {
     // A stopped printer: the resident is told, the result stays on screen.
     cups.disable_queue().unwrap();
     st.press(&t.text("dismiss")).unwrap();
-    st.press(&t.text("bp-print")).unwrap();
+    st.press(&t.text("print-report")).unwrap();
     let page = st
         .wait_text_for(
             &t.text("notice-printer-unavailable"),
             Duration::from_secs(30),
         )
         .unwrap();
-    assert!(page.contains(&t.text("bp-result-title")), "{page}");
+    assert!(page.contains(&t.text("result-saved")), "{page}");
+    card.pull();
+}
+
+/// From the self-test menu through `kind`'s steps up to "measuring".
+fn start_measuring(st: &Station, t: &Catalog, kind_id: &str, step_title: &str) {
+    st.press(&t.text(kind_id)).expect("measurement tile");
+    st.wait_text(&t.text(step_title)).expect("first step");
+    st.press(&t.text("measure-start")).expect("start button");
+}
+
+#[test]
+fn every_measurement_is_guided_and_an_urgent_value_is_flagged() {
+    let bed = bed();
+    let t = zh();
+    let st = launch(
+        &bed,
+        StationOptions {
+            pcsc_socket: socket(&bed),
+            device_scripts: vec![
+                (MeasureKind::Body, "70/165".into()),
+                (MeasureKind::Glucose, "6.5".into()),
+                (MeasureKind::Spo2, "86/110".into()),
+            ],
+            ..Default::default()
+        },
+    );
+    st.wait_text(&t.text("welcome-insert-card")).unwrap();
+    let card = insert_resident(&bed);
+    st.wait_text(&t.text("home-title")).unwrap();
+
+    // Height and weight: BMI with its category, advice and the trend chart.
+    st.press(&t.text("service-self-test")).unwrap();
+    start_measuring(&st, &t, "measure-body", "step-stand-on-scale-title");
+    let page = st.wait_text(&t.text("result-saved")).unwrap();
+    assert!(page.contains("25.7"), "{page}");
+    assert!(page.contains(&t.text("bmi-category-overweight")), "{page}");
+    assert!(page.contains(&t.text("bmi-advice-overweight")), "{page}");
+    let markers = st
+        .session
+        .execute(
+            "return document.querySelectorAll('.trend .marker').length;",
+            vec![],
+        )
+        .unwrap();
+    assert_eq!(markers, serde_json::json!(1), "one reading in the trend");
+    st.save_screenshot("body-result");
+
+    // Glucose is judged by when the resident ate: 6.5 fasting is impaired fasting glucose.
+    st.press(&t.text("measure-other")).unwrap();
+    st.press(&t.text("measure-glucose")).unwrap();
+    st.wait_text(&t.text("step-glucose-timing-title")).unwrap();
+    st.press(&t.text("glucose-timing-fasting")).unwrap();
+    st.wait_text(&t.text("step-prepare-strip-title")).unwrap();
+    st.press(&t.text("measure-start")).unwrap();
+    let page = st.wait_text(&t.text("result-saved")).unwrap();
+    assert!(
+        page.contains(&t.text("glucose-category-impaired-fasting")),
+        "{page}"
+    );
+
+    // SpO2 86 %: urgent on screen, and an alert queued for the family doctor.
+    st.press(&t.text("measure-other")).unwrap();
+    start_measuring(&st, &t, "measure-spo2", "step-clip-finger-title");
+    let page = st.wait_text(&t.text("result-urgent")).unwrap();
+    assert!(page.contains(&t.text("spo2-category-very-low")), "{page}");
+    st.save_screenshot("spo2-urgent");
+    let store = station_store::Store::open(&st.data_dir).expect("store");
+    let alerts = store.queued_alerts(10).expect("alerts");
+    assert_eq!(alerts.len(), 1, "{alerts:?}");
+    assert_eq!(alerts[0].reason, "spo2-category-very-low");
+    assert_eq!(store.reading_count().expect("count"), 3);
+    drop(store);
+    card.pull();
+}
+
+#[test]
+fn a_silent_device_times_out_with_a_retry() {
+    let bed = bed();
+    let t = zh();
+    let st = launch(
+        &bed,
+        StationOptions {
+            card_reader: "simulated",
+            device_scripts: vec![(MeasureKind::Temperature, "hang".into())],
+            measure_timeout: 5,
+            ..Default::default()
+        },
+    );
+    st.press(&t.text("demo-insert-card")).unwrap();
+    st.press(&t.text("service-self-test")).unwrap();
+    start_measuring(
+        &st,
+        &t,
+        "measure-temperature",
+        "step-place-thermometer-title",
+    );
+    st.wait_text(&t.text("step-measuring-title")).unwrap();
+    // No answer: the station gives up, says so and offers the step again.
+    let page = st.wait_text(&t.text("notice-device-no-response")).unwrap();
+    assert!(
+        page.contains(&t.text("step-place-thermometer-title")),
+        "{page}"
+    );
+    st.press(&t.text("dismiss")).unwrap();
+    st.press(&t.text("measure-start")).unwrap();
+    let page = st.wait_text(&t.text("result-saved")).unwrap();
+    assert!(page.contains("36.6"), "{page}");
+}
+
+#[test]
+fn my_reports_lists_an_earlier_visit_and_prints_it_again() {
+    let bed = bed();
+    let t = zh();
+    let st = launch(
+        &bed,
+        StationOptions {
+            pcsc_socket: socket(&bed),
+            printer: "simulated".into(),
+            ..Default::default()
+        },
+    );
+    st.wait_text(&t.text("welcome-insert-card")).unwrap();
+    let card = insert_resident(&bed);
+    measure_bp(&st, &t);
+    // The visit ends with the card; the next visit finds it in "我的报告".
+    pull_and_settle(card);
+    st.wait_text(&t.text("welcome-insert-card")).unwrap();
+    let card = insert_resident(&bed);
+    st.press(&t.text("service-reports")).unwrap();
+    let page = st.wait_text(&t.text("reports-title")).unwrap();
+    assert!(page.contains(&t.text("measure-blood-pressure")), "{page}");
+    st.press(&t.text("print-report")).unwrap();
+    st.wait_text(&t.text("notice-printed")).unwrap();
     card.pull();
 }

@@ -22,3 +22,5 @@ report-report-id = Report no.: { $id }
 report-qr-hint = For staff to scan
 report-disclaimer = This report is for your information and does not replace a doctor's diagnosis.
 report-page = Page { $page } of { $pages }
+report-other-readings = Other measurements
+report-urgent = Please see a doctor soon, or contact your family doctor

@@ -22,3 +22,5 @@ report-report-id = 报告编号：{ $id }
 report-qr-hint = 请工作人员扫码查看
 report-disclaimer = 本报告仅供参考，不能代替医生的诊断。
 report-page = 第 { $page } 页，共 { $pages } 页
+report-other-readings = 其他测量
+report-urgent = 请尽快就医，或联系您的家庭医生

@@ -6,11 +6,12 @@ use std::time::Duration;
 
 use station_card::{PcscReader, SimulatedReader, StaffCards};
 use station_core::config::{CardReaderChoice, IdCardReaderChoice, PrinterChoice, StationConfig};
-use station_devices::blood_pressure::SCRIPT_ENV;
-use station_devices::SimulatedBpMonitor;
+use station_devices::simulated::{script_env, SECONDS_ENV};
+use station_devices::{Instrument, SimulatedInstrument};
 use station_idcard::{IdCardReaderBackend, SerialSamReader, SimulatedIdCardReader};
 use station_kiosk::Hardware;
 use station_printer::{CupsPrinter, Printer, SimulatedPrinter};
+use station_protocol::MeasureKind;
 use station_voice::{PromptLibrary, RodioVoice};
 
 pub fn select(config: &StationConfig, audio_dir: &Path) -> Hardware {
@@ -36,7 +37,7 @@ pub fn select(config: &StationConfig, audio_dir: &Path) -> Hardware {
         id_card_reader,
         demo_id_card,
         printer,
-        bp_monitor: Arc::new(simulated_bp_monitor()),
+        instruments: simulated_instruments(),
         voice: Arc::new(RodioVoice::open(PromptLibrary::new(
             audio_dir.to_path_buf(),
         ))),
@@ -93,22 +94,33 @@ fn printer(config: &StationConfig, demo: bool) -> Option<Arc<dyn Printer>> {
     }
 }
 
-/// Blood pressure is simulated until the BLE backend lands (self-test issue).
-fn simulated_bp_monitor() -> SimulatedBpMonitor {
-    let script = std::env::var(SCRIPT_ENV)
-        .ok()
-        .and_then(|s| match SimulatedBpMonitor::parse_script(&s) {
-            Ok(script) => Some(script),
-            Err(e) => {
-                tracing::warn!(error = %e, "ignoring {SCRIPT_ENV}");
-                None
-            }
-        })
-        .unwrap_or_default();
-    let seconds = std::env::var("STATION_SIM_BP_SECONDS")
+/// Every measuring device is simulated until the BLE backends land (no BlueZ here to test
+/// them against). `STATION_SIM_<KIND>` scripts each one; see crates/devices/README.md.
+fn simulated_instruments() -> Vec<Arc<dyn Instrument>> {
+    let seconds = std::env::var(SECONDS_ENV)
         .ok()
         .and_then(|s| s.parse::<f64>().ok())
         .filter(|s| (0.0..=120.0).contains(s))
         .unwrap_or(3.0);
-    SimulatedBpMonitor::new(Duration::from_secs_f64(seconds), script)
+    MeasureKind::ALL
+        .into_iter()
+        .map(|kind| {
+            let (env, _) = script_env(kind);
+            let script = std::env::var(env)
+                .ok()
+                .and_then(|s| match SimulatedInstrument::parse_script(kind, &s) {
+                    Ok(script) => Some(script),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "ignoring {env}");
+                        None
+                    }
+                })
+                .unwrap_or_default();
+            Arc::new(SimulatedInstrument::new(
+                kind,
+                Duration::from_secs_f64(seconds),
+                script,
+            )) as Arc<dyn Instrument>
+        })
+        .collect()
 }

@@ -19,10 +19,23 @@ pub struct StationConfig {
     pub card_reader: CardReaderChoice,
     pub id_card_reader: IdCardReaderChoice,
     pub printer: PrinterChoice,
+    /// Paper the report is laid out for.
+    pub paper: Paper,
+    /// A measurement not finished by then is given up ("设备没有响应"), whatever the device does.
+    pub measure_timeout_secs: u32,
     /// Where the store lives; `None` = the OS app-data directory chosen by the shell.
     pub data_dir: Option<PathBuf>,
     /// UIDs of this station's staff cards (fixed-UID badges); such cards never identify a resident.
     pub staff_card_uids: Vec<Vec<u8>>,
+}
+
+/// The printer's paper: A4 sheets or an 80 mm thermal receipt roll (common on kiosks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Paper {
+    A4,
+    #[serde(rename = "receipt-80mm")]
+    Receipt80mm,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,6 +140,22 @@ struct RawConfig {
     staff: RawStaff,
     #[serde(default)]
     printer: RawPrinter,
+    #[serde(default)]
+    devices: RawDevices,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDevices {
+    measure_timeout_seconds: i64,
+}
+
+impl Default for RawDevices {
+    fn default() -> Self {
+        RawDevices {
+            measure_timeout_seconds: 90,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -136,6 +165,12 @@ struct RawPrinter {
     queue: String,
     #[serde(default = "default_job_timeout")]
     job_timeout_seconds: i64,
+    #[serde(default = "default_paper")]
+    paper: String,
+}
+
+fn default_paper() -> String {
+    "a4".into()
 }
 
 fn default_printer_queue() -> String {
@@ -151,6 +186,7 @@ impl Default for RawPrinter {
         RawPrinter {
             queue: default_printer_queue(),
             job_timeout_seconds: default_job_timeout(),
+            paper: default_paper(),
         }
     }
 }
@@ -347,6 +383,26 @@ impl StationConfig {
             }
         };
 
+        let paper = match raw.printer.paper.trim() {
+            "a4" => Paper::A4,
+            "receipt-80mm" => Paper::Receipt80mm,
+            _ => {
+                return Err(invalid(
+                    "printer.paper",
+                    "must be \"a4\" or \"receipt-80mm\"",
+                ))
+            }
+        };
+        let measure_timeout_secs = u32::try_from(raw.devices.measure_timeout_seconds)
+            .ok()
+            .filter(|s| (5..=600).contains(s))
+            .ok_or_else(|| {
+                invalid(
+                    "devices.measure_timeout_seconds",
+                    "must be between 5 and 600",
+                )
+            })?;
+
         let staff_card_uids = raw
             .staff
             .card_uids
@@ -372,6 +428,8 @@ impl StationConfig {
             card_reader: raw.hardware.card_reader,
             id_card_reader,
             printer,
+            paper,
+            measure_timeout_secs,
             data_dir: raw.storage.data_dir,
             staff_card_uids,
         })
@@ -441,6 +499,25 @@ community = "禅街社区"
             }
         );
         assert_eq!(c.card_reader, CardReaderChoice::Auto);
+        assert_eq!(c.paper, Paper::A4);
+        assert_eq!(c.measure_timeout_secs, 90);
+    }
+
+    #[test]
+    fn paper_and_measure_timeout() {
+        let c = parse(&format!(
+            "{GOOD}[printer]\npaper = \"receipt-80mm\"\n[devices]\nmeasure_timeout_seconds = 30\n"
+        ))
+        .expect("valid");
+        assert_eq!((c.paper, c.measure_timeout_secs), (Paper::Receipt80mm, 30));
+        assert_eq!(
+            bad_key(&format!("{GOOD}[printer]\npaper = \"letter\"\n")),
+            "printer.paper"
+        );
+        assert_eq!(
+            bad_key(&format!("{GOOD}[devices]\nmeasure_timeout_seconds = 1\n")),
+            "devices.measure_timeout_seconds"
+        );
     }
 
     #[test]

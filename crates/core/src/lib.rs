@@ -3,5 +3,6 @@
 
 pub mod assessment;
 pub mod config;
+pub mod reading;
 pub mod resident;
 pub mod vitals;

@@ -52,6 +52,8 @@ pub const SPO2_PLAUSIBLE: RangeInclusive<f64> = 50.0..=100.0;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Vital {
+    BloodPressure,
+    Pulse,
     Weight,
     Height,
     Temperature,
@@ -62,6 +64,8 @@ pub enum Vital {
 impl fmt::Display for Vital {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
+            Vital::BloodPressure => "systolic (mmHg)",
+            Vital::Pulse => "pulse (/min)",
             Vital::Weight => "weight (kg)",
             Vital::Height => "height (m)",
             Vital::Temperature => "temperature (°C)",
@@ -254,16 +258,8 @@ pub fn classify_temperature(celsius: f64) -> TemperatureCategory {
 
 // ---------------------------------------------------------------- glucose
 
-/// When the blood was taken relative to food.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum GlucoseTiming {
-    /// At least 8 h without calories.
-    Fasting,
-    /// 2 h after a 75 g glucose load (or, at the kiosk, after the start of a meal).
-    TwoHour,
-    /// Any time.
-    Random,
-}
+/// When the blood was taken relative to food (chosen by the resident on screen).
+pub use station_protocol::GlucoseTiming;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum GlucoseCategory {

@@ -1,11 +1,13 @@
-//! Measurement devices. One trait per measurement kind; every kind has a simulator (demo mode
+//! Measurement devices. One trait for every measurement kind ([`Instrument`]); every kind has a simulator (demo mode
 //! and tests) and, as they land, real backends (BLE health profiles) behind the same trait.
 //! See README.md in this crate.
 
 pub mod ble;
-pub mod blood_pressure;
+mod instrument;
+pub mod simulated;
 
-pub use blood_pressure::{BloodPressureMonitor, BpMeasurement, SimulatedBpMonitor};
+pub use instrument::{Instrument, Measurement};
+pub use simulated::{SimulatedInstrument, SimulatedOutcome};
 
 use thiserror::Error;
 

@@ -131,3 +131,40 @@ fn every_assessment_category_id_exists() {
         assert!(missing.is_empty(), "{} lacks {missing:?}", locale.tag());
     }
 }
+
+/// Every message id the self-test names: measurements, steps (title and body), glucose
+/// timings, and the ids `station_core::reading` hands the screen and the report (values,
+/// units, advice, guidelines, notes, trend labels).
+#[test]
+fn every_self_test_id_exists() {
+    use station_protocol::{GlucoseTiming, MeasureKind};
+    let mut ids: Vec<String> = Vec::new();
+    for kind in MeasureKind::ALL {
+        ids.push(kind.message_id().into());
+        for step in kind.steps() {
+            ids.push(format!("{}-title", step.message_stem()));
+            ids.push(format!("{}-body", step.message_stem()));
+        }
+    }
+    ids.extend(
+        GlucoseTiming::ALL
+            .iter()
+            .map(|t| t.message_id().to_string()),
+    );
+    let src = include_str!("../../core/src/reading.rs");
+    let is_id = |s: &&str| {
+        s.len() > 3
+            && s.contains('-')
+            && s.starts_with(|c: char| c.is_ascii_lowercase())
+            && s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    };
+    let from_rules: Vec<&str> = src.split('"').filter(is_id).collect();
+    assert!(from_rules.len() >= 40, "found {} ids", from_rules.len());
+    ids.extend(from_rules.iter().map(|s| s.to_string()));
+    for locale in Locale::ALL {
+        let cat = Catalog::new(locale);
+        let missing: Vec<_> = ids.iter().filter(|id| !cat.has(id)).collect();
+        assert!(missing.is_empty(), "{} lacks {missing:?}", locale.tag());
+    }
+}

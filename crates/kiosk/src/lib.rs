@@ -18,10 +18,10 @@ pub use clock::{Clock, ManualClock, SystemClock};
 use session::State;
 use station_card::{CardReaderBackend, ReaderEvent, ReaderHandle, SimulatedReader};
 use station_core::config::StationConfig;
-use station_devices::BloodPressureMonitor;
+use station_devices::Instrument;
 use station_idcard::{IdCardEvent, IdCardReaderBackend, IdReaderHandle, SimulatedIdCardReader};
 use station_printer::Printer;
-use station_protocol::{Action, DemoCard, StationView};
+use station_protocol::{Action, DemoCard, MeasureKind, StationView};
 use station_store::Store;
 use station_voice::Voice;
 
@@ -34,7 +34,8 @@ pub struct Hardware {
     pub id_card_reader: Option<Box<dyn IdCardReaderBackend>>,
     /// Demo mode's ID card reader, for the on-screen "place ID card" control.
     pub demo_id_card: Option<SimulatedIdCardReader>,
-    pub bp_monitor: Arc<dyn BloodPressureMonitor>,
+    /// The measuring devices, at most one per kind (the first of a kind is used).
+    pub instruments: Vec<Arc<dyn Instrument>>,
     pub voice: Arc<dyn Voice>,
     /// The report printer, when the station has one.
     pub printer: Option<Arc<dyn Printer>>,
@@ -54,7 +55,7 @@ struct Shared {
     state: Mutex<State>,
     publish: Publisher,
     store: Arc<Store>,
-    bp_monitor: Arc<dyn BloodPressureMonitor>,
+    instruments: Vec<Arc<dyn Instrument>>,
     printer: Option<Arc<dyn Printer>>,
     voice: Arc<dyn Voice>,
     demo_reader: Option<SimulatedReader>,
@@ -80,12 +81,16 @@ impl Kiosk {
         let _ = store.audit("station", "start", None, "");
         let mut state = State::new(config, hardware.demo_reader.is_some(), clock.as_ref());
         state.set_has_printer(hardware.printer.is_some());
+        let mut kinds: Vec<MeasureKind> = hardware.instruments.iter().map(|i| i.kind()).collect();
+        kinds.sort();
+        kinds.dedup();
+        state.set_measure_kinds(kinds);
         let kiosk = Kiosk {
             shared: Arc::new(Shared {
                 state: Mutex::new(state),
                 publish,
                 store,
-                bp_monitor: hardware.bp_monitor,
+                instruments: hardware.instruments,
                 printer: hardware.printer,
                 voice: hardware.voice,
                 demo_reader: hardware.demo_reader,
@@ -214,8 +219,8 @@ impl Kiosk {
                 id.take();
             }
         }
-        if let Some(token) = effects.start_bp {
-            self.measure_bp(token);
+        if let Some((token, kind)) = effects.start_measure {
+            self.measure(token, kind);
         }
         if let Some(job) = effects.print {
             self.print_report(job);
@@ -226,17 +231,27 @@ impl Kiosk {
     }
 
     /// Measures on its own thread; the result is attached only to the visit that asked for it.
-    fn measure_bp(&self, token: u64) {
+    /// A device that never returns is given up by the station's timeout (see `State::tick`).
+    fn measure(&self, token: u64, kind: MeasureKind) {
+        let Some(device) = self
+            .shared
+            .instruments
+            .iter()
+            .find(|i| i.kind() == kind)
+            .cloned()
+        else {
+            tracing::error!(kind = kind.as_str(), "no device for this measurement");
+            return;
+        };
         let k = self.clone();
         let spawned = std::thread::Builder::new()
-            .name("bp-measure".into())
+            .name(format!("measure-{}", kind.as_str()))
             .spawn(move || {
-                let outcome = k.shared.bp_monitor.measure();
-                let model = k.shared.bp_monitor.model().to_string();
+                let outcome = device.measure();
                 let effects = {
                     let mut st = k.lock();
                     let now = k.shared.clock.monotonic();
-                    st.on_bp_outcome(token, outcome, &model, now, &k.shared.store)
+                    st.on_measurement(token, outcome, device.model(), now, &k.shared.store)
                 };
                 k.apply(effects);
             });
@@ -252,9 +267,21 @@ impl Kiosk {
         let spawned = std::thread::Builder::new()
             .name("report-print".into())
             .spawn(move || {
-                let outcome = match (&k.shared.printer, station_report::render_a4(&job.input)) {
-                    (Some(printer), Ok(pdf)) => {
-                        printer.print(&job.name, &pdf).map_err(|e| e.to_string())
+                let outcome = match (
+                    &k.shared.printer,
+                    station_report::render(&job.input, job.paper),
+                ) {
+                    (Some(printer), Ok(report)) => {
+                        if !report.missing_glyphs.is_empty() {
+                            // The characters may be the resident's name: count only.
+                            tracing::warn!(
+                                count = report.missing_glyphs.len(),
+                                "report font lacks characters; printed as placeholders"
+                            );
+                        }
+                        printer
+                            .print(&job.name, &report.pdf)
+                            .map_err(|e| e.to_string())
                     }
                     (None, _) => Err("no printer".to_string()),
                     (_, Err(e)) => Err(format!("report: {e}")),

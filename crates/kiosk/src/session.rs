@@ -5,24 +5,32 @@ use std::time::Duration;
 
 use chrono::NaiveTime;
 use station_card::{ReaderEvent, SocialSecurityCard};
-use station_core::assessment::{assess_bp, bp_is_plausible, BP_GUIDELINE};
-use station_core::config::StationConfig;
+use station_core::config::{Paper, StationConfig};
+use station_core::reading::Reading;
 use station_core::resident::{mask_name, IdNumber};
-use station_devices::{BpMeasurement, DeviceError};
+use station_devices::{DeviceError, Measurement};
 use station_idcard::IdCardEvent;
 use station_printer::PrintOutcome;
 use station_protocol::{
-    Action, BpCategory, BpReadingView, BpStep, Contrast, DemoCard, DisplayPrefs, IdentifyMethod,
-    Locale, Notice, PromptId, ReaderStatus, ResidentView, Screen, Service, ServiceTile,
-    StationView, TextSize,
+    Action, Contrast, DemoCard, DisplayPrefs, GlucoseTiming, IdentifyMethod, Locale, MeasureKind,
+    MeasureStep, Notice, PastReportView, PromptId, ReaderStatus, ResidentView, ResultView, Screen,
+    Service, ServiceTile, StationView, TextSize,
 };
-use station_report::{BpEntry, ReportInput};
-use station_store::{BpRecord, ResidentId, Store, StoreError, StoredBpReading, VisitEnd, VisitId};
+use station_report::{BpEntry, ReadingEntry, ReportInput};
+use station_store::{
+    ReadingRecord, ResidentId, Store, StoreError, StoredReading, VisitEnd, VisitId,
+};
 
 use crate::clock::Clock;
 
 /// The services this build offers; the others are drawn disabled on the home screen.
-const AVAILABLE_SERVICES: [Service; 1] = [Service::SelfTest];
+const AVAILABLE_SERVICES: [Service; 2] = [Service::SelfTest, Service::Reports];
+
+/// Readings drawn in the on-screen trend.
+const TREND_POINTS: usize = 10;
+
+/// Visits listed in "我的报告" (as many as fit one screen at the largest text size).
+const REPORTS_LISTED: usize = 5;
 
 /// How long the goodbye screen stays before the welcome screen returns.
 const GOODBYE_FOR: Duration = Duration::from_secs(4);
@@ -51,7 +59,7 @@ pub(crate) struct Effects {
     pub replay: bool,
     pub stop_voice: bool,
     pub volume: Option<u8>,
-    pub start_bp: Option<u64>,
+    pub start_measure: Option<(u64, MeasureKind)>,
     pub print: Option<PrintJob>,
     pub demo_insert: Option<DemoCard>,
     pub demo_remove: bool,
@@ -74,6 +82,7 @@ struct Session {
 #[derive(Debug)]
 pub(crate) struct PrintJob {
     pub visit: VisitId,
+    pub paper: station_report::Paper,
     pub name: String,
     pub input: ReportInput,
 }
@@ -92,11 +101,17 @@ pub(crate) struct State {
     goodbye_since: Option<Duration>,
     /// Identifies the measurement in flight; a result with another token is dropped.
     measure_token: u64,
+    /// When the measurement in flight started (for the station's own timeout).
+    measuring_since: Option<Duration>,
+    /// The resident's answer to "when did you last eat?", for this visit's glucose readings.
+    glucose_timing: Option<GlucoseTiming>,
     /// Set while a card read is in progress, to tell "pulled early" apart.
     reading_card: bool,
     /// The ID card reader's status; `None` = the station has none.
     id_reader: Option<ReaderStatus>,
     has_printer: bool,
+    /// The kinds this station has a measuring device for.
+    measure_kinds: Vec<MeasureKind>,
     /// A print job is under way (one at a time; the button does nothing meanwhile).
     printing: bool,
 }
@@ -126,9 +141,12 @@ impl State {
             idle_warning: None,
             goodbye_since: None,
             measure_token: 0,
+            measuring_since: None,
+            glucose_timing: None,
             reading_card: false,
             id_reader: None,
             has_printer: false,
+            measure_kinds: Vec::new(),
             printing: false,
         }
     }
@@ -151,6 +169,7 @@ impl State {
             services: ServiceTile::all(&AVAILABLE_SERVICES),
             identify_methods: self.identify_methods(),
             printer: self.has_printer,
+            measure_kinds: self.measure_kinds.clone(),
         }
     }
 
@@ -237,68 +256,78 @@ impl State {
                 }
             }
             Action::OpenService { service } => {
-                if in_visit && matches!(self.screen, Screen::Home) {
-                    if service == Service::SelfTest && AVAILABLE_SERVICES.contains(&service) {
-                        self.notice = None;
-                        self.show(Screen::BloodPressure { step: BpStep::Sit }, &mut fx);
-                    } else {
-                        self.notify(Notice::NotAvailableYet, &mut fx);
+                let from_menu_screen =
+                    matches!(self.screen, Screen::Home | Screen::MeasureResult { .. });
+                if in_visit && from_menu_screen {
+                    self.notice = None;
+                    match service {
+                        Service::SelfTest => self.show(Screen::SelfTest, &mut fx),
+                        Service::Reports => self.show_reports(store, &mut fx),
+                        _ => self.notify(Notice::NotAvailableYet, &mut fx),
                     }
                 }
             }
-            Action::BpContinue => match self.screen {
-                Screen::BloodPressure { step: BpStep::Sit } => {
-                    self.show(Screen::BloodPressure { step: BpStep::Cuff }, &mut fx);
+            Action::ChooseMeasurement { kind } => {
+                if in_visit && matches!(self.screen, Screen::SelfTest) {
+                    if !self.measure_kinds.contains(&kind) {
+                        self.notify(Notice::NotAvailableYet, &mut fx);
+                        return fx;
+                    }
+                    let step = kind.steps()[0];
+                    self.show(Screen::Measure { kind, step }, &mut fx);
                 }
-                Screen::BloodPressure { step: BpStep::Cuff } if in_visit => {
-                    self.notice = None;
-                    self.measure_token += 1;
-                    fx.start_bp = Some(self.measure_token);
-                    self.show(
-                        Screen::BloodPressure {
-                            step: BpStep::Measuring,
-                        },
+            }
+            Action::ChooseGlucoseTiming { timing } => {
+                if let Screen::Measure {
+                    kind: MeasureKind::Glucose,
+                    step: MeasureStep::ChooseGlucoseTiming,
+                } = self.screen
+                {
+                    self.glucose_timing = Some(timing);
+                    self.advance(
+                        MeasureKind::Glucose,
+                        MeasureStep::ChooseGlucoseTiming,
+                        now,
                         &mut fx,
                     );
                 }
-                _ => {}
-            },
-            Action::PrintReport => {
-                if let (Some(session), Screen::BpResult { .. }) = (&self.session, &self.screen) {
-                    if self.has_printer && !self.printing {
-                        match self.report_for(session, store) {
-                            Ok(input) => {
-                                self.printing = true;
-                                fx.print = Some(PrintJob {
-                                    visit: session.visit,
-                                    name: format!("health-report-{}", input.report_id),
-                                    input,
-                                });
-                                self.notify(Notice::Printing, &mut fx);
-                            }
-                            Err(e) => {
-                                tracing::error!(error = %e, "cannot gather the report");
-                                self.notify(Notice::PrinterUnavailable, &mut fx);
-                            }
-                        }
+            }
+            Action::MeasureContinue => {
+                if let Screen::Measure { kind, step } = self.screen {
+                    // The timing step is answered by choosing, not by "下一步".
+                    if in_visit && step != MeasureStep::ChooseGlucoseTiming {
+                        self.advance(kind, step, now, &mut fx);
                     }
                 }
             }
-            Action::BpRetry => {
-                if in_visit && matches!(self.screen, Screen::BpResult { .. }) {
-                    self.show(Screen::BloodPressure { step: BpStep::Cuff }, &mut fx);
+            Action::PrintReport => {
+                if let (Some(session), Screen::MeasureResult { .. }) = (&self.session, &self.screen)
+                {
+                    let visit = session.visit;
+                    self.print_visit(visit, store, &mut fx);
+                }
+            }
+            Action::PrintVisitReport { visit } => {
+                if matches!(self.screen, Screen::Reports { .. }) {
+                    self.print_visit(VisitId(visit), store, &mut fx);
+                }
+            }
+            Action::MeasureRetry => {
+                if let (true, Screen::MeasureResult { result }) = (in_visit, &self.screen) {
+                    let kind = result.kind;
+                    let step = kind.retry_step();
+                    self.show(Screen::Measure { kind, step }, &mut fx);
                 }
             }
             Action::BackHome => {
-                if in_visit
-                    && !matches!(
-                        self.screen,
-                        Screen::Home
-                            | Screen::BloodPressure {
-                                step: BpStep::Measuring
-                            }
-                    )
-                {
+                let measuring = matches!(
+                    self.screen,
+                    Screen::Measure {
+                        step: MeasureStep::Measuring,
+                        ..
+                    }
+                );
+                if in_visit && !measuring && !matches!(self.screen, Screen::Home) {
                     self.notice = None;
                     self.show(Screen::Home, &mut fx);
                 }
@@ -478,69 +507,103 @@ impl State {
         }
     }
 
-    pub fn on_bp_outcome(
+    /// The step after `step`; reaching "measuring" starts the device.
+    fn advance(&mut self, kind: MeasureKind, step: MeasureStep, now: Duration, fx: &mut Effects) {
+        let Some(next) = kind.next_step(step) else {
+            return;
+        };
+        if next == MeasureStep::Measuring {
+            if self.session.is_none() {
+                return;
+            }
+            self.notice = None;
+            self.measure_token += 1;
+            self.measuring_since = Some(now);
+            fx.start_measure = Some((self.measure_token, kind));
+        }
+        self.show(Screen::Measure { kind, step: next }, fx);
+    }
+
+    /// A device's answer. Attached only to the visit and measurement that asked for it.
+    pub fn on_measurement(
         &mut self,
         token: u64,
-        outcome: Result<BpMeasurement, DeviceError>,
+        outcome: Result<Measurement, DeviceError>,
         model: &str,
         now: Duration,
         store: &Store,
     ) -> Effects {
         let mut fx = Effects::default();
-        let measuring = matches!(
-            self.screen,
-            Screen::BloodPressure {
-                step: BpStep::Measuring
-            }
-        );
+        let Screen::Measure {
+            kind,
+            step: MeasureStep::Measuring,
+        } = self.screen
+        else {
+            tracing::info!("dropping a measurement that arrived after its visit moved on");
+            return fx;
+        };
         let Some(session) = self
             .session
             .as_ref()
-            .filter(|_| token == self.measure_token && measuring)
+            .filter(|_| token == self.measure_token)
         else {
             // The visit ended or moved on: never attach this to anyone.
             tracing::info!("dropping a measurement that arrived after its visit moved on");
             return fx;
         };
-        let visit = session.visit;
+        let (visit, resident) = (session.visit, session.resident);
+        self.measuring_since = None;
         self.last_activity = now;
-        let reading = match outcome {
-            Ok(m) if bp_is_plausible(m.systolic, m.diastolic, m.pulse) => m,
-            Ok(_) | Err(_) => {
-                if let Err(e) = &outcome {
-                    tracing::warn!(error = %e, "blood-pressure device fault");
-                }
-                self.screen = Screen::BloodPressure { step: BpStep::Cuff };
+        let reading = outcome
+            .map_err(|e| e.to_string())
+            .and_then(|m| self.reading_of(m, kind))
+            .and_then(|r| {
+                let assessed = r.assess().map_err(|e| e.to_string())?;
+                Ok((r, assessed))
+            });
+        let (reading, assessed) = match reading {
+            Ok(r) => r,
+            Err(why) => {
+                tracing::warn!(kind = kind.as_str(), %why, "measurement not usable");
+                let _ = store.audit("station", "device_fault", Some(visit), kind.as_str());
+                self.screen = Screen::Measure {
+                    kind,
+                    step: kind.retry_step(),
+                };
                 self.notify(Notice::DeviceNoResponse, &mut fx);
                 return fx;
             }
         };
-        let assessment = assess_bp(reading.systolic, reading.diastolic);
         let taken_at = chrono::Local::now();
-        let record = BpRecord {
-            systolic: reading.systolic,
-            diastolic: reading.diastolic,
-            pulse: reading.pulse,
-            category: category_key(assessment.category).into(),
-            isolated_systolic: assessment.isolated_systolic,
-            guideline: BP_GUIDELINE.into(),
+        let record = ReadingRecord {
+            reading,
+            category: assessed.category.into(),
+            guideline: assessed.source.into(),
             device: model.into(),
             taken_at,
         };
-        // The reading is committed before its result is shown.
-        match store.save_bp_reading(visit, &record) {
+        // The reading (and its alert) is committed before its result is shown.
+        match store.save_reading(visit, &record, assessed.urgent) {
             Ok(id) => {
-                let _ = store.audit("resident", "reading_saved", Some(visit), "blood_pressure");
+                let _ = store.audit("resident", "reading_saved", Some(visit), kind.as_str());
+                if assessed.urgent {
+                    let _ = store.audit("resident", "alert_queued", Some(visit), kind.as_str());
+                }
+                let trend = self.trend_of(&reading, resident, store);
                 self.show(
-                    Screen::BpResult {
-                        reading: BpReadingView {
+                    Screen::MeasureResult {
+                        result: ResultView {
                             reading_id: id.0,
-                            systolic: reading.systolic,
-                            diastolic: reading.diastolic,
-                            pulse: reading.pulse,
-                            category: assessment.category,
-                            isolated_systolic: assessment.isolated_systolic,
+                            kind,
+                            values: reading.values(),
+                            category: assessed.category.into(),
+                            advice: assessed.advice.into(),
+                            severity: assessed.severity,
+                            notes: assessed.notes.iter().map(|n| (*n).to_string()).collect(),
+                            urgent: assessed.urgent,
                             taken_at: taken_at.format("%Y-%m-%d %H:%M").to_string(),
+                            guideline: assessed.guideline.into(),
+                            trend,
                         },
                     },
                     &mut fx,
@@ -548,11 +611,159 @@ impl State {
             }
             Err(e) => {
                 tracing::error!(error = %e, "cannot save the reading");
-                self.screen = Screen::BloodPressure { step: BpStep::Cuff };
+                self.screen = Screen::Measure {
+                    kind,
+                    step: kind.retry_step(),
+                };
                 self.notify(Notice::SaveFailed, &mut fx);
             }
         }
         fx
+    }
+
+    /// The device's numbers plus what the resident told us, or why they are unusable.
+    fn reading_of(&self, m: Measurement, kind: MeasureKind) -> Result<Reading, String> {
+        if m.kind() != kind {
+            return Err(format!(
+                "a {} device answered a {} measurement",
+                m.kind().as_str(),
+                kind.as_str()
+            ));
+        }
+        Ok(match m {
+            Measurement::BloodPressure {
+                systolic,
+                diastolic,
+                pulse,
+                irregular_pulse,
+            } => Reading::BloodPressure {
+                systolic,
+                diastolic,
+                pulse,
+                irregular_pulse,
+            },
+            Measurement::Body {
+                weight_kg,
+                height_cm,
+            } => Reading::Body {
+                weight_kg,
+                height_cm,
+            },
+            Measurement::Temperature { celsius } => Reading::Temperature { celsius },
+            Measurement::Glucose { mmol_per_l } => Reading::Glucose {
+                mmol_per_l,
+                timing: self.glucose_timing.unwrap_or(GlucoseTiming::Random),
+            },
+            Measurement::Spo2 { percent, pulse } => Reading::Spo2 { percent, pulse },
+        })
+    }
+
+    /// The resident's last readings of this kind, oldest first, for the on-screen chart.
+    fn trend_of(
+        &self,
+        latest: &Reading,
+        resident: ResidentId,
+        store: &Store,
+    ) -> station_protocol::TrendView {
+        let history = store
+            .readings(resident, Some(latest.kind()), TREND_POINTS)
+            .unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "no trend: readings not readable");
+                Vec::new()
+            });
+        let points: Vec<(String, Reading)> = history
+            .iter()
+            .rev()
+            .map(|r| {
+                (
+                    r.record.taken_at.format("%m-%d").to_string(),
+                    r.record.reading,
+                )
+            })
+            .collect();
+        station_core::reading::trend(latest, &points)
+    }
+
+    fn show_reports(&mut self, store: &Store, fx: &mut Effects) {
+        let Some(session) = &self.session else {
+            return;
+        };
+        let listed = store
+            .past_visits(session.resident, REPORTS_LISTED)
+            .and_then(|past| {
+                past.into_iter()
+                    .map(|p| {
+                        let readings = store.visit_readings(p.visit)?;
+                        let mut kinds: Vec<MeasureKind> = Vec::new();
+                        for r in &readings {
+                            let kind = r.record.reading.kind();
+                            if !kinds.contains(&kind) {
+                                kinds.push(kind);
+                            }
+                        }
+                        Ok(PastReportView {
+                            visit: p.visit.0,
+                            date: readings
+                                .first()
+                                .map(|r| r.record.taken_at.format("%Y-%m-%d %H:%M").to_string())
+                                .unwrap_or_default(),
+                            kinds,
+                            readings: p.readings,
+                        })
+                    })
+                    .collect::<Result<Vec<_>, StoreError>>()
+            });
+        match listed {
+            Ok(reports) => self.show(Screen::Reports { reports }, fx),
+            Err(e) => {
+                tracing::error!(error = %e, "cannot list the resident's reports");
+                self.notify(Notice::SaveFailed, fx);
+            }
+        }
+    }
+
+    /// Prints one of this resident's visits (never another resident's: the visit is checked).
+    fn print_visit(&mut self, visit: VisitId, store: &Store, fx: &mut Effects) {
+        let Some(session) = &self.session else {
+            return;
+        };
+        if !self.has_printer || self.printing {
+            return;
+        }
+        match store.visit_resident(visit) {
+            Ok(Some(owner)) if owner == session.resident => {}
+            Ok(_) => {
+                tracing::warn!(
+                    visit = visit.0,
+                    "refusing to print a visit of another resident"
+                );
+                return;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot look up the visit to print");
+                self.notify(Notice::PrinterUnavailable, fx);
+                return;
+            }
+        }
+        match self.report_for(session, visit, store) {
+            Ok(input) => {
+                self.printing = true;
+                fx.print = Some(PrintJob {
+                    visit: session.visit,
+                    paper: match self.config.paper {
+                        Paper::A4 => station_report::Paper::A4,
+                        Paper::Receipt80mm => station_report::Paper::Receipt80mm,
+                    },
+                    name: format!("health-report-{}", input.report_id),
+                    input,
+                });
+                self.notify(Notice::Printing, fx);
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot gather the report");
+                self.notify(Notice::PrinterUnavailable, fx);
+            }
+        }
     }
 
     pub fn tick(&mut self, now: Duration, local: NaiveTime, store: &Store) -> Effects {
@@ -581,18 +792,49 @@ impl State {
             }
             _ => {}
         }
+        self.tick_measure_timeout(now, store, &mut fx);
         if self.session.is_some() {
             self.tick_idle(now, store, &mut fx);
         }
         fx
     }
 
+    /// A device that never answers must not hold the resident on "正在测量" forever.
+    fn tick_measure_timeout(&mut self, now: Duration, store: &Store, fx: &mut Effects) {
+        let Some(since) = self.measuring_since else {
+            return;
+        };
+        let limit = Duration::from_secs(u64::from(self.config.measure_timeout_secs));
+        if now.saturating_sub(since) < limit {
+            return;
+        }
+        self.measuring_since = None;
+        // A late answer now carries a stale token and is dropped.
+        self.measure_token += 1;
+        if let Screen::Measure {
+            kind,
+            step: MeasureStep::Measuring,
+        } = self.screen
+        {
+            tracing::warn!(kind = kind.as_str(), "device gave no answer in time");
+            let visit = self.session.as_ref().map(|s| s.visit);
+            let _ = store.audit("station", "device_timeout", visit, kind.as_str());
+            self.last_activity = now;
+            self.screen = Screen::Measure {
+                kind,
+                step: kind.retry_step(),
+            };
+            self.notify(Notice::DeviceNoResponse, fx);
+        }
+    }
+
     fn tick_idle(&mut self, now: Duration, store: &Store, fx: &mut Effects) {
         // A resident sitting still under the cuff is not idle.
         if matches!(
             self.screen,
-            Screen::BloodPressure {
-                step: BpStep::Measuring
+            Screen::Measure {
+                step: MeasureStep::Measuring,
+                ..
             }
         ) {
             self.last_activity = now;
@@ -633,6 +875,8 @@ impl State {
         self.idle_warning = None;
         self.reading_card = false;
         self.measure_token += 1;
+        self.measuring_since = None;
+        self.glucose_timing = None;
         // The goodbye is shown and spoken in the resident's own settings; they are reset when
         // it ends (see `reset_for_next_resident`).
         self.goodbye_since = Some(now);
@@ -646,40 +890,77 @@ impl State {
         self.has_printer = has;
     }
 
-    /// This visit's readings and the resident's earlier ones, in the report's words and masks.
-    fn report_for(&self, session: &Session, store: &Store) -> Result<ReportInput, StoreError> {
-        let readings = store.bp_readings(session.resident, 200)?;
-        let entry = |r: &StoredBpReading| BpEntry {
-            taken_at: r.record.taken_at.format("%Y-%m-%d %H:%M").to_string(),
-            systolic: r.record.systolic,
-            diastolic: r.record.diastolic,
-            pulse: r.record.pulse,
-            category: assess_bp(r.record.systolic, r.record.diastolic).category,
-            isolated_systolic: r.record.isolated_systolic,
+    pub fn set_measure_kinds(&mut self, kinds: Vec<MeasureKind>) {
+        self.measure_kinds = kinds;
+    }
+
+    /// One visit's readings and the resident's earlier blood pressure, in the report's words
+    /// and masks.
+    fn report_for(
+        &self,
+        session: &Session,
+        visit: VisitId,
+        store: &Store,
+    ) -> Result<ReportInput, StoreError> {
+        let readings = store.visit_readings(visit)?;
+        let first_at = readings.first().map(|r| r.record.taken_at);
+        let when = |r: &StoredReading| r.record.taken_at.format("%Y-%m-%d %H:%M").to_string();
+        let bp_entry = |r: &StoredReading| match r.record.reading {
+            Reading::BloodPressure {
+                systolic,
+                diastolic,
+                pulse,
+                ..
+            } => {
+                let a = station_core::assessment::assess_bp(systolic, diastolic);
+                Some(BpEntry {
+                    taken_at: when(r),
+                    systolic,
+                    diastolic,
+                    pulse,
+                    category: a.category,
+                    isolated_systolic: a.isolated_systolic,
+                })
+            }
+            _ => None,
         };
-        // Newest first from the store; the report wants oldest first.
-        let mut bp: Vec<BpEntry> = readings
+        let bp: Vec<BpEntry> = readings.iter().filter_map(bp_entry).collect();
+        let other_readings = readings
             .iter()
-            .filter(|r| r.visit == session.visit)
-            .map(entry)
+            .filter(|r| r.record.reading.kind() != MeasureKind::BloodPressure)
+            .filter_map(|r| {
+                let a = r.record.reading.assess().ok()?;
+                Some(ReadingEntry {
+                    taken_at: when(r),
+                    title: r.record.reading.kind().message_id().into(),
+                    values: r.record.reading.values(),
+                    category: a.category.into(),
+                    advice: a.advice.into(),
+                    severity: a.severity,
+                    notes: a.notes.iter().map(|n| (*n).to_string()).collect(),
+                    urgent: a.urgent,
+                })
+            })
             .collect();
-        let mut bp_history: Vec<BpEntry> = readings
+        // Earlier blood pressure (before this visit), oldest first, for the trend.
+        let mut bp_history: Vec<BpEntry> = store
+            .readings(session.resident, Some(MeasureKind::BloodPressure), 200)?
             .iter()
-            .filter(|r| r.visit != session.visit)
-            .map(entry)
+            .filter(|r| r.visit != visit && first_at.is_none_or(|f| r.record.taken_at < f))
+            .filter_map(bp_entry)
             .collect();
-        bp.reverse();
         bp_history.reverse();
-        let newest = readings.first().map(|r| r.id.0).unwrap_or_default();
+        let newest = readings.last().map(|r| r.id.0).unwrap_or_default();
         Ok(ReportInput {
             station_name: self.config.station_name.clone(),
             printed_at: chrono::Local::now().format("%Y-%m-%d %H:%M").to_string(),
             locale: self.prefs.locale,
             resident_masked_name: session.view.masked_name.clone(),
             resident_masked_id: session.view.masked_id.clone(),
-            report_id: format!("V{}-R{}", session.visit.0, newest),
+            report_id: format!("V{}-R{}", visit.0, newest),
             bp,
             bp_history,
+            other_readings,
         })
     }
 
@@ -727,16 +1008,6 @@ impl State {
         if let Some(session) = self.session.take() {
             let _ = store.end_visit(session.visit, VisitEnd::Shutdown);
         }
-    }
-}
-
-fn category_key(c: BpCategory) -> &'static str {
-    match c {
-        BpCategory::Normal => "normal",
-        BpCategory::HighNormal => "high_normal",
-        BpCategory::Grade1 => "grade1",
-        BpCategory::Grade2 => "grade2",
-        BpCategory::Grade3 => "grade3",
     }
 }
 

@@ -25,6 +25,7 @@ fn pdf() -> Vec<u8> {
             isolated_systolic: false,
         }],
         bp_history: vec![],
+        other_readings: vec![],
     };
     station_report::render_receipt_80mm(&input).expect("report")
 }

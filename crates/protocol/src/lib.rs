@@ -6,7 +6,12 @@
 
 use serde::{Deserialize, Serialize};
 
+mod measure;
 mod prompt;
+pub use measure::{
+    GlucoseTiming, MeasureKind, MeasureStep, ResultView, Severity, TrendBand, TrendPoint,
+    TrendSeries, TrendView, ValueView,
+};
 pub use prompt::PromptId;
 
 /// Tauri event carrying a fresh [`StationView`].
@@ -33,10 +38,12 @@ pub struct StationView {
     pub identify_methods: Vec<IdentifyMethod>,
     /// The station has a printer (the result screen offers "打印报告").
     pub printer: bool,
+    /// What this station has measuring devices for (the others are drawn disabled).
+    pub measure_kinds: Vec<MeasureKind>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "screen", rename_all = "snake_case")]
 pub enum Screen {
     Welcome,
     /// Outside opening hours; times as "HH:MM" station local time.
@@ -46,11 +53,19 @@ pub enum Screen {
     },
     ReadingCard,
     Home,
-    BloodPressure {
-        step: BpStep,
+    /// Choose what to measure.
+    SelfTest,
+    /// One guided step of a measurement.
+    Measure {
+        kind: MeasureKind,
+        step: MeasureStep,
     },
-    BpResult {
-        reading: BpReadingView,
+    MeasureResult {
+        result: ResultView,
+    },
+    /// "我的报告": this resident's visits with readings, newest first, each printable again.
+    Reports {
+        reports: Vec<PastReportView>,
     },
     Goodbye,
 }
@@ -63,36 +78,14 @@ impl Screen {
             Screen::Closed { .. } => PromptId::Closed,
             Screen::ReadingCard => PromptId::ReadingCard,
             Screen::Home => PromptId::Home,
-            Screen::BloodPressure { step } => match step {
-                BpStep::Sit => PromptId::BpSit,
-                BpStep::Cuff => PromptId::BpCuff,
-                BpStep::Measuring => PromptId::BpMeasuring,
-            },
-            Screen::BpResult { .. } => PromptId::BpResult,
+            Screen::SelfTest => PromptId::SelfTest,
+            Screen::Measure { step, .. } => step.prompt(),
+            Screen::MeasureResult { result } if result.urgent => PromptId::Urgent,
+            Screen::MeasureResult { .. } => PromptId::Result,
+            Screen::Reports { .. } => PromptId::Reports,
             Screen::Goodbye => PromptId::Goodbye,
         }
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum BpStep {
-    Sit,
-    Cuff,
-    Measuring,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct BpReadingView {
-    pub reading_id: i64,
-    pub systolic: u16,
-    pub diastolic: u16,
-    pub pulse: u16,
-    pub category: BpCategory,
-    /// Systolic >= 140 with diastolic < 90 (reported beside the grade).
-    pub isolated_systolic: bool,
-    /// Station local time, "YYYY-MM-DD HH:MM".
-    pub taken_at: String,
 }
 
 /// Blood-pressure category per the Chinese hypertension guideline (2018 revision).
@@ -126,6 +119,17 @@ impl BpCategory {
             BpCategory::Grade3 => "bp-advice-grade3",
         }
     }
+}
+
+/// One visit in "我的报告".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PastReportView {
+    pub visit: i64,
+    /// Station local time of its first reading, "YYYY-MM-DD HH:MM".
+    pub date: String,
+    /// What was measured, in the order first measured.
+    pub kinds: Vec<MeasureKind>,
+    pub readings: usize,
 }
 
 /// What the screen may show about the resident: masked forms only.
@@ -363,10 +367,22 @@ pub enum Action {
     OpenService {
         service: Service,
     },
-    BpContinue,
-    BpRetry,
+    ChooseMeasurement {
+        kind: MeasureKind,
+    },
+    /// The resident did what the step asked ("下一步" / "开始测量").
+    MeasureContinue,
+    ChooseGlucoseTiming {
+        timing: GlucoseTiming,
+    },
+    /// "再测一次" on the result screen.
+    MeasureRetry,
     /// Print this visit's report (result screen).
     PrintReport,
+    /// Print an earlier visit's report again ("我的报告").
+    PrintVisitReport {
+        visit: i64,
+    },
     BackHome,
     Logout,
     DemoInsertCard {
@@ -392,10 +408,11 @@ mod tests {
 
     #[test]
     fn every_screen_has_a_prompt() {
-        let s = Screen::BloodPressure {
-            step: BpStep::Measuring,
+        let s = Screen::Measure {
+            kind: MeasureKind::Spo2,
+            step: MeasureStep::Measuring,
         };
-        assert_eq!(s.prompt(), PromptId::BpMeasuring);
+        assert_eq!(s.prompt(), PromptId::Measuring);
         assert_eq!(Screen::Welcome.prompt().as_str(), "welcome");
     }
 }

@@ -67,6 +67,12 @@ impl<'f> Canvas<'f> {
         }
     }
 
+    /// A throwaway roll of the same width and font, for measuring how tall something will be
+    /// before drawing it (so a block can be kept on one page).
+    pub(crate) fn scratch(&self) -> Canvas<'f> {
+        Canvas::new(self.font, self.width, self.margin, Flow::Roll)
+    }
+
     pub(crate) fn left(&self) -> f32 {
         self.margin
     }

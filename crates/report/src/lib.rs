@@ -3,7 +3,8 @@
 //! Everything on paper is black (thermal printers have no colour; meaning is never carried by
 //! colour alone): each value says "normal / high / low" in words with a symbol (✓ ▲ ▼), the
 //! category is words plus a symbol whose count grows with severity. All words come from
-//! `locales/*/report.ftl` and the existing `bp-*` messages. Text uses one embedded font, a subset
+//! `locales/*/report.ftl` and the existing `bp-*` messages; other readings (height/weight,
+//! temperature, glucose, SpO2) arrive already judged, as message ids. Text uses one embedded font, a subset
 //! of Noto Sans CJK SC (`assets/fonts/`, made by `scripts/make-report-font`), subset again per
 //! PDF by printpdf. A character the font lacks is printed as `□` and listed in
 //! [`Report::missing_glyphs`], never dropped.
@@ -15,7 +16,7 @@ mod qr;
 
 use printpdf::{PdfDocument, PdfParseErrorSeverity, PdfSaveOptions};
 use station_i18n::Catalog;
-use station_protocol::{BpCategory, Locale};
+use station_protocol::{BpCategory, Locale, Severity, ValueView};
 
 use canvas::{Canvas, Flow};
 pub use font::PLACEHOLDER;
@@ -30,10 +31,33 @@ pub struct ReportInput {
     pub resident_masked_name: String,
     pub resident_masked_id: String,
     pub report_id: String,
-    /// This visit's readings.
+    /// This visit's blood-pressure readings.
     pub bp: Vec<BpEntry>,
     /// Older readings, oldest first, for the trend.
     pub bp_history: Vec<BpEntry>,
+    /// This visit's other readings (height/weight, temperature, glucose, SpO2), oldest first.
+    pub other_readings: Vec<ReadingEntry>,
+}
+
+/// A reading other than blood pressure, already judged and formatted by `station_core::reading`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadingEntry {
+    /// "YYYY-MM-DD HH:MM".
+    pub taken_at: String,
+    /// Message id naming the measurement, e.g. "measure-temperature" (in locales/*/station.ftl).
+    pub title: String,
+    /// label and unit are message ids (e.g. "value-temperature", "unit-celsius"); value is
+    /// already formatted ("36.8").
+    pub values: Vec<ValueView>,
+    /// Message ids: category (e.g. "temperature-category-low-fever"), advice (e.g.
+    /// "temperature-advice-low-fever").
+    pub category: String,
+    pub advice: String,
+    pub severity: Severity,
+    /// Extra message ids (e.g. "glucose-timing-fasting").
+    pub notes: Vec<String>,
+    /// A doctor should see the resident soon.
+    pub urgent: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,7 +96,7 @@ pub struct Report {
     /// Characters the font lacks, printed as [`PLACEHOLDER`] (in order of first use). They may
     /// come from a resident's name: show them to staff, never write them to logs.
     pub missing_glyphs: Vec<char>,
-    /// Readings of this visit listed in full (the rest are counted in a note).
+    /// Blood-pressure readings of this visit listed in full (the rest are counted in a note).
     pub readings_listed: usize,
     /// Readings drawn in the trend chart (the newest ones), of `trend_total` on record.
     pub trend_shown: usize,
@@ -161,6 +185,25 @@ fn category_symbol(c: BpCategory) -> &'static str {
     }
 }
 
+/// The same marks for other readings, by the severity `station_core::reading` gives them (it
+/// maps BP normal → Ok, high-normal → Caution, grades → Alert). The triangles count severity,
+/// not direction: the category words next to them say "low" or "high".
+fn severity_symbol(s: Severity) -> &'static str {
+    match s {
+        Severity::Ok => "✓",
+        Severity::Caution => "△",
+        Severity::Alert => "▲",
+    }
+}
+
+/// "label：" (Chinese full-width colon) or "label: ".
+fn labelled(cat: &Catalog, label: &str) -> String {
+    match cat.locale() {
+        Locale::ZhCn => format!("{label}："),
+        Locale::EnUs => format!("{label}: "),
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Flag {
     Low,
@@ -193,7 +236,7 @@ const DIASTOLIC: Measure = Measure {
     range: "60–89",
 };
 const PULSE: Measure = Measure {
-    label_id: "bp-pulse",
+    label_id: "value-pulse",
     unit_id: "unit-per-minute",
     low_below: 60,
     high_from: 101,
@@ -239,9 +282,32 @@ pub fn render(input: &ReportInput, paper: Paper) -> Result<Report, ReportError> 
     }
 
     header(&mut c, &st, &cat, input)?;
-    let readings_listed = readings(&mut c, &st, &cat, input);
-    prescription(&mut c, &st, &cat, input);
-    let (trend_shown, trend_total) = trend(&mut c, &st, &cat, input);
+    // Without BP readings the BP section is left out, unless there is nothing else to show
+    // (then it says "no readings", as before).
+    let bp_section = !input.bp.is_empty() || input.other_readings.is_empty();
+    let (mut readings_listed, mut trend_shown, mut trend_total) = (0, 0, 0);
+    if bp_section {
+        readings_listed = readings(&mut c, &st, &cat, input);
+        prescription(&mut c, &st, &cat, input);
+        // The other readings follow the whole BP section; on A4 they start a second page when
+        // they do not fit under the chart (a block is never split).
+        (trend_shown, trend_total) = trend(&mut c, &st, &cat, input);
+        other_readings(
+            &mut c,
+            &st,
+            &cat,
+            &input.other_readings,
+            "report-other-readings",
+        );
+    } else {
+        other_readings(
+            &mut c,
+            &st,
+            &cat,
+            &input.other_readings,
+            "report-this-visit",
+        );
+    }
     footer(&mut c, &st, &cat, input)?;
 
     let mut doc = PdfDocument::new(&cat.text("report-title"));
@@ -425,7 +491,7 @@ fn reading_line(
         e.systolic,
         e.diastolic,
         cat.text("unit-mmhg"),
-        cat.text("bp-pulse"),
+        cat.text("value-pulse"),
         e.pulse,
         cat.text("unit-per-minute"),
         category_symbol(e.category),
@@ -464,23 +530,7 @@ fn reading_block(c: &mut Canvas, st: &Style, cat: &Catalog, e: &BpEntry) {
     if e.isolated_systolic {
         category = format!("{category} · {}", cat.text("bp-isolated-systolic"));
     }
-    let label = format!("{}：", cat.text("bp-category-label"));
-    let label = if st.wide { label } else { String::new() };
-    let label_w = c.measure(&label, st.body);
-    let box_x = left + label_w;
-    let lines = c.wrapped_lines(box_x + 2.5, st.heading, &category).max(1);
-    let box_h = lines as f32 * Canvas::line_height(st.heading) + 2.0;
-    c.gap(1.0);
-    let top = c.y;
-    if !label.is_empty() {
-        let b = top + 1.0 + st.heading * 1.08 * font::PT_TO_MM;
-        c.text_at(left, b, st.body, &label);
-    }
-    let box_w = c.right() - box_x;
-    c.stroke_rect(box_x, top, box_w, box_h, 1.5);
-    c.gap(1.0);
-    c.paragraph(box_x + 2.5, st.heading, &category);
-    c.y = top + box_h + 2.0;
+    category_box(c, st, cat, &category);
 
     for (m, v) in [
         (&SYSTOLIC, e.systolic),
@@ -497,6 +547,28 @@ fn reading_block(c: &mut Canvas, st: &Style, cat: &Catalog, e: &BpEntry) {
         );
     }
     c.gap(2.0);
+}
+
+/// The category in a bordered box, after "评估：" on A4.
+fn category_box(c: &mut Canvas, st: &Style, cat: &Catalog, category: &str) {
+    let left = c.left();
+    let label = format!("{}：", cat.text("result-category-label"));
+    let label = if st.wide { label } else { String::new() };
+    let label_w = c.measure(&label, st.body);
+    let box_x = left + label_w;
+    let lines = c.wrapped_lines(box_x + 2.5, st.heading, category).max(1);
+    let box_h = lines as f32 * Canvas::line_height(st.heading) + 2.0;
+    c.gap(1.0);
+    let top = c.y;
+    if !label.is_empty() {
+        let b = top + 1.0 + st.heading * 1.08 * font::PT_TO_MM;
+        c.text_at(left, b, st.body, &label);
+    }
+    let box_w = c.right() - box_x;
+    c.stroke_rect(box_x, top, box_w, box_h, 1.5);
+    c.gap(1.0);
+    c.paragraph(box_x + 2.5, st.heading, category);
+    c.y = top + box_h + 2.0;
 }
 
 fn value_row(c: &mut Canvas, st: &Style, cat: &Catalog, m: &Measure, v: u16) {
@@ -582,7 +654,7 @@ fn prescription(c: &mut Canvas, st: &Style, cat: &Catalog, input: &ReportInput) 
     c.gap(1.5);
     c.paragraph(left + 3.0, advice_size, &advice);
     c.y = top + box_h + 1.0;
-    c.paragraph(left, st.small, &cat.text("bp-guideline"));
+    c.paragraph(left, st.small, &cat.text("guideline-bp"));
 }
 
 fn trend(c: &mut Canvas, st: &Style, cat: &Catalog, input: &ReportInput) -> (usize, usize) {
@@ -633,6 +705,116 @@ fn trend(c: &mut Canvas, st: &Style, cat: &Catalog, input: &ReportInput) -> (usi
         );
     }
     (shown.len(), total)
+}
+
+/// How tall `draw` would make the content (drawn on a throwaway roll of the same width).
+fn height_of(c: &Canvas, draw: impl FnOnce(&mut Canvas)) -> f32 {
+    let mut s = c.scratch();
+    let top = s.y;
+    draw(&mut s);
+    s.y - top
+}
+
+/// The readings other than blood pressure, one block each, under the heading `heading_id`.
+fn other_readings(
+    c: &mut Canvas,
+    st: &Style,
+    cat: &Catalog,
+    entries: &[ReadingEntry],
+    heading_id: &str,
+) {
+    let Some(first) = entries.first() else {
+        return;
+    };
+    let first_h = height_of(c, |s| other_block(s, st, cat, first));
+    section_heading(c, st, &cat.text(heading_id), first_h);
+    for e in entries {
+        // A block is never split over two A4 pages (unless it is taller than a page).
+        let h = height_of(c, |s| other_block(s, st, cat, e));
+        c.ensure(h);
+        other_block(c, st, cat, e);
+    }
+}
+
+/// One reading: name and time, the category box, the values, notes, advice and, when urgent, a
+/// boxed "see a doctor soon".
+fn other_block(c: &mut Canvas, st: &Style, cat: &Catalog, e: &ReadingEntry) {
+    let left = c.left();
+    let title = cat.text(&e.title);
+    let when = cat.text_with("report-taken-at", &[("time", e.taken_at.clone())]);
+    let title_w = c.measure(&title, st.heading);
+    let when_w = c.measure(&when, st.body);
+    if st.wide && left + title_w + 6.0 + when_w <= c.right() {
+        // The time beside the name saves a line on A4.
+        let b = c.baseline(st.heading);
+        c.text_at(left, b, st.heading, &title);
+        let right = c.right();
+        c.text_right(right, b, st.body, &when);
+        c.gap(Canvas::line_height(st.heading));
+    } else {
+        c.paragraph(left, st.heading, &title);
+        c.paragraph(left, st.body, &when);
+    }
+
+    let category = format!(
+        "{}\u{a0}{}",
+        severity_symbol(e.severity),
+        cat.text(&e.category)
+    );
+    category_box(c, st, cat, &category);
+
+    // "label: value unit", side by side on A4, one a line on the receipt. A value is never
+    // broken from its label or unit.
+    let lh = Canvas::line_height(st.value);
+    let mut x = left;
+    for v in &e.values {
+        let label = labelled(cat, &cat.text(&v.label));
+        let unit = cat.text(&v.unit);
+        let label_w = c.measure(&label, st.body);
+        let w = label_w + c.measure(&v.value, st.value) + 1.5 + c.measure(&unit, st.body);
+        if x > left && (!st.wide || x + w > c.right()) {
+            c.gap(lh);
+            x = left;
+        }
+        // Too long for one line (a long label on the receipt): the label goes above.
+        let label_above = w > c.content_width();
+        if label_above {
+            c.paragraph(left, st.body, &label);
+        }
+        if x == left {
+            c.ensure(lh);
+        }
+        let b = c.baseline(st.value);
+        if !label_above {
+            x += c.text_at(x, b, st.body, &label);
+        }
+        x += c.text_at(x, b, st.value, &v.value) + 1.5;
+        x += c.text_at(x, b, st.body, &unit) + 8.0;
+    }
+    if !e.values.is_empty() {
+        c.gap(lh);
+    }
+
+    for n in &e.notes {
+        c.paragraph(left, st.body, &format!("·\u{a0}{}", cat.text(n)));
+    }
+    c.paragraph(left, st.body, &cat.text(&e.advice));
+
+    if e.urgent {
+        // Heading size in a heavy box: the one line that must not be missed.
+        let text = format!("！\u{a0}{}", cat.text("report-urgent"));
+        let lines = c.wrapped_lines(left + 2.5, st.heading, &text).max(1);
+        let box_h = lines as f32 * Canvas::line_height(st.heading) + 2.0;
+        c.gap(1.0);
+        c.ensure(box_h);
+        let top = c.y;
+        let w = c.content_width();
+        c.stroke_rect(left, top, w, box_h, 2.5);
+        c.gap(1.0);
+        c.paragraph(left + 2.5, st.heading, &text);
+        c.y = top + box_h;
+    }
+    c.gap(4.0);
 }
 
 /// "● systolic  ■ diastolic  - - guideline" with the same vector marks as the chart, on as few

@@ -4,8 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use station_protocol::{BpCategory, Locale};
-use station_report::{render, BpEntry, Paper, ReportInput, PLACEHOLDER};
+use station_i18n::Catalog;
+use station_protocol::{BpCategory, Locale, Severity, ValueView};
+use station_report::{render, BpEntry, Paper, ReadingEntry, ReportInput, PLACEHOLDER};
 
 fn entry(taken_at: &str, s: u16, d: u16, p: u16, category: BpCategory) -> BpEntry {
     BpEntry {
@@ -58,7 +59,105 @@ fn sample(locale: Locale) -> ReportInput {
             high,
         ],
         bp_history: history(8),
+        other_readings: vec![],
     }
+}
+
+fn value(label: &str, value: &str, unit: &str) -> ValueView {
+    ValueView {
+        label: label.to_string(),
+        value: value.to_string(),
+        unit: unit.to_string(),
+    }
+}
+
+/// High fever: urgent.
+fn fever() -> ReadingEntry {
+    ReadingEntry {
+        taken_at: "2026-11-23 10:40".to_string(),
+        title: "measure-temperature".to_string(),
+        values: vec![value("value-temperature", "39.5", "unit-celsius")],
+        category: "temperature-category-high-fever".to_string(),
+        advice: "temperature-advice-high-fever".to_string(),
+        severity: Severity::Alert,
+        notes: vec![],
+        urgent: true,
+    }
+}
+
+fn body() -> ReadingEntry {
+    ReadingEntry {
+        taken_at: "2026-11-23 10:44".to_string(),
+        title: "measure-body".to_string(),
+        values: vec![
+            value("value-height", "165.0", "unit-cm"),
+            value("value-weight", "70.0", "unit-kg"),
+            value("value-bmi", "25.7", "unit-bmi"),
+        ],
+        category: "bmi-category-overweight".to_string(),
+        advice: "bmi-advice-overweight".to_string(),
+        severity: Severity::Caution,
+        notes: vec![],
+        urgent: false,
+    }
+}
+
+fn glucose() -> ReadingEntry {
+    ReadingEntry {
+        taken_at: "2026-11-23 10:48".to_string(),
+        title: "measure-glucose".to_string(),
+        values: vec![value("value-glucose", "5.2", "unit-mmol-per-l")],
+        category: "glucose-category-normal".to_string(),
+        advice: "glucose-advice-normal".to_string(),
+        severity: Severity::Ok,
+        notes: vec!["glucose-timing-fasting".to_string()],
+        urgent: false,
+    }
+}
+
+fn spo2() -> ReadingEntry {
+    ReadingEntry {
+        taken_at: "2026-11-23 10:50".to_string(),
+        title: "measure-spo2".to_string(),
+        values: vec![
+            value("value-spo2", "97", "unit-percent"),
+            value("value-pulse", "72", "unit-per-minute"),
+        ],
+        category: "spo2-category-normal".to_string(),
+        advice: "spo2-advice-normal".to_string(),
+        severity: Severity::Ok,
+        notes: vec![],
+        urgent: false,
+    }
+}
+
+/// What the PDF text must hold for `e` (words through the catalog, so the test holds whether or
+/// not a message id exists yet: a missing one prints as the id).
+fn wants_for(cat: &Catalog, e: &ReadingEntry) -> Vec<String> {
+    let symbol = match e.severity {
+        Severity::Ok => "✓",
+        Severity::Caution => "△",
+        Severity::Alert => "▲",
+    };
+    let mut wants = vec![
+        cat.text(&e.title),
+        cat.text(&e.advice),
+        format!("{symbol}{}", cat.text(&e.category)),
+    ];
+    let colon = match cat.locale() {
+        Locale::ZhCn => "：",
+        Locale::EnUs => ":",
+    };
+    for v in &e.values {
+        wants.push(format!(
+            "{}{colon}{}{}",
+            cat.text(&v.label),
+            v.value,
+            cat.text(&v.unit)
+        ));
+    }
+    wants.extend(e.notes.iter().map(|n| cat.text(n)));
+    wants.into_iter().map(|w| squash(&w)).collect()
 }
 
 struct Out {
@@ -339,4 +438,86 @@ fn public_shortcuts_give_pdfs() {
     let receipt = station_report::render_receipt_80mm(&input).expect("receipt");
     eprintln!("two reports in {:?}", t.elapsed());
     assert!(a4.starts_with(b"%PDF-") && receipt.starts_with(b"%PDF-"));
+}
+
+#[test]
+fn other_readings_follow_blood_pressure_on_a4_and_receipt() {
+    let out = Out::new();
+    for locale in Locale::ALL {
+        let cat = Catalog::new(locale);
+        let mut input = sample(locale);
+        input.other_readings = vec![fever(), body()];
+        for paper in [Paper::A4, Paper::Receipt80mm] {
+            let r = render(&input, paper).expect("render");
+            assert!(r.missing_glyphs.is_empty(), "{:?}", r.missing_glyphs);
+            let name = format!("other-{locale:?}-{paper:?}.pdf");
+            let p = out.write(&name, &r.pdf);
+            assert_eq!(pages_of(&p), r.pages);
+            let text = text_of(&p);
+            let mut wants = vec![
+                squash(&cat.text("report-other-readings")),
+                squash(&cat.text("report-urgent")),
+                squash(&cat.text("bp-category-grade1")),
+                "39.5".to_string(),
+                "165.0".to_string(),
+                "25.7".to_string(),
+            ];
+            wants.extend(wants_for(&cat, &fever()));
+            wants.extend(wants_for(&cat, &body()));
+            for want in wants {
+                assert!(text.contains(&want), "{name}: missing {want:?} in {text}");
+            }
+            // Blood pressure first, then the other readings.
+            let bp_at = text.find(&squash(&cat.text("report-this-visit")));
+            let other_at = text.find(&squash(&cat.text("report-other-readings")));
+            assert!(bp_at < other_at, "{name}: order");
+            assert_eq!(r.trend_total, 10, "{name}");
+            assert_eq!(r.readings_listed, 2, "{name}");
+            if paper == Paper::A4 {
+                // The other readings do not fit beside the BP section: they start page 2.
+                assert_eq!(r.pages, 2, "{name}");
+            }
+        }
+    }
+}
+
+#[test]
+fn only_other_readings_render_without_a_blood_pressure_section() {
+    let out = Out::new();
+    for locale in Locale::ALL {
+        let cat = Catalog::new(locale);
+        let mut input = sample(locale);
+        input.bp.clear();
+        input.other_readings = vec![body(), fever(), glucose(), spo2()];
+        for paper in [Paper::A4, Paper::Receipt80mm] {
+            let r = render(&input, paper).expect("render");
+            let name = format!("only-other-{locale:?}-{paper:?}.pdf");
+            let p = out.write(&name, &r.pdf);
+            assert_eq!(pages_of(&p), r.pages);
+            let text = text_of(&p);
+            let mut wants = vec![
+                squash(&cat.text("report-this-visit")),
+                squash(&cat.text("report-urgent")),
+                squash(&cat.text("report-disclaimer")),
+            ];
+            for e in &input.other_readings {
+                wants.extend(wants_for(&cat, e));
+            }
+            for want in wants {
+                assert!(text.contains(&want), "{name}: missing {want:?} in {text}");
+            }
+            for absent in [
+                "report-no-readings",
+                "report-prescription",
+                "report-other-readings",
+                "bp-systolic",
+            ] {
+                let t = squash(&cat.text(absent));
+                assert!(!text.contains(&t), "{name}: unexpected {t:?} in {text}");
+            }
+            assert_eq!((r.readings_listed, r.trend_shown, r.trend_total), (0, 0, 0));
+            let (w, h, dark) = dark_pixels(&p, 50);
+            assert!(dark > w * h / 200, "{name}: blank? {dark} dark pixels");
+        }
+    }
 }

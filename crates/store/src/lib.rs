@@ -14,7 +14,9 @@ use chrono::{DateTime, Local};
 use hmac::{Hmac, Mac};
 use rusqlite::{params, Connection, OptionalExtension};
 use sha2::Sha256;
+use station_core::reading::Reading;
 use station_core::resident::IdNumber;
+use station_protocol::MeasureKind;
 use thiserror::Error;
 
 pub use migrations::SCHEMA_VERSION;
@@ -35,6 +37,8 @@ pub enum StoreError {
     Sqlite(#[from] rusqlite::Error),
     #[error("database schema version {found} is newer than this program ({supported})")]
     TooNew { found: i64, supported: i64 },
+    #[error("a reading could not be encoded: {0}")]
+    Encode(serde_json::Error),
     #[error("the store lock was poisoned by an earlier panic")]
     Poisoned,
 }
@@ -66,15 +70,12 @@ impl VisitEnd {
     }
 }
 
-/// A blood-pressure reading ready to be stored.
+/// A reading ready to be stored, with what it was judged to mean.
 #[derive(Debug, Clone, PartialEq)]
-pub struct BpRecord {
-    pub systolic: u16,
-    pub diastolic: u16,
-    pub pulse: u16,
-    /// Category id (e.g. "grade1") and the guideline it was judged by.
+pub struct ReadingRecord {
+    pub reading: Reading,
+    /// Category message id (e.g. "bp-category-grade1") and the guideline it was judged by.
     pub category: String,
-    pub isolated_systolic: bool,
     pub guideline: String,
     /// Which device produced it ("simulated", a model name, "manual").
     pub device: String,
@@ -82,10 +83,32 @@ pub struct BpRecord {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct StoredBpReading {
+pub struct StoredReading {
     pub id: ReadingId,
     pub visit: VisitId,
-    pub record: BpRecord,
+    pub record: ReadingRecord,
+}
+
+/// An abnormal value waiting to reach the resident's family doctor (the upload is the
+/// platform link's job; until then the alert waits here, durable).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueuedAlert {
+    pub id: i64,
+    pub visit: VisitId,
+    pub reading: ReadingId,
+    pub kind: String,
+    /// Category message id of the reading that raised it.
+    pub reason: String,
+    pub created_at: String,
+}
+
+/// One earlier visit with readings: a line of "我的报告".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PastVisit {
+    pub visit: VisitId,
+    /// Local time of the first reading, RFC 3339.
+    pub first_reading_at: String,
+    pub readings: usize,
 }
 
 /// One audit line: who did what, when. `detail` must never hold personal data.
@@ -205,75 +228,141 @@ impl Store {
         )?)
     }
 
-    /// Stores a reading; it is durable (committed, fsynced) when this returns.
-    pub fn save_bp_reading(
+    /// Stores a reading, and when `urgent` an alert for the family doctor in the same
+    /// transaction; both are durable (committed, fsynced) when this returns.
+    pub fn save_reading(
         &self,
         visit: VisitId,
-        record: &BpRecord,
+        record: &ReadingRecord,
+        urgent: bool,
     ) -> Result<ReadingId, StoreError> {
-        let values = serde_json::json!({
-            "systolic": record.systolic,
-            "diastolic": record.diastolic,
-            "pulse": record.pulse,
-            "isolated_systolic": record.isolated_systolic,
-        });
-        let conn = self.conn()?;
-        conn.execute(
+        let kind = record.reading.kind().as_str();
+        let mut conn = self.conn()?;
+        let tx = conn.transaction()?;
+        tx.execute(
             "INSERT INTO readings (visit_id, resident_id, kind, taken_at, value_json, category, guideline, device)
-             SELECT ?1, resident_id, 'blood_pressure', ?2, ?3, ?4, ?5, ?6 FROM visits WHERE id = ?1",
+             SELECT ?1, resident_id, ?2, ?3, ?4, ?5, ?6, ?7 FROM visits WHERE id = ?1",
             params![
                 visit.0,
+                kind,
                 record.taken_at.to_rfc3339(),
-                values.to_string(),
+                reading_json(&record.reading)?,
                 record.category,
                 record.guideline,
                 record.device
             ],
         )?;
-        if conn.changes() == 0 {
+        if tx.changes() == 0 {
             return Err(StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows));
         }
-        Ok(ReadingId(conn.last_insert_rowid()))
+        let id = tx.last_insert_rowid();
+        if urgent {
+            tx.execute(
+                "INSERT INTO alerts (visit_id, reading_id, kind, reason, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![visit.0, id, kind, record.category, now_text()],
+            )?;
+        }
+        tx.commit()?;
+        Ok(ReadingId(id))
     }
 
-    /// A resident's blood-pressure readings, newest first.
-    pub fn bp_readings(
+    /// A resident's readings (of one kind, or all), newest first.
+    pub fn readings(
+        &self,
+        resident: ResidentId,
+        kind: Option<MeasureKind>,
+        limit: usize,
+    ) -> Result<Vec<StoredReading>, StoreError> {
+        let conn = self.conn()?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let sql = "SELECT id, visit_id, kind, taken_at, value_json, category, guideline, device FROM readings";
+        let rows = match kind {
+            Some(kind) => conn
+                .prepare_cached(&format!(
+                    "{sql} WHERE resident_id = ?1 AND kind = ?2 ORDER BY taken_at DESC, id DESC LIMIT ?3"
+                ))?
+                .query_map(params![resident.0, kind.as_str(), limit], raw_row)?
+                .collect::<Result<Vec<_>, _>>()?,
+            None => conn
+                .prepare_cached(&format!(
+                    "{sql} WHERE resident_id = ?1 ORDER BY taken_at DESC, id DESC LIMIT ?2"
+                ))?
+                .query_map(params![resident.0, limit], raw_row)?
+                .collect::<Result<Vec<_>, _>>()?,
+        };
+        Ok(decode_rows(rows))
+    }
+
+    /// The readings of one visit, oldest first.
+    pub fn visit_readings(&self, visit: VisitId) -> Result<Vec<StoredReading>, StoreError> {
+        let conn = self.conn()?;
+        let rows = conn
+            .prepare_cached(
+                "SELECT id, visit_id, kind, taken_at, value_json, category, guideline, device
+                 FROM readings WHERE visit_id = ?1 ORDER BY taken_at, id",
+            )?
+            .query_map(params![visit.0], raw_row)?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(decode_rows(rows))
+    }
+
+    /// A resident's earlier visits that have readings, newest first ("我的报告").
+    pub fn past_visits(
         &self,
         resident: ResidentId,
         limit: usize,
-    ) -> Result<Vec<StoredBpReading>, StoreError> {
+    ) -> Result<Vec<PastVisit>, StoreError> {
         let conn = self.conn()?;
-        let mut stmt = conn.prepare(
-            "SELECT id, visit_id, taken_at, value_json, category, guideline, device FROM readings
-             WHERE resident_id = ?1 AND kind = 'blood_pressure'
-             ORDER BY taken_at DESC, id DESC LIMIT ?2",
-        )?;
-        let rows = stmt.query_map(params![resident.0, limit as i64], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, String>(6)?,
-            ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (id, visit, taken_at, json, category, guideline, device) = row?;
-            // A row we cannot decode is skipped with a warning, not fatal to the whole history.
-            let Some(record) = decode_bp(&taken_at, &json, category, guideline, device) else {
-                tracing::warn!(reading = id, "skipping an undecodable blood-pressure row");
-                continue;
-            };
-            out.push(StoredBpReading {
-                id: ReadingId(id),
-                visit: VisitId(visit),
-                record,
-            });
-        }
-        Ok(out)
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = conn
+            .prepare_cached(
+                "SELECT visit_id, MIN(taken_at), COUNT(*) FROM readings WHERE resident_id = ?1
+                 GROUP BY visit_id ORDER BY MIN(taken_at) DESC, visit_id DESC LIMIT ?2",
+            )?
+            .query_map(params![resident.0, limit], |r| {
+                Ok(PastVisit {
+                    visit: VisitId(r.get(0)?),
+                    first_reading_at: r.get(1)?,
+                    readings: usize::try_from(r.get::<_, i64>(2)?).unwrap_or(0),
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    /// The resident a visit belongs to.
+    pub fn visit_resident(&self, visit: VisitId) -> Result<Option<ResidentId>, StoreError> {
+        Ok(self
+            .conn()?
+            .query_row(
+                "SELECT resident_id FROM visits WHERE id = ?1",
+                params![visit.0],
+                |r| r.get(0).map(ResidentId),
+            )
+            .optional()?)
+    }
+
+    /// Alerts not yet sent to the family doctor, oldest first.
+    pub fn queued_alerts(&self, limit: usize) -> Result<Vec<QueuedAlert>, StoreError> {
+        let conn = self.conn()?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = conn
+            .prepare_cached(
+                "SELECT id, visit_id, reading_id, kind, reason, created_at FROM alerts
+                 WHERE sent_at IS NULL ORDER BY id LIMIT ?1",
+            )?
+            .query_map(params![limit], |r| {
+                Ok(QueuedAlert {
+                    id: r.get(0)?,
+                    visit: VisitId(r.get(1)?),
+                    reading: ReadingId(r.get(2)?),
+                    kind: r.get(3)?,
+                    reason: r.get(4)?,
+                    created_at: r.get(5)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
     }
 
     pub fn reading_count(&self) -> Result<i64, StoreError> {
@@ -332,20 +421,63 @@ impl Store {
     }
 }
 
-fn decode_bp(
+type RawRow = (i64, i64, String, String, String, String, String, String);
+
+fn raw_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+    ))
+}
+
+/// A row we cannot decode is skipped with a warning, not fatal to the whole history.
+fn decode_rows(rows: Vec<RawRow>) -> Vec<StoredReading> {
+    rows.into_iter()
+        .filter_map(
+            |(id, visit, kind, taken_at, json, category, guideline, device)| {
+                let record = decode_reading(&kind, &taken_at, &json, category, guideline, device);
+                if record.is_none() {
+                    tracing::warn!(reading = id, %kind, "skipping an undecodable reading row");
+                }
+                Some(StoredReading {
+                    id: ReadingId(id),
+                    visit: VisitId(visit),
+                    record: record?,
+                })
+            },
+        )
+        .collect()
+}
+
+/// The kind has its own column; the JSON holds the fields only.
+fn reading_json(reading: &Reading) -> Result<String, StoreError> {
+    let mut value = serde_json::to_value(reading).map_err(StoreError::Encode)?;
+    if let Some(fields) = value.as_object_mut() {
+        fields.remove("kind");
+    }
+    Ok(value.to_string())
+}
+
+fn decode_reading(
+    kind: &str,
     taken_at: &str,
     json: &str,
     category: String,
     guideline: String,
     device: String,
-) -> Option<BpRecord> {
-    let v: serde_json::Value = serde_json::from_str(json).ok()?;
-    let num = |k: &str| v.get(k)?.as_u64().and_then(|n| u16::try_from(n).ok());
-    Some(BpRecord {
-        systolic: num("systolic")?,
-        diastolic: num("diastolic")?,
-        pulse: num("pulse")?,
-        isolated_systolic: v.get("isolated_systolic")?.as_bool()?,
+) -> Option<ReadingRecord> {
+    let mut value: serde_json::Value = serde_json::from_str(json).ok()?;
+    value
+        .as_object_mut()?
+        .insert("kind".into(), serde_json::Value::String(kind.into()));
+    Some(ReadingRecord {
+        reading: serde_json::from_value(value).ok()?,
         category,
         guideline,
         device,

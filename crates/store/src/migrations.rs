@@ -43,6 +43,18 @@ const STEPS: &[&str] = &[
         visit_id INTEGER REFERENCES visits(id),
         detail   TEXT NOT NULL
     );",
+    // 2: abnormal values queued for the family doctor; looking up a visit's readings.
+    "CREATE TABLE alerts (
+        id         INTEGER PRIMARY KEY,
+        visit_id   INTEGER NOT NULL REFERENCES visits(id),
+        reading_id INTEGER NOT NULL REFERENCES readings(id),
+        kind       TEXT NOT NULL,
+        reason     TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        sent_at    TEXT
+    );
+    CREATE INDEX alerts_unsent ON alerts (sent_at, id);
+    CREATE INDEX readings_by_visit ON readings (visit_id, taken_at);",
 ];
 
 pub const SCHEMA_VERSION: i64 = STEPS.len() as i64;

@@ -5,13 +5,19 @@ fn resident_id() -> IdNumber {
     IdNumber::parse("11010519491231002X").expect("valid id")
 }
 
-fn sample(s: u16, d: u16) -> BpRecord {
-    BpRecord {
+fn sample(s: u16, d: u16) -> ReadingRecord {
+    record(Reading::BloodPressure {
         systolic: s,
         diastolic: d,
         pulse: 72,
-        category: "normal".into(),
-        isolated_systolic: false,
+        irregular_pulse: false,
+    })
+}
+
+fn record(reading: Reading) -> ReadingRecord {
+    ReadingRecord {
+        reading,
+        category: "bp-category-normal".into(),
         guideline: "g".into(),
         device: "simulated".into(),
         taken_at: Local
@@ -82,12 +88,122 @@ fn readings_round_trip_newest_first() {
     let v = store.start_visit(r, "insurance_card").expect("visit");
     let mut older = sample(120, 80);
     older.taken_at -= chrono::Duration::days(1);
-    store.save_bp_reading(v, &older).expect("save");
-    store.save_bp_reading(v, &sample(150, 85)).expect("save");
-    let got = store.bp_readings(r, 10).expect("list");
+    store.save_reading(v, &older, false).expect("save");
+    store
+        .save_reading(v, &sample(150, 85), false)
+        .expect("save");
+    let temp = record(Reading::Temperature { celsius: 36.8 });
+    store.save_reading(v, &temp, false).expect("save");
+    let got = store
+        .readings(r, Some(MeasureKind::BloodPressure), 10)
+        .expect("list");
     assert_eq!(got.len(), 2);
-    assert_eq!(got[0].record.systolic, 150);
+    assert_eq!(got[0].record, sample(150, 85));
     assert_eq!(got[1].record, older);
+    assert_eq!(store.readings(r, None, 10).expect("all").len(), 3);
+    let of_visit = store.visit_readings(v).expect("visit");
+    assert_eq!(of_visit.first().map(|s| &s.record), Some(&older));
+    assert_eq!(of_visit.len(), 3);
+}
+
+#[test]
+fn every_kind_round_trips() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(dir.path()).expect("open");
+    let r = store.upsert_resident(&resident_id(), "张*华").expect("r");
+    let v = store.start_visit(r, "insurance_card").expect("visit");
+    let readings = [
+        Reading::Body {
+            weight_kg: 65.35,
+            height_cm: 168.2,
+        },
+        Reading::Temperature { celsius: 37.9 },
+        Reading::Glucose {
+            mmol_per_l: 6.4,
+            timing: station_protocol::GlucoseTiming::TwoHour,
+        },
+        Reading::Spo2 {
+            percent: 93.0,
+            pulse: 88,
+        },
+    ];
+    for reading in readings {
+        store
+            .save_reading(v, &record(reading), false)
+            .expect("save");
+        let back = store.readings(r, Some(reading.kind()), 1).expect("list");
+        assert_eq!(back[0].record.reading, reading);
+    }
+}
+
+#[test]
+fn urgent_readings_queue_an_alert_with_the_reading() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(dir.path()).expect("open");
+    let r = store.upsert_resident(&resident_id(), "张*华").expect("r");
+    let v = store.start_visit(r, "insurance_card").expect("visit");
+    store
+        .save_reading(v, &sample(130, 80), false)
+        .expect("calm");
+    let mut high = sample(185, 112);
+    high.category = "bp-category-grade3".into();
+    let id = store.save_reading(v, &high, true).expect("urgent");
+    let alerts = store.queued_alerts(10).expect("alerts");
+    assert_eq!(alerts.len(), 1);
+    assert_eq!(alerts[0].reading, id);
+    assert_eq!(alerts[0].visit, v);
+    assert_eq!(alerts[0].kind, "blood_pressure");
+    assert_eq!(alerts[0].reason, "bp-category-grade3");
+    // Durable: still queued after a reopen.
+    drop(store);
+    let store = Store::open(dir.path()).expect("reopen");
+    assert_eq!(store.queued_alerts(10).expect("alerts").len(), 1);
+}
+
+#[test]
+fn past_visits_list_newest_first_with_counts() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(dir.path()).expect("open");
+    let r = store.upsert_resident(&resident_id(), "张*华").expect("r");
+    let old = store.start_visit(r, "insurance_card").expect("old");
+    let mut a = sample(120, 80);
+    a.taken_at -= chrono::Duration::days(30);
+    store.save_reading(old, &a, false).expect("save");
+    store.save_reading(old, &a, false).expect("save");
+    let _empty = store.start_visit(r, "insurance_card").expect("empty");
+    let new = store.start_visit(r, "id_card").expect("new");
+    store
+        .save_reading(new, &sample(125, 80), false)
+        .expect("save");
+    let past = store.past_visits(r, 10).expect("past");
+    assert_eq!(
+        past.iter()
+            .map(|p| (p.visit, p.readings))
+            .collect::<Vec<_>>(),
+        vec![(new, 1), (old, 2)]
+    );
+    assert_eq!(store.visit_resident(new).expect("who"), Some(r));
+}
+
+#[test]
+fn an_undecodable_row_is_skipped_not_fatal() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(dir.path()).expect("open");
+    let r = store.upsert_resident(&resident_id(), "张*华").expect("r");
+    let v = store.start_visit(r, "insurance_card").expect("visit");
+    store
+        .save_reading(v, &sample(120, 80), false)
+        .expect("save");
+    store
+        .conn()
+        .expect("conn")
+        .execute(
+            "INSERT INTO readings (visit_id, resident_id, kind, taken_at, value_json, category, guideline, device)
+             VALUES (?1, ?2, 'blood_pressure', 'not a time', '{\"systolic\":1}', 'x', 'g', 'd')",
+            params![v.0, r.0],
+        )
+        .expect("junk row");
+    assert_eq!(store.readings(r, None, 10).expect("list").len(), 1);
 }
 
 #[test]
@@ -95,7 +211,7 @@ fn a_reading_needs_a_real_visit() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = Store::open(dir.path()).expect("open");
     assert!(store
-        .save_bp_reading(VisitId(999), &sample(120, 80))
+        .save_reading(VisitId(999), &sample(120, 80), true)
         .is_err());
     assert_eq!(store.reading_count().expect("count"), 0);
 }

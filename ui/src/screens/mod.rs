@@ -1,8 +1,11 @@
 //! One module per screen; each draws one task.
 
-mod blood_pressure;
 mod home;
+mod measure;
+mod reports;
+mod self_test;
 mod settings;
+mod trend;
 mod welcome;
 
 use leptos::prelude::*;
@@ -24,8 +27,10 @@ pub fn render(v: &StationView, t: &Texts) -> AnyView {
         )
         .into_any(),
         Screen::Home => home::home(v, t).into_any(),
-        Screen::BloodPressure { step } => blood_pressure::guide(*step, t).into_any(),
-        Screen::BpResult { reading } => blood_pressure::result(reading, v.printer, t).into_any(),
+        Screen::SelfTest => self_test::self_test(v, t).into_any(),
+        Screen::Measure { kind, step } => measure::guide(*kind, *step, t).into_any(),
+        Screen::MeasureResult { result } => measure::result(result, v.printer, t).into_any(),
+        Screen::Reports { reports } => reports::reports(v, reports, t).into_any(),
         Screen::Goodbye => screen_frame(
             t,
             t.tr("goodbye-title"),

@@ -3,7 +3,7 @@
 //! optional time stamp, pulse rate SFLOAT, user id u8, measurement status u16.
 
 use super::{bit, BleDateTime, BleDecodeError, Reader, SFloat};
-use crate::{BpMeasurement, DeviceError};
+use crate::{DeviceError, Measurement};
 
 /// mmHg per kPa (1 kPa = 1000 Pa; 1 mmHg = 133.322 Pa).
 pub const MMHG_PER_KPA: f64 = 7.50062;
@@ -131,17 +131,17 @@ impl BloodPressureReading {
         })
     }
 
-    /// What the `BloodPressureMonitor` trait returns. A reading without systolic, diastolic
+    /// What an `Instrument` measuring blood pressure returns. A reading without systolic, diastolic
     /// or pulse as numbers is `Implausible`; range checks stay with
     /// `station_core::assessment::bp_is_plausible`.
-    pub fn to_bp_measurement(&self) -> Result<BpMeasurement, DeviceError> {
+    pub fn to_measurement(&self) -> Result<Measurement, DeviceError> {
         let pulse = self
             .pulse_rate
             .and_then(|p| p.value())
             .map(f64::round)
             .filter(|p| (0.0..=f64::from(u16::MAX)).contains(p))
             .ok_or(DeviceError::Implausible)?;
-        Ok(BpMeasurement {
+        Ok(Measurement::BloodPressure {
             systolic: self.systolic_mmhg.ok_or(DeviceError::Implausible)?,
             diastolic: self.diastolic_mmhg.ok_or(DeviceError::Implausible)?,
             pulse: pulse as u16,
@@ -219,10 +219,10 @@ mod tests {
         assert!(s.irregular_pulse && s.improper_position);
         assert!(!s.body_movement && !s.cuff_fit_loose);
         assert_eq!(s.pulse_rate_range, PulseRateRange::WithinRange);
-        let m = r.to_bp_measurement().expect("complete");
+        let m = r.to_measurement().expect("complete");
         assert_eq!(
             m,
-            BpMeasurement {
+            Measurement::BloodPressure {
                 systolic: 138,
                 diastolic: 88,
                 pulse: 72,
@@ -250,8 +250,8 @@ mod tests {
         assert_eq!(r.diastolic_mmhg, Some(80));
         assert_eq!(r.mean_arterial.special(), Some(SpecialValue::NaN));
         assert_eq!(r.mean_arterial_mmhg, None);
-        // No pulse field: not enough for the kiosk's BpMeasurement.
-        assert_eq!(r.to_bp_measurement(), Err(DeviceError::Implausible));
+        // No pulse field: not enough for the kiosk's measurement.
+        assert_eq!(r.to_measurement(), Err(DeviceError::Implausible));
     }
 
     #[test]

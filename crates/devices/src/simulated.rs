@@ -1,0 +1,218 @@
+//! The simulator behind [`Instrument`]: demo mode and the e2e suite. Each simulated device
+//! plays a script of outcomes, then repeats a calm default.
+
+use std::collections::VecDeque;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use station_protocol::MeasureKind;
+
+use crate::{DeviceError, Instrument, Measurement};
+
+/// One scripted outcome.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SimulatedOutcome {
+    Result(Measurement),
+    Fault(DeviceError),
+    /// The device never answers (the station's own timeout must end the wait).
+    Hang,
+}
+
+pub struct SimulatedInstrument {
+    kind: MeasureKind,
+    script: Mutex<VecDeque<SimulatedOutcome>>,
+    duration: Duration,
+}
+
+/// How long a hanging simulated device keeps its thread (far beyond any station timeout).
+const HANG_FOR: Duration = Duration::from_secs(3600);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{env} item {index} ({item:?}) is not {expected} or no_response/disconnect/hang")]
+pub struct ScriptError {
+    pub env: &'static str,
+    pub index: usize,
+    pub item: String,
+    pub expected: &'static str,
+}
+
+/// The environment variable scripting each kind's simulator, and the item format it takes.
+pub fn script_env(kind: MeasureKind) -> (&'static str, &'static str) {
+    match kind {
+        MeasureKind::BloodPressure => ("STATION_SIM_BP", "SYS/DIA/PULSE"),
+        MeasureKind::Body => ("STATION_SIM_BODY", "KG/CM"),
+        MeasureKind::Temperature => ("STATION_SIM_TEMPERATURE", "CELSIUS"),
+        MeasureKind::Glucose => ("STATION_SIM_GLUCOSE", "MMOL"),
+        MeasureKind::Spo2 => ("STATION_SIM_SPO2", "PERCENT/PULSE"),
+    }
+}
+
+/// How long one simulated measurement takes (seconds, default 3).
+pub const SECONDS_ENV: &str = "STATION_SIM_SECONDS";
+
+fn default_reading(kind: MeasureKind) -> Measurement {
+    match kind {
+        MeasureKind::BloodPressure => Measurement::BloodPressure {
+            systolic: 128,
+            diastolic: 82,
+            pulse: 72,
+            irregular_pulse: false,
+        },
+        MeasureKind::Body => Measurement::Body {
+            weight_kg: 62.5,
+            height_cm: 165.0,
+        },
+        MeasureKind::Temperature => Measurement::Temperature { celsius: 36.6 },
+        MeasureKind::Glucose => Measurement::Glucose { mmol_per_l: 5.4 },
+        MeasureKind::Spo2 => Measurement::Spo2 {
+            percent: 97.0,
+            pulse: 72,
+        },
+    }
+}
+
+impl SimulatedInstrument {
+    pub fn new(kind: MeasureKind, duration: Duration, script: Vec<SimulatedOutcome>) -> Self {
+        SimulatedInstrument {
+            kind,
+            script: Mutex::new(script.into()),
+            duration,
+        }
+    }
+
+    /// Parses a script such as `"128/82/72,no_response"` (blood pressure) or `"36.6,hang"`.
+    pub fn parse_script(
+        kind: MeasureKind,
+        text: &str,
+    ) -> Result<Vec<SimulatedOutcome>, ScriptError> {
+        let (env, expected) = script_env(kind);
+        text.split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .enumerate()
+            .map(|(index, item)| {
+                let err = || ScriptError {
+                    env,
+                    index,
+                    item: item.to_string(),
+                    expected,
+                };
+                match item {
+                    "no_response" => return Ok(SimulatedOutcome::Fault(DeviceError::NoResponse)),
+                    "disconnect" => return Ok(SimulatedOutcome::Fault(DeviceError::Disconnected)),
+                    "hang" => return Ok(SimulatedOutcome::Hang),
+                    _ => {}
+                }
+                let nums: Vec<f64> = item
+                    .split('/')
+                    .map(|p| p.parse::<f64>().ok().filter(|v| v.is_finite() && *v >= 0.0))
+                    .collect::<Option<_>>()
+                    .ok_or_else(err)?;
+                let whole =
+                    |v: f64| (v.fract() == 0.0 && v <= f64::from(u16::MAX)).then_some(v as u16);
+                let m = match (kind, nums.as_slice()) {
+                    (MeasureKind::BloodPressure, [s, d, p]) => Measurement::BloodPressure {
+                        systolic: whole(*s).ok_or_else(err)?,
+                        diastolic: whole(*d).ok_or_else(err)?,
+                        pulse: whole(*p).ok_or_else(err)?,
+                        irregular_pulse: false,
+                    },
+                    (MeasureKind::Body, [w, h]) => Measurement::Body {
+                        weight_kg: *w,
+                        height_cm: *h,
+                    },
+                    (MeasureKind::Temperature, [c]) => Measurement::Temperature { celsius: *c },
+                    (MeasureKind::Glucose, [g]) => Measurement::Glucose { mmol_per_l: *g },
+                    (MeasureKind::Spo2, [s, p]) => Measurement::Spo2 {
+                        percent: *s,
+                        pulse: whole(*p).ok_or_else(err)?,
+                    },
+                    _ => return Err(err()),
+                };
+                Ok(SimulatedOutcome::Result(m))
+            })
+            .collect()
+    }
+}
+
+impl Instrument for SimulatedInstrument {
+    fn kind(&self) -> MeasureKind {
+        self.kind
+    }
+
+    fn model(&self) -> &str {
+        "simulated"
+    }
+
+    fn measure(&self) -> Result<Measurement, DeviceError> {
+        let next = self.script.lock().ok().and_then(|mut s| s.pop_front());
+        std::thread::sleep(self.duration);
+        match next {
+            None => Ok(default_reading(self.kind)),
+            Some(SimulatedOutcome::Result(m)) => Ok(m),
+            Some(SimulatedOutcome::Fault(e)) => Err(e),
+            Some(SimulatedOutcome::Hang) => {
+                std::thread::sleep(HANG_FOR);
+                Err(DeviceError::NoResponse)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn plays_the_script_then_the_default() {
+        let script = SimulatedInstrument::parse_script(
+            MeasureKind::BloodPressure,
+            "150/95/80, no_response,disconnect",
+        )
+        .expect("script");
+        let m = SimulatedInstrument::new(MeasureKind::BloodPressure, Duration::ZERO, script);
+        assert!(matches!(
+            m.measure(),
+            Ok(Measurement::BloodPressure { systolic: 150, .. })
+        ));
+        assert_eq!(m.measure(), Err(DeviceError::NoResponse));
+        assert_eq!(m.measure(), Err(DeviceError::Disconnected));
+        assert_eq!(m.measure(), Ok(default_reading(MeasureKind::BloodPressure)));
+    }
+
+    #[test]
+    fn every_kind_parses_its_own_format_and_defaults_to_its_kind() {
+        let cases = [
+            (MeasureKind::Body, "70.5/168"),
+            (MeasureKind::Temperature, "38.2"),
+            (MeasureKind::Glucose, "11.5"),
+            (MeasureKind::Spo2, "88/104"),
+        ];
+        for (kind, text) in cases {
+            let script = SimulatedInstrument::parse_script(kind, text).expect("script");
+            let dev = SimulatedInstrument::new(kind, Duration::ZERO, script);
+            assert_eq!(dev.measure().expect("scripted").kind(), kind);
+            assert_eq!(dev.measure().expect("default").kind(), kind);
+        }
+    }
+
+    #[test]
+    fn bad_script_items_are_named() {
+        let err = SimulatedInstrument::parse_script(MeasureKind::BloodPressure, "120/80/70,12x/80")
+            .expect_err("bad");
+        assert_eq!((err.env, err.index), ("STATION_SIM_BP", 1));
+        assert!(SimulatedInstrument::parse_script(MeasureKind::BloodPressure, "120/80").is_err());
+        assert!(SimulatedInstrument::parse_script(MeasureKind::Spo2, "97/72.5").is_err());
+        assert!(SimulatedInstrument::parse_script(MeasureKind::Temperature, "NaN").is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn parse_script_never_panics(s in ".{0,64}") {
+            for kind in MeasureKind::ALL {
+                let _ = SimulatedInstrument::parse_script(kind, &s);
+            }
+        }
+    }
+}

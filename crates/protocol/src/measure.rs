@@ -1,0 +1,256 @@
+//! Guided self-test measurements (Wenzhou 5.7.1): what can be measured, the steps of each, and
+//! the result as the screen shows it.
+
+use serde::{Deserialize, Serialize};
+
+use crate::PromptId;
+
+/// What a resident can measure at the station.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MeasureKind {
+    BloodPressure,
+    /// Height and weight together (the station's height-weight scale), giving BMI.
+    Body,
+    Temperature,
+    Glucose,
+    /// Blood oxygen saturation and pulse (finger oximeter).
+    Spo2,
+}
+
+impl MeasureKind {
+    pub const ALL: [MeasureKind; 5] = [
+        MeasureKind::BloodPressure,
+        MeasureKind::Body,
+        MeasureKind::Temperature,
+        MeasureKind::Glucose,
+        MeasureKind::Spo2,
+    ];
+
+    /// The key stored with each reading and used in logs and audit records.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MeasureKind::BloodPressure => "blood_pressure",
+            MeasureKind::Body => "body",
+            MeasureKind::Temperature => "temperature",
+            MeasureKind::Glucose => "glucose",
+            MeasureKind::Spo2 => "spo2",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<MeasureKind> {
+        MeasureKind::ALL.into_iter().find(|k| k.as_str() == key)
+    }
+
+    /// The locale message naming this measurement ("测量血压").
+    pub fn message_id(self) -> &'static str {
+        match self {
+            MeasureKind::BloodPressure => "measure-blood-pressure",
+            MeasureKind::Body => "measure-body",
+            MeasureKind::Temperature => "measure-temperature",
+            MeasureKind::Glucose => "measure-glucose",
+            MeasureKind::Spo2 => "measure-spo2",
+        }
+    }
+
+    /// The guided steps, in order; the last is always [`MeasureStep::Measuring`].
+    pub fn steps(self) -> &'static [MeasureStep] {
+        use MeasureStep::*;
+        match self {
+            MeasureKind::BloodPressure => &[Sit, Cuff, Measuring],
+            MeasureKind::Body => &[StandOnScale, Measuring],
+            MeasureKind::Temperature => &[PlaceThermometer, Measuring],
+            MeasureKind::Glucose => &[ChooseGlucoseTiming, PrepareStrip, Measuring],
+            MeasureKind::Spo2 => &[ClipFinger, Measuring],
+        }
+    }
+
+    /// The step after `step`, if any.
+    pub fn next_step(self, step: MeasureStep) -> Option<MeasureStep> {
+        let steps = self.steps();
+        let at = steps.iter().position(|s| *s == step)?;
+        steps.get(at + 1).copied()
+    }
+
+    /// Where "再测一次" starts: the last step before measuring (the resident is already seated,
+    /// fasting or not, and so on).
+    pub fn retry_step(self) -> MeasureStep {
+        let steps = self.steps();
+        steps
+            .len()
+            .checked_sub(2)
+            .and_then(|i| steps.get(i).copied())
+            .unwrap_or(MeasureStep::Measuring)
+    }
+}
+
+/// One guided step of a measurement; each has a picture, a spoken prompt and its own words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MeasureStep {
+    Sit,
+    Cuff,
+    StandOnScale,
+    PlaceThermometer,
+    ChooseGlucoseTiming,
+    PrepareStrip,
+    ClipFinger,
+    Measuring,
+}
+
+impl MeasureStep {
+    pub fn prompt(self) -> PromptId {
+        match self {
+            MeasureStep::Sit => PromptId::BpSit,
+            MeasureStep::Cuff => PromptId::BpCuff,
+            MeasureStep::StandOnScale => PromptId::BodyStand,
+            MeasureStep::PlaceThermometer => PromptId::TemperaturePlace,
+            MeasureStep::ChooseGlucoseTiming => PromptId::GlucoseTiming,
+            MeasureStep::PrepareStrip => PromptId::GlucoseStrip,
+            MeasureStep::ClipFinger => PromptId::Spo2Clip,
+            MeasureStep::Measuring => PromptId::Measuring,
+        }
+    }
+
+    /// The message-id stem of this step's title and body (`<stem>-title`, `<stem>-body`).
+    pub fn message_stem(self) -> &'static str {
+        match self {
+            MeasureStep::Sit => "step-sit",
+            MeasureStep::Cuff => "step-cuff",
+            MeasureStep::StandOnScale => "step-stand-on-scale",
+            MeasureStep::PlaceThermometer => "step-place-thermometer",
+            MeasureStep::ChooseGlucoseTiming => "step-glucose-timing",
+            MeasureStep::PrepareStrip => "step-prepare-strip",
+            MeasureStep::ClipFinger => "step-clip-finger",
+            MeasureStep::Measuring => "step-measuring",
+        }
+    }
+}
+
+/// When blood was taken relative to food; it decides which glucose cut-offs apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GlucoseTiming {
+    /// At least 8 h without calories.
+    Fasting,
+    /// 2 h after the start of a meal (at the kiosk; 2 h after a 75 g load in the clinic).
+    TwoHour,
+    /// Any time.
+    Random,
+}
+
+impl GlucoseTiming {
+    pub const ALL: [GlucoseTiming; 3] = [
+        GlucoseTiming::Fasting,
+        GlucoseTiming::TwoHour,
+        GlucoseTiming::Random,
+    ];
+    pub fn message_id(self) -> &'static str {
+        match self {
+            GlucoseTiming::Fasting => "glucose-timing-fasting",
+            GlucoseTiming::TwoHour => "glucose-timing-two-hour",
+            GlucoseTiming::Random => "glucose-timing-random",
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GlucoseTiming::Fasting => "fasting",
+            GlucoseTiming::TwoHour => "two_hour",
+            GlucoseTiming::Random => "random",
+        }
+    }
+}
+
+/// How a result reads, shown as words and a symbol (never colour alone).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Ok,
+    Caution,
+    Alert,
+}
+
+/// A measured result, in the words and numbers the result screen shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResultView {
+    pub reading_id: i64,
+    pub kind: MeasureKind,
+    pub values: Vec<ValueView>,
+    /// Locale message ids.
+    pub category: String,
+    pub advice: String,
+    pub severity: Severity,
+    /// Extra findings as message ids ("单纯收缩期高血压", "脉搏不齐").
+    pub notes: Vec<String>,
+    /// Needs a doctor soon ("请尽快就医"); an alert for the family doctor was queued.
+    pub urgent: bool,
+    /// Station local time, "YYYY-MM-DD HH:MM".
+    pub taken_at: String,
+    /// Message id naming the guideline the category comes from.
+    pub guideline: String,
+    pub trend: TrendView,
+}
+
+/// One number of a result: label and unit are message ids, the value is already formatted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValueView {
+    pub label: String,
+    pub value: String,
+    pub unit: String,
+}
+
+/// The resident's last readings of one kind, oldest first, with the guideline's bands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrendView {
+    /// Message id of the unit.
+    pub unit: String,
+    /// The value axis, wide enough for every point and band edge.
+    pub low: f64,
+    pub high: f64,
+    pub bands: Vec<TrendBand>,
+    pub series: Vec<TrendSeries>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrendBand {
+    pub from: f64,
+    pub to: f64,
+    pub severity: Severity,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrendSeries {
+    /// Message id ("收缩压").
+    pub label: String,
+    pub points: Vec<TrendPoint>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrendPoint {
+    /// "MM-DD".
+    pub date: String,
+    pub value: f64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_ends_by_measuring_and_walks_its_steps_in_order() {
+        for kind in MeasureKind::ALL {
+            let steps = kind.steps();
+            assert_eq!(steps.last(), Some(&MeasureStep::Measuring), "{kind:?}");
+            let mut step = steps[0];
+            let mut walked = vec![step];
+            while let Some(next) = kind.next_step(step) {
+                walked.push(next);
+                step = next;
+            }
+            assert_eq!(walked, steps, "{kind:?}");
+            assert!(steps.contains(&kind.retry_step()));
+            assert_ne!(kind.retry_step(), MeasureStep::Measuring);
+            assert_eq!(MeasureKind::from_key(kind.as_str()), Some(kind));
+        }
+    }
+}
