@@ -633,9 +633,24 @@ fn an_id_card_on_the_serial_reader_identifies_the_same_resident_as_the_card() {
     // The same person's social-security card: the same resident record.
     let card = insert_resident(&bed);
     st.wait_text(&t.text("home-title")).unwrap();
-    card.pull();
     let store = station_store::Store::open(&st.data_dir).expect("store");
     assert_eq!(store.resident_count().expect("count"), 1);
+
+    // Another resident's ID card mid-visit: asked first; switching starts their own visit, and
+    // pulling the first resident's card then does not end it.
+    let mut other = sample_holder();
+    other.name = "王明".into();
+    other.id_number =
+        station_core::resident::IdNumber::parse("11010519491231002X").expect("valid id");
+    sam.place(other);
+    st.wait_text(&t.text_with("switch-title", &[("name", "王*".into())]))
+        .unwrap();
+    st.press(&t.text("switch-confirm")).unwrap();
+    let greeting = t.text_with("home-greeting", &[("name", "王*".into())]);
+    st.wait_text(&greeting).unwrap();
+    pull_and_settle(card);
+    assert!(st.session.page_text().unwrap().contains(&greeting));
+    assert_eq!(store.resident_count().expect("count"), 2);
 }
 
 #[test]

@@ -29,3 +29,4 @@ prompt-measuring = Measuring. Please keep still and do not talk.
 prompt-result = Done. Please look at your result on the screen.
 prompt-urgent = Your result needs a doctor soon. Please contact your family doctor or a staff member.
 prompt-reports = These are your earlier reports. You can choose one to print again.
+prompt-switch-resident = Another resident's card was placed. To switch, press Switch to this resident; otherwise press No, keep going.

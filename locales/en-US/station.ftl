@@ -202,3 +202,9 @@ spo2-advice-very-low = Your blood oxygen is very low. Please contact a doctor or
 spo2-advice-low = Your blood oxygen is low. Rest and measure again; see a doctor if it stays low.
 spo2-advice-normal = Your blood oxygen is normal.
 advice-see-doctor = Please ask a doctor.
+
+## Another resident's card during a visit
+switch-title = Switch to { $name }?
+switch-body = Another resident's ID card was just placed. Switching ends the current use of the station.
+switch-keep = No, keep going
+switch-confirm = Switch to this resident

@@ -29,3 +29,4 @@ prompt-measuring = 正在测量，请保持不动，不要说话。
 prompt-result = 测量完成，请看屏幕上的结果。
 prompt-urgent = 您的结果需要尽快就医，请联系家庭医生或工作人员。
 prompt-reports = 这是您以前的报告，可以选择一份重新打印。
+prompt-switch-resident = 检测到另一位居民的证件。要换人，请点换成这位居民；不换，请点继续使用。

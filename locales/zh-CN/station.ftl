@@ -202,3 +202,9 @@ spo2-advice-very-low = 血氧很低，请立即联系医生或工作人员。
 spo2-advice-low = 血氧偏低，请休息后再测一次，仍然偏低请就医。
 spo2-advice-normal = 血氧正常。
 advice-see-doctor = 请咨询医生。
+
+## Another resident's card during a visit
+switch-title = 要换成 { $name } 吗？
+switch-body = 刚刚放上了另一位居民的证件。换人后，当前的使用会结束。
+switch-keep = 不换，继续使用
+switch-confirm = 换成这位居民

@@ -82,6 +82,24 @@ pub fn idle_overlay(v: &StationView, t: &Texts) -> impl IntoView {
     })
 }
 
+/// Another resident's card was presented mid-visit: switch only when asked to.
+pub fn switch_overlay(v: &StationView, t: &Texts) -> impl IntoView {
+    v.switch_to.as_ref().map(|name| {
+        view! {
+            <div class="overlay" role="alertdialog" aria-live="assertive">
+                <div class="dialog">
+                    <h1>{t.tr_with("switch-title", &[("name", name.clone())])}</h1>
+                    <p>{t.tr("switch-body")}</p>
+                    <div class="row">
+                        {big_button(t.tr("switch-keep"), "btn-secondary", Action::CancelSwitch)}
+                        {big_button(t.tr("switch-confirm"), "btn-primary", Action::ConfirmSwitch)}
+                    </div>
+                </div>
+            </div>
+        }
+    })
+}
+
 /// Demo mode only: stands in for the card slot of a real station.
 pub fn demo_panel(v: &StationView, t: &Texts) -> impl IntoView {
     let id_card = v.identify_methods.contains(&IdentifyMethod::IdCard);

@@ -56,6 +56,7 @@ fn App() -> impl IntoView {
                     {screens::render(&v, &t)}
                     {kit::notice_bar(&v, &t)}
                     {kit::idle_overlay(&v, &t)}
+                    {kit::switch_overlay(&v, &t)}
                     {v.demo.then(|| kit::demo_panel(&v, &t))}
                 </main>
             }

@@ -75,7 +75,25 @@ impl Effects {
 struct Session {
     visit: VisitId,
     resident: ResidentId,
+    /// The keyed hash of the ID number, to tell "the same person's other card" from another person.
+    id_hash: Vec<u8>,
+    /// How this visit was identified: only the card that identified it ends it when pulled.
+    method: IdentifyMethod,
     view: ResidentView,
+}
+
+impl Session {
+    fn by_card(&self) -> bool {
+        self.method == IdentifyMethod::InsuranceCard
+    }
+}
+
+/// Another resident whose card was presented mid-visit, held in memory until the question is
+/// answered (and wiped with the visit).
+struct PendingSwitch {
+    id_number: IdNumber,
+    name: String,
+    method: IdentifyMethod,
 }
 
 /// A report to print, tagged with the visit it belongs to.
@@ -105,6 +123,7 @@ pub(crate) struct State {
     measuring_since: Option<Duration>,
     /// The resident's answer to "when did you last eat?", for this visit's glucose readings.
     glucose_timing: Option<GlucoseTiming>,
+    pending_switch: Option<PendingSwitch>,
     /// Set while a card read is in progress, to tell "pulled early" apart.
     reading_card: bool,
     /// The ID card reader's status; `None` = the station has none.
@@ -143,6 +162,7 @@ impl State {
             measure_token: 0,
             measuring_since: None,
             glucose_timing: None,
+            pending_switch: None,
             reading_card: false,
             id_reader: None,
             has_printer: false,
@@ -170,6 +190,7 @@ impl State {
             identify_methods: self.identify_methods(),
             printer: self.has_printer,
             measure_kinds: self.measure_kinds.clone(),
+            switch_to: self.pending_switch.as_ref().map(|p| mask_name(&p.name)),
         }
     }
 
@@ -223,6 +244,40 @@ impl State {
         }
         match action {
             Action::Touch | Action::KeepAlive => {}
+            Action::ConfirmSwitch => {
+                if let (Some(next), Some(session)) =
+                    (self.pending_switch.take(), self.session.take())
+                {
+                    if let Err(e) = store.end_visit(session.visit, VisitEnd::Switched) {
+                        tracing::error!(error = %e, "cannot close the visit record");
+                    }
+                    let _ = store.audit(
+                        "resident",
+                        "visit_ended",
+                        Some(session.visit),
+                        VisitEnd::Switched.as_str(),
+                    );
+                    // Nothing of the first resident carries over: settings, answers, devices.
+                    self.measure_token += 1;
+                    self.measuring_since = None;
+                    self.glucose_timing = None;
+                    self.notice = None;
+                    self.idle_warning = None;
+                    self.reset_for_next_resident(&mut fx);
+                    let who = Identified {
+                        id_number: &next.id_number,
+                        name: &next.name,
+                        method: next.method,
+                    };
+                    self.begin_visit(who, now, store, &mut fx);
+                }
+            }
+            Action::CancelSwitch => {
+                if self.pending_switch.take().is_some() {
+                    fx.stop_voice = true;
+                    self.changed(&mut fx);
+                }
+            }
             Action::ChooseLocale { locale } => {
                 self.prefs.locale = locale;
                 fx.say = Some((locale, self.screen.prompt()));
@@ -361,7 +416,7 @@ impl State {
                     self.changed(&mut fx);
                     if status != ReaderStatus::Ready {
                         self.reading_card = false;
-                        if self.session.is_some() {
+                        if self.session.as_ref().is_some_and(Session::by_card) {
                             // The card can no longer be seen: end the visit rather than keep
                             // a resident identified by a card that may be gone.
                             self.end_visit(VisitEnd::CardRemoved, now, store, &mut fx);
@@ -423,7 +478,7 @@ impl State {
                     self.reading_card = false;
                     self.screen = Screen::Welcome;
                     self.notify(Notice::CardPulledEarly, &mut fx);
-                } else if self.session.is_some() {
+                } else if self.session.as_ref().is_some_and(Session::by_card) {
                     self.end_visit(VisitEnd::CardRemoved, now, store, &mut fx);
                 }
             }
@@ -450,7 +505,22 @@ impl State {
             }
             IdCardEvent::CardRead(holder) => {
                 let idle_screen = matches!(self.screen, Screen::Welcome | Screen::Goodbye);
-                if self.session.is_none() && idle_screen && !self.reading_card {
+                if let Some(session) = &self.session {
+                    // The same person's ID card changes nothing; another person's is asked about.
+                    if store.id_hash(&holder.id_number) != session.id_hash {
+                        tracing::info!(
+                            "another resident's ID card during a visit: asking before switching"
+                        );
+                        self.last_activity = now;
+                        self.pending_switch = Some(PendingSwitch {
+                            id_number: holder.id_number.clone(),
+                            name: holder.name.clone(),
+                            method: IdentifyMethod::IdCard,
+                        });
+                        fx.say = Some((self.prefs.locale, PromptId::SwitchResident));
+                        self.changed(&mut fx);
+                    }
+                } else if idle_screen && !self.reading_card {
                     if self.goodbye_since.take().is_some() {
                         self.reset_for_next_resident(&mut fx);
                     }
@@ -491,6 +561,8 @@ impl State {
                 self.session = Some(Session {
                     visit,
                     resident,
+                    id_hash: store.id_hash(who.id_number),
+                    method: who.method,
                     view: ResidentView {
                         masked_name,
                         masked_id: who.id_number.masked(),
@@ -877,6 +949,7 @@ impl State {
         self.measure_token += 1;
         self.measuring_since = None;
         self.glucose_timing = None;
+        self.pending_switch = None;
         // The goodbye is shown and spoken in the resident's own settings; they are reset when
         // it ends (see `reset_for_next_resident`).
         self.goodbye_since = Some(now);

@@ -711,3 +711,71 @@ fn the_report_prints_from_the_result_screen_and_faults_are_told_and_recorded() {
         "{audit:?}"
     );
 }
+
+#[test]
+fn another_residents_id_card_during_a_visit_asks_before_switching() {
+    let id_reader = SimulatedIdCardReader::new();
+    let r = rig_full(
+        vec![],
+        NaiveTime::from_hms_opt(10, 0, 0).expect("time"),
+        Some(id_reader.clone()),
+    );
+    r.wait("id reader ready", |v| {
+        v.identify_methods.contains(&IdentifyMethod::IdCard)
+    });
+    r.identify();
+    r.kiosk.act(Action::ChooseLocale {
+        locale: Locale::EnUs,
+    });
+    // The same person's ID card changes nothing.
+    id_reader.place(station_idcard::sim::sample_holder());
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(r.kiosk.view().switch_to, None);
+    id_reader.take();
+    // The reader polls: let it see the card gone before the next one.
+    std::thread::sleep(Duration::from_millis(400));
+    // Another person's: asked, and "keep" keeps the visit.
+    let mut other = station_idcard::sim::sample_holder();
+    other.name = "王明".into();
+    other.id_number =
+        station_core::resident::IdNumber::parse("11010519491231002X").expect("valid id");
+    id_reader.place(other.clone());
+    let v = r.wait("switch question", |v| v.switch_to.is_some());
+    assert_eq!(v.switch_to.as_deref(), Some("王*"));
+    assert_eq!(
+        v.resident.as_ref().map(|p| p.masked_name.as_str()),
+        Some("张*华")
+    );
+    assert_eq!(
+        r.voice.last_said(),
+        Some((Locale::EnUs, PromptId::SwitchResident))
+    );
+    r.kiosk.act(Action::CancelSwitch);
+    assert_eq!(r.kiosk.view().switch_to, None);
+    assert_eq!(r.store.resident_count().expect("count"), 1);
+    id_reader.take();
+    std::thread::sleep(Duration::from_millis(400));
+    // Asked again; this time the switch: a new visit for the new resident, settings reset.
+    id_reader.place(other);
+    r.wait("switch question", |v| v.switch_to.is_some());
+    r.kiosk.act(Action::ConfirmSwitch);
+    let v = r.kiosk.view();
+    assert_eq!(v.resident.map(|p| p.masked_name), Some("王*".to_string()));
+    assert!(matches!(v.screen, Screen::Home));
+    assert_eq!(v.prefs.locale, Locale::ZhCn);
+    assert_eq!(r.store.resident_count().expect("count"), 2);
+    // The first resident takes their card out: the new resident's visit goes on.
+    r.kiosk.act(Action::DemoRemoveCard);
+    std::thread::sleep(Duration::from_millis(400));
+    assert_eq!(
+        r.kiosk.view().resident.map(|p| p.masked_name),
+        Some("王*".to_string())
+    );
+    let audit = r.store.audit_events(30).expect("audit");
+    assert!(
+        audit
+            .iter()
+            .any(|e| e.action == "visit_ended" && e.detail == "switched"),
+        "{audit:?}"
+    );
+}

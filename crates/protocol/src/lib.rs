@@ -40,6 +40,9 @@ pub struct StationView {
     pub printer: bool,
     /// What this station has measuring devices for (the others are drawn disabled).
     pub measure_kinds: Vec<MeasureKind>,
+    /// Another resident's card was presented during this visit: their masked name, while the
+    /// station asks whether to switch.
+    pub switch_to: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -347,6 +350,10 @@ pub enum Action {
     Touch,
     /// "继续使用" on the idle warning.
     KeepAlive,
+    /// End this visit and start one for the resident whose card was just presented.
+    ConfirmSwitch,
+    /// Keep the current visit; forget the other card.
+    CancelSwitch,
     ChooseLocale {
         locale: Locale,
     },

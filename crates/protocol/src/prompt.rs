@@ -34,11 +34,12 @@ pub enum PromptId {
     Printed,
     PrinterUnavailable,
     IdleWarning,
+    SwitchResident,
     Goodbye,
 }
 
 impl PromptId {
-    pub const ALL: [PromptId; 29] = [
+    pub const ALL: [PromptId; 30] = [
         PromptId::Welcome,
         PromptId::Closed,
         PromptId::ReadingCard,
@@ -67,6 +68,7 @@ impl PromptId {
         PromptId::Printed,
         PromptId::PrinterUnavailable,
         PromptId::IdleWarning,
+        PromptId::SwitchResident,
         PromptId::Goodbye,
     ];
 
@@ -100,6 +102,7 @@ impl PromptId {
             PromptId::Printed => "printed",
             PromptId::PrinterUnavailable => "printer-unavailable",
             PromptId::IdleWarning => "idle-warning",
+            PromptId::SwitchResident => "switch-resident",
             PromptId::Goodbye => "goodbye",
         }
     }

@@ -57,6 +57,8 @@ pub enum VisitEnd {
     CardRemoved,
     IdleTimeout,
     Shutdown,
+    /// Another resident's card was presented and the change confirmed.
+    Switched,
 }
 
 impl VisitEnd {
@@ -66,6 +68,7 @@ impl VisitEnd {
             VisitEnd::CardRemoved => "card_removed",
             VisitEnd::IdleTimeout => "idle_timeout",
             VisitEnd::Shutdown => "shutdown",
+            VisitEnd::Switched => "switched",
         }
     }
 }

@@ -408,6 +408,7 @@ fn sample_view() -> station_protocol::StationView {
         identify_methods: vec![IdentifyMethod::InsuranceCard],
         printer: false,
         measure_kinds: MeasureKind::ALL.to_vec(),
+        switch_to: None,
     }
 }
 
