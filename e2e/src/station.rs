@@ -36,6 +36,8 @@ pub struct StationOptions {
     pub id_card_reader: String,
     /// `[printer] queue`: "auto", "none", "simulated" or an ipp:// queue.
     pub printer: String,
+    /// `[hardware] camera`: "auto", "none", "simulated", "stills:<dir>".
+    pub camera: String,
 }
 
 impl Default for StationOptions {
@@ -52,6 +54,7 @@ impl Default for StationOptions {
             staff_uids: Vec::new(),
             id_card_reader: "auto".into(),
             printer: "auto".into(),
+            camera: "auto".into(),
         }
     }
 }
@@ -82,7 +85,7 @@ pub fn write_config(path: &Path, opts: &StationOptions, data_dir: &Path) -> std:
         "[station]\ntown = \"五马街道\"\ncommunity = \"禅街社区\"\nlocale = \"zh-CN\"\n\n\
          [hours]\nopens = \"{}\"\ncloses = \"{}\"\n\n\
          [idle]\ntimeout_seconds = {}\nwarning_seconds = {}\n\n\
-         [hardware]\ncard_reader = \"{}\"\nid_card_reader = \"{}\"\n\n\
+         [hardware]\ncard_reader = \"{}\"\nid_card_reader = \"{}\"\ncamera = \"{}\"\n\n\
          [storage]\ndata_dir = \"{}\"\n\n\
          [staff]\ncard_uids = [{}]\n\n\
          [printer]\nqueue = \"{}\"\njob_timeout_seconds = 10\n\n\
@@ -93,6 +96,7 @@ pub fn write_config(path: &Path, opts: &StationOptions, data_dir: &Path) -> std:
         opts.idle.1,
         opts.card_reader,
         opts.id_card_reader,
+        opts.camera,
         data_dir.display(),
         opts.staff_uids
             .iter()

@@ -841,3 +841,96 @@ fn my_reports_lists_an_earlier_visit_and_prints_it_again() {
     st.wait_text(&t.text("notice-printed")).unwrap();
     card.pull();
 }
+
+#[test]
+fn the_tcm_questionnaire_is_answered_by_touch_and_stored() {
+    let bed = bed();
+    let t = zh();
+    let st = launch(
+        &bed,
+        StationOptions {
+            card_reader: "simulated",
+            ..Default::default()
+        },
+    );
+    st.press(&t.text("demo-insert-card")).unwrap();
+    st.press(&t.text("service-self-test")).unwrap();
+    st.press(&t.text("tcm-questionnaire-title")).unwrap();
+    let never = t.text("tcm-answer-1");
+    for number in 1..=33u8 {
+        let progress = t.text_with(
+            "tcm-progress",
+            &[("number", number.to_string()), ("total", "33".into())],
+        );
+        let page = st.wait_text(&progress).unwrap();
+        assert!(
+            page.contains(&t.text(&format!("tcm-q{number:02}"))),
+            "{page}"
+        );
+        if number == 9 {
+            // The form's own anchors under the answers (BMI bands).
+            assert!(page.contains(&t.text("tcm-q09.answer-5")), "{page}");
+            st.save_screenshot("questionnaire-q9");
+        }
+        // The first answer is "sometimes", the rest "never": a balanced constitution.
+        let answer = if number == 1 {
+            t.text("tcm-answer-3")
+        } else {
+            never.clone()
+        };
+        st.press(&answer).unwrap();
+    }
+    let page = st.wait_text(&t.text("tcm-result-title")).unwrap();
+    assert!(page.contains(&t.text("tcm-constitution-pinghe")), "{page}");
+    assert!(page.contains(&t.text("tcm-advice-pinghe")), "{page}");
+    st.save_screenshot("questionnaire-result");
+    let store = station_store::Store::open(&st.data_dir).expect("store");
+    let audit = store.audit_events(50).expect("audit");
+    let visit = audit
+        .iter()
+        .find(|e| e.action == "questionnaire_saved")
+        .and_then(|e| e.visit)
+        .expect("questionnaire saved");
+    let saved = store.visit_questionnaires(visit).expect("questionnaires");
+    assert_eq!(saved.len(), 1);
+    assert_eq!(
+        saved[0].answers.iter().map(|a| u32::from(*a)).sum::<u32>(),
+        35
+    );
+}
+
+#[test]
+fn a_health_code_shown_to_the_camera_identifies_an_unverified_resident() {
+    use station_camera::sim::{qr_frame, SAMPLE_VOUCHER};
+
+    let bed = bed();
+    let t = zh();
+    // The camera: still images in a directory, read through the same frame path as a camera.
+    let stills = tempfile::tempdir().unwrap();
+    let frame = qr_frame(SAMPLE_VOUCHER, 6, 640, 480).unwrap();
+    image::GrayImage::from_raw(frame.width(), frame.height(), frame.luma().to_vec())
+        .unwrap()
+        .save(stills.path().join("voucher.png"))
+        .unwrap();
+    let st = launch(
+        &bed,
+        StationOptions {
+            pcsc_socket: socket(&bed),
+            camera: format!("stills:{}", stills.path().display()),
+            ..Default::default()
+        },
+    );
+    st.wait_text(&t.text("welcome-insert-card")).unwrap();
+    st.press(&t.text("identify-health-qr")).unwrap();
+    let masked = "424****0000";
+    let page = st
+        .wait_text(&t.text_with("home-greeting-unverified", &[("code", masked.into())]))
+        .unwrap();
+    assert!(!page.contains(SAMPLE_VOUCHER), "the full code is on screen");
+    st.save_screenshot("health-code-home");
+    let store = station_store::Store::open(&st.data_dir).expect("store");
+    assert_eq!(store.resident_count().expect("count"), 1);
+    drop(store);
+    st.press(&t.text("logout")).unwrap();
+    st.wait_text(&t.text("welcome-insert-card")).unwrap();
+}

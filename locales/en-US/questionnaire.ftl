@@ -90,3 +90,12 @@ tcm-advice-shire = Eat light meals with less spice and fat, drink less alcohol, 
 tcm-advice-xueyu = Move your body every day and keep warm. If you often see bruises or have pain, tell your doctor.
 tcm-advice-qiyu = Chat with family and friends, get out of the house often, and share your worries when you feel down.
 tcm-advice-tebing = Stay away from things you are allergic to and take care when the season changes. Tell your doctor you have allergies.
+
+# Kiosk screens of the questionnaire (ui/src/screens/questionnaire.rs).
+tcm-progress = Question { $number } of { $total }
+tcm-previous = Previous question
+tcm-result-title = Your TCM constitution
+tcm-your-constitution = Your constitution
+tcm-your-tendency = Tending towards
+tcm-needs-review = Please have a doctor interpret this result.
+tcm-source = By the national basic public health service specification (older adults, TCM)

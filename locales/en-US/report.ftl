@@ -24,3 +24,8 @@ report-disclaimer = This report is for your information and does not replace a d
 report-page = Page { $page } of { $pages }
 report-other-readings = Other measurements
 report-urgent = Please see a doctor soon, or contact your family doctor
+# The TCM constitution questionnaire (names and advice are in questionnaire.ftl).
+report-tcm-taken-at = Completed: { $time }
+report-tcm-primary = Constitution
+report-tcm-tendency = Tending towards
+report-tcm-review = Please have a doctor interpret this result

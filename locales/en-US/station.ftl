@@ -208,3 +208,15 @@ switch-title = Switch to { $name }?
 switch-body = Another resident's ID card was just placed. Switching ends the current use of the station.
 switch-keep = No, keep going
 switch-confirm = Switch to this resident
+
+## Health QR code (electronic health card / medical-insurance voucher)
+scan-qr-title = Show your health code
+scan-qr-body = Open the electronic health card or medical-insurance voucher on your phone, hold the QR code up to the camera above the screen and keep it still.
+scan-back = Back
+scan-hint-not-a-health-code = This is not a health code. Please show your health code
+scan-hint-hold-steady = A code is in view: hold the phone steady and a little closer
+scan-hint-one-at-a-time = Please show one health code at a time
+notice-camera-unavailable = The camera cannot be used right now. Please insert your card or ask staff
+notice-qr-not-found = No health code was found. Please try again or insert your card
+notice-qr-rejected = This health code is no longer valid. Please refresh it or insert your card
+home-greeting-unverified = Hello (health code { $code }, identity not verified)

@@ -90,3 +90,12 @@ tcm-advice-shire = 吃得清淡些，少吃辣和油腻，少喝酒，屋里常�
 tcm-advice-xueyu = 每天多活动活动身体，注意保暖。身上常有青紫或疼痛时，请告诉医生。
 tcm-advice-qiyu = 多和家人朋友聊聊天，常出门走走，心里不痛快就说出来。
 tcm-advice-tebing = 尽量避开让您过敏的东西，换季时多加小心。看病时请告诉医生您容易过敏。
+
+# Kiosk screens of the questionnaire (ui/src/screens/questionnaire.rs).
+tcm-progress = 第 { $number } 题，共 { $total } 题
+tcm-previous = 上一题
+tcm-result-title = 您的中医体质辨识结果
+tcm-your-constitution = 您的体质
+tcm-your-tendency = 倾向于
+tcm-needs-review = 结果请由医生进一步判定。
+tcm-source = 依据《国家基本公共卫生服务规范》老年人中医药健康管理

@@ -24,3 +24,8 @@ report-disclaimer = 本报告仅供参考，不能代替医生的诊断。
 report-page = 第 { $page } 页，共 { $pages } 页
 report-other-readings = 其他测量
 report-urgent = 请尽快就医，或联系您的家庭医生
+# The TCM constitution questionnaire (names and advice are in questionnaire.ftl).
+report-tcm-taken-at = 填写时间：{ $time }
+report-tcm-primary = 体质
+report-tcm-tendency = 倾向
+report-tcm-review = 结果请由医生判定

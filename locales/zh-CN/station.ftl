@@ -208,3 +208,15 @@ switch-title = 要换成 { $name } 吗？
 switch-body = 刚刚放上了另一位居民的证件。换人后，当前的使用会结束。
 switch-keep = 不换，继续使用
 switch-confirm = 换成这位居民
+
+## Health QR code (电子健康卡 / 医保电子凭证)
+scan-qr-title = 请出示健康码
+scan-qr-body = 打开手机上的电子健康卡或医保电子凭证，把二维码对准屏幕上方的摄像头，保持不动。
+scan-back = 返回
+scan-hint-not-a-health-code = 这不是电子健康卡或医保码，请换成健康码
+scan-hint-hold-steady = 看到了二维码，请拿稳手机，再靠近一点
+scan-hint-one-at-a-time = 请一次只出示一个健康码
+notice-camera-unavailable = 摄像头暂时不能使用，请插卡或联系工作人员
+notice-qr-not-found = 没有扫到健康码，请再试一次或插卡
+notice-qr-rejected = 这个健康码已失效，请刷新后再试或插卡
+home-greeting-unverified = 您好（健康码 { $code }，身份未核验）

@@ -4,12 +4,15 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+use station_camera::{CameraError, FrameSource, NotConfiguredVerifier, StillImageSource};
 use station_card::{PcscReader, SimulatedReader, StaffCards};
-use station_core::config::{CardReaderChoice, IdCardReaderChoice, PrinterChoice, StationConfig};
+use station_core::config::{
+    CameraChoice, CardReaderChoice, IdCardReaderChoice, PrinterChoice, StationConfig,
+};
 use station_devices::simulated::{script_env, SECONDS_ENV};
 use station_devices::{Instrument, SimulatedInstrument};
 use station_idcard::{IdCardReaderBackend, SerialSamReader, SimulatedIdCardReader};
-use station_kiosk::Hardware;
+use station_kiosk::{CameraOpener, Hardware};
 use station_printer::{CupsPrinter, Printer, SimulatedPrinter};
 use station_protocol::MeasureKind;
 use station_voice::{PromptLibrary, RodioVoice};
@@ -31,7 +34,12 @@ pub fn select(config: &StationConfig, audio_dir: &Path) -> Hardware {
     };
     let (id_card_reader, demo_id_card) = id_card_reader(config, demo_reader.is_some());
     let printer = printer(config, demo_reader.is_some());
+    let camera = camera(config, demo_reader.is_some());
     Hardware {
+        camera,
+        // The platform link (a later feature) brings the real verifier; until then every health
+        // code is kept as "unverified" and the screen says so.
+        qr_verifier: Arc::new(NotConfiguredVerifier),
         reader,
         demo_reader,
         id_card_reader,
@@ -42,6 +50,56 @@ pub fn select(config: &StationConfig, audio_dir: &Path) -> Hardware {
             audio_dir.to_path_buf(),
         ))),
     }
+}
+
+/// The camera for health QR codes: opened only while a resident is showing a code.
+fn camera(config: &StationConfig, demo: bool) -> Option<CameraOpener> {
+    let simulated = || -> Option<CameraOpener> {
+        tracing::info!("camera: simulated (shows a sample health code)");
+        Some(Box::new(|| {
+            station_camera::sim::demo_camera().map(|c| Box::new(c) as Box<dyn FrameSource>)
+        }))
+    };
+    match &config.camera {
+        CameraChoice::Auto if demo => simulated(),
+        CameraChoice::Auto | CameraChoice::None => None,
+        CameraChoice::Simulated => simulated(),
+        CameraChoice::Stills(dir) => {
+            tracing::info!(dir = %dir.display(), "camera: still images");
+            let dir = dir.clone();
+            Some(Box::new(move || {
+                let mut files: Vec<_> = std::fs::read_dir(&dir)
+                    .map_err(|e| CameraError::Backend(e.to_string()))?
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.extension().is_some_and(|x| x == "png" || x == "jpg"))
+                    .collect();
+                files.sort();
+                StillImageSource::from_files(files).map(|c| Box::new(c) as Box<dyn FrameSource>)
+            }))
+        }
+        CameraChoice::Device(index) => device_camera(*index),
+    }
+}
+
+#[cfg(feature = "camera")]
+fn device_camera(index: u32) -> Option<CameraOpener> {
+    tracing::info!(index, "camera: a real camera through nokhwa");
+    Some(Box::new(move || {
+        let config = station_camera::NokhwaConfig {
+            index,
+            ..Default::default()
+        };
+        station_camera::NokhwaSource::open(config).map(|c| Box::new(c) as Box<dyn FrameSource>)
+    }))
+}
+
+#[cfg(not(feature = "camera"))]
+fn device_camera(index: u32) -> Option<CameraOpener> {
+    tracing::error!(
+        index,
+        "[hardware] camera names a device, but this build has no camera support (feature \"camera\"); QR codes are off"
+    );
+    None
 }
 
 /// The resident-ID-card reader: a SAM module on a serial port, the simulator, or none.
@@ -91,6 +149,33 @@ fn printer(config: &StationConfig, demo: bool) -> Option<Arc<dyn Printer>> {
                 None
             }
         },
+        #[cfg(windows)]
+        PrinterChoice::WindowsSpooler {
+            name,
+            job_timeout_secs,
+        } => match station_printer::WindowsSpoolerPrinter::new(name) {
+            Ok(p) => {
+                tracing::info!(printer = %name, "printer: Windows spooler");
+                let timeout = Duration::from_secs(u64::from(*job_timeout_secs));
+                Some(Arc::new(p.with_job_timeout(timeout)))
+            }
+            Err(e) => {
+                tracing::error!(
+                    error = %e,
+                    printer = %name,
+                    "Windows printer name not usable; printing off"
+                );
+                None
+            }
+        },
+        #[cfg(not(windows))]
+        PrinterChoice::WindowsSpooler { name, .. } => {
+            tracing::error!(
+                printer = %name,
+                "printer.queue \"windows:…\" works only on Windows; printing off (use an ipp:// queue)"
+            );
+            None
+        }
     }
 }
 

@@ -16,6 +16,7 @@ pub mod frame;
 #[cfg(feature = "nokhwa")]
 mod nokhwa_source;
 pub mod qr;
+pub mod sim;
 
 pub use face::{CapturedFace, FaceBox, FaceMatcher, Framing, MatchOutcome, NotConfiguredMatcher};
 #[cfg(feature = "face")]

@@ -18,6 +18,8 @@ pub struct StationConfig {
     pub volume: u8,
     pub card_reader: CardReaderChoice,
     pub id_card_reader: IdCardReaderChoice,
+    /// The camera for health QR codes.
+    pub camera: CameraChoice,
     pub printer: PrinterChoice,
     /// Paper the report is laid out for.
     pub paper: Paper,
@@ -78,6 +80,39 @@ pub enum IdCardReaderChoice {
     Serial(PathBuf),
 }
 
+/// `[hardware] camera`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CameraChoice {
+    /// Simulated in demo mode (showing a sample health code), otherwise none.
+    Auto,
+    None,
+    Simulated,
+    /// Still images looped as camera frames (`stills:<directory>`): for tests and trials.
+    Stills(PathBuf),
+    /// A real camera by the OS's index (`device:0` = /dev/video0); needs the `camera` build feature.
+    Device(u32),
+}
+
+impl CameraChoice {
+    fn parse(s: &str) -> Option<CameraChoice> {
+        match s.trim() {
+            "auto" => Some(CameraChoice::Auto),
+            "none" => Some(CameraChoice::None),
+            "simulated" => Some(CameraChoice::Simulated),
+            other => {
+                if let Some(dir) = other.strip_prefix("stills:").filter(|d| !d.is_empty()) {
+                    Some(CameraChoice::Stills(PathBuf::from(dir)))
+                } else {
+                    other
+                        .strip_prefix("device:")
+                        .and_then(|n| n.parse().ok())
+                        .map(CameraChoice::Device)
+                }
+            }
+        }
+    }
+}
+
 impl IdCardReaderChoice {
     fn parse(s: &str) -> Option<IdCardReaderChoice> {
         match s.trim() {
@@ -101,6 +136,12 @@ pub enum PrinterChoice {
     /// may take before it is cancelled (a paused queue would otherwise hold it forever).
     Ipp {
         uri: String,
+        job_timeout_secs: u32,
+    },
+    /// A printer installed in Windows, by its name there (`queue = "windows:<name>"`), through
+    /// the Windows spooler; Windows builds only. Same job deadline as `Ipp`.
+    WindowsSpooler {
+        name: String,
         job_timeout_secs: u32,
     },
 }
@@ -264,10 +305,16 @@ struct RawHardware {
     card_reader: CardReaderChoice,
     #[serde(default = "default_id_card_reader")]
     id_card_reader: String,
+    #[serde(default = "default_camera")]
+    camera: String,
 }
 
 fn default_card_reader() -> CardReaderChoice {
     CardReaderChoice::Auto
+}
+
+fn default_camera() -> String {
+    "auto".into()
 }
 
 fn default_id_card_reader() -> String {
@@ -279,6 +326,7 @@ impl Default for RawHardware {
         RawHardware {
             card_reader: default_card_reader(),
             id_card_reader: default_id_card_reader(),
+            camera: default_camera(),
         }
     }
 }
@@ -355,6 +403,12 @@ impl StationConfig {
             .filter(|v| *v <= 100)
             .ok_or_else(|| invalid("voice.volume", "must be between 0 and 100"))?;
 
+        let camera = CameraChoice::parse(&raw.hardware.camera).ok_or_else(|| {
+            invalid(
+                "hardware.camera",
+                "must be \"auto\", \"none\", \"simulated\", \"stills:<directory>\" or \"device:<index>\"",
+            )
+        })?;
         let id_card_reader =
             IdCardReaderChoice::parse(&raw.hardware.id_card_reader).ok_or_else(|| {
                 invalid(
@@ -375,10 +429,25 @@ impl StationConfig {
                 uri: uri.to_string(),
                 job_timeout_secs,
             },
+            queue if queue.starts_with("windows:") => {
+                let name = queue["windows:".len()..].trim();
+                if name.is_empty() || name.contains('\0') {
+                    return Err(invalid(
+                        "printer.queue",
+                        "needs the printer's name as Windows shows it after \"windows:\", \
+                         e.g. \"windows:Microsoft Print to PDF\"",
+                    ));
+                }
+                PrinterChoice::WindowsSpooler {
+                    name: name.to_string(),
+                    job_timeout_secs,
+                }
+            }
             _ => {
                 return Err(invalid(
                     "printer.queue",
-                    "must be \"auto\", \"none\", \"simulated\" or an ipp:// queue address",
+                    "must be \"auto\", \"none\", \"simulated\", an ipp:// queue address \
+                     or \"windows:<printer name>\"",
                 ))
             }
         };
@@ -427,6 +496,7 @@ impl StationConfig {
             volume,
             card_reader: raw.hardware.card_reader,
             id_card_reader,
+            camera,
             printer,
             paper,
             measure_timeout_secs,
@@ -501,6 +571,24 @@ community = "禅街社区"
         assert_eq!(c.card_reader, CardReaderChoice::Auto);
         assert_eq!(c.paper, Paper::A4);
         assert_eq!(c.measure_timeout_secs, 90);
+    }
+
+    #[test]
+    fn camera_choices() {
+        assert_eq!(parse(GOOD).expect("valid").camera, CameraChoice::Auto);
+        let c = parse(&format!(
+            "{GOOD}[hardware]\ncamera = \"stills:/tmp/codes\"\n"
+        ))
+        .expect("valid");
+        assert_eq!(c.camera, CameraChoice::Stills(PathBuf::from("/tmp/codes")));
+        let c = parse(&format!("{GOOD}[hardware]\ncamera = \"device:1\"\n")).expect("valid");
+        assert_eq!(c.camera, CameraChoice::Device(1));
+        for bad in ["device:x", "stills:", "webcam"] {
+            assert_eq!(
+                bad_key(&format!("{GOOD}[hardware]\ncamera = \"{bad}\"\n")),
+                "hardware.camera"
+            );
+        }
     }
 
     #[test]
@@ -589,6 +677,41 @@ community = "禅街社区"
         assert_eq!(
             bad_key(&format!("{GOOD}[printer]\njob_timeout_seconds = 1\n")),
             "printer.job_timeout_seconds"
+        );
+    }
+
+    #[test]
+    fn windows_spooler_printer() {
+        let c = parse(&format!(
+            "{GOOD}[printer]\nqueue = \"windows: Microsoft Print to PDF \"\njob_timeout_seconds = 30\n"
+        ))
+        .expect("valid");
+        assert_eq!(
+            c.printer,
+            PrinterChoice::WindowsSpooler {
+                name: "Microsoft Print to PDF".into(),
+                job_timeout_secs: 30
+            }
+        );
+        for queue in ["windows:", "windows:   ", "windows:R\\u0000"] {
+            let err = parse(&format!("{GOOD}[printer]\nqueue = \"{queue}\"\n"))
+                .expect_err("no usable printer name");
+            assert!(
+                matches!(
+                    &err,
+                    ConfigError::Invalid {
+                        key: "printer.queue",
+                        ..
+                    }
+                ),
+                "{queue}: {err}"
+            );
+            assert!(err.to_string().contains("windows:"), "{err}");
+        }
+        // The prefix is case-sensitive like the other values.
+        assert_eq!(
+            bad_key(&format!("{GOOD}[printer]\nqueue = \"Windows:R\"\n")),
+            "printer.queue"
         );
     }
 

@@ -51,8 +51,15 @@ impl Catalog {
         self.locale
     }
 
+    /// `id` may name an attribute as `message.attribute` (e.g. `tcm-q09.answer-1`).
     pub fn has(&self, id: &str) -> bool {
-        self.bundle.has_message(id)
+        match id.split_once('.') {
+            Some((message, attribute)) => self
+                .bundle
+                .get_message(message)
+                .is_some_and(|m| m.get_attribute(attribute).is_some()),
+            None => self.bundle.has_message(id),
+        }
     }
 
     /// The message `id`; a missing id shows as itself so it is noticed, never as blank.
@@ -69,7 +76,15 @@ impl Catalog {
     }
 
     fn format(&self, id: &str, args: Option<&FluentArgs>) -> String {
-        let Some(pattern) = self.bundle.get_message(id).and_then(|m| m.value()) else {
+        let pattern = match id.split_once('.') {
+            Some((message, attribute)) => self
+                .bundle
+                .get_message(message)
+                .and_then(|m| m.get_attribute(attribute))
+                .map(|a| a.value()),
+            None => self.bundle.get_message(id).and_then(|m| m.value()),
+        };
+        let Some(pattern) = pattern else {
             return id.to_string();
         };
         let mut errors = vec![];

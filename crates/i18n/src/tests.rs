@@ -28,7 +28,7 @@ fn every_locale_has_the_same_ids() {
 
 #[test]
 fn every_id_the_protocol_names_exists() {
-    let mut ids: Vec<String> = PromptId::ALL.iter().map(|p| p.message_id()).collect();
+    let mut ids: Vec<String> = PromptId::all().iter().map(|p| p.message_id()).collect();
     ids.extend(Service::ALL.iter().map(|s| s.message_id().to_string()));
     for n in [
         Notice::CardUnreadable,
@@ -42,6 +42,9 @@ fn every_id_the_protocol_names_exists() {
         Notice::Printing,
         Notice::Printed,
         Notice::PrinterUnavailable,
+        Notice::CameraUnavailable,
+        Notice::QrNotFound,
+        Notice::QrRejected,
     ] {
         ids.push(n.message_id().into());
     }
@@ -55,6 +58,15 @@ fn every_id_the_protocol_names_exists() {
         ids.push(c.message_id().into());
         ids.push(c.advice_id().into());
     }
+    ids.extend(
+        [
+            station_protocol::QrHint::NotAHealthCode,
+            station_protocol::QrHint::HoldSteady,
+            station_protocol::QrHint::OneAtATime,
+        ]
+        .iter()
+        .map(|h| h.message_id().to_string()),
+    );
     for locale in Locale::ALL {
         let cat = Catalog::new(locale);
         for id in &ids {

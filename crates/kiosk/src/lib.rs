@@ -16,12 +16,13 @@ use std::time::Duration;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 use session::State;
+use station_camera::{read_qr, CameraError, FrameSource, QrError, QrVerifier};
 use station_card::{CardReaderBackend, ReaderEvent, ReaderHandle, SimulatedReader};
 use station_core::config::StationConfig;
 use station_devices::Instrument;
 use station_idcard::{IdCardEvent, IdCardReaderBackend, IdReaderHandle, SimulatedIdCardReader};
 use station_printer::Printer;
-use station_protocol::{Action, DemoCard, MeasureKind, StationView};
+use station_protocol::{Action, DemoCard, MeasureKind, QrHint, StationView};
 use station_store::Store;
 use station_voice::Voice;
 
@@ -39,7 +40,18 @@ pub struct Hardware {
     pub voice: Arc<dyn Voice>,
     /// The report printer, when the station has one.
     pub printer: Option<Arc<dyn Printer>>,
+    /// Opens the camera for a health-code scan (the camera is on only while scanning).
+    pub camera: Option<CameraOpener>,
+    /// Checks health codes with their issuing platform (`NotConfiguredVerifier` until the
+    /// platform link exists: every code is then "unverified").
+    pub qr_verifier: Arc<dyn QrVerifier>,
 }
+
+/// Opens the station's camera, or says why it cannot.
+pub type CameraOpener = Box<dyn Fn() -> Result<Box<dyn FrameSource>, CameraError> + Send + Sync>;
+
+/// Time between frames looked at for a QR code (decoding one takes a few ms).
+const SCAN_FRAME_EVERY: Duration = Duration::from_millis(100);
 
 pub type Publisher = Box<dyn Fn(StationView) + Send + Sync>;
 
@@ -57,6 +69,8 @@ struct Shared {
     store: Arc<Store>,
     instruments: Vec<Arc<dyn Instrument>>,
     printer: Option<Arc<dyn Printer>>,
+    camera: Option<CameraOpener>,
+    qr_verifier: Arc<dyn QrVerifier>,
     voice: Arc<dyn Voice>,
     demo_reader: Option<SimulatedReader>,
     demo_id_card: Option<SimulatedIdCardReader>,
@@ -81,6 +95,7 @@ impl Kiosk {
         let _ = store.audit("station", "start", None, "");
         let mut state = State::new(config, hardware.demo_reader.is_some(), clock.as_ref());
         state.set_has_printer(hardware.printer.is_some());
+        state.set_has_camera(hardware.camera.is_some());
         let mut kinds: Vec<MeasureKind> = hardware.instruments.iter().map(|i| i.kind()).collect();
         kinds.sort();
         kinds.dedup();
@@ -92,6 +107,8 @@ impl Kiosk {
                 store,
                 instruments: hardware.instruments,
                 printer: hardware.printer,
+                camera: hardware.camera,
+                qr_verifier: hardware.qr_verifier,
                 voice: hardware.voice,
                 demo_reader: hardware.demo_reader,
                 demo_id_card: hardware.demo_id_card,
@@ -222,6 +239,9 @@ impl Kiosk {
         if let Some((token, kind)) = effects.start_measure {
             self.measure(token, kind);
         }
+        if let Some(token) = effects.start_scan {
+            self.scan_qr(token);
+        }
         if let Some(job) = effects.print {
             self.print_report(job);
         }
@@ -257,6 +277,63 @@ impl Kiosk {
             });
         if let Err(e) = spawned {
             tracing::error!(error = %e, "cannot start the measurement thread");
+        }
+    }
+
+    /// Looks for a health code on its own thread until one is found, the resident leaves the
+    /// screen or the scan times out. Frames stay in memory and are dropped at once.
+    fn scan_qr(&self, token: u64) {
+        let k = self.clone();
+        let report = move |k: &Kiosk, event: session::ScanEvent| {
+            let effects = {
+                let mut st = k.lock();
+                let now = k.shared.clock.monotonic();
+                st.on_scan(token, event, now, &k.shared.store)
+            };
+            k.apply(effects);
+        };
+        let spawned = std::thread::Builder::new()
+            .name("qr-scan".into())
+            .spawn(move || {
+                let Some(open) = &k.shared.camera else {
+                    return;
+                };
+                let mut camera = match open() {
+                    Ok(c) => c,
+                    Err(e) => return report(&k, session::ScanEvent::CameraFailed(e.to_string())),
+                };
+                let mut last_hint = None;
+                while k.lock().scan_wanted(token) {
+                    let frame = match camera.next_frame() {
+                        Ok(f) => f,
+                        Err(e) => {
+                            return report(&k, session::ScanEvent::CameraFailed(e.to_string()))
+                        }
+                    };
+                    let hint = match read_qr(&frame) {
+                        Ok(qr) => {
+                            // The platform may be slow: ask it before taking the station lock.
+                            let verification = k.shared.qr_verifier.verify(&qr);
+                            let found = session::ScanEvent::Found {
+                                token: qr.token,
+                                verification,
+                            };
+                            return report(&k, found);
+                        }
+                        Err(QrError::NotFound) => None,
+                        Err(QrError::Unreadable) => Some(QrHint::HoldSteady),
+                        Err(QrError::Foreign | QrError::TooLong(_)) => Some(QrHint::NotAHealthCode),
+                        Err(QrError::Several) => Some(QrHint::OneAtATime),
+                    };
+                    if let Some(h) = hint.filter(|h| last_hint != Some(*h)) {
+                        last_hint = Some(h);
+                        report(&k, session::ScanEvent::Hint(h));
+                    }
+                    std::thread::sleep(SCAN_FRAME_EVERY);
+                }
+            });
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "cannot start the QR scan thread");
         }
     }
 

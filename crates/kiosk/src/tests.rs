@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::NaiveTime;
+use station_camera::{NotConfiguredVerifier, QrVerifier};
 use station_card::SimulatedReader;
 use station_core::config::StationConfig;
 use station_devices::{
@@ -50,10 +51,16 @@ fn rig_with(scripts: Vec<Script>, at: NaiveTime) -> Rig {
     rig_full(scripts, at, None)
 }
 
-fn rig_full(
+fn rig_full(scripts: Vec<Script>, at: NaiveTime, id_card: Option<SimulatedIdCardReader>) -> Rig {
+    rig_parts(scripts, at, id_card, None, Arc::new(NotConfiguredVerifier))
+}
+
+fn rig_parts(
     mut scripts: Vec<Script>,
     at: NaiveTime,
     id_card: Option<SimulatedIdCardReader>,
+    camera: Option<crate::CameraOpener>,
+    qr_verifier: Arc<dyn QrVerifier>,
 ) -> Rig {
     let printer = Arc::new(SimulatedPrinter::new());
     let dir = tempfile::tempdir().expect("tempdir");
@@ -88,6 +95,8 @@ fn rig_full(
                 .collect(),
             printer: Some(printer.clone()),
             voice: voice.clone(),
+            camera,
+            qr_verifier,
         },
         clock.clone(),
         Box::new(move |v| {
@@ -778,4 +787,245 @@ fn another_residents_id_card_during_a_visit_asks_before_switching() {
             .any(|e| e.action == "visit_ended" && e.detail == "switched"),
         "{audit:?}"
     );
+}
+
+#[test]
+fn the_questionnaire_is_asked_one_question_at_a_time_resumes_and_is_stored() {
+    let r = rig();
+    r.identify();
+    r.kiosk.act(Action::OpenService {
+        service: Service::SelfTest,
+    });
+    r.kiosk.act(Action::StartQuestionnaire);
+    let question = |v: &StationView| match v.screen {
+        Screen::Questionnaire { number, chosen, .. } => Some((number, chosen)),
+        _ => None,
+    };
+    assert_eq!(question(&r.kiosk.view()), Some((1, None)));
+    assert_eq!(
+        r.voice.last_said(),
+        Some((Locale::ZhCn, PromptId::TcmQuestion(1)))
+    );
+    // Out-of-range answers are ignored; the question stays.
+    r.kiosk.act(Action::AnswerQuestion { score: 9 });
+    assert_eq!(question(&r.kiosk.view()), Some((1, None)));
+    r.kiosk.act(Action::AnswerQuestion { score: 3 });
+    r.kiosk.act(Action::AnswerQuestion { score: 1 });
+    assert_eq!(question(&r.kiosk.view()), Some((3, None)));
+    r.kiosk.act(Action::PreviousQuestion);
+    assert_eq!(question(&r.kiosk.view()), Some((2, Some(1))));
+    // Stepping away keeps the answers for this visit; coming back resumes.
+    r.kiosk.act(Action::BackHome);
+    r.kiosk.act(Action::OpenService {
+        service: Service::SelfTest,
+    });
+    r.kiosk.act(Action::StartQuestionnaire);
+    assert_eq!(question(&r.kiosk.view()), Some((3, None)));
+    // Question 9 shows the form's own BMI anchors under the answers.
+    for _ in 3..9 {
+        r.kiosk.act(Action::AnswerQuestion { score: 1 });
+    }
+    assert!(matches!(
+        r.kiosk.view().screen,
+        Screen::Questionnaire {
+            number: 9,
+            anchors: true,
+            ..
+        }
+    ));
+    for _ in 9..=33 {
+        r.kiosk.act(Action::AnswerQuestion { score: 1 });
+    }
+    let v = r.kiosk.view();
+    let Screen::QuestionnaireResult { result } = v.screen else {
+        panic!("no result: {:?}", v.screen)
+    };
+    assert_eq!(result.primary, vec!["tcm-constitution-pinghe".to_string()]);
+    assert_eq!(result.advice, vec!["tcm-advice-pinghe".to_string()]);
+    assert_eq!(
+        r.voice.last_said(),
+        Some((Locale::ZhCn, PromptId::QuestionnaireDone))
+    );
+    let visit = r
+        .store
+        .past_visits(r.resident_id(), 1)
+        .expect("visits")
+        .first()
+        .map(|p| p.visit);
+    // No readings this visit, so look the visit up through the audit trail.
+    let audit = r.store.audit_events(30).expect("audit");
+    let saved = audit
+        .iter()
+        .find(|e| e.action == "questionnaire_saved")
+        .expect("questionnaire audited");
+    assert!(visit.is_none());
+    let stored = r
+        .store
+        .visit_questionnaires(saved.visit.expect("visit"))
+        .expect("stored");
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].answers[0], 3);
+    assert_eq!(stored[0].primary, vec!["pinghe".to_string()]);
+    // The report of this visit carries it (no readings needed).
+    r.kiosk.act(Action::PrintReport);
+    r.wait("printed", |v| v.notice == Some(Notice::Printed));
+    let (_, pdf) = r.printer.last_job().expect("printed");
+    assert!(pdf.starts_with(b"%PDF"));
+    r.kiosk.act(Action::DismissNotice);
+    r.kiosk.act(Action::BackHome);
+    // A logout wipes any half-filled sheet.
+    r.kiosk.act(Action::OpenService {
+        service: Service::SelfTest,
+    });
+    r.kiosk.act(Action::StartQuestionnaire);
+    r.kiosk.act(Action::AnswerQuestion { score: 2 });
+    r.kiosk.act(Action::Logout);
+    r.idle_for(5);
+    r.identify();
+    r.kiosk.act(Action::OpenService {
+        service: Service::SelfTest,
+    });
+    r.kiosk.act(Action::StartQuestionnaire);
+    assert_eq!(question(&r.kiosk.view()), Some((1, None)));
+}
+
+/// A camera that shows the sample voucher after two empty frames.
+fn demo_camera() -> Option<crate::CameraOpener> {
+    Some(Box::new(|| {
+        station_camera::sim::demo_camera()
+            .map(|c| Box::new(c) as Box<dyn station_camera::FrameSource>)
+    }))
+}
+
+#[test]
+fn a_health_code_identifies_an_unverified_resident_kept_by_the_code() {
+    let r = rig_parts(
+        vec![],
+        NaiveTime::from_hms_opt(10, 0, 0).expect("time"),
+        None,
+        demo_camera(),
+        Arc::new(NotConfiguredVerifier),
+    );
+    assert!(r
+        .kiosk
+        .view()
+        .identify_methods
+        .contains(&IdentifyMethod::HealthQr));
+    r.kiosk.act(Action::IdentifyWith {
+        method: IdentifyMethod::HealthQr,
+    });
+    assert!(matches!(r.kiosk.view().screen, Screen::ScanQr { .. }));
+    assert_eq!(r.voice.last_said(), Some((Locale::ZhCn, PromptId::ScanQr)));
+    let v = r.wait("home", |v| matches!(v.screen, Screen::Home));
+    let resident = v.resident.expect("resident");
+    assert!(!resident.verified);
+    assert_eq!(resident.masked_name, "");
+    assert!(
+        !resident.masked_id.contains("66950908404089609933"),
+        "{}",
+        resident.masked_id
+    );
+    // The same code again is the same resident; a measurement attaches to them.
+    r.kiosk.act(Action::Logout);
+    r.idle_for(5);
+    r.kiosk.act(Action::IdentifyWith {
+        method: IdentifyMethod::HealthQr,
+    });
+    r.wait("home", |v| matches!(v.screen, Screen::Home));
+    assert_eq!(r.store.resident_count().expect("count"), 1);
+    let audit = r.store.audit_events(20).expect("audit");
+    assert!(
+        audit
+            .iter()
+            .any(|e| e.action == "identified" && e.detail == "health_qr"),
+        "{audit:?}"
+    );
+}
+
+#[test]
+fn a_verified_health_code_is_the_same_resident_as_their_card() {
+    struct Platform;
+    impl QrVerifier for Platform {
+        fn verify(&self, _qr: &station_camera::HealthQr) -> station_camera::Verification {
+            station_camera::Verification::Verified {
+                id_number: station_core::resident::IdNumber::parse(
+                    &station_card::virtual_card::sample_id_number(),
+                )
+                .expect("id"),
+                name: "张小华".into(),
+            }
+        }
+    }
+    let r = rig_parts(
+        vec![],
+        NaiveTime::from_hms_opt(10, 0, 0).expect("time"),
+        None,
+        demo_camera(),
+        Arc::new(Platform),
+    );
+    r.kiosk.act(Action::IdentifyWith {
+        method: IdentifyMethod::HealthQr,
+    });
+    let v = r.wait("home", |v| matches!(v.screen, Screen::Home));
+    assert_eq!(v.resident.expect("resident").masked_name, "张*华");
+    r.kiosk.act(Action::Logout);
+    r.idle_for(5);
+    r.identify();
+    assert_eq!(r.store.resident_count().expect("count"), 1);
+}
+
+#[test]
+fn no_camera_and_no_code_are_told_and_the_scan_can_be_left() {
+    let absent: crate::CameraOpener = Box::new(|| Err(station_camera::CameraError::Absent));
+    let r = rig_parts(
+        vec![],
+        NaiveTime::from_hms_opt(10, 0, 0).expect("time"),
+        None,
+        Some(absent),
+        Arc::new(NotConfiguredVerifier),
+    );
+    r.kiosk.act(Action::IdentifyWith {
+        method: IdentifyMethod::HealthQr,
+    });
+    let v = r.wait("camera notice", |v| {
+        v.notice == Some(Notice::CameraUnavailable)
+    });
+    assert!(matches!(v.screen, Screen::Welcome));
+
+    // A camera that sees only a web address: a hint, then "no health code" after the time limit.
+    let url: crate::CameraOpener = Box::new(|| {
+        let frame = station_camera::sim::qr_frame("https://example.com/pay?id=1", 6, 640, 480)
+            .map_err(station_camera::CameraError::BadFrame)?;
+        station_camera::StillImageSource::new(vec![frame])
+            .map(|c| Box::new(c) as Box<dyn station_camera::FrameSource>)
+    });
+    let r = rig_parts(
+        vec![],
+        NaiveTime::from_hms_opt(10, 0, 0).expect("time"),
+        None,
+        Some(url),
+        Arc::new(NotConfiguredVerifier),
+    );
+    r.kiosk.act(Action::IdentifyWith {
+        method: IdentifyMethod::HealthQr,
+    });
+    r.wait("hint", |v| {
+        v.screen
+            == Screen::ScanQr {
+                hint: Some(station_protocol::QrHint::NotAHealthCode),
+            }
+    });
+    r.idle_for(30);
+    let v = r.kiosk.view();
+    assert_eq!(v.notice, Some(Notice::QrNotFound));
+    assert!(matches!(v.screen, Screen::Welcome));
+    assert!(v.resident.is_none());
+    // Leaving the scan screen by hand works too.
+    r.kiosk.act(Action::DismissNotice);
+    r.kiosk.act(Action::IdentifyWith {
+        method: IdentifyMethod::HealthQr,
+    });
+    r.kiosk.act(Action::BackHome);
+    assert!(matches!(r.kiosk.view().screen, Screen::Welcome));
+    assert_eq!(r.store.resident_count().expect("count"), 0);
 }

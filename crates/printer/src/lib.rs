@@ -3,6 +3,8 @@
 //!
 //! - [`CupsPrinter`]: CUPS over IPP (Print-Job, then Get-Job-Attributes until the job ends, with
 //!   our own deadline: a paused queue keeps a job pending forever).
+//! - `WindowsSpoolerPrinter` (Windows only): a printer installed in Windows, through winspool
+//!   (the PDF sent as-is with datatype `RAW`, then `GetJobW` until the job ends, same deadline).
 //! - [`SimulatedPrinter`]: demo mode; keeps the last PDF, can be told to fail.
 //! - `testbed` feature: [`testbed::PrivateCups`], a private cupsd with a raw queue to a local
 //!   AppSocket listener, for tests.
@@ -11,9 +13,12 @@ mod cups;
 mod sim;
 #[cfg(feature = "testbed")]
 pub mod testbed;
+mod winspool;
 
 pub use cups::CupsPrinter;
 pub use sim::{SimulatedFault, SimulatedPrinter};
+#[cfg(windows)]
+pub use winspool::WindowsSpoolerPrinter;
 
 /// What the kiosk needs to know about the printer before offering to print.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -26,6 +26,7 @@ fn pdf() -> Vec<u8> {
         }],
         bp_history: vec![],
         other_readings: vec![],
+        questionnaire: None,
     };
     station_report::render_receipt_80mm(&input).expect("report")
 }

@@ -12,7 +12,7 @@ pub use measure::{
     GlucoseTiming, MeasureKind, MeasureStep, ResultView, Severity, TrendBand, TrendPoint,
     TrendSeries, TrendView, ValueView,
 };
-pub use prompt::PromptId;
+pub use prompt::{PromptId, TCM_QUESTION_COUNT};
 
 /// Tauri event carrying a fresh [`StationView`].
 pub const VIEW_EVENT: &str = "station-view";
@@ -55,6 +55,10 @@ pub enum Screen {
         closes: String,
     },
     ReadingCard,
+    /// Looking for a health QR code (电子健康卡 / 医保电子凭证) held up to the camera.
+    ScanQr {
+        hint: Option<QrHint>,
+    },
     Home,
     /// Choose what to measure.
     SelfTest,
@@ -65,6 +69,19 @@ pub enum Screen {
     },
     MeasureResult {
         result: ResultView,
+    },
+    /// One question of the TCM constitution questionnaire (中医体质辨识), one per screen.
+    Questionnaire {
+        /// 1-based, as printed on the form.
+        number: u8,
+        total: u8,
+        /// The answer already given (1–5), when the resident came back to this question.
+        chosen: Option<u8>,
+        /// The form prints its own words under each answer (`<question id>.answer-N`).
+        anchors: bool,
+    },
+    QuestionnaireResult {
+        result: QuestionnaireView,
     },
     /// "我的报告": this resident's visits with readings, newest first, each printable again.
     Reports {
@@ -80,12 +97,15 @@ impl Screen {
             Screen::Welcome => PromptId::Welcome,
             Screen::Closed { .. } => PromptId::Closed,
             Screen::ReadingCard => PromptId::ReadingCard,
+            Screen::ScanQr { .. } => PromptId::ScanQr,
             Screen::Home => PromptId::Home,
             Screen::SelfTest => PromptId::SelfTest,
             Screen::Measure { step, .. } => step.prompt(),
             Screen::MeasureResult { result } if result.urgent => PromptId::Urgent,
             Screen::MeasureResult { .. } => PromptId::Result,
             Screen::Reports { .. } => PromptId::Reports,
+            Screen::Questionnaire { number, .. } => PromptId::TcmQuestion(*number),
+            Screen::QuestionnaireResult { .. } => PromptId::QuestionnaireDone,
             Screen::Goodbye => PromptId::Goodbye,
         }
     }
@@ -124,6 +144,19 @@ impl BpCategory {
     }
 }
 
+/// The questionnaire's outcome, as message ids.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuestionnaireView {
+    /// Constitutions judged "是" / "基本是" (平和质).
+    pub primary: Vec<String>,
+    /// Constitutions judged "倾向是".
+    pub tendencies: Vec<String>,
+    /// One advice line per constitution above.
+    pub advice: Vec<String>,
+    /// The form's rules leave the judgment to the doctor (no clear result, a tie…).
+    pub needs_review: bool,
+}
+
 /// One visit in "我的报告".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PastReportView {
@@ -135,6 +168,28 @@ pub struct PastReportView {
     pub readings: usize,
 }
 
+/// What the camera sees while scanning, told to the resident as advice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QrHint {
+    /// A code that is not a health code (payment code, web address…).
+    NotAHealthCode,
+    /// A code was seen but not read: hold the phone steady, a little closer.
+    HoldSteady,
+    /// Two different health codes in view.
+    OneAtATime,
+}
+
+impl QrHint {
+    pub fn message_id(self) -> &'static str {
+        match self {
+            QrHint::NotAHealthCode => "scan-hint-not-a-health-code",
+            QrHint::HoldSteady => "scan-hint-hold-steady",
+            QrHint::OneAtATime => "scan-hint-one-at-a-time",
+        }
+    }
+}
+
 /// What the screen may show about the resident: masked forms only.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResidentView {
@@ -142,6 +197,8 @@ pub struct ResidentView {
     pub masked_name: String,
     /// e.g. "3301**********1234".
     pub masked_id: String,
+    /// False for a health code no platform has checked yet: the screen says "身份未核验".
+    pub verified: bool,
 }
 
 /// A one-line message over the current screen, keyed to a locale message.
@@ -164,6 +221,12 @@ pub enum Notice {
     Printed,
     /// No paper, jammed, offline, stopped or unreachable: staff must look.
     PrinterUnavailable,
+    /// The camera is absent, unplugged or failing.
+    CameraUnavailable,
+    /// No health code was found in time.
+    QrNotFound,
+    /// The issuing platform refused the code (expired, revoked).
+    QrRejected,
 }
 
 impl Notice {
@@ -180,6 +243,9 @@ impl Notice {
             Notice::Printing => "notice-printing",
             Notice::Printed => "notice-printed",
             Notice::PrinterUnavailable => "notice-printer-unavailable",
+            Notice::CameraUnavailable => "notice-camera-unavailable",
+            Notice::QrNotFound => "notice-qr-not-found",
+            Notice::QrRejected => "notice-qr-rejected",
         }
     }
     pub fn prompt(self) -> PromptId {
@@ -195,6 +261,9 @@ impl Notice {
             Notice::Printing => PromptId::Printing,
             Notice::Printed => PromptId::Printed,
             Notice::PrinterUnavailable => PromptId::PrinterUnavailable,
+            Notice::CameraUnavailable => PromptId::CameraUnavailable,
+            Notice::QrNotFound => PromptId::QrNotFound,
+            Notice::QrRejected => PromptId::QrRejected,
         }
     }
 }
@@ -384,6 +453,13 @@ pub enum Action {
     },
     /// "再测一次" on the result screen.
     MeasureRetry,
+    /// Start (or resume) the TCM constitution questionnaire.
+    StartQuestionnaire,
+    /// Answer the question on screen: 1 (没有) … 5 (总是).
+    AnswerQuestion {
+        score: u8,
+    },
+    PreviousQuestion,
     /// Print this visit's report (result screen).
     PrintReport,
     /// Print an earlier visit's report again ("我的报告").

@@ -1,5 +1,6 @@
 //! Voice prompt ids. Each id has one recording per locale under `assets/audio/<locale>/<id>.ogg`
-//! and its text as the `prompt-<id>` message in `locales/<locale>/station.ftl`.
+//! and its text as the `prompt-<id>` message in `locales/<locale>/prompts.ftl` (questions: their
+//! own message in questionnaire.ftl).
 
 use serde::{Deserialize, Serialize};
 
@@ -35,11 +36,18 @@ pub enum PromptId {
     PrinterUnavailable,
     IdleWarning,
     SwitchResident,
+    ScanQr,
+    CameraUnavailable,
+    QrNotFound,
+    QrRejected,
+    /// The question with this number (1..=33), read out.
+    TcmQuestion(u8),
+    QuestionnaireDone,
     Goodbye,
 }
 
 impl PromptId {
-    pub const ALL: [PromptId; 30] = [
+    pub const ALL: [PromptId; 35] = [
         PromptId::Welcome,
         PromptId::Closed,
         PromptId::ReadingCard,
@@ -69,8 +77,19 @@ impl PromptId {
         PromptId::PrinterUnavailable,
         PromptId::IdleWarning,
         PromptId::SwitchResident,
+        PromptId::ScanQr,
+        PromptId::CameraUnavailable,
+        PromptId::QrNotFound,
+        PromptId::QrRejected,
+        PromptId::QuestionnaireDone,
         PromptId::Goodbye,
     ];
+
+    /// Every prompt: [`PromptId::ALL`] and each questionnaire question.
+    pub fn all() -> Vec<PromptId> {
+        let questions = (1..=TCM_QUESTION_COUNT).map(PromptId::TcmQuestion);
+        PromptId::ALL.into_iter().chain(questions).collect()
+    }
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -103,12 +122,37 @@ impl PromptId {
             PromptId::PrinterUnavailable => "printer-unavailable",
             PromptId::IdleWarning => "idle-warning",
             PromptId::SwitchResident => "switch-resident",
+            PromptId::ScanQr => "scan-qr",
+            PromptId::CameraUnavailable => "camera-unavailable",
+            PromptId::QrNotFound => "qr-not-found",
+            PromptId::QrRejected => "qr-rejected",
+            PromptId::QuestionnaireDone => "questionnaire-done",
+            PromptId::TcmQuestion(n) => usize::from(n)
+                .checked_sub(1)
+                .and_then(|i| TCM_QUESTION_IDS.get(i))
+                .copied()
+                .unwrap_or("questionnaire-done"),
             PromptId::Goodbye => "goodbye",
         }
     }
 
-    /// The locale message holding the words of this prompt.
+    /// The locale message holding the words of this prompt. A question is read out as printed
+    /// on the form (its own message in questionnaire.ftl).
     pub fn message_id(self) -> String {
-        format!("prompt-{}", self.as_str())
+        match self {
+            PromptId::TcmQuestion(_) => self.as_str().to_string(),
+            _ => format!("prompt-{}", self.as_str()),
+        }
     }
 }
+
+/// Questions of the older-adult TCM constitution form (`station_questionnaire::QUESTION_COUNT`).
+pub const TCM_QUESTION_COUNT: u8 = 33;
+
+const TCM_QUESTION_IDS: [&str; TCM_QUESTION_COUNT as usize] = [
+    "tcm-q01", "tcm-q02", "tcm-q03", "tcm-q04", "tcm-q05", "tcm-q06", "tcm-q07", "tcm-q08",
+    "tcm-q09", "tcm-q10", "tcm-q11", "tcm-q12", "tcm-q13", "tcm-q14", "tcm-q15", "tcm-q16",
+    "tcm-q17", "tcm-q18", "tcm-q19", "tcm-q20", "tcm-q21", "tcm-q22", "tcm-q23", "tcm-q24",
+    "tcm-q25", "tcm-q26", "tcm-q27", "tcm-q28", "tcm-q29", "tcm-q30", "tcm-q31", "tcm-q32",
+    "tcm-q33",
+];

@@ -4,10 +4,10 @@
 //! colour alone): each value says "normal / high / low" in words with a symbol (✓ ▲ ▼), the
 //! category is words plus a symbol whose count grows with severity. All words come from
 //! `locales/*/report.ftl` and the existing `bp-*` messages; other readings (height/weight,
-//! temperature, glucose, SpO2) arrive already judged, as message ids. Text uses one embedded font, a subset
-//! of Noto Sans CJK SC (`assets/fonts/`, made by `scripts/make-report-font`), subset again per
-//! PDF by printpdf. A character the font lacks is printed as `□` and listed in
-//! [`Report::missing_glyphs`], never dropped.
+//! temperature, glucose, SpO2) and the TCM constitution questionnaire arrive already judged, as
+//! message ids. Text uses one embedded font, a subset of Noto Sans CJK SC (`assets/fonts/`,
+//! made by `scripts/make-report-font`), subset again per PDF by printpdf. A character the font
+//! lacks is printed as `□` and listed in [`Report::missing_glyphs`], never dropped.
 
 mod canvas;
 mod chart;
@@ -37,6 +37,23 @@ pub struct ReportInput {
     pub bp_history: Vec<BpEntry>,
     /// This visit's other readings (height/weight, temperature, glucose, SpO2), oldest first.
     pub other_readings: Vec<ReadingEntry>,
+    /// The TCM constitution questionnaire finished in this visit, if any.
+    pub questionnaire: Option<QuestionnaireEntry>,
+}
+
+/// A finished TCM constitution questionnaire, as message ids (locales/*/questionnaire.ftl).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuestionnaireEntry {
+    /// "YYYY-MM-DD HH:MM".
+    pub taken_at: String,
+    /// Constitutions judged yes / basically yes, e.g. "tcm-constitution-qixu".
+    pub primary: Vec<String>,
+    /// Constitutions judged "tendency", e.g. "tcm-constitution-yangxu".
+    pub tendencies: Vec<String>,
+    /// One advice line per constitution above, e.g. "tcm-advice-qixu".
+    pub advice: Vec<String>,
+    /// The form's rules leave the judgment to a doctor.
+    pub needs_review: bool,
 }
 
 /// A reading other than blood pressure, already judged and formatted by `station_core::reading`.
@@ -284,7 +301,8 @@ pub fn render(input: &ReportInput, paper: Paper) -> Result<Report, ReportError> 
     header(&mut c, &st, &cat, input)?;
     // Without BP readings the BP section is left out, unless there is nothing else to show
     // (then it says "no readings", as before).
-    let bp_section = !input.bp.is_empty() || input.other_readings.is_empty();
+    let bp_section =
+        !input.bp.is_empty() || (input.other_readings.is_empty() && input.questionnaire.is_none());
     let (mut readings_listed, mut trend_shown, mut trend_total) = (0, 0, 0);
     if bp_section {
         readings_listed = readings(&mut c, &st, &cat, input);
@@ -307,6 +325,9 @@ pub fn render(input: &ReportInput, paper: Paper) -> Result<Report, ReportError> 
             &input.other_readings,
             "report-this-visit",
         );
+    }
+    if let Some(q) = &input.questionnaire {
+        questionnaire(&mut c, &st, &cat, q);
     }
     footer(&mut c, &st, &cat, input)?;
 
@@ -815,6 +836,82 @@ fn other_block(c: &mut Canvas, st: &Style, cat: &Catalog, e: &ReadingEntry) {
         c.y = top + box_h;
     }
     c.gap(4.0);
+}
+
+/// The TCM constitution questionnaire under its own heading, as one block that is never split
+/// over two A4 pages.
+fn questionnaire(c: &mut Canvas, st: &Style, cat: &Catalog, q: &QuestionnaireEntry) {
+    let h = height_of(c, |s| questionnaire_block(s, st, cat, q));
+    section_heading(c, st, &cat.text("tcm-questionnaire-title"), h);
+    questionnaire_block(c, st, cat, q);
+}
+
+/// When it was filled in, the constitutions in a box ("体质：气虚质" and "倾向：阳虚质"), one
+/// advice line each and, when the form's rules leave it to a doctor (or judge nothing), a boxed
+/// "please have a doctor interpret this result".
+fn questionnaire_block(c: &mut Canvas, st: &Style, cat: &Catalog, q: &QuestionnaireEntry) {
+    let left = c.left();
+    c.paragraph(
+        left,
+        st.body,
+        &cat.text_with("report-tcm-taken-at", &[("time", q.taken_at.clone())]),
+    );
+    let separator = match cat.locale() {
+        Locale::ZhCn => "、",
+        Locale::EnUs => ", ",
+    };
+    let names = |ids: &[String]| {
+        ids.iter()
+            .map(|id| cat.text(id))
+            .collect::<Vec<_>>()
+            .join(separator)
+    };
+    let mut result = Vec::new();
+    if !q.primary.is_empty() {
+        let label = labelled(cat, &cat.text("report-tcm-primary"));
+        result.push((st.heading, format!("{label}{}", names(&q.primary))));
+    }
+    if !q.tendencies.is_empty() {
+        let label = labelled(cat, &cat.text("report-tcm-tendency"));
+        result.push((st.body, format!("{label}{}", names(&q.tendencies))));
+    }
+    let review = cat.text("report-tcm-review");
+    if result.is_empty() {
+        // Nothing judged: the doctor's word is the result.
+        result.push((st.heading, review.clone()));
+    }
+    c.gap(1.0);
+    boxed_lines(c, &result, 1.5);
+    for a in &q.advice {
+        c.paragraph(left, st.body, &format!("·\u{a0}{}", cat.text(a)));
+    }
+    if q.needs_review && !(q.primary.is_empty() && q.tendencies.is_empty()) {
+        c.gap(1.0);
+        boxed_lines(c, &[(st.body, review)], 1.0);
+    }
+    c.gap(4.0);
+}
+
+/// Lines of (size, text) in a box across the content width, each wrapped inside it.
+fn boxed_lines(c: &mut Canvas, lines: &[(f32, String)], width_pt: f32) {
+    let left = c.left();
+    let inner = left + 2.5;
+    let box_h = lines
+        .iter()
+        .map(|(size, text)| {
+            c.wrapped_lines(inner, *size, text).max(1) as f32 * Canvas::line_height(*size)
+        })
+        .sum::<f32>()
+        + 2.0;
+    c.ensure(box_h);
+    let top = c.y;
+    let w = c.content_width();
+    c.stroke_rect(left, top, w, box_h, width_pt);
+    c.gap(1.0);
+    for (size, text) in lines {
+        c.paragraph(inner, *size, text);
+    }
+    c.y = top + box_h + 2.0;
 }
 
 /// "● systolic  ■ diastolic  - - guideline" with the same vector marks as the chart, on as few

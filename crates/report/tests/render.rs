@@ -6,7 +6,9 @@ use std::process::Command;
 
 use station_i18n::Catalog;
 use station_protocol::{BpCategory, Locale, Severity, ValueView};
-use station_report::{render, BpEntry, Paper, ReadingEntry, ReportInput, PLACEHOLDER};
+use station_report::{
+    render, BpEntry, Paper, QuestionnaireEntry, ReadingEntry, ReportInput, PLACEHOLDER,
+};
 
 fn entry(taken_at: &str, s: u16, d: u16, p: u16, category: BpCategory) -> BpEntry {
     BpEntry {
@@ -60,6 +62,7 @@ fn sample(locale: Locale) -> ReportInput {
         ],
         bp_history: history(8),
         other_readings: vec![],
+        questionnaire: None,
     }
 }
 
@@ -129,6 +132,36 @@ fn spo2() -> ReadingEntry {
         notes: vec![],
         urgent: false,
     }
+}
+
+/// Qi deficiency, leaning towards yang deficiency.
+fn tcm() -> QuestionnaireEntry {
+    QuestionnaireEntry {
+        taken_at: "2026-11-23 10:55".to_string(),
+        primary: vec!["tcm-constitution-qixu".to_string()],
+        tendencies: vec!["tcm-constitution-yangxu".to_string()],
+        advice: vec![
+            "tcm-advice-qixu".to_string(),
+            "tcm-advice-yangxu".to_string(),
+        ],
+        needs_review: false,
+    }
+}
+
+/// What the PDF text must hold for the questionnaire `q` (through the catalog, as above).
+fn tcm_wants(cat: &Catalog, q: &QuestionnaireEntry) -> Vec<String> {
+    let mut wants = vec![
+        cat.text("tcm-questionnaire-title"),
+        cat.text("report-tcm-primary"),
+        q.taken_at.clone(),
+    ];
+    if !q.tendencies.is_empty() {
+        wants.push(cat.text("report-tcm-tendency"));
+    }
+    wants.extend(q.primary.iter().map(|id| cat.text(id)));
+    wants.extend(q.tendencies.iter().map(|id| cat.text(id)));
+    wants.extend(q.advice.iter().map(|id| cat.text(id)));
+    wants.into_iter().map(|w| squash(&w)).collect()
 }
 
 /// What the PDF text must hold for `e` (words through the catalog, so the test holds whether or
@@ -518,6 +551,143 @@ fn only_other_readings_render_without_a_blood_pressure_section() {
             assert_eq!((r.readings_listed, r.trend_shown, r.trend_total), (0, 0, 0));
             let (w, h, dark) = dark_pixels(&p, 50);
             assert!(dark > w * h / 200, "{name}: blank? {dark} dark pixels");
+        }
+    }
+}
+
+#[test]
+fn questionnaire_follows_the_readings_on_a4_and_receipt() {
+    let out = Out::new();
+    for locale in Locale::ALL {
+        let cat = Catalog::new(locale);
+        for (case, others) in [("bp", vec![]), ("all", vec![fever(), body()])] {
+            let mut input = sample(locale);
+            input.other_readings = others;
+            input.questionnaire = Some(tcm());
+            for paper in [Paper::A4, Paper::Receipt80mm] {
+                let r = render(&input, paper).expect("render");
+                assert!(r.missing_glyphs.is_empty(), "{:?}", r.missing_glyphs);
+                let name = format!("tcm-{case}-{locale:?}-{paper:?}.pdf");
+                let p = out.write(&name, &r.pdf);
+                assert_eq!(pages_of(&p), r.pages);
+                let text = text_of(&p);
+                let mut wants = tcm_wants(&cat, &tcm());
+                wants.push(squash(&cat.text("bp-category-grade1")));
+                for e in &input.other_readings {
+                    wants.extend(wants_for(&cat, e));
+                }
+                for want in wants {
+                    assert!(text.contains(&want), "{name}: missing {want:?} in {text}");
+                }
+                let review = squash(&cat.text("report-tcm-review"));
+                assert!(!text.contains(&review), "{name}: unexpected review");
+                // After the readings, before the disclaimer.
+                let last_reading = match input.other_readings.last() {
+                    Some(e) => squash(&cat.text(&e.advice)),
+                    None => squash(&cat.text("report-trend-guideline")),
+                };
+                let reading_at = text.find(&last_reading).expect("last reading");
+                let tcm_at = text
+                    .find(&squash(&cat.text("tcm-questionnaire-title")))
+                    .expect("heading");
+                let disclaimer_at = text
+                    .find(&squash(&cat.text("report-disclaimer")))
+                    .expect("disclaimer");
+                assert!(
+                    reading_at < tcm_at && tcm_at < disclaimer_at,
+                    "{name}: order"
+                );
+                assert_eq!(r.readings_listed, 2, "{name}");
+                if paper == Paper::Receipt80mm {
+                    assert_eq!(r.pages, 1, "{name}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn only_a_questionnaire_renders_without_reading_sections() {
+    let out = Out::new();
+    for locale in Locale::ALL {
+        let cat = Catalog::new(locale);
+        let mut input = sample(locale);
+        input.bp.clear();
+        input.questionnaire = Some(tcm());
+        for paper in [Paper::A4, Paper::Receipt80mm] {
+            let r = render(&input, paper).expect("render");
+            assert!(r.missing_glyphs.is_empty(), "{:?}", r.missing_glyphs);
+            let name = format!("only-tcm-{locale:?}-{paper:?}.pdf");
+            let p = out.write(&name, &r.pdf);
+            assert_eq!(r.pages, 1, "{name}");
+            assert_eq!(pages_of(&p), 1);
+            let text = text_of(&p);
+            let mut wants = tcm_wants(&cat, &tcm());
+            wants.push(squash(&cat.text("report-title")));
+            wants.push(squash(&cat.text("report-disclaimer")));
+            for want in wants {
+                assert!(text.contains(&want), "{name}: missing {want:?} in {text}");
+            }
+            for absent in [
+                "report-this-visit",
+                "report-no-readings",
+                "report-prescription",
+                "report-other-readings",
+                "report-trend-guideline",
+                "report-tcm-review",
+            ] {
+                let t = squash(&cat.text(absent));
+                assert!(!text.contains(&t), "{name}: unexpected {t:?} in {text}");
+            }
+            assert_eq!((r.readings_listed, r.trend_shown, r.trend_total), (0, 0, 0));
+            let (w, h, dark) = dark_pixels(&p, 50);
+            assert!(dark > w * h / 400, "{name}: blank? {dark} dark pixels");
+        }
+    }
+}
+
+#[test]
+fn questionnaire_without_a_clear_result_asks_for_a_doctor() {
+    let out = Out::new();
+    for locale in Locale::ALL {
+        let cat = Catalog::new(locale);
+        let review = squash(&cat.text("report-tcm-review"));
+        let nothing = QuestionnaireEntry {
+            primary: vec![],
+            tendencies: vec![],
+            advice: vec![],
+            ..tcm()
+        };
+        let flagged = QuestionnaireEntry {
+            needs_review: true,
+            ..tcm()
+        };
+        for (case, q) in [("nothing", nothing), ("flagged", flagged)] {
+            let mut input = sample(locale);
+            input.bp.clear();
+            input.questionnaire = Some(q.clone());
+            for paper in [Paper::A4, Paper::Receipt80mm] {
+                let r = render(&input, paper).expect("render");
+                let name = format!("tcm-{case}-{locale:?}-{paper:?}.pdf");
+                let text = text_of(&out.write(&name, &r.pdf));
+                assert_eq!(text.matches(&review).count(), 1, "{name}: {text}");
+                assert!(
+                    text.contains(&squash(&cat.text("tcm-questionnaire-title"))),
+                    "{name}: {text}"
+                );
+                if case == "flagged" {
+                    for want in tcm_wants(&cat, &q) {
+                        assert!(text.contains(&want), "{name}: missing {want:?} in {text}");
+                    }
+                } else {
+                    let colon = match locale {
+                        Locale::ZhCn => "：",
+                        Locale::EnUs => ":",
+                    };
+                    let primary = squash(&format!("{}{colon}", cat.text("report-tcm-primary")));
+                    assert!(!text.contains(&primary), "{name}: empty constitution line");
+                }
+            }
         }
     }
 }

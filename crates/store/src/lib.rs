@@ -105,6 +105,22 @@ pub struct QueuedAlert {
     pub created_at: String,
 }
 
+/// A finished questionnaire: the answers as given and what they were judged to mean.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct QuestionnaireRecord {
+    /// Which form and scoring rules ("nbphs-elderly-33").
+    pub method: String,
+    /// One score (1–5) per question, in form order.
+    pub answers: Vec<u8>,
+    /// Stable keys of the constitutions judged yes / basically yes ("pinghe", "qixu", …).
+    pub primary: Vec<String>,
+    /// … and judged "tendency".
+    pub tendencies: Vec<String>,
+    pub needs_review: bool,
+    /// RFC 3339, station local time.
+    pub taken_at: String,
+}
+
 /// One earlier visit with readings: a line of "我的报告".
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PastVisit {
@@ -172,13 +188,43 @@ impl Store {
         }
     }
 
+    /// The keyed hash that stands for a health-code token until a platform resolves it to an ID
+    /// number. Its own domain, so a token can never collide with an ID number.
+    pub fn health_code_hash(&self, token: &str) -> Vec<u8> {
+        match Hmac::<Sha256>::new_from_slice(&self.key) {
+            Ok(mut mac) => {
+                mac.update(b"health-code:");
+                mac.update(token.as_bytes());
+                mac.finalize().into_bytes().to_vec()
+            }
+            Err(_) => Vec::new(),
+        }
+    }
+
     /// Finds or creates the resident with this ID number; refreshes the masked name.
     pub fn upsert_resident(
         &self,
         id: &IdNumber,
         masked_name: &str,
     ) -> Result<ResidentId, StoreError> {
-        let hash = self.id_hash(id);
+        self.upsert_resident_by_hash(&self.id_hash(id), &id.masked(), masked_name)
+    }
+
+    /// Finds or creates the resident known only by an unverified health code.
+    pub fn upsert_health_code_resident(
+        &self,
+        token: &str,
+        masked_token: &str,
+    ) -> Result<ResidentId, StoreError> {
+        self.upsert_resident_by_hash(&self.health_code_hash(token), masked_token, "")
+    }
+
+    fn upsert_resident_by_hash(
+        &self,
+        hash: &[u8],
+        masked_id: &str,
+        masked_name: &str,
+    ) -> Result<ResidentId, StoreError> {
         let now = now_text();
         let conn = self.conn()?;
         conn.execute(
@@ -186,7 +232,7 @@ impl Store {
              VALUES (?1, ?2, ?3, ?4, ?4)
              ON CONFLICT(id_hash) DO UPDATE SET masked_name = excluded.masked_name,
                                                 last_seen = excluded.last_seen",
-            params![hash, id.masked(), masked_name, now],
+            params![hash, masked_id, masked_name, now],
         )?;
         let rid: i64 = conn.query_row(
             "SELECT id FROM residents WHERE id_hash = ?1",
@@ -331,6 +377,69 @@ impl Store {
             })?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
+    }
+
+    /// Stores a finished questionnaire of this visit; durable when this returns.
+    pub fn save_questionnaire(
+        &self,
+        visit: VisitId,
+        record: &QuestionnaireRecord,
+    ) -> Result<i64, StoreError> {
+        let answers = serde_json::to_string(&record.answers).map_err(StoreError::Encode)?;
+        let result = serde_json::json!({
+            "primary": record.primary,
+            "tendencies": record.tendencies,
+            "needs_review": record.needs_review,
+        });
+        let conn = self.conn()?;
+        conn.execute(
+            "INSERT INTO questionnaires (visit_id, resident_id, method, taken_at, answers, result_json)
+             SELECT ?1, resident_id, ?2, ?3, ?4, ?5 FROM visits WHERE id = ?1",
+            params![visit.0, record.method, record.taken_at, answers, result.to_string()],
+        )?;
+        if conn.changes() == 0 {
+            return Err(StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows));
+        }
+        Ok(conn.last_insert_rowid())
+    }
+
+    /// The questionnaires finished in one visit, oldest first (undecodable rows skipped).
+    pub fn visit_questionnaires(
+        &self,
+        visit: VisitId,
+    ) -> Result<Vec<QuestionnaireRecord>, StoreError> {
+        let conn = self.conn()?;
+        let rows = conn
+            .prepare_cached(
+                "SELECT method, taken_at, answers, result_json FROM questionnaires
+                 WHERE visit_id = ?1 ORDER BY id",
+            )?
+            .query_map(params![visit.0], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(method, taken_at, answers, result)| {
+                let result: serde_json::Value = serde_json::from_str(&result).ok()?;
+                let list = |key: &str| -> Option<Vec<String>> {
+                    serde_json::from_value(result.get(key)?.clone()).ok()
+                };
+                Some(QuestionnaireRecord {
+                    method,
+                    answers: serde_json::from_str(&answers).ok()?,
+                    primary: list("primary")?,
+                    tendencies: list("tendencies")?,
+                    needs_review: result.get("needs_review")?.as_bool()?,
+                    taken_at,
+                })
+            })
+            .collect())
     }
 
     /// The resident a visit belongs to.

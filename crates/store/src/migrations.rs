@@ -55,6 +55,17 @@ const STEPS: &[&str] = &[
     );
     CREATE INDEX alerts_unsent ON alerts (sent_at, id);
     CREATE INDEX readings_by_visit ON readings (visit_id, taken_at);",
+    // 3: questionnaire results (answers and judgment), kept like readings.
+    "CREATE TABLE questionnaires (
+        id          INTEGER PRIMARY KEY,
+        visit_id    INTEGER NOT NULL REFERENCES visits(id),
+        resident_id INTEGER NOT NULL REFERENCES residents(id),
+        method      TEXT NOT NULL,
+        taken_at    TEXT NOT NULL,
+        answers     TEXT NOT NULL,
+        result_json TEXT NOT NULL
+    );
+    CREATE INDEX questionnaires_by_visit ON questionnaires (visit_id);",
 ];
 
 pub const SCHEMA_VERSION: i64 = STEPS.len() as i64;

@@ -273,3 +273,49 @@ fn audit_events_are_kept_in_order() {
     assert_eq!(ev[0].action, "logout");
     assert_eq!(ev[1].action, "start");
 }
+
+#[test]
+fn questionnaires_round_trip_per_visit() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(dir.path()).expect("open");
+    let r = store.upsert_resident(&resident_id(), "张*华").expect("r");
+    let v = store.start_visit(r, "insurance_card").expect("visit");
+    let record = QuestionnaireRecord {
+        method: "nbphs-elderly-33".into(),
+        answers: vec![3; 33],
+        primary: vec!["qixu".into()],
+        tendencies: vec!["yangxu".into(), "tanshi".into()],
+        needs_review: false,
+        taken_at: "2026-11-23T10:00:00+08:00".into(),
+    };
+    store.save_questionnaire(v, &record).expect("save");
+    assert_eq!(
+        store.visit_questionnaires(v).expect("list"),
+        vec![record.clone()]
+    );
+    assert!(store.save_questionnaire(VisitId(999), &record).is_err());
+}
+
+#[test]
+fn a_health_code_resident_is_kept_by_a_keyed_hash_of_the_token() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(dir.path()).expect("open");
+    let token = "4243669509084040896099330000";
+    let a = store
+        .upsert_health_code_resident(token, "424*********************0000")
+        .expect("a");
+    let b = store
+        .upsert_health_code_resident(token, "424*********************0000")
+        .expect("b");
+    assert_eq!(a, b);
+    let person = store
+        .upsert_resident(&resident_id(), "张*华")
+        .expect("person");
+    assert_ne!(a, person);
+    drop(store);
+    let bytes = std::fs::read(dir.path().join(DB_FILE)).expect("db");
+    let wal = std::fs::read(dir.path().join("station.sqlite3-wal")).unwrap_or_default();
+    for b in [bytes, wal] {
+        assert!(!b.windows(token.len()).any(|w| w == token.as_bytes()));
+    }
+}

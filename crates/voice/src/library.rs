@@ -45,7 +45,7 @@ impl PromptLibrary {
     pub fn missing(&self) -> Vec<(Locale, PromptId)> {
         Locale::ALL
             .into_iter()
-            .flat_map(|locale| PromptId::ALL.into_iter().map(move |p| (locale, p)))
+            .flat_map(|locale| PromptId::all().into_iter().map(move |p| (locale, p)))
             .filter(|&(locale, prompt)| !self.path(locale, prompt).is_file())
             .collect()
     }
@@ -72,7 +72,10 @@ mod tests {
     fn an_empty_folder_misses_everything() {
         let dir = tempfile::tempdir().expect("temp dir");
         let lib = PromptLibrary::new(dir.path());
-        assert_eq!(lib.missing().len(), Locale::ALL.len() * PromptId::ALL.len());
+        assert_eq!(
+            lib.missing().len(),
+            Locale::ALL.len() * PromptId::all().len()
+        );
         assert_eq!(lib.missing()[0], (Locale::ZhCn, PromptId::Welcome));
     }
 }

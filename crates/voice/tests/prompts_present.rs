@@ -20,7 +20,7 @@ fn every_prompt_exists_for_every_locale() {
 fn every_prompt_decodes_to_audible_speech() {
     let library = PromptLibrary::in_source_tree();
     for locale in Locale::ALL {
-        for prompt in PromptId::ALL {
+        for prompt in PromptId::all() {
             let path = library.path(locale, prompt);
             let file = File::open(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             let decoder =

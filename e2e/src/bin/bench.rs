@@ -211,6 +211,7 @@ fn report_and_print_figures() -> Result<(), String> {
         bp: vec![entry(0)],
         bp_history: (1..60).map(entry).collect(),
         other_readings: Vec::new(),
+        questionnaire: None,
     };
     let mut times = Vec::new();
     let mut pdf = Vec::new();

@@ -12,7 +12,14 @@ pub fn home(v: &StationView, t: &Texts) -> impl IntoView {
     let greeting = v
         .resident
         .as_ref()
-        .map(|r| t.tr_with("home-greeting", &[("name", r.masked_name.clone())]))
+        .map(|r| {
+            if r.verified {
+                t.tr_with("home-greeting", &[("name", r.masked_name.clone())])
+            } else {
+                // A health code nobody could check yet: say so for the whole visit.
+                t.tr_with("home-greeting-unverified", &[("code", r.masked_id.clone())])
+            }
+        })
         .unwrap_or_default();
     let tiles = v
         .services

@@ -2,7 +2,9 @@
 
 mod home;
 mod measure;
+mod questionnaire;
 mod reports;
+mod scan_qr;
 mod self_test;
 mod settings;
 mod trend;
@@ -26,11 +28,19 @@ pub fn render(v: &StationView, t: &Texts) -> AnyView {
             view! { <p class="lead">{t.tr("reading-card-hint")}</p><div class="spinner" aria-hidden="true"></div> },
         )
         .into_any(),
+        Screen::ScanQr { hint } => scan_qr::scan_qr(*hint, t).into_any(),
         Screen::Home => home::home(v, t).into_any(),
         Screen::SelfTest => self_test::self_test(v, t).into_any(),
         Screen::Measure { kind, step } => measure::guide(*kind, *step, t).into_any(),
         Screen::MeasureResult { result } => measure::result(result, v.printer, t).into_any(),
         Screen::Reports { reports } => reports::reports(v, reports, t).into_any(),
+        Screen::Questionnaire {
+            number,
+            total,
+            chosen,
+            anchors,
+        } => questionnaire::question(*number, *total, *chosen, *anchors, t).into_any(),
+        Screen::QuestionnaireResult { result } => questionnaire::result(result, v.printer, t).into_any(),
         Screen::Goodbye => screen_frame(
             t,
             t.tr("goodbye-title"),

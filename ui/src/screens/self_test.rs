@@ -30,6 +30,7 @@ pub fn self_test(v: &StationView, t: &Texts) -> impl IntoView {
     let body = view! {
         <div class="tiles">
             {tiles}
+            {big_button(t.tr("tcm-questionnaire-title"), "tile", Action::StartQuestionnaire)}
             {big_button(t.tr("back-home"), "tile tile-exit", Action::BackHome)}
         </div>
     };

@@ -31,15 +31,16 @@ fn station_clock(t: &Texts) -> impl IntoView {
 pub fn welcome(v: &StationView, t: &Texts) -> impl IntoView {
     let reader_problem = v.reader != ReaderStatus::Ready;
     let has = |m: IdentifyMethod| v.identify_methods.contains(&m);
-    // Ways whose hardware is present need no button: the resident inserts or places the card.
-    // The others are offered and say plainly that they are not available yet.
+    // A card reader that is present needs no button: the resident inserts or places the card.
+    // A health code is shown on request (the camera is on only then). Ways without hardware are
+    // offered and say plainly that they are not available yet.
     let other_ways = [
         (IdentifyMethod::IdCard, "identify-id-card"),
         (IdentifyMethod::HealthQr, "identify-health-qr"),
         (IdentifyMethod::Face, "identify-face"),
     ]
     .into_iter()
-    .filter(|(m, _)| !has(*m))
+    .filter(|(m, _)| *m == IdentifyMethod::HealthQr || !has(*m))
     .map(|(method, label)| {
         big_button(
             t.tr(label),
