@@ -92,16 +92,13 @@ fn a_resident_measures_blood_pressure_and_leaves() {
             ..Default::default()
         },
     );
-    // Welcome: station name, the spoken card prompt in big type, other ways offered.
+    // Welcome: station name, the spoken card prompt in big type; only the ways this station has
+    // hardware for (no camera here: no health code, no face).
     let page = st.wait_text(&t.text("welcome-insert-card")).unwrap();
     assert!(page.contains("五马街道禅街社区智慧健康站"), "{page}");
-    assert!(page.contains(&t.text("identify-face")), "{page}");
+    assert!(!page.contains(&t.text("identify-face")), "{page}");
+    assert!(!page.contains(&t.text("identify-health-qr")), "{page}");
     st.save_screenshot("welcome");
-
-    // Another way to identify is not built yet: it says so.
-    st.press(&t.text("identify-face")).unwrap();
-    st.wait_text(&t.text("notice-not-available-yet")).unwrap();
-    st.press(&t.text("dismiss")).unwrap();
 
     // Insert the virtual card: greeted by masked name, never the ID number.
     let full_id = station_card::virtual_card::sample_id_number();
@@ -933,4 +930,46 @@ fn a_health_code_shown_to_the_camera_identifies_an_unverified_resident() {
     drop(store);
     st.press(&t.text("logout")).unwrap();
     st.wait_text(&t.text("welcome-insert-card")).unwrap();
+}
+
+#[test]
+fn the_face_is_used_only_after_consent_and_says_matching_is_not_set_up() {
+    let bed = bed();
+    let t = zh();
+    let stills = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        station_e2e::workspace_root().join("crates/camera/tests/images/astronaut_face.png"),
+        stills.path().join("face.png"),
+    )
+    .unwrap();
+    let st = launch(
+        &bed,
+        StationOptions {
+            pcsc_socket: socket(&bed),
+            camera: format!("stills:{}", stills.path().display()),
+            ..Default::default()
+        },
+    );
+    st.wait_text(&t.text("welcome-insert-card")).unwrap();
+    st.press(&t.text("identify-face")).unwrap();
+    let page = st.wait_text(&t.text("face-consent-title")).unwrap();
+    assert!(page.contains(&t.text("face-consent-not-kept")), "{page}");
+    st.save_screenshot("face-consent");
+    // No: back to the welcome screen.
+    st.press(&t.text("face-consent-decline")).unwrap();
+    st.wait_text(&t.text("welcome-insert-card")).unwrap();
+    // Yes: the guide takes one picture and says plainly that matching is not set up.
+    st.press(&t.text("identify-face")).unwrap();
+    st.press(&t.text("face-consent-agree")).unwrap();
+    st.wait_text(&t.text("notice-face-not-configured")).unwrap();
+    let store = station_store::Store::open(&st.data_dir).expect("store");
+    assert_eq!(store.resident_count().expect("count"), 0);
+    // Nothing of the picture is on disk: only the store, its WAL and key are in the data dir.
+    let files: Vec<_> = std::fs::read_dir(&st.data_dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| !n.starts_with("station."))
+        .collect();
+    assert!(files.is_empty(), "{files:?}");
 }

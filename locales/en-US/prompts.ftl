@@ -35,3 +35,7 @@ prompt-scan-qr = Please open the health code on your phone and hold it still in 
 prompt-camera-unavailable = The camera cannot be used right now. Please insert your card or ask staff.
 prompt-qr-not-found = No health code was found. Please try again or insert your card.
 prompt-qr-rejected = This health code is no longer valid. Please refresh it or insert your card.
+prompt-face-consent = Using your face means taking one picture, used only for this check and not saved. Press I agree, or No, thank you.
+prompt-face-scan = Please face the screen and keep still.
+prompt-face-not-configured = Face checking is not connected yet, and the picture was deleted. Please insert your card or show your health code.
+prompt-face-not-captured = No usable picture was taken. Please try again or insert your card.

@@ -220,3 +220,23 @@ notice-camera-unavailable = The camera cannot be used right now. Please insert y
 notice-qr-not-found = No health code was found. Please try again or insert your card
 notice-qr-rejected = This health code is no longer valid. Please refresh it or insert your card
 home-greeting-unverified = Hello (health code { $code }, identity not verified)
+
+## Face (separate consent, framing guide)
+face-consent-title = Before we use your face
+face-consent-body = Using your face means the camera takes one picture of your face.
+face-consent-purpose = The picture is used only to check who you are, this once.
+face-consent-not-kept = It is not saved or sent anywhere, and it is deleted right after the check.
+face-consent-other-ways = If you say no, you can insert your card or show your health code instead.
+face-consent-agree = I agree, start
+face-consent-decline = No, thank you
+face-scan-title = Please look at the screen
+face-scan-body = Face the screen, take off your hat and mask, and keep still.
+face-hint-no-face = No face in view: please face the screen
+face-hint-several-faces = Only one person in front of the camera, please
+face-hint-too-far = Please come a little closer
+face-hint-too-close = Please step back a little
+face-hint-too-dark = It is too dark: please stand where it is brighter
+face-hint-off-centre = Please stand in the middle of the screen
+face-hint-hold-still = Good: keep still
+notice-face-not-configured = Face checking is not connected to a platform yet; the picture was deleted. Please insert your card or show your health code
+notice-face-not-captured = No usable picture was taken. Please try again or insert your card

@@ -35,3 +35,7 @@ prompt-scan-qr = 请打开手机上的健康码，对准摄像头，保持不动
 prompt-camera-unavailable = 摄像头暂时不能使用，请插卡或联系工作人员。
 prompt-qr-not-found = 没有扫到健康码，请再试一次或插卡。
 prompt-qr-rejected = 这个健康码已失效，请刷新后再试或插卡。
+prompt-face-consent = 刷脸需要拍一张您的面部照片，只用于这一次核对，不保存。同意请点同意，不同意请点不同意。
+prompt-face-scan = 请正对屏幕，保持不动。
+prompt-face-not-configured = 刷脸核验暂未接入平台，照片已删除。请插卡或出示健康码。
+prompt-face-not-captured = 没有拍到合适的照片，请再试一次或插卡。

@@ -220,3 +220,23 @@ notice-camera-unavailable = 摄像头暂时不能使用，请插卡或联系工�
 notice-qr-not-found = 没有扫到健康码，请再试一次或插卡
 notice-qr-rejected = 这个健康码已失效，请刷新后再试或插卡
 home-greeting-unverified = 您好（健康码 { $code }，身份未核验）
+
+## Face (separate consent, framing guide)
+face-consent-title = 刷脸前，请您确认
+face-consent-body = 刷脸需要用摄像头拍一张您的面部照片。
+face-consent-purpose = 照片只用于这一次核对身份。
+face-consent-not-kept = 照片不保存、不上传，核对后立即删除。
+face-consent-other-ways = 不同意也没关系，您可以插卡或出示健康码。
+face-consent-agree = 同意，开始刷脸
+face-consent-decline = 不同意
+face-scan-title = 请看向屏幕
+face-scan-body = 请正对屏幕，摘下帽子和口罩，保持不动。
+face-hint-no-face = 没有看到人脸，请正对屏幕
+face-hint-several-faces = 请只留一个人在镜头前
+face-hint-too-far = 请靠近一点
+face-hint-too-close = 请离远一点
+face-hint-too-dark = 光线太暗，请站到亮一点的地方
+face-hint-off-centre = 请站到屏幕正中间
+face-hint-hold-still = 很好，请保持不动
+notice-face-not-configured = 刷脸核验暂未接入平台，照片已删除。请插卡或出示健康码
+notice-face-not-captured = 没有拍到合适的照片，请再试一次或插卡

@@ -45,6 +45,8 @@ fn every_id_the_protocol_names_exists() {
         Notice::CameraUnavailable,
         Notice::QrNotFound,
         Notice::QrRejected,
+        Notice::FaceNotConfigured,
+        Notice::FaceNotCaptured,
     ] {
         ids.push(n.message_id().into());
     }
@@ -66,6 +68,11 @@ fn every_id_the_protocol_names_exists() {
         ]
         .iter()
         .map(|h| h.message_id().to_string()),
+    );
+    ids.extend(
+        station_protocol::FaceHint::ALL
+            .iter()
+            .map(|h| h.message_id().to_string()),
     );
     for locale in Locale::ALL {
         let cat = Catalog::new(locale);

@@ -16,13 +16,15 @@ use std::time::Duration;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 use session::State;
-use station_camera::{read_qr, CameraError, FrameSource, QrError, QrVerifier};
+use station_camera::{
+    read_qr, CameraError, FaceGuide, FaceGuideConfig, FrameSource, Framing, QrError, QrVerifier,
+};
 use station_card::{CardReaderBackend, ReaderEvent, ReaderHandle, SimulatedReader};
 use station_core::config::StationConfig;
 use station_devices::Instrument;
 use station_idcard::{IdCardEvent, IdCardReaderBackend, IdReaderHandle, SimulatedIdCardReader};
 use station_printer::Printer;
-use station_protocol::{Action, DemoCard, MeasureKind, QrHint, StationView};
+use station_protocol::{Action, DemoCard, FaceHint, MeasureKind, QrHint, StationView};
 use station_store::Store;
 use station_voice::Voice;
 
@@ -242,6 +244,9 @@ impl Kiosk {
         if let Some(token) = effects.start_scan {
             self.scan_qr(token);
         }
+        if let Some(token) = effects.start_face {
+            self.scan_face(token);
+        }
         if let Some(job) = effects.print {
             self.print_report(job);
         }
@@ -337,6 +342,59 @@ impl Kiosk {
         }
     }
 
+    /// Runs the face framing guide on its own thread (after the resident's consent) until one
+    /// good picture is taken, the resident leaves or the time runs out. The picture is wiped at
+    /// once: no matcher is configured, so nothing may be concluded from it.
+    fn scan_face(&self, token: u64) {
+        let k = self.clone();
+        let report = move |k: &Kiosk, event: session::FaceEvent| {
+            let effects = k.lock().on_face(token, event, &k.shared.store);
+            k.apply(effects);
+        };
+        let spawned = std::thread::Builder::new()
+            .name("face-guide".into())
+            .spawn(move || {
+                let Some(open) = &k.shared.camera else {
+                    return;
+                };
+                let mut guide = match FaceGuide::new(FaceGuideConfig::default()) {
+                    Ok(g) => g,
+                    Err(e) => return report(&k, session::FaceEvent::CameraFailed(e.to_string())),
+                };
+                let mut camera = match open() {
+                    Ok(c) => c,
+                    Err(e) => return report(&k, session::FaceEvent::CameraFailed(e.to_string())),
+                };
+                let mut last_hint = None;
+                while k.lock().scan_wanted(token) {
+                    let frame = match camera.next_frame() {
+                        Ok(f) => f,
+                        Err(e) => {
+                            return report(&k, session::FaceEvent::CameraFailed(e.to_string()))
+                        }
+                    };
+                    let step = guide.step(&frame);
+                    if let Some(face) = step.captured {
+                        // Matching needs a reference (the ID card photo, a platform search):
+                        // neither is configured, so nothing is compared.
+                        drop(face);
+                        let outcome = station_camera::MatchOutcome::NotConfigured;
+                        return report(&k, session::FaceEvent::Captured(outcome));
+                    }
+                    let hint = face_hint(&step.framing);
+                    if last_hint != Some(hint) {
+                        last_hint = Some(hint);
+                        report(&k, session::FaceEvent::Hint(hint));
+                    }
+                    std::thread::sleep(SCAN_FRAME_EVERY);
+                }
+                guide.reset();
+            });
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "cannot start the face guide thread");
+        }
+    }
+
     /// Renders and prints on its own thread (printing can take a minute); the outcome is shown
     /// only to the visit that asked for it.
     fn print_report(&self, job: session::PrintJob) {
@@ -384,5 +442,18 @@ impl Kiosk {
         if let Ok(mut h) = self.shared.id_reader_handle.lock() {
             h.take();
         }
+    }
+}
+
+/// The guide's judgment of a frame, as advice for the resident.
+fn face_hint(framing: &Framing) -> FaceHint {
+    match framing {
+        Framing::NoFace => FaceHint::NoFace,
+        Framing::TwoOrMoreFaces => FaceHint::SeveralFaces,
+        Framing::TooFar => FaceHint::TooFar,
+        Framing::TooClose => FaceHint::TooClose,
+        Framing::TooDark => FaceHint::TooDark,
+        Framing::OffCentre => FaceHint::OffCentre,
+        Framing::Good { .. } => FaceHint::HoldStill,
     }
 }

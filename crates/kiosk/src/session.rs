@@ -46,6 +46,14 @@ pub(crate) enum ScanEvent {
     CameraFailed(String),
 }
 
+/// What the camera thread reports about the face guide.
+pub(crate) enum FaceEvent {
+    Hint(station_protocol::FaceHint),
+    /// One good picture was taken (and already wiped); what matching it gave.
+    Captured(station_camera::MatchOutcome),
+    CameraFailed(String),
+}
+
 /// Readings drawn in the on-screen trend.
 const TREND_POINTS: usize = 10;
 
@@ -81,6 +89,7 @@ pub(crate) struct Effects {
     pub volume: Option<u8>,
     pub start_measure: Option<(u64, MeasureKind)>,
     pub start_scan: Option<u64>,
+    pub start_face: Option<u64>,
     pub print: Option<PrintJob>,
     pub demo_insert: Option<DemoCard>,
     pub demo_remove: bool,
@@ -236,6 +245,7 @@ impl State {
         }
         if self.has_camera {
             methods.push(IdentifyMethod::HealthQr);
+            methods.push(IdentifyMethod::Face);
         }
         methods
     }
@@ -309,6 +319,15 @@ impl State {
                     self.begin_visit(who, now, store, &mut fx);
                 }
             }
+            Action::ConsentToFace => {
+                if !in_visit && matches!(self.screen, Screen::FaceConsent) {
+                    let _ = store.audit("resident", "face_consent_given", None, "");
+                    self.scan_token += 1;
+                    self.scan_since = Some(now);
+                    fx.start_face = Some(self.scan_token);
+                    self.show(Screen::FaceScan { hint: None }, &mut fx);
+                }
+            }
             Action::CancelSwitch => {
                 if self.pending_switch.take().is_some() {
                     fx.stop_voice = true;
@@ -355,6 +374,13 @@ impl State {
                     self.scan_since = Some(now);
                     fx.start_scan = Some(self.scan_token);
                     self.show(Screen::ScanQr { hint: None }, &mut fx);
+                } else if !in_visit
+                    && method == IdentifyMethod::Face
+                    && matches!(self.screen, Screen::Welcome)
+                {
+                    // Consent first; the camera stays off until the resident agrees.
+                    self.notice = None;
+                    self.show(Screen::FaceConsent, &mut fx);
                 }
             }
             Action::OpenService { service } => {
@@ -470,7 +496,10 @@ impl State {
                         ..
                     }
                 );
-                if matches!(self.screen, Screen::ScanQr { .. }) {
+                if matches!(
+                    self.screen,
+                    Screen::ScanQr { .. } | Screen::FaceConsent | Screen::FaceScan { .. }
+                ) {
                     // Leaving the scan screen stops the camera.
                     self.stop_scan();
                     self.show(Screen::Welcome, &mut fx);
@@ -660,7 +689,40 @@ impl State {
 
     /// Whether the scan with this token should keep looking.
     pub fn scan_wanted(&self, token: u64) -> bool {
-        token == self.scan_token && matches!(self.screen, Screen::ScanQr { .. })
+        token == self.scan_token
+            && matches!(self.screen, Screen::ScanQr { .. } | Screen::FaceScan { .. })
+    }
+
+    /// What the face guide saw for the scan `token`.
+    pub fn on_face(&mut self, token: u64, event: FaceEvent, store: &Store) -> Effects {
+        let mut fx = Effects::default();
+        if !self.scan_wanted(token) || self.session.is_some() {
+            return fx;
+        }
+        match event {
+            FaceEvent::Hint(hint) => {
+                if self.screen != (Screen::FaceScan { hint: Some(hint) }) {
+                    self.screen = Screen::FaceScan { hint: Some(hint) };
+                    self.changed(&mut fx);
+                }
+            }
+            FaceEvent::CameraFailed(why) => {
+                tracing::warn!(%why, "camera not usable for the face guide");
+                let _ = store.audit("station", "camera_unavailable", None, &why);
+                self.stop_scan();
+                self.screen = Screen::Welcome;
+                self.notify(Notice::CameraUnavailable, &mut fx);
+            }
+            FaceEvent::Captured(outcome) => {
+                // The picture itself was wiped on the camera thread; only the outcome is here.
+                self.stop_scan();
+                tracing::info!(?outcome, "face captured; no matcher configured");
+                let _ = store.audit("station", "face_not_configured", None, "");
+                self.screen = Screen::Welcome;
+                self.notify(Notice::FaceNotConfigured, &mut fx);
+            }
+        }
+        fx
     }
 
     /// What the camera found for the scan `token`.
@@ -1151,9 +1213,14 @@ impl State {
             .is_some_and(|since| now.saturating_sub(since) >= QR_SCAN_FOR)
         {
             self.stop_scan();
-            if matches!(self.screen, Screen::ScanQr { .. }) {
+            let notice = match self.screen {
+                Screen::ScanQr { .. } => Some(Notice::QrNotFound),
+                Screen::FaceScan { .. } => Some(Notice::FaceNotCaptured),
+                _ => None,
+            };
+            if let Some(notice) = notice {
                 self.screen = Screen::Welcome;
-                self.notify(Notice::QrNotFound, &mut fx);
+                self.notify(notice, &mut fx);
             }
         }
         if self.session.is_some() {

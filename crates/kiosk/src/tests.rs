@@ -1029,3 +1029,59 @@ fn no_camera_and_no_code_are_told_and_the_scan_can_be_left() {
     assert!(matches!(r.kiosk.view().screen, Screen::Welcome));
     assert_eq!(r.store.resident_count().expect("count"), 0);
 }
+
+#[test]
+fn the_face_needs_consent_first_and_ends_not_configured_without_keeping_a_picture() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let opened = Arc::new(AtomicUsize::new(0));
+    let count = opened.clone();
+    let camera: crate::CameraOpener = Box::new(move || {
+        count.fetch_add(1, Ordering::SeqCst);
+        station_camera::StillImageSource::from_files([concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../camera/tests/images/astronaut_face.png"
+        )])
+        .map(|c| Box::new(c) as Box<dyn station_camera::FrameSource>)
+    });
+    let r = rig_parts(
+        vec![],
+        NaiveTime::from_hms_opt(10, 0, 0).expect("time"),
+        None,
+        Some(camera),
+        Arc::new(NotConfiguredVerifier),
+    );
+    assert!(r
+        .kiosk
+        .view()
+        .identify_methods
+        .contains(&IdentifyMethod::Face));
+    // "不同意": back to the welcome screen; the camera was never switched on.
+    r.kiosk.act(Action::IdentifyWith {
+        method: IdentifyMethod::Face,
+    });
+    assert!(matches!(r.kiosk.view().screen, Screen::FaceConsent));
+    assert_eq!(
+        r.voice.last_said(),
+        Some((Locale::ZhCn, PromptId::FaceConsent))
+    );
+    r.kiosk.act(Action::BackHome);
+    assert!(matches!(r.kiosk.view().screen, Screen::Welcome));
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(opened.load(Ordering::SeqCst), 0);
+    // "同意": the guide runs, takes one picture, and says plainly that face matching is not set up.
+    r.kiosk.act(Action::IdentifyWith {
+        method: IdentifyMethod::Face,
+    });
+    r.kiosk.act(Action::ConsentToFace);
+    let v = r.wait("not configured", |v| {
+        v.notice == Some(Notice::FaceNotConfigured)
+    });
+    assert!(matches!(v.screen, Screen::Welcome));
+    assert!(v.resident.is_none());
+    assert_eq!(opened.load(Ordering::SeqCst), 1);
+    assert_eq!(r.store.resident_count().expect("count"), 0);
+    let audit = r.store.audit_events(20).expect("audit");
+    for action in ["face_consent_given", "face_not_configured"] {
+        assert!(audit.iter().any(|e| e.action == action), "{audit:?}");
+    }
+}

@@ -59,6 +59,13 @@ pub enum Screen {
     ScanQr {
         hint: Option<QrHint>,
     },
+    /// Before the camera looks at a face: what it is for, and the resident's yes or no (PIPL
+    /// art. 26/28: a separate consent for biometric data).
+    FaceConsent,
+    /// The framing guide: what to do so the camera sees one face, well lit, at the right distance.
+    FaceScan {
+        hint: Option<FaceHint>,
+    },
     Home,
     /// Choose what to measure.
     SelfTest,
@@ -98,6 +105,8 @@ impl Screen {
             Screen::Closed { .. } => PromptId::Closed,
             Screen::ReadingCard => PromptId::ReadingCard,
             Screen::ScanQr { .. } => PromptId::ScanQr,
+            Screen::FaceConsent => PromptId::FaceConsent,
+            Screen::FaceScan { .. } => PromptId::FaceScan,
             Screen::Home => PromptId::Home,
             Screen::SelfTest => PromptId::SelfTest,
             Screen::Measure { step, .. } => step.prompt(),
@@ -190,6 +199,43 @@ impl QrHint {
     }
 }
 
+/// The face framing guide's advice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FaceHint {
+    NoFace,
+    SeveralFaces,
+    TooFar,
+    TooClose,
+    TooDark,
+    OffCentre,
+    /// Framed well: hold still while the picture is taken.
+    HoldStill,
+}
+
+impl FaceHint {
+    pub const ALL: [FaceHint; 7] = [
+        FaceHint::NoFace,
+        FaceHint::SeveralFaces,
+        FaceHint::TooFar,
+        FaceHint::TooClose,
+        FaceHint::TooDark,
+        FaceHint::OffCentre,
+        FaceHint::HoldStill,
+    ];
+    pub fn message_id(self) -> &'static str {
+        match self {
+            FaceHint::NoFace => "face-hint-no-face",
+            FaceHint::SeveralFaces => "face-hint-several-faces",
+            FaceHint::TooFar => "face-hint-too-far",
+            FaceHint::TooClose => "face-hint-too-close",
+            FaceHint::TooDark => "face-hint-too-dark",
+            FaceHint::OffCentre => "face-hint-off-centre",
+            FaceHint::HoldStill => "face-hint-hold-still",
+        }
+    }
+}
+
 /// What the screen may show about the resident: masked forms only.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResidentView {
@@ -227,6 +273,11 @@ pub enum Notice {
     QrNotFound,
     /// The issuing platform refused the code (expired, revoked).
     QrRejected,
+    /// A face was captured, and no face matcher is configured: nobody was identified, and the
+    /// picture was wiped.
+    FaceNotConfigured,
+    /// The guide never got one good picture in time.
+    FaceNotCaptured,
 }
 
 impl Notice {
@@ -246,6 +297,8 @@ impl Notice {
             Notice::CameraUnavailable => "notice-camera-unavailable",
             Notice::QrNotFound => "notice-qr-not-found",
             Notice::QrRejected => "notice-qr-rejected",
+            Notice::FaceNotConfigured => "notice-face-not-configured",
+            Notice::FaceNotCaptured => "notice-face-not-captured",
         }
     }
     pub fn prompt(self) -> PromptId {
@@ -264,6 +317,8 @@ impl Notice {
             Notice::CameraUnavailable => PromptId::CameraUnavailable,
             Notice::QrNotFound => PromptId::QrNotFound,
             Notice::QrRejected => PromptId::QrRejected,
+            Notice::FaceNotConfigured => PromptId::FaceNotConfigured,
+            Notice::FaceNotCaptured => PromptId::FaceNotCaptured,
         }
     }
 }
@@ -419,6 +474,8 @@ pub enum Action {
     Touch,
     /// "继续使用" on the idle warning.
     KeepAlive,
+    /// "同意" on the face consent screen ("不同意" is `BackHome`).
+    ConsentToFace,
     /// End this visit and start one for the resident whose card was just presented.
     ConfirmSwitch,
     /// Keep the current visit; forget the other card.

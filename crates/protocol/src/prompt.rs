@@ -40,6 +40,10 @@ pub enum PromptId {
     CameraUnavailable,
     QrNotFound,
     QrRejected,
+    FaceConsent,
+    FaceScan,
+    FaceNotConfigured,
+    FaceNotCaptured,
     /// The question with this number (1..=33), read out.
     TcmQuestion(u8),
     QuestionnaireDone,
@@ -47,7 +51,7 @@ pub enum PromptId {
 }
 
 impl PromptId {
-    pub const ALL: [PromptId; 35] = [
+    pub const ALL: [PromptId; 39] = [
         PromptId::Welcome,
         PromptId::Closed,
         PromptId::ReadingCard,
@@ -81,6 +85,10 @@ impl PromptId {
         PromptId::CameraUnavailable,
         PromptId::QrNotFound,
         PromptId::QrRejected,
+        PromptId::FaceConsent,
+        PromptId::FaceScan,
+        PromptId::FaceNotConfigured,
+        PromptId::FaceNotCaptured,
         PromptId::QuestionnaireDone,
         PromptId::Goodbye,
     ];
@@ -126,6 +134,10 @@ impl PromptId {
             PromptId::CameraUnavailable => "camera-unavailable",
             PromptId::QrNotFound => "qr-not-found",
             PromptId::QrRejected => "qr-rejected",
+            PromptId::FaceConsent => "face-consent",
+            PromptId::FaceScan => "face-scan",
+            PromptId::FaceNotConfigured => "face-not-configured",
+            PromptId::FaceNotCaptured => "face-not-captured",
             PromptId::QuestionnaireDone => "questionnaire-done",
             PromptId::TcmQuestion(n) => usize::from(n)
                 .checked_sub(1)

@@ -1,5 +1,6 @@
 //! One module per screen; each draws one task.
 
+mod face;
 mod home;
 mod measure;
 mod questionnaire;
@@ -29,6 +30,8 @@ pub fn render(v: &StationView, t: &Texts) -> AnyView {
         )
         .into_any(),
         Screen::ScanQr { hint } => scan_qr::scan_qr(*hint, t).into_any(),
+        Screen::FaceConsent => face::consent(t).into_any(),
+        Screen::FaceScan { hint } => face::scan(*hint, t).into_any(),
         Screen::Home => home::home(v, t).into_any(),
         Screen::SelfTest => self_test::self_test(v, t).into_any(),
         Screen::Measure { kind, step } => measure::guide(*kind, *step, t).into_any(),

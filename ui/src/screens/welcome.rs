@@ -31,16 +31,15 @@ fn station_clock(t: &Texts) -> impl IntoView {
 pub fn welcome(v: &StationView, t: &Texts) -> impl IntoView {
     let reader_problem = v.reader != ReaderStatus::Ready;
     let has = |m: IdentifyMethod| v.identify_methods.contains(&m);
-    // A card reader that is present needs no button: the resident inserts or places the card.
-    // A health code is shown on request (the camera is on only then). Ways without hardware are
-    // offered and say plainly that they are not available yet.
+    // Only the ways this station has hardware for. A card reader needs no button (the resident
+    // inserts or places the card); a health code or a face is asked for with one, and the camera
+    // is on only then.
     let other_ways = [
-        (IdentifyMethod::IdCard, "identify-id-card"),
         (IdentifyMethod::HealthQr, "identify-health-qr"),
         (IdentifyMethod::Face, "identify-face"),
     ]
     .into_iter()
-    .filter(|(m, _)| *m == IdentifyMethod::HealthQr || !has(*m))
+    .filter(|(m, _)| has(*m))
     .map(|(method, label)| {
         big_button(
             t.tr(label),
@@ -74,8 +73,10 @@ pub fn welcome(v: &StationView, t: &Texts) -> impl IntoView {
                 </div>
                 {reader_problem.then(|| view! { <p class="warning" role="status">{t.tr("notice-reader-unavailable")}</p> })}
                 {has(IdentifyMethod::IdCard).then(|| view! { <p class="lead id-card-hint">{t.tr("welcome-place-id-card")}</p> })}
-                <h2>{t.tr("welcome-other-ways")}</h2>
-                <div class="row">{other_ways}</div>
+                {(!other_ways.is_empty()).then(|| view! {
+                    <h2>{t.tr("welcome-other-ways")}</h2>
+                    <div class="row">{other_ways}</div>
+                })}
             </div>
             {settings_bar(v, t)}
         </section>
