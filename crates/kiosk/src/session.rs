@@ -1116,13 +1116,14 @@ impl State {
                                 kinds.push(kind);
                             }
                         }
+                        let questionnaire = !store.visit_questionnaires(p.visit)?.is_empty();
                         Ok(PastReportView {
                             visit: p.visit.0,
-                            date: readings
-                                .first()
-                                .map(|r| r.record.taken_at.format("%Y-%m-%d %H:%M").to_string())
+                            date: chrono::DateTime::parse_from_rfc3339(&p.first_reading_at)
+                                .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
                                 .unwrap_or_default(),
                             kinds,
+                            questionnaire,
                             readings: p.readings,
                         })
                     })

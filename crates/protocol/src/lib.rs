@@ -174,6 +174,8 @@ pub struct PastReportView {
     pub date: String,
     /// What was measured, in the order first measured.
     pub kinds: Vec<MeasureKind>,
+    /// The TCM constitution questionnaire was answered in this visit.
+    pub questionnaire: bool,
     pub readings: usize,
 }
 

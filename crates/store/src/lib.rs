@@ -121,12 +121,13 @@ pub struct QuestionnaireRecord {
     pub taken_at: String,
 }
 
-/// One earlier visit with readings: a line of "我的报告".
+/// One earlier visit with readings or a questionnaire: a line of "我的报告".
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PastVisit {
     pub visit: VisitId,
-    /// Local time of the first reading, RFC 3339.
+    /// Local time of its first reading or questionnaire, RFC 3339.
     pub first_reading_at: String,
+    /// Readings and questionnaires.
     pub readings: usize,
 }
 
@@ -355,7 +356,7 @@ impl Store {
         Ok(decode_rows(rows))
     }
 
-    /// A resident's earlier visits that have readings, newest first ("我的报告").
+    /// A resident's earlier visits that have readings or a questionnaire, newest first ("我的报告").
     pub fn past_visits(
         &self,
         resident: ResidentId,
@@ -365,7 +366,10 @@ impl Store {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let rows = conn
             .prepare_cached(
-                "SELECT visit_id, MIN(taken_at), COUNT(*) FROM readings WHERE resident_id = ?1
+                "SELECT visit_id, MIN(taken_at), COUNT(*) FROM (
+                     SELECT visit_id, taken_at FROM readings WHERE resident_id = ?1
+                     UNION ALL
+                     SELECT visit_id, taken_at FROM questionnaires WHERE resident_id = ?1)
                  GROUP BY visit_id ORDER BY MIN(taken_at) DESC, visit_id DESC LIMIT ?2",
             )?
             .query_map(params![resident.0, limit], |r| {

@@ -14,6 +14,7 @@ pub fn reports(v: &StationView, reports: &[PastReportView], t: &Texts) -> impl I
                 .kinds
                 .iter()
                 .map(|k| t.tr(k.message_id()))
+                .chain(r.questionnaire.then(|| t.tr("tcm-questionnaire-title")))
                 .collect::<Vec<_>>()
                 .join("、");
             let print = v.printer.then(|| {
