@@ -693,6 +693,20 @@ impl State {
             && matches!(self.screen, Screen::ScanQr { .. } | Screen::FaceScan { .. })
     }
 
+    /// The camera could not be opened or stopped delivering: back to the welcome screen.
+    fn camera_failed(&mut self, why: &str, store: &Store, fx: &mut Effects) {
+        tracing::warn!(%why, "camera not usable");
+        let _ = store.audit("station", "camera_unavailable", None, why);
+        self.end_scan(Notice::CameraUnavailable, fx);
+    }
+
+    /// Stops the camera and returns to the welcome screen with `notice`.
+    fn end_scan(&mut self, notice: Notice, fx: &mut Effects) {
+        self.stop_scan();
+        self.screen = Screen::Welcome;
+        self.notify(notice, fx);
+    }
+
     /// What the face guide saw for the scan `token`.
     pub fn on_face(&mut self, token: u64, event: FaceEvent, store: &Store) -> Effects {
         let mut fx = Effects::default();
@@ -706,20 +720,12 @@ impl State {
                     self.changed(&mut fx);
                 }
             }
-            FaceEvent::CameraFailed(why) => {
-                tracing::warn!(%why, "camera not usable for the face guide");
-                let _ = store.audit("station", "camera_unavailable", None, &why);
-                self.stop_scan();
-                self.screen = Screen::Welcome;
-                self.notify(Notice::CameraUnavailable, &mut fx);
-            }
+            FaceEvent::CameraFailed(why) => self.camera_failed(&why, store, &mut fx),
             FaceEvent::Captured(outcome) => {
                 // The picture itself was wiped on the camera thread; only the outcome is here.
-                self.stop_scan();
                 tracing::info!(?outcome, "face captured; no matcher configured");
                 let _ = store.audit("station", "face_not_configured", None, "");
-                self.screen = Screen::Welcome;
-                self.notify(Notice::FaceNotConfigured, &mut fx);
+                self.end_scan(Notice::FaceNotConfigured, &mut fx);
             }
         }
         fx
@@ -744,13 +750,7 @@ impl State {
                     self.changed(&mut fx);
                 }
             }
-            ScanEvent::CameraFailed(why) => {
-                tracing::warn!(%why, "camera not usable");
-                let _ = store.audit("station", "camera_unavailable", None, &why);
-                self.stop_scan();
-                self.screen = Screen::Welcome;
-                self.notify(Notice::CameraUnavailable, &mut fx);
-            }
+            ScanEvent::CameraFailed(why) => self.camera_failed(&why, store, &mut fx),
             ScanEvent::Found {
                 token: code,
                 verification,
@@ -771,8 +771,7 @@ impl State {
                     Verification::Rejected(reason) => {
                         tracing::info!(%reason, "health code refused by its platform");
                         let _ = store.audit("station", "qr_rejected", None, &reason);
-                        self.screen = Screen::Welcome;
-                        self.notify(Notice::QrRejected, &mut fx);
+                        self.end_scan(Notice::QrRejected, &mut fx);
                     }
                 }
             }
@@ -894,22 +893,14 @@ impl State {
                 );
                 // Answered and stored: the next start is a fresh sheet.
                 self.questionnaire = None;
-                let named = |list: &[station_questionnaire::Constitution]| -> Vec<String> {
-                    list.iter().map(|c| c.message_id().to_string()).collect()
-                };
-                let advice = assessment
-                    .primary()
-                    .iter()
-                    .chain(assessment.tendencies())
-                    .map(|c| c.advice_message_id().to_string())
-                    .collect();
+                let entry = questionnaire_entry(&record);
                 self.show(
                     Screen::QuestionnaireResult {
                         result: station_protocol::QuestionnaireView {
-                            primary: named(assessment.primary()),
-                            tendencies: named(assessment.tendencies()),
-                            advice,
-                            needs_review: record.needs_review,
+                            primary: entry.primary,
+                            tendencies: entry.tendencies,
+                            advice: entry.advice,
+                            needs_review: entry.needs_review,
                         },
                     },
                     fx,
@@ -1213,15 +1204,10 @@ impl State {
             .scan_since
             .is_some_and(|since| now.saturating_sub(since) >= QR_SCAN_FOR)
         {
-            self.stop_scan();
-            let notice = match self.screen {
-                Screen::ScanQr { .. } => Some(Notice::QrNotFound),
-                Screen::FaceScan { .. } => Some(Notice::FaceNotCaptured),
-                _ => None,
-            };
-            if let Some(notice) = notice {
-                self.screen = Screen::Welcome;
-                self.notify(notice, &mut fx);
+            match self.screen {
+                Screen::ScanQr { .. } => self.end_scan(Notice::QrNotFound, &mut fx),
+                Screen::FaceScan { .. } => self.end_scan(Notice::FaceNotCaptured, &mut fx),
+                _ => self.stop_scan(),
             }
         }
         if self.session.is_some() {

@@ -179,10 +179,16 @@ impl Store {
 
     /// The keyed hash that stands for an ID number in the store.
     pub fn id_hash(&self, id: &IdNumber) -> Vec<u8> {
+        self.keyed_hash(&[id.expose().as_bytes()])
+    }
+
+    fn keyed_hash(&self, parts: &[&[u8]]) -> Vec<u8> {
         // HMAC accepts keys of any length, so this cannot fail; fall back to an empty MAC otherwise.
         match Hmac::<Sha256>::new_from_slice(&self.key) {
             Ok(mut mac) => {
-                mac.update(id.expose().as_bytes());
+                for part in parts {
+                    mac.update(part);
+                }
                 mac.finalize().into_bytes().to_vec()
             }
             Err(_) => Vec::new(),
@@ -192,14 +198,7 @@ impl Store {
     /// The keyed hash that stands for a health-code token until a platform resolves it to an ID
     /// number. Its own domain, so a token can never collide with an ID number.
     pub fn health_code_hash(&self, token: &str) -> Vec<u8> {
-        match Hmac::<Sha256>::new_from_slice(&self.key) {
-            Ok(mut mac) => {
-                mac.update(b"health-code:");
-                mac.update(token.as_bytes());
-                mac.finalize().into_bytes().to_vec()
-            }
-            Err(_) => Vec::new(),
-        }
+        self.keyed_hash(&[b"health-code:", token.as_bytes()])
     }
 
     /// Finds or creates the resident with this ID number; refreshes the masked name.
