@@ -28,6 +28,11 @@ pub enum Reading {
         pulse: u16,
         #[serde(default)]
         irregular_pulse: bool,
+        /// The monitor's status bits: the result may be off, the resident is told to measure again.
+        #[serde(default)]
+        body_movement: bool,
+        #[serde(default)]
+        cuff_loose: bool,
     },
     Body {
         weight_kg: f64,
@@ -84,6 +89,8 @@ impl Reading {
                 diastolic,
                 pulse,
                 irregular_pulse,
+                body_movement,
+                cuff_loose,
             } => {
                 if !bp_is_plausible(systolic, diastolic, pulse) {
                     return Err(VitalsError::Implausible {
@@ -100,6 +107,12 @@ impl Reading {
                 }
                 if irregular_pulse {
                     notes.push("note-irregular-pulse");
+                }
+                if body_movement {
+                    notes.push("note-body-movement");
+                }
+                if cuff_loose {
+                    notes.push("note-cuff-loose");
                 }
                 Ok(Assessed {
                     category: a.category.message_id(),
@@ -498,6 +511,8 @@ mod tests {
             diastolic: d,
             pulse: 70,
             irregular_pulse: false,
+            body_movement: false,
+            cuff_loose: false,
         }
     }
 
@@ -586,12 +601,16 @@ mod tests {
                     systolic,
                     diastolic,
                     irregular_pulse,
+                    body_movement,
+                    cuff_loose,
                     ..
                 } => Reading::BloodPressure {
                     systolic,
                     diastolic,
                     pulse: p,
                     irregular_pulse,
+                    body_movement,
+                    cuff_loose,
                 },
                 other => other,
             }

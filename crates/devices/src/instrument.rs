@@ -17,6 +17,10 @@ pub enum Measurement {
         pulse: u16,
         /// The monitor's irregular-pulse flag (shown to the resident).
         irregular_pulse: bool,
+        /// The monitor saw the body move during the measurement (result may be off).
+        body_movement: bool,
+        /// The monitor found the cuff too loose (result may be off).
+        cuff_loose: bool,
     },
     /// A height-weight scale measures both.
     Body {

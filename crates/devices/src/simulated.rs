@@ -39,13 +39,19 @@ pub struct ScriptError {
 /// The environment variable scripting each kind's simulator, and the item format it takes.
 pub fn script_env(kind: MeasureKind) -> (&'static str, &'static str) {
     match kind {
-        MeasureKind::BloodPressure => ("STATION_SIM_BP", "SYS/DIA/PULSE"),
+        MeasureKind::BloodPressure => (
+            "STATION_SIM_BP",
+            "SYS/DIA/PULSE, optionally +irregular +movement +loose",
+        ),
         MeasureKind::Body => ("STATION_SIM_BODY", "KG/CM"),
         MeasureKind::Temperature => ("STATION_SIM_TEMPERATURE", "CELSIUS"),
         MeasureKind::Glucose => ("STATION_SIM_GLUCOSE", "MMOL"),
         MeasureKind::Spo2 => ("STATION_SIM_SPO2", "PERCENT/PULSE"),
     }
 }
+
+/// Status bits a simulated blood-pressure result may carry, after `+`.
+const BP_FLAGS: [&str; 3] = ["irregular", "movement", "loose"];
 
 /// How long one simulated measurement takes (seconds, default 3).
 pub const SECONDS_ENV: &str = "STATION_SIM_SECONDS";
@@ -57,6 +63,8 @@ fn default_reading(kind: MeasureKind) -> Measurement {
             diastolic: 82,
             pulse: 72,
             irregular_pulse: false,
+            body_movement: false,
+            cuff_loose: false,
         },
         MeasureKind::Body => Measurement::Body {
             weight_kg: 62.5,
@@ -103,7 +111,18 @@ impl SimulatedInstrument {
                     "hang" => return Ok(SimulatedOutcome::Hang),
                     _ => {}
                 }
-                let nums: Vec<f64> = item
+                // Blood pressure may carry the monitor's status bits: "150/95/80+irregular+movement".
+                let mut parts = item.split('+');
+                let values = parts.next().unwrap_or_default();
+                let flags: Vec<&str> = parts.collect();
+                if flags
+                    .iter()
+                    .any(|f| kind != MeasureKind::BloodPressure || !BP_FLAGS.contains(f))
+                {
+                    return Err(err());
+                }
+                let flag = |name: &str| flags.contains(&name);
+                let nums: Vec<f64> = values
                     .split('/')
                     .map(|p| p.parse::<f64>().ok().filter(|v| v.is_finite() && *v >= 0.0))
                     .collect::<Option<_>>()
@@ -115,7 +134,9 @@ impl SimulatedInstrument {
                         systolic: whole(*s).ok_or_else(err)?,
                         diastolic: whole(*d).ok_or_else(err)?,
                         pulse: whole(*p).ok_or_else(err)?,
-                        irregular_pulse: false,
+                        irregular_pulse: flag("irregular"),
+                        body_movement: flag("movement"),
+                        cuff_loose: flag("loose"),
                     },
                     (MeasureKind::Body, [w, h]) => Measurement::Body {
                         weight_kg: *w,
@@ -205,6 +226,42 @@ mod tests {
         assert!(SimulatedInstrument::parse_script(MeasureKind::BloodPressure, "120/80").is_err());
         assert!(SimulatedInstrument::parse_script(MeasureKind::Spo2, "97/72.5").is_err());
         assert!(SimulatedInstrument::parse_script(MeasureKind::Temperature, "NaN").is_err());
+    }
+
+    #[test]
+    fn blood_pressure_carries_the_monitors_status_bits() {
+        let script = SimulatedInstrument::parse_script(
+            MeasureKind::BloodPressure,
+            "150/95/80+movement+loose,120/80/70+irregular",
+        )
+        .expect("script");
+        let dev = SimulatedInstrument::new(MeasureKind::BloodPressure, Duration::ZERO, script);
+        assert!(matches!(
+            dev.measure(),
+            Ok(Measurement::BloodPressure {
+                body_movement: true,
+                cuff_loose: true,
+                irregular_pulse: false,
+                ..
+            })
+        ));
+        assert!(matches!(
+            dev.measure(),
+            Ok(Measurement::BloodPressure {
+                irregular_pulse: true,
+                body_movement: false,
+                cuff_loose: false,
+                ..
+            })
+        ));
+        for bad in ["120/80/70+shaky", "36.5+movement"] {
+            let kind = if bad.starts_with("36") {
+                MeasureKind::Temperature
+            } else {
+                MeasureKind::BloodPressure
+            };
+            assert!(SimulatedInstrument::parse_script(kind, bad).is_err(), "{bad}");
+        }
     }
 
     proptest! {

@@ -1042,11 +1042,15 @@ impl State {
                 diastolic,
                 pulse,
                 irregular_pulse,
+                body_movement,
+                cuff_loose,
             } => Reading::BloodPressure {
                 systolic,
                 diastolic,
                 pulse,
                 irregular_pulse,
+                body_movement,
+                cuff_loose,
             },
             Measurement::Body {
                 weight_kg,

@@ -367,6 +367,8 @@ fn a_device_fault_offers_a_retry_and_stores_nothing() {
                     diastolic: 80,
                     pulse: 70,
                     irregular_pulse: false,
+                    body_movement: false,
+                    cuff_loose: false,
                 }),
             ],
         )],
@@ -610,6 +612,8 @@ fn a_measurement_arriving_after_logout_is_dropped() {
         diastolic: 80,
         pulse: 70,
         irregular_pulse: false,
+        body_movement: false,
+        cuff_loose: false,
     });
     let fx = {
         let mut st = r.kiosk.lock();

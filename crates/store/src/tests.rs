@@ -11,6 +11,8 @@ fn sample(s: u16, d: u16) -> ReadingRecord {
         diastolic: d,
         pulse: 72,
         irregular_pulse: false,
+        body_movement: false,
+        cuff_loose: false,
     })
 }
 

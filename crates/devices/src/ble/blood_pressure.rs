@@ -146,6 +146,8 @@ impl BloodPressureReading {
             diastolic: self.diastolic_mmhg.ok_or(DeviceError::Implausible)?,
             pulse: pulse as u16,
             irregular_pulse: self.status.is_some_and(|s| s.irregular_pulse),
+            body_movement: self.status.is_some_and(|s| s.body_movement),
+            cuff_loose: self.status.is_some_and(|s| s.cuff_fit_loose),
         })
     }
 }
@@ -226,7 +228,9 @@ mod tests {
                 systolic: 138,
                 diastolic: 88,
                 pulse: 72,
-                irregular_pulse: true
+                irregular_pulse: true,
+                body_movement: false,
+                cuff_loose: false,
             }
         );
     }
