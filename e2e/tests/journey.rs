@@ -550,7 +550,7 @@ fn losing_the_card_service_mid_visit_ends_it_safely_and_the_kiosk_recovers() {
 }
 
 #[test]
-fn a_staff_card_is_recognised_and_never_starts_a_resident_visit() {
+fn a_staff_card_never_starts_a_visit_and_lets_staff_type_a_reading_for_a_resident() {
     let bed = bed();
     let t = zh();
     let st = launch(
@@ -581,9 +581,66 @@ fn a_staff_card_is_recognised_and_never_starts_a_resident_visit() {
     )
     .unwrap();
     st.wait_text(&t.text("notice-card-unreadable")).unwrap();
-    card.pull();
+    pull_and_settle(card);
     let store = station_store::Store::open(&st.data_dir).expect("store");
     assert_eq!(store.resident_count().expect("count"), 0);
+    st.press(&t.text("dismiss")).unwrap();
+
+    // A resident's card stays in; staff tap their badge on the second reader and type a
+    // blood pressure taken with a manual cuff.
+    let resident = insert_resident(&bed);
+    st.wait_text(&t.text_with("home-greeting", &[("name", MASKED_NAME.into())]))
+        .unwrap();
+    let badge = VpcdCard::insert(
+        bed.pcscd.vpcd_addr_second(),
+        CardBehaviour::Staff(vec![0x04, 0xA1, 0xB2, 0xC3]),
+    )
+    .unwrap();
+    st.wait_text(&t.text_with("manual-entry-staff", &[("badge", "****B2C3".into())]))
+        .unwrap();
+    badge.pull();
+    st.press(&t.text("measure-blood-pressure")).unwrap();
+    st.wait_text(&t.text("manual-entry-save")).unwrap();
+    for key in ["4", "0", "0"] {
+        st.press(key).unwrap();
+    }
+    st.wait_text("400").unwrap();
+    st.press(&t.text("manual-entry-save")).unwrap();
+    st.wait_text(&t.text("manual-error-range")).unwrap();
+    st.save_screenshot("manual-entry");
+    for _ in 0..3 {
+        st.press(&t.text("manual-entry-delete")).unwrap();
+    }
+    for (field, digits) in [
+        ("bp-systolic", "145"),
+        ("bp-diastolic", "92"),
+        ("value-pulse", "70"),
+    ] {
+        st.press(&t.text(field)).unwrap();
+        for key in digits.chars() {
+            st.press(&key.to_string()).unwrap();
+        }
+        st.wait_text(digits).unwrap();
+    }
+    st.press(&t.text("manual-entry-save")).unwrap();
+    let page = st.wait_text(&t.text("note-entered-by-staff")).unwrap();
+    st.save_screenshot("manual-entry-result");
+    assert!(page.contains(&t.text("bp-category-grade1")), "{page}");
+    // Stored as typed, with who typed it, audited in the same transaction.
+    let typed = store
+        .audit_events(50)
+        .expect("audit")
+        .into_iter()
+        .find(|e| e.action == "manual_reading")
+        .expect("the manual reading is audited");
+    assert_eq!(typed.actor, "staff:04A1B2C3");
+    let readings = store
+        .visit_readings(typed.visit.expect("a visit"))
+        .expect("readings");
+    assert_eq!(readings.len(), 1);
+    assert_eq!(readings[0].record.device, "manual");
+    assert_eq!(readings[0].record.entered_by.as_deref(), Some("04A1B2C3"));
+    resident.pull();
 }
 
 #[test]

@@ -139,7 +139,7 @@ notice-printing = Printing your report, please wait
 notice-printed = Your report is printed. Please take it from the printer
 notice-printer-unavailable = The printer is not working right now. Please ask a staff member
 notice-id-card-unreadable = The ID card could not be read. Please place it on the reader again
-notice-staff-mode-not-available = Staff card recognised. Staff mode is not available yet
+notice-staff-mode-not-available = Staff card recognised. To enter a result for a resident, let the resident identify first, then tap your card
 
 ## Settings
 settings-language = Language
@@ -242,3 +242,19 @@ face-hint-off-centre = Please stand in the middle of the screen
 face-hint-hold-still = Good: keep still
 notice-face-not-configured = Face checking is not connected to a platform yet; the picture was deleted. Please insert your card or show your health code
 notice-face-not-captured = No usable picture was taken. Please try again or insert your card
+
+# Staff-assisted manual entry (a staff badge tapped during a resident's visit)
+manual-entry-title = Staff entry
+manual-entry-staff = Staff card { $badge }
+manual-entry-choose = Choose what to enter
+manual-entry-range = Range { $min }–{ $max }
+manual-entry-save = Save
+manual-entry-delete = Delete
+manual-entry-timing = When measured
+manual-entry-timing-missing = Please choose when it was measured
+manual-error-missing = Please fill this in
+manual-error-not-a-number = Numbers only, please
+manual-error-decimals = Too many decimal places
+manual-error-range = Out of range
+manual-error-diastolic = Diastolic must be below systolic
+note-entered-by-staff = Entered by staff

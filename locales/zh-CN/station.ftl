@@ -139,7 +139,7 @@ notice-printing = 正在打印报告，请稍候
 notice-printed = 报告已打印，请从出纸口取走
 notice-printer-unavailable = 打印机暂时不能使用，请联系工作人员
 notice-id-card-unreadable = 无法读取身份证，请把身份证重新放好
-notice-staff-mode-not-available = 已识别工作人员卡，工作人员模式暂未开通
+notice-staff-mode-not-available = 已识别工作人员卡。要帮居民录入结果，请先让居民插卡或刷证，再刷工作人员卡
 
 ## Settings
 settings-language = 语言
@@ -242,3 +242,19 @@ face-hint-off-centre = 请站到屏幕正中间
 face-hint-hold-still = 很好，请保持不动
 notice-face-not-configured = 刷脸核验暂未接入平台，照片已删除。请插卡或出示健康码
 notice-face-not-captured = 没有拍到合适的照片，请再试一次或插卡
+
+# Staff-assisted manual entry (a staff badge tapped during a resident's visit)
+manual-entry-title = 工作人员录入
+manual-entry-staff = 工作人员卡 { $badge }
+manual-entry-choose = 请选择要录入的项目
+manual-entry-range = 范围 { $min }–{ $max }
+manual-entry-save = 保存
+manual-entry-delete = 删除
+manual-entry-timing = 测量时间
+manual-entry-timing-missing = 请选择测量时间
+manual-error-missing = 请填写
+manual-error-not-a-number = 请只输入数字
+manual-error-decimals = 小数位太多
+manual-error-range = 超出范围
+manual-error-diastolic = 舒张压应低于收缩压
+note-entered-by-staff = 由工作人员录入

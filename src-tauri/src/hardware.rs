@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use station_camera::{CameraError, FrameSource, NotConfiguredVerifier, StillImageSource};
 use station_card::{PcscReader, SimulatedReader, StaffCards};
+use station_core::config::InstrumentChoice;
 use station_core::config::{
     CameraChoice, CardReaderChoice, IdCardReaderChoice, PrinterChoice, StationConfig,
 };
@@ -45,7 +46,10 @@ pub fn select(config: &StationConfig, audio_dir: &Path) -> Hardware {
         id_card_reader,
         demo_id_card,
         printer,
-        instruments: simulated_instruments(),
+        instruments: match config.instruments {
+            InstrumentChoice::Simulated => simulated_instruments(),
+            InstrumentChoice::Ble => ble_instruments(),
+        },
         voice: Arc::new(RodioVoice::open(PromptLibrary::new(
             audio_dir.to_path_buf(),
         ))),
@@ -179,8 +183,36 @@ fn printer(config: &StationConfig, demo: bool) -> Option<Arc<dyn Printer>> {
     }
 }
 
-/// Every measuring device is simulated until the BLE backends land (no BlueZ here to test
-/// them against). `STATION_SIM_<KIND>` scripts each one; see crates/devices/README.md.
+/// One BLE instrument per kind, each finding its device by the profile's service when a
+/// measurement starts (devices sleep between uses). Compiled in CI, not exercised: no Bluetooth
+/// adapter there (see crates/devices/README.md).
+#[cfg(feature = "ble")]
+fn ble_instruments() -> Vec<Arc<dyn Instrument>> {
+    use station_devices::ble::{BleInstrument, BtleplugConnector, Profile};
+    MeasureKind::ALL
+        .into_iter()
+        .filter_map(|kind| match BtleplugConnector::new() {
+            Ok(connector) => Some(Arc::new(BleInstrument::new(
+                Profile::for_kind(kind),
+                format!("ble:{}", kind.as_str()),
+                connector,
+            )) as Arc<dyn Instrument>),
+            Err(e) => {
+                tracing::error!(error = %e, kind = kind.as_str(), "BLE not usable; kind off");
+                None
+            }
+        })
+        .collect()
+}
+
+/// `devices.instruments = "ble"` in a build without BLE: no devices rather than pretend ones.
+#[cfg(not(feature = "ble"))]
+fn ble_instruments() -> Vec<Arc<dyn Instrument>> {
+    tracing::error!("devices.instruments = \"ble\" but this build has no BLE (build with --features ble); measuring is off");
+    Vec::new()
+}
+
+/// The demo's devices. `STATION_SIM_<KIND>` scripts each one; see crates/devices/README.md.
 fn simulated_instruments() -> Vec<Arc<dyn Instrument>> {
     let seconds = std::env::var(SECONDS_ENV)
         .ok()

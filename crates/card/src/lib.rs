@@ -33,7 +33,7 @@ pub use ssc::{
     parse_bcd_date, parse_gbk_name, parse_record, parse_sex, read_social_security_card, Sex,
     SocialSecurityCard, SSC_AID,
 };
-pub use staff::{identify_card, read_uid, CardIdentity, StaffCards};
+pub use staff::{identify_card, read_uid, CardIdentity, StaffBadge, StaffCards};
 
 use station_core::resident::IdNumberError;
 

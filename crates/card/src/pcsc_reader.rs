@@ -16,7 +16,7 @@ use tracing::{debug, info, warn};
 
 use crate::apdu::CardChannel;
 use crate::reader::{CardReaderBackend, EventSink, ReaderEvent, ReaderHandle};
-use crate::staff::{identify_card, CardIdentity, StaffCards};
+use crate::staff::{identify_card, read_uid, CardIdentity, StaffBadge, StaffCards};
 use crate::CardError;
 
 /// The PC/SC card reader backend.
@@ -104,6 +104,7 @@ impl CardReaderBackend for PcscReader {
             sink,
             status: None,
             card: Slot::Empty,
+            tapped: Vec::new(),
         };
         let thread = std::thread::Builder::new()
             .name("card-pcsc".into())
@@ -156,6 +157,8 @@ struct Worker {
     sink: EventSink,
     status: Option<ReaderStatus>,
     card: Slot,
+    /// Cards on other readers already looked at while `card` is in (reader, event count).
+    tapped: Vec<(CString, u32)>,
 }
 
 /// Why a session with pcscd ended.
@@ -309,10 +312,15 @@ impl Worker {
                 .find(|s| s.name() == reader.as_c_str())
                 .is_some_and(|s| is_present(s) && s.event_count() == *events);
             if same {
+                if matches!(self.card, Slot::Handled { .. }) {
+                    let holder = reader.clone();
+                    self.look_for_staff_taps(ctx, states, &holder);
+                }
                 return Ok(());
             }
             self.card_lost();
         }
+        self.tapped.clear();
         // First card present wins.
         let Some(found) = states.iter().skip(1).find(|s| is_present(s)) else {
             return Ok(());
@@ -344,9 +352,9 @@ impl Worker {
                 info!("social-security card read");
                 self.emit(ReaderEvent::CardRead(card));
             }
-            Ok(CardIdentity::Staff) => {
+            Ok(CardIdentity::Staff(badge)) => {
                 info!("staff card");
-                self.emit(ReaderEvent::StaffCard);
+                self.emit(ReaderEvent::StaffCard(badge));
             }
             Err(e) => {
                 info!("card unreadable: {e}");
@@ -354,6 +362,39 @@ impl Worker {
             }
         }
         Ok(())
+    }
+
+    /// While a resident's card stays in `holder`, a listed staff card on another reader (the
+    /// contactless side of a dual reader, say) is reported so staff can assist that resident.
+    /// Any other card there is ignored: one resident at a time, and it is not read.
+    fn look_for_staff_taps(&mut self, ctx: &Context, states: &[ReaderState], holder: &CStr) {
+        self.tapped.retain(|(name, events)| {
+            states
+                .iter()
+                .skip(1)
+                .any(|s| s.name() == name.as_c_str() && is_present(s) && s.event_count() == *events)
+        });
+        if self.cfg.staff.is_empty() {
+            return;
+        }
+        for s in states.iter().skip(1) {
+            if s.name() == holder || !is_present(s) {
+                continue;
+            }
+            let key = (s.name().to_owned(), s.event_count());
+            if self.tapped.contains(&key) {
+                continue;
+            }
+            self.tapped.push(key);
+            match with_card(ctx, s.name(), read_uid) {
+                Ok(uid) if self.cfg.staff.contains(&uid) => {
+                    info!("staff card tapped during a visit");
+                    self.emit(ReaderEvent::StaffCard(StaffBadge::new(uid)));
+                }
+                Ok(_) => info!("another card during a visit: ignored"),
+                Err(e) => debug!("card on a second reader not usable: {e}"),
+            }
+        }
     }
 
     /// After a transport error: does the card leave the reader within the grace period?
@@ -385,12 +426,21 @@ impl Worker {
 /// Connects to the card in `reader` and reads it inside a transaction. The card is left as it
 /// is (no reset), so pcscd reports no new card event for it.
 fn read_card(ctx: &Context, reader: &CStr, staff: &StaffCards) -> Result<CardIdentity, CardError> {
+    with_card(ctx, reader, |ch| identify_card(ch, staff))
+}
+
+/// Runs `f` on the card in `reader` inside a transaction, leaving the card as it is.
+fn with_card<T>(
+    ctx: &Context,
+    reader: &CStr,
+    f: impl FnOnce(&mut dyn CardChannel) -> Result<T, CardError>,
+) -> Result<T, CardError> {
     let mut card = ctx
         .connect(reader, ShareMode::Shared, Protocols::ANY)
         .map_err(card_error)?;
     let result = match card.transaction() {
         Ok(tx) => {
-            let result = identify_card(&mut PcscChannel { card: &tx }, staff);
+            let result = f(&mut PcscChannel { card: &tx });
             if let Err((_, e)) = tx.end(pcsc::Disposition::LeaveCard) {
                 debug!("ending the card transaction: {e}");
             }

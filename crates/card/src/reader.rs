@@ -4,13 +4,15 @@ use std::thread::JoinHandle;
 
 use station_protocol::ReaderStatus;
 
-use crate::{CardError, SocialSecurityCard};
+use crate::{CardError, SocialSecurityCard, StaffBadge};
 
 /// What a reader backend reports, in order, on its own thread.
 ///
 /// For one card the sequence is `CardInserted`, then exactly one of `CardRead`, `StaffCard`,
 /// `CardUnreadable` or `CardPulledEarly`; then `CardRemoved` once it leaves — except after
-/// `CardPulledEarly`, which already means the card is gone.
+/// `CardPulledEarly`, which already means the card is gone. A staff card tapped on another
+/// reader while a card is being dealt with is reported as `StaffCard` alone (no
+/// `CardInserted`/`CardRemoved`): staff assist a resident whose card stays in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReaderEvent {
     /// On start and on every change: PC/SC service down → `NoService`, no reader → `NoReader`.
@@ -20,7 +22,7 @@ pub enum ReaderEvent {
     /// The card was read completely and its ID number is valid.
     CardRead(SocialSecurityCard),
     /// One of this station's staff cards (see [`crate::StaffCards`]): never a resident.
-    StaffCard,
+    StaffCard(StaffBadge),
     /// Not a social-security card, garbage, a refused command or an invalid ID number.
     CardUnreadable(CardError),
     /// The card was removed in the middle of the read: nothing of it is reported.

@@ -186,9 +186,9 @@ fn watch(
                 owe_removed = true;
                 sink(ReaderEvent::CardRead(card));
             }
-            Ok(CardIdentity::Staff) => {
+            Ok(CardIdentity::Staff(badge)) => {
                 owe_removed = true;
-                sink(ReaderEvent::StaffCard);
+                sink(ReaderEvent::StaffCard(badge));
             }
             Err(CardError::Removed) => {
                 debug!("simulated card left during the read");

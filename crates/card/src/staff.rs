@@ -59,11 +59,40 @@ fn decode_hex(s: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
+/// A listed staff card, by its UID: the station's record of which staff member acted
+/// (the station's staff list maps badges to people).
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct StaffBadge(Vec<u8>);
+
+impl StaffBadge {
+    pub fn new(uid: Vec<u8>) -> StaffBadge {
+        StaffBadge(uid)
+    }
+
+    /// The UID in upper-case hexadecimal, as written in `[staff] card_uids`.
+    pub fn hex(&self) -> String {
+        self.0.iter().map(|b| format!("{b:02X}")).collect()
+    }
+
+    /// The last four hex digits, enough for staff to recognise their badge on screen.
+    pub fn masked(&self) -> String {
+        let hex = self.hex();
+        let tail = hex.get(hex.len().saturating_sub(4)..).unwrap_or_default();
+        format!("****{tail}")
+    }
+}
+
+impl std::fmt::Debug for StaffBadge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "StaffBadge({})", self.hex())
+    }
+}
+
 /// What a card in the slot turned out to be.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CardIdentity {
     Resident(SocialSecurityCard),
-    Staff,
+    Staff(StaffBadge),
 }
 
 /// The card's UID (PC/SC part 3 GET DATA; answered by the reader for contactless cards).
@@ -90,7 +119,7 @@ pub fn identify_card(
     match read_social_security_card(ch) {
         Ok(card) => Ok(CardIdentity::Resident(card)),
         Err(CardError::NotSocialSecurityCard { sw }) if !staff.is_empty() => match read_uid(ch) {
-            Ok(uid) if staff.contains(&uid) => Ok(CardIdentity::Staff),
+            Ok(uid) if staff.contains(&uid) => Ok(CardIdentity::Staff(StaffBadge(uid))),
             _ => Err(CardError::NotSocialSecurityCard { sw }),
         },
         Err(e) => Err(e),
@@ -112,7 +141,15 @@ mod tests {
     #[test]
     fn a_listed_staff_card_is_staff_never_a_resident() {
         let mut card = VirtualCard::new(CardBehaviour::Staff(UID.to_vec()));
-        assert_eq!(identify_card(&mut card, &staff()), Ok(CardIdentity::Staff));
+        assert_eq!(
+            identify_card(&mut card, &staff()),
+            Ok(CardIdentity::Staff(StaffBadge::new(UID.to_vec())))
+        );
+        let badge = StaffBadge::new(UID.to_vec());
+        assert_eq!(
+            (badge.hex().as_str(), badge.masked().as_str()),
+            ("04A1B2C3", "****B2C3")
+        );
     }
 
     #[test]

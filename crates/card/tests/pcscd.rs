@@ -10,7 +10,9 @@ use station_card::testbed::PrivatePcscd;
 use station_card::virtual_card::{
     sample_id_number, CardBehaviour, CardImage, VpcdCard, SAMPLE_NAME,
 };
-use station_card::{CardError, CardReaderBackend, PcscReader, ReaderEvent, ReaderHandle};
+use station_card::{
+    CardError, CardReaderBackend, PcscReader, ReaderEvent, ReaderHandle, StaffBadge, StaffCards,
+};
 use station_protocol::ReaderStatus;
 
 /// Generous: this is about order and content, not speed.
@@ -25,8 +27,12 @@ struct Watch {
 
 impl Watch {
     fn start() -> Watch {
+        Watch::start_with(PcscReader::new())
+    }
+
+    fn start_with(reader: PcscReader) -> Watch {
         let (tx, rx) = mpsc::channel();
-        let handle = PcscReader::new().start(Box::new(move |e| {
+        let handle = reader.start(Box::new(move |e| {
             let _ = tx.send(e);
         }));
         Watch {
@@ -240,5 +246,36 @@ fn pcsc_reader_against_a_private_pcscd() {
     watch.expect(ReaderEvent::Status(ReaderStatus::NoService));
     pcscd.restart().expect("restart pcscd");
     watch.expect(ReaderEvent::Status(ReaderStatus::Ready));
+    watch.stop();
+
+    // Staff tap their badge on the second reader while a resident's card stays in: reported
+    // alone, once per tap; an unlisted card there is not reported; the resident's card is
+    // still the one watched.
+    let uid = vec![0x04, 0xA1, 0xB2, 0xC3];
+    let watch =
+        Watch::start_with(PcscReader::new().with_staff_cards(StaffCards::new([uid.clone()])));
+    watch.expect(ReaderEvent::Status(ReaderStatus::Ready));
+    let card = insert(
+        &pcscd,
+        CardBehaviour::Resident(CardImage::sample_resident()),
+    );
+    watch.expect(ReaderEvent::CardInserted);
+    watch.expect_read();
+    for _ in 0..2 {
+        let tap = VpcdCard::insert(pcscd.vpcd_addr_second(), CardBehaviour::Staff(uid.clone()))
+            .expect("reader 2");
+        watch.expect(ReaderEvent::StaffCard(StaffBadge::new(uid.clone())));
+        watch.expect_quiet("a staff tap (one report per tap)");
+        tap.pull();
+    }
+    let stranger = VpcdCard::insert(
+        pcscd.vpcd_addr_second(),
+        CardBehaviour::Staff(vec![9, 9, 9, 9]),
+    )
+    .expect("reader 2");
+    watch.expect_quiet("an unlisted card on the second reader");
+    stranger.pull();
+    card.pull();
+    watch.expect(ReaderEvent::CardRemoved);
     watch.stop();
 }

@@ -48,11 +48,18 @@ fn grade_diastolic(d: u16) -> BpCategory {
 /// Plausible ranges for an automatic upper-arm monitor; anything outside is a device or
 /// fitting fault, not a reading to store.
 pub fn bp_is_plausible(systolic: u16, diastolic: u16, pulse: u16) -> bool {
-    (50..=280).contains(&systolic)
-        && (30..=180).contains(&diastolic)
+    SYSTOLIC_PLAUSIBLE.contains(&systolic)
+        && DIASTOLIC_PLAUSIBLE.contains(&diastolic)
         && diastolic < systolic
-        && (30..=220).contains(&pulse)
+        && PULSE_PLAUSIBLE.contains(&pulse)
 }
+
+/// mmHg.
+pub const SYSTOLIC_PLAUSIBLE: std::ops::RangeInclusive<u16> = 50..=280;
+/// mmHg; also below systolic.
+pub const DIASTOLIC_PLAUSIBLE: std::ops::RangeInclusive<u16> = 30..=180;
+/// Beats per minute, from a cuff or an oximeter.
+pub const PULSE_PLAUSIBLE: std::ops::RangeInclusive<u16> = 30..=220;
 
 #[cfg(test)]
 mod tests {

@@ -25,6 +25,8 @@ pub struct StationConfig {
     pub paper: Paper,
     /// A measurement not finished by then is given up ("设备没有响应"), whatever the device does.
     pub measure_timeout_secs: u32,
+    /// Where measurements come from.
+    pub instruments: InstrumentChoice,
     /// Where the store lives; `None` = the OS app-data directory chosen by the shell.
     pub data_dir: Option<PathBuf>,
     /// UIDs of this station's staff cards (fixed-UID badges); such cards never identify a resident.
@@ -38,6 +40,13 @@ pub enum Paper {
     A4,
     #[serde(rename = "receipt-80mm")]
     Receipt80mm,
+}
+
+/// The measuring devices: simulated (demo) or Bluetooth SIG health-profile devices over BLE.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InstrumentChoice {
+    Simulated,
+    Ble,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -186,15 +195,17 @@ struct RawConfig {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 struct RawDevices {
     measure_timeout_seconds: i64,
+    instruments: String,
 }
 
 impl Default for RawDevices {
     fn default() -> Self {
         RawDevices {
             measure_timeout_seconds: 90,
+            instruments: "simulated".into(),
         }
     }
 }
@@ -472,6 +483,17 @@ impl StationConfig {
                 )
             })?;
 
+        let instruments = match raw.devices.instruments.trim() {
+            "simulated" => InstrumentChoice::Simulated,
+            "ble" => InstrumentChoice::Ble,
+            _ => {
+                return Err(invalid(
+                    "devices.instruments",
+                    "must be \"simulated\" or \"ble\"",
+                ))
+            }
+        };
+
         let staff_card_uids = raw
             .staff
             .card_uids
@@ -500,6 +522,7 @@ impl StationConfig {
             printer,
             paper,
             measure_timeout_secs,
+            instruments,
             data_dir: raw.storage.data_dir,
             staff_card_uids,
         })
@@ -605,6 +628,13 @@ community = "禅街社区"
         assert_eq!(
             bad_key(&format!("{GOOD}[devices]\nmeasure_timeout_seconds = 1\n")),
             "devices.measure_timeout_seconds"
+        );
+        assert_eq!(c.instruments, InstrumentChoice::Simulated);
+        let ble = parse(&format!("{GOOD}[devices]\ninstruments = \"ble\"\n")).expect("valid");
+        assert_eq!(ble.instruments, InstrumentChoice::Ble);
+        assert_eq!(
+            bad_key(&format!("{GOOD}[devices]\ninstruments = \"usb\"\n")),
+            "devices.instruments"
         );
     }
 

@@ -3,6 +3,7 @@
 
 pub mod assessment;
 pub mod config;
+pub mod manual;
 pub mod reading;
 pub mod resident;
 pub mod vitals;

@@ -11,7 +11,7 @@ use station_protocol::{
     TrendView, ValueView,
 };
 
-use crate::assessment::{assess_bp, bp_is_plausible, BP_GUIDELINE};
+use crate::assessment::{assess_bp, bp_is_plausible, BP_GUIDELINE, PULSE_PLAUSIBLE};
 use crate::vitals::{
     assess_bmi, assess_glucose, assess_spo2, assess_temperature, BmiCategory, GlucoseCategory,
     Spo2Category, TemperatureCategory, TemperatureSite, Vital, VitalsError,
@@ -187,12 +187,12 @@ impl Reading {
                 })
             }
             Reading::Spo2 { percent, pulse } => {
-                if !(30..=220).contains(&pulse) {
+                if !PULSE_PLAUSIBLE.contains(&pulse) {
                     return Err(VitalsError::Implausible {
                         vital: Vital::Pulse,
                         value: f64::from(pulse),
-                        min: 30.0,
-                        max: 220.0,
+                        min: f64::from(*PULSE_PLAUSIBLE.start()),
+                        max: f64::from(*PULSE_PLAUSIBLE.end()),
                     });
                 }
                 let a = assess_spo2(percent)?;

@@ -1,6 +1,6 @@
 //! Measurement devices. One trait for every measurement kind ([`Instrument`]); every kind has a simulator (demo mode
-//! and tests) and, as they land, real backends (BLE health profiles) behind the same trait.
-//! See README.md in this crate.
+//! and tests) and a BLE health-profile backend ([`ble::BleInstrument`]; the btleplug transport behind the `ble`
+//! feature) behind the same trait. See README.md in this crate.
 
 pub mod ble;
 mod instrument;
@@ -22,4 +22,8 @@ pub enum DeviceError {
     /// The device sent values no person can have: a fitting or device fault.
     #[error("the device reported an impossible value")]
     Implausible,
+    /// The device sent a result without a value this measurement needs: a scale without a
+    /// height rod (no height, so no BMI), a blood-pressure monitor that leaves out the pulse.
+    #[error("the device's result lacks a value this measurement needs")]
+    Incomplete,
 }

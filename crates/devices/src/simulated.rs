@@ -260,7 +260,10 @@ mod tests {
             } else {
                 MeasureKind::BloodPressure
             };
-            assert!(SimulatedInstrument::parse_script(kind, bad).is_err(), "{bad}");
+            assert!(
+                SimulatedInstrument::parse_script(kind, bad).is_err(),
+                "{bad}"
+            );
         }
     }
 

@@ -170,6 +170,25 @@ fn every_self_test_id_exists() {
             .iter()
             .map(|t| t.message_id().to_string()),
     );
+    // Manual entry: its fields' labels and units, its errors, and the kiosk's note ids.
+    for kind in MeasureKind::ALL {
+        for field in station_protocol::ManualField::for_kind(kind) {
+            ids.push(field.label().into());
+            ids.push(field.unit().into());
+        }
+    }
+    ids.extend(
+        [
+            station_protocol::ManualFieldError::Missing,
+            station_protocol::ManualFieldError::NotANumber,
+            station_protocol::ManualFieldError::TooManyDecimals,
+            station_protocol::ManualFieldError::OutOfRange,
+            station_protocol::ManualFieldError::NotBelowSystolic,
+        ]
+        .iter()
+        .map(|e| e.message_id().to_string()),
+    );
+    ids.push("note-entered-by-staff".into());
     let src = include_str!("../../core/src/reading.rs");
     let is_id = |s: &&str| {
         s.len() > 3

@@ -121,9 +121,9 @@ impl Kiosk {
         };
         {
             let mut st = kiosk.lock();
-            let prompt = st.screen.prompt();
+            let speech = st.screen.speech(st.prefs.locale);
             kiosk.shared.voice.set_volume(st.prefs.volume);
-            kiosk.shared.voice.say(st.prefs.locale, prompt);
+            kiosk.shared.voice.say(st.prefs.locale, &speech);
             st.touch_seq();
         }
         let k = kiosk.clone();
@@ -216,8 +216,8 @@ impl Kiosk {
         if let Some(v) = effects.volume {
             s.voice.set_volume(v);
         }
-        if let Some((locale, prompt)) = effects.say {
-            s.voice.say(locale, prompt);
+        if let Some((locale, speech)) = effects.say {
+            s.voice.say(locale, &speech);
         }
         if effects.replay {
             s.voice.replay();

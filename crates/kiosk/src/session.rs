@@ -5,9 +5,9 @@ use std::time::Duration;
 
 use chrono::NaiveTime;
 use station_camera::Verification;
-use station_card::{ReaderEvent, SocialSecurityCard};
+use station_card::{ReaderEvent, SocialSecurityCard, StaffBadge};
 use station_core::config::{Paper, StationConfig};
-use station_core::reading::Reading;
+use station_core::reading::{Assessed, Reading};
 use station_core::resident::{mask_name, IdNumber};
 use station_devices::{DeviceError, Measurement};
 use station_idcard::IdCardEvent;
@@ -25,6 +25,8 @@ use station_store::{
 };
 
 use crate::clock::Clock;
+
+mod manual;
 
 /// The services this build offers; the others are drawn disabled on the home screen.
 const AVAILABLE_SERVICES: [Service; 2] = [Service::SelfTest, Service::Reports];
@@ -83,7 +85,8 @@ impl<'a> Identified<'a> {
 /// What the runtime must do after a state change.
 #[derive(Debug, Default)]
 pub(crate) struct Effects {
-    pub say: Option<(Locale, PromptId)>,
+    /// An utterance to speak: one prompt, or a result read out word by word.
+    pub say: Option<(Locale, Vec<PromptId>)>,
     pub replay: bool,
     pub stop_voice: bool,
     pub volume: Option<u8>,
@@ -110,6 +113,8 @@ struct Session {
     /// How this visit was identified: only the card that identified it ends it when pulled.
     method: IdentifyMethod,
     view: ResidentView,
+    /// The staff member assisting, while the manual-entry screen is open.
+    staff: Option<StaffBadge>,
 }
 
 impl Session {
@@ -124,6 +129,13 @@ struct PendingSwitch {
     id_number: IdNumber,
     name: String,
     method: IdentifyMethod,
+}
+
+/// Where a reading came from: a device's model, or staff typing it in.
+struct ReadingSource<'a> {
+    device: &'a str,
+    /// The staff badge (hex UID) of a manual entry.
+    entered_by: Option<String>,
 }
 
 /// A report to print, tagged with the visit it belongs to.
@@ -256,14 +268,20 @@ impl State {
     }
 
     fn show(&mut self, screen: Screen, fx: &mut Effects) {
-        fx.say = Some((self.prefs.locale, screen.prompt()));
+        if !matches!(screen, Screen::ManualEntry { .. }) {
+            // Staff assistance lasts as long as its screen.
+            if let Some(session) = self.session.as_mut() {
+                session.staff = None;
+            }
+        }
+        fx.say = Some((self.prefs.locale, screen.speech(self.prefs.locale)));
         self.screen = screen;
         self.changed(fx);
     }
 
     fn notify(&mut self, notice: Notice, fx: &mut Effects) {
         self.notice = Some(notice);
-        fx.say = Some((self.prefs.locale, notice.prompt()));
+        fx.say = Some((self.prefs.locale, vec![notice.prompt()]));
         self.changed(fx);
     }
 
@@ -336,7 +354,7 @@ impl State {
             }
             Action::ChooseLocale { locale } => {
                 self.prefs.locale = locale;
-                fx.say = Some((locale, self.screen.prompt()));
+                fx.say = Some((locale, self.screen.speech(locale)));
                 self.changed(&mut fx);
             }
             Action::ChooseTextSize { size } => {
@@ -488,6 +506,11 @@ impl State {
                     self.show(Screen::Measure { kind, step }, &mut fx);
                 }
             }
+            Action::ManualChooseKind { kind } => self.choose_manual_kind(kind, &mut fx),
+            Action::ManualSelectField { index } => self.select_manual_field(index, &mut fx),
+            Action::ManualKey { key } => self.type_manual_key(key, &mut fx),
+            Action::ManualChooseTiming { timing } => self.choose_manual_timing(timing, &mut fx),
+            Action::ManualSave => self.save_manual_reading(store, &mut fx),
             Action::BackHome => {
                 let measuring = matches!(
                     self.screen,
@@ -570,8 +593,10 @@ impl State {
                     self.begin_visit(who, now, store, &mut fx);
                 }
             }
-            ReaderEvent::StaffCard => {
-                if self.reading_card {
+            ReaderEvent::StaffCard(badge) => {
+                if !self.reading_card && self.session.is_some() {
+                    self.staff_assist(badge, now, store, &mut fx);
+                } else if self.reading_card {
                     self.reading_card = false;
                     let _ = store.audit("staff", "staff_card", None, "staff mode not available");
                     self.screen = Screen::Welcome;
@@ -638,7 +663,7 @@ impl State {
                             name: holder.name.clone(),
                             method: IdentifyMethod::IdCard,
                         });
-                        fx.say = Some((self.prefs.locale, PromptId::SwitchResident));
+                        fx.say = Some((self.prefs.locale, vec![PromptId::SwitchResident]));
                         self.changed(&mut fx);
                     }
                 } else if idle_screen && !self.reading_card {
@@ -830,6 +855,7 @@ impl State {
                     id_hash,
                     method,
                     view,
+                    staff: None,
                 });
                 self.last_activity = now;
                 self.show(Screen::Home, fx);
@@ -980,51 +1006,73 @@ impl State {
                 return fx;
             }
         };
+        let source = ReadingSource {
+            device: model,
+            entered_by: None,
+        };
+        if let Err(e) =
+            self.save_and_show(reading, assessed, source, (visit, resident), store, &mut fx)
+        {
+            tracing::error!(error = %e, "cannot save the reading");
+            self.screen = Screen::Measure {
+                kind,
+                step: kind.retry_step(),
+            };
+            self.notify(Notice::SaveFailed, &mut fx);
+        }
+        fx
+    }
+
+    /// Commits the reading (and its alert) first, then shows its result: a result on screen is
+    /// always a stored one.
+    fn save_and_show(
+        &mut self,
+        reading: Reading,
+        assessed: Assessed,
+        source: ReadingSource<'_>,
+        (visit, resident): (VisitId, ResidentId),
+        store: &Store,
+        fx: &mut Effects,
+    ) -> Result<(), StoreError> {
+        let kind = reading.kind();
         let taken_at = chrono::Local::now();
         let record = ReadingRecord {
             reading,
             category: assessed.category.into(),
             guideline: assessed.source.into(),
-            device: model.into(),
+            device: source.device.into(),
+            entered_by: source.entered_by.clone(),
             taken_at,
         };
-        // The reading (and its alert) is committed before its result is shown.
-        match store.save_reading(visit, &record, assessed.urgent) {
-            Ok(id) => {
-                let _ = store.audit("resident", "reading_saved", Some(visit), kind.as_str());
-                if assessed.urgent {
-                    let _ = store.audit("resident", "alert_queued", Some(visit), kind.as_str());
-                }
-                let trend = self.trend_of(&reading, resident, store);
-                self.show(
-                    Screen::MeasureResult {
-                        result: ResultView {
-                            reading_id: id.0,
-                            kind,
-                            values: reading.values(),
-                            category: assessed.category.into(),
-                            advice: assessed.advice.into(),
-                            severity: assessed.severity,
-                            notes: assessed.notes.iter().map(|n| (*n).to_string()).collect(),
-                            urgent: assessed.urgent,
-                            taken_at: taken_at.format("%Y-%m-%d %H:%M").to_string(),
-                            guideline: assessed.guideline.into(),
-                            trend,
-                        },
-                    },
-                    &mut fx,
-                );
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "cannot save the reading");
-                self.screen = Screen::Measure {
-                    kind,
-                    step: kind.retry_step(),
-                };
-                self.notify(Notice::SaveFailed, &mut fx);
-            }
+        let id = store.save_reading(visit, &record, assessed.urgent)?;
+        let _ = store.audit("resident", "reading_saved", Some(visit), kind.as_str());
+        if assessed.urgent {
+            let _ = store.audit("resident", "alert_queued", Some(visit), kind.as_str());
         }
-        fx
+        let trend = self.trend_of(&reading, resident, store);
+        let mut notes: Vec<String> = assessed.notes.iter().map(|n| (*n).to_string()).collect();
+        if source.entered_by.is_some() {
+            notes.push("note-entered-by-staff".into());
+        }
+        self.show(
+            Screen::MeasureResult {
+                result: ResultView {
+                    reading_id: id.0,
+                    kind,
+                    values: reading.values(),
+                    category: assessed.category.into(),
+                    advice: assessed.advice.into(),
+                    severity: assessed.severity,
+                    notes,
+                    urgent: assessed.urgent,
+                    taken_at: taken_at.format("%Y-%m-%d %H:%M").to_string(),
+                    guideline: assessed.guideline.into(),
+                    trend,
+                },
+            },
+            fx,
+        );
+        Ok(())
     }
 
     /// The device's numbers plus what the resident told us, or why they are unusable.
@@ -1275,7 +1323,7 @@ impl State {
         let left = u32::try_from(left).unwrap_or(u32::MAX);
         if self.idle_warning != Some(left) {
             if self.idle_warning.is_none() {
-                fx.say = Some((self.prefs.locale, PromptId::IdleWarning));
+                fx.say = Some((self.prefs.locale, vec![PromptId::IdleWarning]));
             }
             self.idle_warning = Some(left);
             self.changed(fx);
@@ -1304,7 +1352,7 @@ impl State {
         // it ends (see `reset_for_next_resident`).
         self.goodbye_since = Some(now);
         self.screen = Screen::Goodbye;
-        fx.say = Some((goodbye_locale, PromptId::Goodbye));
+        fx.say = Some((goodbye_locale, vec![PromptId::Goodbye]));
         self.changed(fx);
     }
 

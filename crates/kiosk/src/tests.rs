@@ -23,6 +23,8 @@ use station_voice::RecordingVoice;
 
 use crate::{Hardware, Kiosk, ManualClock};
 
+mod manual;
+
 const CONFIG: &str = r#"
 [station]
 town = "五马街道"
@@ -216,10 +218,10 @@ fn a_card_identifies_the_resident_with_masked_forms_only() {
     assert_eq!(r.store.resident_count().expect("count"), 1);
     let said = r.voice.said();
     assert!(
-        said.contains(&(Locale::ZhCn, PromptId::ReadingCard)),
+        said.contains(&(Locale::ZhCn, vec![PromptId::ReadingCard])),
         "{said:?}"
     );
-    assert_eq!(said.last(), Some(&(Locale::ZhCn, PromptId::Home)));
+    assert_eq!(said.last(), Some(&(Locale::ZhCn, vec![PromptId::Home])));
 }
 
 #[test]
@@ -251,7 +253,10 @@ fn blood_pressure_is_saved_before_it_is_shown() {
             step: MeasureStep::Sit
         }
     ));
-    assert_eq!(r.voice.last_said(), Some((Locale::ZhCn, PromptId::BpSit)));
+    assert_eq!(
+        r.voice.last_said(),
+        Some((Locale::ZhCn, vec![PromptId::BpSit]))
+    );
     r.kiosk.act(Action::MeasureContinue);
     r.kiosk.act(Action::MeasureContinue);
     let v = r.wait("result", |v| {
@@ -275,7 +280,33 @@ fn blood_pressure_is_saved_before_it_is_shown() {
     assert_eq!(result.trend.series.len(), 2);
     assert_eq!(result.trend.series[0].points.len(), 1);
     assert!(result.trend.high >= 128.0);
-    assert_eq!(r.voice.last_said(), Some((Locale::ZhCn, PromptId::Result)));
+    // The result is read out: 高压一百二十八，低压八十二毫米汞柱，脉搏七十二次每分钟.
+    use station_protocol::{PromptId::Numeral as N, ValueLabel, ValueUnit};
+    assert_eq!(
+        r.voice.last_said(),
+        Some((
+            Locale::ZhCn,
+            vec![
+                PromptId::ResultIntro,
+                PromptId::Label(ValueLabel::Systolic),
+                N(1),
+                PromptId::Hundred,
+                N(20),
+                N(8),
+                PromptId::Label(ValueLabel::Diastolic),
+                N(80),
+                N(2),
+                PromptId::Unit(ValueUnit::MmHg),
+                PromptId::Label(ValueLabel::Pulse),
+                N(70),
+                N(2),
+                PromptId::Unit(ValueUnit::PerMinute),
+            ]
+        ))
+    );
+    // "再听一遍" replays the whole utterance.
+    r.kiosk.act(Action::ReplayPrompt);
+    assert_eq!(r.voice.replays(), 1);
 }
 
 #[test]
@@ -348,7 +379,58 @@ fn an_urgent_value_says_so_and_queues_an_alert_for_the_family_doctor() {
     let result = r.measure(MeasureKind::Spo2);
     assert!(result.urgent);
     assert_eq!(result.severity, Severity::Alert);
-    assert_eq!(r.voice.last_said(), Some((Locale::ZhCn, PromptId::Urgent)));
+    // 血氧饱和度百分之八十六，脉搏一百一十次每分钟, then the urgent prompt.
+    use station_protocol::{PromptId::Numeral as N, ValueLabel, ValueUnit};
+    let spo2 = PromptId::Label(ValueLabel::Spo2);
+    let pulse = PromptId::Label(ValueLabel::Pulse);
+    let (percent, per_minute) = (
+        PromptId::Unit(ValueUnit::Percent),
+        PromptId::Unit(ValueUnit::PerMinute),
+    );
+    let (intro, hundred, urgent) = (PromptId::ResultIntro, PromptId::Hundred, PromptId::Urgent);
+    assert_eq!(
+        r.voice.last_said(),
+        Some((
+            Locale::ZhCn,
+            vec![
+                intro,
+                spo2,
+                percent,
+                N(80),
+                N(6),
+                pulse,
+                N(1),
+                hundred,
+                N(1),
+                N(10),
+                per_minute,
+                urgent
+            ]
+        ))
+    );
+    // In English: "eighty-six percent", "one hundred ten".
+    r.kiosk.act(Action::ChooseLocale {
+        locale: Locale::EnUs,
+    });
+    assert_eq!(
+        r.voice.last_said(),
+        Some((
+            Locale::EnUs,
+            vec![
+                intro,
+                spo2,
+                N(80),
+                N(6),
+                percent,
+                pulse,
+                N(1),
+                hundred,
+                N(10),
+                per_minute,
+                urgent
+            ]
+        ))
+    );
     let alerts = r.store.queued_alerts(10).expect("alerts");
     assert_eq!(alerts.len(), 1);
     assert_eq!(alerts[0].reading.0, result.reading_id);
@@ -510,7 +592,7 @@ fn idle_warns_counts_down_and_logs_out() {
     assert_eq!(r.kiosk.view().idle_warning, Some(20));
     assert_eq!(
         r.voice.last_said(),
-        Some((Locale::ZhCn, PromptId::IdleWarning))
+        Some((Locale::ZhCn, vec![PromptId::IdleWarning]))
     );
     r.idle_for(5);
     assert_eq!(r.kiosk.view().idle_warning, Some(15));
@@ -523,7 +605,10 @@ fn idle_warns_counts_down_and_logs_out() {
     let v = r.kiosk.view();
     assert!(matches!(v.screen, Screen::Goodbye), "{v:?}");
     assert!(v.resident.is_none());
-    assert_eq!(r.voice.last_said(), Some((Locale::ZhCn, PromptId::Goodbye)));
+    assert_eq!(
+        r.voice.last_said(),
+        Some((Locale::ZhCn, vec![PromptId::Goodbye]))
+    );
     r.idle_for(5);
     assert!(matches!(r.kiosk.view().screen, Screen::Welcome));
 }
@@ -556,12 +641,18 @@ fn ending_a_visit_resets_the_residents_settings() {
         size: TextSize::ExtraLarge,
     });
     r.kiosk.act(Action::SetVolume { volume: 20 });
-    assert_eq!(r.voice.last_said(), Some((Locale::EnUs, PromptId::Home)));
+    assert_eq!(
+        r.voice.last_said(),
+        Some((Locale::EnUs, vec![PromptId::Home]))
+    );
     r.kiosk.act(Action::Logout);
     let v = r.kiosk.view();
     assert!(matches!(v.screen, Screen::Goodbye));
     // Goodbye is shown and spoken in the resident's language; the next resident starts fresh.
-    assert_eq!(r.voice.last_said(), Some((Locale::EnUs, PromptId::Goodbye)));
+    assert_eq!(
+        r.voice.last_said(),
+        Some((Locale::EnUs, vec![PromptId::Goodbye]))
+    );
     assert_eq!(v.prefs.locale, Locale::EnUs);
     assert!(v.resident.is_none());
     r.idle_for(5);
@@ -761,7 +852,7 @@ fn another_residents_id_card_during_a_visit_asks_before_switching() {
     );
     assert_eq!(
         r.voice.last_said(),
-        Some((Locale::EnUs, PromptId::SwitchResident))
+        Some((Locale::EnUs, vec![PromptId::SwitchResident]))
     );
     r.kiosk.act(Action::CancelSwitch);
     assert_eq!(r.kiosk.view().switch_to, None);
@@ -808,7 +899,7 @@ fn the_questionnaire_is_asked_one_question_at_a_time_resumes_and_is_stored() {
     assert_eq!(question(&r.kiosk.view()), Some((1, None)));
     assert_eq!(
         r.voice.last_said(),
-        Some((Locale::ZhCn, PromptId::TcmQuestion(1)))
+        Some((Locale::ZhCn, vec![PromptId::TcmQuestion(1)]))
     );
     // Out-of-range answers are ignored; the question stays.
     r.kiosk.act(Action::AnswerQuestion { score: 9 });
@@ -848,7 +939,7 @@ fn the_questionnaire_is_asked_one_question_at_a_time_resumes_and_is_stored() {
     assert_eq!(result.advice, vec!["tcm-advice-pinghe".to_string()]);
     assert_eq!(
         r.voice.last_said(),
-        Some((Locale::ZhCn, PromptId::QuestionnaireDone))
+        Some((Locale::ZhCn, vec![PromptId::QuestionnaireDone]))
     );
     let visit = r
         .store
@@ -919,7 +1010,10 @@ fn a_health_code_identifies_an_unverified_resident_kept_by_the_code() {
         method: IdentifyMethod::HealthQr,
     });
     assert!(matches!(r.kiosk.view().screen, Screen::ScanQr { .. }));
-    assert_eq!(r.voice.last_said(), Some((Locale::ZhCn, PromptId::ScanQr)));
+    assert_eq!(
+        r.voice.last_said(),
+        Some((Locale::ZhCn, vec![PromptId::ScanQr]))
+    );
     let v = r.wait("home", |v| matches!(v.screen, Screen::Home));
     let resident = v.resident.expect("resident");
     assert!(!resident.verified);
@@ -1066,7 +1160,7 @@ fn the_face_needs_consent_first_and_ends_not_configured_without_keeping_a_pictur
     assert!(matches!(r.kiosk.view().screen, Screen::FaceConsent));
     assert_eq!(
         r.voice.last_said(),
-        Some((Locale::ZhCn, PromptId::FaceConsent))
+        Some((Locale::ZhCn, vec![PromptId::FaceConsent]))
     );
     r.kiosk.act(Action::BackHome);
     assert!(matches!(r.kiosk.view().screen, Screen::Welcome));

@@ -6,13 +6,17 @@
 
 use serde::{Deserialize, Serialize};
 
+mod manual;
 mod measure;
 mod prompt;
+mod spoken;
+pub use manual::{ManualEntryView, ManualField, ManualFieldError, ManualFieldView, ManualKey};
 pub use measure::{
     GlucoseTiming, MeasureKind, MeasureStep, ResultView, Severity, TrendBand, TrendPoint,
     TrendSeries, TrendView, ValueView,
 };
 pub use prompt::{PromptId, TCM_QUESTION_COUNT};
+pub use spoken::{speak_number, speak_result, ValueLabel, ValueUnit};
 
 /// Tauri event carrying a fresh [`StationView`].
 pub const VIEW_EVENT: &str = "station-view";
@@ -94,11 +98,16 @@ pub enum Screen {
     Reports {
         reports: Vec<PastReportView>,
     },
+    /// Staff-assisted manual entry, opened by a staff badge during a resident's visit.
+    ManualEntry {
+        entry: ManualEntryView,
+    },
     Goodbye,
 }
 
 impl Screen {
-    /// The prompt spoken when this screen appears.
+    /// This screen's own prompt. What is said when it appears is [`Screen::speech`]: this prompt,
+    /// or for a result its values read out.
     pub fn prompt(&self) -> PromptId {
         match self {
             Screen::Welcome => PromptId::Welcome,
@@ -115,6 +124,7 @@ impl Screen {
             Screen::Reports { .. } => PromptId::Reports,
             Screen::Questionnaire { number, .. } => PromptId::TcmQuestion(*number),
             Screen::QuestionnaireResult { .. } => PromptId::QuestionnaireDone,
+            Screen::ManualEntry { .. } => PromptId::ManualEntry,
             Screen::Goodbye => PromptId::Goodbye,
         }
     }
@@ -525,6 +535,22 @@ pub enum Action {
     PrintVisitReport {
         visit: i64,
     },
+    /// Manual entry: the kind staff will type a value for.
+    ManualChooseKind {
+        kind: MeasureKind,
+    },
+    /// Manual entry: type into this field (index in [`ManualField::for_kind`] order).
+    ManualSelectField {
+        index: usize,
+    },
+    ManualKey {
+        key: ManualKey,
+    },
+    ManualChooseTiming {
+        timing: GlucoseTiming,
+    },
+    /// Manual entry: check and save what was typed.
+    ManualSave,
     BackHome,
     Logout,
     DemoInsertCard {

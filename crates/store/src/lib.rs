@@ -82,6 +82,8 @@ pub struct ReadingRecord {
     pub guideline: String,
     /// Which device produced it ("simulated", a model name, "manual").
     pub device: String,
+    /// Staff-assisted manual entry: the staff badge that typed it (audited with the reading).
+    pub entered_by: Option<String>,
     pub taken_at: DateTime<Local>,
 }
 
@@ -289,8 +291,8 @@ impl Store {
         let mut conn = self.conn()?;
         let tx = conn.transaction()?;
         tx.execute(
-            "INSERT INTO readings (visit_id, resident_id, kind, taken_at, value_json, category, guideline, device)
-             SELECT ?1, resident_id, ?2, ?3, ?4, ?5, ?6, ?7 FROM visits WHERE id = ?1",
+            "INSERT INTO readings (visit_id, resident_id, kind, taken_at, value_json, category, guideline, device, entered_by)
+             SELECT ?1, resident_id, ?2, ?3, ?4, ?5, ?6, ?7, ?8 FROM visits WHERE id = ?1",
             params![
                 visit.0,
                 kind,
@@ -298,13 +300,21 @@ impl Store {
                 reading_json(&record.reading)?,
                 record.category,
                 record.guideline,
-                record.device
+                record.device,
+                record.entered_by
             ],
         )?;
         if tx.changes() == 0 {
             return Err(StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows));
         }
         let id = tx.last_insert_rowid();
+        if let Some(staff) = &record.entered_by {
+            // Who typed a value is recorded with it, in the same transaction: never one without the other.
+            tx.execute(
+                "INSERT INTO audit_events (at, actor, action, visit_id, detail) VALUES (?1, ?2, 'manual_reading', ?3, ?4)",
+                params![now_text(), format!("staff:{staff}"), visit.0, format!("reading {id} {kind}")],
+            )?;
+        }
         if urgent {
             tx.execute(
                 "INSERT INTO alerts (visit_id, reading_id, kind, reason, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -324,7 +334,7 @@ impl Store {
     ) -> Result<Vec<StoredReading>, StoreError> {
         let conn = self.conn()?;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let sql = "SELECT id, visit_id, kind, taken_at, value_json, category, guideline, device FROM readings";
+        let sql = "SELECT id, visit_id, kind, taken_at, value_json, category, guideline, device, entered_by FROM readings";
         let rows = match kind {
             Some(kind) => conn
                 .prepare_cached(&format!(
@@ -347,7 +357,7 @@ impl Store {
         let conn = self.conn()?;
         let rows = conn
             .prepare_cached(
-                "SELECT id, visit_id, kind, taken_at, value_json, category, guideline, device
+                "SELECT id, visit_id, kind, taken_at, value_json, category, guideline, device, entered_by
                  FROM readings WHERE visit_id = ?1 ORDER BY taken_at, id",
             )?
             .query_map(params![visit.0], raw_row)?
@@ -536,7 +546,18 @@ impl Store {
     }
 }
 
-type RawRow = (i64, i64, String, String, String, String, String, String);
+/// id, visit, kind, taken_at, value_json, category, guideline, device, entered_by.
+type RawRow = (
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+);
 
 fn raw_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
     Ok((
@@ -548,6 +569,7 @@ fn raw_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
         r.get(5)?,
         r.get(6)?,
         r.get(7)?,
+        r.get(8)?,
     ))
 }
 
@@ -555,8 +577,15 @@ fn raw_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RawRow> {
 fn decode_rows(rows: Vec<RawRow>) -> Vec<StoredReading> {
     rows.into_iter()
         .filter_map(
-            |(id, visit, kind, taken_at, json, category, guideline, device)| {
-                let record = decode_reading(&kind, &taken_at, &json, category, guideline, device);
+            |(id, visit, kind, taken_at, json, category, guideline, device, entered_by)| {
+                let record = decode_reading(
+                    &kind,
+                    &taken_at,
+                    &json,
+                    (category, guideline),
+                    device,
+                    entered_by,
+                );
                 if record.is_none() {
                     tracing::warn!(reading = id, %kind, "skipping an undecodable reading row");
                 }
@@ -583,9 +612,9 @@ fn decode_reading(
     kind: &str,
     taken_at: &str,
     json: &str,
-    category: String,
-    guideline: String,
+    (category, guideline): (String, String),
     device: String,
+    entered_by: Option<String>,
 ) -> Option<ReadingRecord> {
     let mut value: serde_json::Value = serde_json::from_str(json).ok()?;
     value
@@ -596,6 +625,7 @@ fn decode_reading(
         category,
         guideline,
         device,
+        entered_by,
         taken_at: DateTime::parse_from_rfc3339(taken_at)
             .ok()?
             .with_timezone(&Local),

@@ -66,6 +66,8 @@ const STEPS: &[&str] = &[
         result_json TEXT NOT NULL
     );
     CREATE INDEX questionnaires_by_visit ON questionnaires (visit_id);",
+    // 4: who typed a staff-assisted manual reading (NULL: measured by a device).
+    "ALTER TABLE readings ADD COLUMN entered_by TEXT;",
 ];
 
 pub const SCHEMA_VERSION: i64 = STEPS.len() as i64;

@@ -22,6 +22,7 @@ fn record(reading: Reading) -> ReadingRecord {
         category: "bp-category-normal".into(),
         guideline: "g".into(),
         device: "simulated".into(),
+        entered_by: None,
         taken_at: Local
             .with_ymd_and_hms(2026, 11, 23, 9, 0, 0)
             .single()
@@ -106,6 +107,50 @@ fn readings_round_trip_newest_first() {
     let of_visit = store.visit_readings(v).expect("visit");
     assert_eq!(of_visit.first().map(|s| &s.record), Some(&older));
     assert_eq!(of_visit.len(), 3);
+}
+
+#[test]
+fn a_manual_reading_keeps_who_typed_it_and_is_audited_with_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(dir.path()).expect("open");
+    let r = store.upsert_resident(&resident_id(), "张*华").expect("r");
+    let v = store.start_visit(r, "insurance_card").expect("visit");
+    store
+        .save_reading(v, &sample(120, 80), false)
+        .expect("device reading");
+    let manual = ReadingRecord {
+        device: "manual".into(),
+        entered_by: Some("04A1B2C3".into()),
+        ..sample(135, 85)
+    };
+    let id = store
+        .save_reading(v, &manual, false)
+        .expect("manual reading");
+    let got = store.visit_readings(v).expect("visit");
+    assert_eq!(got[0].record.entered_by, None);
+    assert_eq!(got[1].record, manual);
+    let audit = store.audit_events(10).expect("audit");
+    let typed: Vec<_> = audit
+        .iter()
+        .filter(|e| e.action == "manual_reading")
+        .collect();
+    assert_eq!(typed.len(), 1, "one audit row, for the manual reading only");
+    assert_eq!(typed[0].actor, "staff:04A1B2C3");
+    assert_eq!(typed[0].visit, Some(v));
+    assert_eq!(typed[0].detail, format!("reading {} blood_pressure", id.0));
+    // A reading for a visit that does not exist writes neither row.
+    assert!(store
+        .save_reading(crate::VisitId(v.0 + 99), &manual, false)
+        .is_err());
+    assert_eq!(
+        store
+            .audit_events(10)
+            .expect("audit")
+            .iter()
+            .filter(|e| e.action == "manual_reading")
+            .count(),
+        1
+    );
 }
 
 #[test]

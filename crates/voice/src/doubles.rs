@@ -9,16 +9,17 @@ use crate::Voice;
 pub struct SilentVoice;
 
 impl Voice for SilentVoice {
-    fn say(&self, _locale: Locale, _prompt: PromptId) {}
+    fn say(&self, _locale: Locale, _speech: &[PromptId]) {}
     fn replay(&self) {}
     fn stop(&self) {}
     fn set_volume(&self, _percent: u8) {}
 }
 
 /// One call made on a [`RecordingVoice`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum VoiceEvent {
-    Say(Locale, PromptId),
+    /// An utterance: its prompts, in the order they would play.
+    Say(Locale, Vec<PromptId>),
     Replay,
     Stop,
     Volume(u8),
@@ -45,20 +46,20 @@ impl RecordingVoice {
         self.log().clone()
     }
 
-    /// The prompts passed to [`Voice::say`], in order (replays are not repeated here).
-    pub fn said(&self) -> Vec<(Locale, PromptId)> {
+    /// The utterances passed to [`Voice::say`], in order (replays are not repeated here).
+    pub fn said(&self) -> Vec<(Locale, Vec<PromptId>)> {
         self.log()
             .iter()
-            .filter_map(|e| match *e {
-                VoiceEvent::Say(l, p) => Some((l, p)),
+            .filter_map(|e| match e {
+                VoiceEvent::Say(l, speech) => Some((*l, speech.clone())),
                 _ => None,
             })
             .collect()
     }
 
-    /// The prompt a real voice would be playing or would replay: the last one said.
-    pub fn last_said(&self) -> Option<(Locale, PromptId)> {
-        self.said().last().copied()
+    /// The utterance a real voice would be playing or would replay: the last one said.
+    pub fn last_said(&self) -> Option<(Locale, Vec<PromptId>)> {
+        self.said().pop()
     }
 
     pub fn replays(&self) -> usize {
@@ -90,8 +91,8 @@ impl RecordingVoice {
 }
 
 impl Voice for RecordingVoice {
-    fn say(&self, locale: Locale, prompt: PromptId) {
-        self.log().push(VoiceEvent::Say(locale, prompt));
+    fn say(&self, locale: Locale, speech: &[PromptId]) {
+        self.log().push(VoiceEvent::Say(locale, speech.to_vec()));
     }
     fn replay(&self) {
         self.log().push(VoiceEvent::Replay);
@@ -114,19 +115,24 @@ mod tests {
     fn recording_voice_remembers_the_sequence() {
         let v = Arc::new(RecordingVoice::new());
         let as_dyn: Box<dyn Voice> = Box::new(Arc::clone(&v));
-        as_dyn.say(Locale::ZhCn, PromptId::Welcome);
+        as_dyn.say(Locale::ZhCn, &[PromptId::Welcome]);
         as_dyn.set_volume(250);
-        as_dyn.say(Locale::EnUs, PromptId::Home);
+        let result = [
+            PromptId::ResultIntro,
+            PromptId::Numeral(90),
+            PromptId::Numeral(7),
+        ];
+        as_dyn.say(Locale::EnUs, &result);
         as_dyn.replay();
         as_dyn.stop();
         assert_eq!(
             v.said(),
             vec![
-                (Locale::ZhCn, PromptId::Welcome),
-                (Locale::EnUs, PromptId::Home)
+                (Locale::ZhCn, vec![PromptId::Welcome]),
+                (Locale::EnUs, result.to_vec())
             ]
         );
-        assert_eq!(v.last_said(), Some((Locale::EnUs, PromptId::Home)));
+        assert_eq!(v.last_said(), Some((Locale::EnUs, result.to_vec())));
         assert_eq!(v.replays(), 1);
         assert_eq!(v.stops(), 1);
         assert_eq!(v.volume(), Some(100));
@@ -134,7 +140,7 @@ mod tests {
             v.events()[1..],
             [
                 VoiceEvent::Volume(100),
-                VoiceEvent::Say(Locale::EnUs, PromptId::Home),
+                VoiceEvent::Say(Locale::EnUs, result.to_vec()),
                 VoiceEvent::Replay,
                 VoiceEvent::Stop
             ]
@@ -146,7 +152,8 @@ mod tests {
     #[test]
     fn silent_voice_accepts_everything() {
         let v: &dyn Voice = &SilentVoice;
-        v.say(Locale::ZhCn, PromptId::Goodbye);
+        v.say(Locale::ZhCn, &[PromptId::Goodbye]);
+        v.say(Locale::ZhCn, &[]);
         v.replay();
         v.set_volume(0);
         v.stop();

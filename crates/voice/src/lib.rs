@@ -2,7 +2,8 @@
 //!
 //! Every screen and notice has a [`PromptId`]; each id has one recording per [`Locale`] under
 //! `assets/audio/<locale>/<id>.ogg` (made by `scripts/make-prompts`, see [`PromptLibrary`]).
-//! The station talks to a [`Voice`]:
+//! An utterance is a sequence of prompts played back to back: usually one sentence, or a result
+//! read out word by word (`station_protocol::Screen::speech`). The station talks to a [`Voice`]:
 //!
 //! - [`RodioVoice`] plays through the default audio device on its own thread. It never fails: with
 //!   no sound card it logs one warning and every call becomes a no-op.
@@ -20,19 +21,19 @@ pub use station_protocol::{Locale, PromptId};
 
 /// Something that speaks the station's prompts. Every method returns at once.
 pub trait Voice: Send + Sync {
-    /// Interrupts whatever is playing, then plays this prompt.
-    fn say(&self, locale: Locale, prompt: PromptId);
-    /// Plays the last prompt again ("再听一遍"); nothing if no prompt was said yet.
+    /// Interrupts whatever is playing, then plays this utterance: its prompts back to back.
+    fn say(&self, locale: Locale, speech: &[PromptId]);
+    /// Plays the last utterance again from its start ("再听一遍"); nothing if none was said yet.
     fn replay(&self);
-    /// Silence (session end). A later [`Voice::replay`] still plays the last prompt.
+    /// Silence (session end). A later [`Voice::replay`] still plays the last utterance.
     fn stop(&self);
     /// Loudness for this and later prompts, 0..=100 (larger values count as 100).
     fn set_volume(&self, percent: u8);
 }
 
 impl<V: Voice + ?Sized> Voice for std::sync::Arc<V> {
-    fn say(&self, locale: Locale, prompt: PromptId) {
-        (**self).say(locale, prompt);
+    fn say(&self, locale: Locale, speech: &[PromptId]) {
+        (**self).say(locale, speech);
     }
     fn replay(&self) {
         (**self).replay();
@@ -46,8 +47,8 @@ impl<V: Voice + ?Sized> Voice for std::sync::Arc<V> {
 }
 
 impl<V: Voice + ?Sized> Voice for Box<V> {
-    fn say(&self, locale: Locale, prompt: PromptId) {
-        (**self).say(locale, prompt);
+    fn say(&self, locale: Locale, speech: &[PromptId]) {
+        (**self).say(locale, speech);
     }
     fn replay(&self) {
         (**self).replay();

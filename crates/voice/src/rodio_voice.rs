@@ -1,5 +1,6 @@
 use std::collections::HashSet;
 use std::fs::File;
+use std::io::BufReader;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, SyncSender};
@@ -16,7 +17,7 @@ use crate::{PromptLibrary, Voice};
 const OPEN_TIMEOUT: Duration = Duration::from_secs(5);
 
 enum Command {
-    Say(Locale, PromptId),
+    Say(Locale, Vec<PromptId>),
     Replay,
     Stop,
     Volume(u8),
@@ -27,7 +28,8 @@ enum Command {
 /// The output stream is not `Send` on every platform, so it lives on a dedicated thread
 /// ("station-voice") and every method only sends that thread a message: nothing here blocks
 /// the caller. If no output device can be opened, [`RodioVoice::open`] logs one warning and the
-/// voice stays silent; a missing or undecodable recording is logged once per file.
+/// voice stays silent. An utterance plays its recordings back to back on one [`Player`]; a
+/// missing or undecodable recording is skipped (logged once per file) and the rest still plays.
 pub struct RodioVoice {
     commands: Option<Sender<Command>>,
     thread: Option<JoinHandle<()>>,
@@ -103,8 +105,8 @@ impl std::fmt::Debug for RodioVoice {
 }
 
 impl Voice for RodioVoice {
-    fn say(&self, locale: Locale, prompt: PromptId) {
-        self.send(Command::Say(locale, prompt));
+    fn say(&self, locale: Locale, speech: &[PromptId]) {
+        self.send(Command::Say(locale, speech.to_vec()));
     }
     fn replay(&self) {
         self.send(Command::Replay);
@@ -175,10 +177,10 @@ fn audio_thread(
     };
     while let Ok(command) = inbox.recv() {
         match command {
-            Command::Say(locale, prompt) => playback.play(locale, prompt),
+            Command::Say(locale, speech) => playback.play(locale, speech),
             Command::Replay => {
-                if let Some((locale, prompt)) = playback.last {
-                    playback.play(locale, prompt);
+                if let Some((locale, speech)) = playback.last.clone() {
+                    playback.play(locale, speech);
                 }
             }
             Command::Stop => playback.silence(),
@@ -192,9 +194,10 @@ fn audio_thread(
 struct Playback {
     library: PromptLibrary,
     sink: MixerDeviceSink,
-    /// The prompt now playing; a new [`Player`] per prompt, so dropping it interrupts at once.
+    /// The utterance now playing; a new [`Player`] per utterance, so dropping it interrupts at
+    /// once.
     player: Option<Player>,
-    last: Option<(Locale, PromptId)>,
+    last: Option<(Locale, Vec<PromptId>)>,
     volume: rodio::Float,
     /// Recordings already reported missing or unreadable.
     warned: HashSet<PathBuf>,
@@ -214,25 +217,35 @@ impl Playback {
         }
     }
 
-    fn play(&mut self, locale: Locale, prompt: PromptId) {
+    fn play(&mut self, locale: Locale, speech: Vec<PromptId>) {
         self.silence();
-        self.last = Some((locale, prompt));
+        let player = Player::connect_new(self.sink.mixer());
+        player.set_volume(self.volume);
+        for &prompt in &speech {
+            if let Some(decoder) = self.open(locale, prompt) {
+                // Appended sources play one after the other: the words run on without a gap
+                // beyond the clips' own padding.
+                player.append(decoder);
+            }
+        }
+        self.player = Some(player);
+        self.last = Some((locale, speech));
+    }
+
+    /// The decoded recording of one prompt; `None` (warned once per file) if it cannot be played.
+    fn open(&mut self, locale: Locale, prompt: PromptId) -> Option<Decoder<BufReader<File>>> {
         let path = self.library.path(locale, prompt);
         let decoder = File::open(&path)
             .map_err(|e| e.to_string())
             .and_then(|file| Decoder::try_from(file).map_err(|e| e.to_string()));
-        let decoder = match decoder {
-            Ok(d) => d,
+        match decoder {
+            Ok(d) => Some(d),
             Err(e) => {
                 if self.warned.insert(path.clone()) {
                     tracing::warn!("voice prompt {} unplayable: {e}", path.display());
                 }
-                return;
+                None
             }
-        };
-        let player = Player::connect_new(self.sink.mixer());
-        player.set_volume(self.volume);
-        player.append(decoder);
-        self.player = Some(player);
+        }
     }
 }

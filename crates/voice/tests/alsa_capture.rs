@@ -200,6 +200,14 @@ pcm.capture {{
         (Locale::EnUs, PromptId::Welcome),
         (Locale::ZhCn, PromptId::Welcome),
     ];
+    // 一百二十八, word by word.
+    let number = [
+        PromptId::Numeral(1),
+        PromptId::Hundred,
+        PromptId::Numeral(20),
+        PromptId::Numeral(8),
+    ];
+    let used = used.into_iter().chain(number.map(|p| (Locale::ZhCn, p)));
     for (locale, prompt) in used {
         let to = library.path(locale, prompt);
         fs::create_dir_all(to.parent().expect("has a parent")).expect("mkdir");
@@ -226,7 +234,7 @@ pcm.capture {{
     let (home_voiced, home_len) = file_speech(&library.path(Locale::EnUs, PromptId::Home));
     let mark = capture.len();
     let t = Instant::now();
-    voice.say(Locale::EnUs, PromptId::Home);
+    voice.say(Locale::EnUs, &[PromptId::Home]);
     assert!(
         t.elapsed() < Duration::from_millis(50),
         "say() must not block"
@@ -245,12 +253,41 @@ pcm.capture {{
         "captured {voiced:.2} s of speech, the recording has {home_voiced:.2} s"
     );
 
+    // 1b. An utterance plays its prompts back to back; a missing one is skipped, the rest plays.
+    let mark = capture.len();
+    voice.say(
+        Locale::EnUs,
+        &[PromptId::Home, PromptId::BpSit, PromptId::Home],
+    );
+    thread::sleep(Duration::from_secs_f32(2.0 * home_len + 1.5));
+    let voiced = captured_voiced(&capture.since(mark));
+    eprintln!("home, missing, home: voiced {voiced:.2} s (one home {home_voiced:.2} s)");
+    assert!(
+        (voiced - 2.0 * home_voiced).abs() < 0.25 * 2.0 * home_voiced,
+        "captured {voiced:.2} s of speech, two recordings have {:.2} s",
+        2.0 * home_voiced
+    );
+
+    let (number_voiced, number_len) = number
+        .iter()
+        .map(|&p| file_speech(&library.path(Locale::ZhCn, p)))
+        .fold((0.0, 0.0), |(v, l), (fv, fl)| (v + fv, l + fl));
+    let mark = capture.len();
+    voice.say(Locale::ZhCn, &number);
+    thread::sleep(Duration::from_secs_f32(number_len + 1.5));
+    let voiced = captured_voiced(&capture.since(mark));
+    eprintln!("一百二十八: voiced {voiced:.2} s (the words {number_voiced:.2} s)");
+    assert!(
+        (voiced - number_voiced).abs() < 0.25 * number_voiced,
+        "captured {voiced:.2} s of speech, the four words have {number_voiced:.2} s"
+    );
+
     // 2. A new prompt interrupts the one playing.
     let (long_voiced, _) = file_speech(&library.path(Locale::EnUs, PromptId::CardUnreadable));
     let mark = capture.len();
-    voice.say(Locale::EnUs, PromptId::CardUnreadable);
+    voice.say(Locale::EnUs, &[PromptId::CardUnreadable]);
     thread::sleep(Duration::from_secs(1));
-    voice.say(Locale::EnUs, PromptId::Home);
+    voice.say(Locale::EnUs, &[PromptId::Home]);
     thread::sleep(Duration::from_secs_f32(home_len + 1.5));
     let voiced = captured_voiced(&capture.since(mark));
     eprintln!(
@@ -269,14 +306,14 @@ pcm.capture {{
 
     // 3. stop() silences; replay() plays the last prompt again in full.
     let mark = capture.len();
-    voice.say(Locale::EnUs, PromptId::CardUnreadable);
+    voice.say(Locale::EnUs, &[PromptId::CardUnreadable]);
     thread::sleep(Duration::from_secs(1));
     voice.stop();
     thread::sleep(Duration::from_secs(1));
     let voiced = captured_voiced(&capture.since(mark));
     assert!(voiced < 1.6, "stop() left {voiced:.2} s of speech playing");
     let mark = capture.len();
-    voice.say(Locale::EnUs, PromptId::Home);
+    voice.say(Locale::EnUs, &[PromptId::Home]);
     thread::sleep(Duration::from_millis(200));
     voice.replay();
     thread::sleep(Duration::from_secs_f32(home_len + 1.5));
@@ -288,11 +325,11 @@ pcm.capture {{
 
     // 4. A missing or corrupt recording is skipped (one warning per file); the voice goes on.
     for _ in 0..2 {
-        voice.say(Locale::EnUs, PromptId::Goodbye);
-        voice.say(Locale::EnUs, PromptId::BpSit);
+        voice.say(Locale::EnUs, &[PromptId::Goodbye]);
+        voice.say(Locale::EnUs, &[PromptId::BpSit]);
     }
     let mark = capture.len();
-    voice.say(Locale::ZhCn, PromptId::Welcome);
+    voice.say(Locale::ZhCn, &[PromptId::Welcome]);
     thread::sleep(Duration::from_secs(2));
     assert!(
         captured_voiced(&capture.since(mark)) > 0.8,
@@ -306,7 +343,7 @@ pcm.capture {{
     voice.set_volume(0);
     thread::sleep(Duration::from_millis(500));
     let mark = capture.len();
-    voice.say(Locale::EnUs, PromptId::Welcome);
+    voice.say(Locale::EnUs, &[PromptId::Welcome]);
     thread::sleep(Duration::from_secs(2));
     let got = capture.since(mark);
     assert!(got.len() > RATE, "the stream stopped running");

@@ -26,9 +26,9 @@ fn no_device_is_not_an_error() {
     let t = Instant::now();
     for _ in 0..100 {
         voice.set_volume(80);
-        voice.say(Locale::ZhCn, PromptId::Welcome);
+        voice.say(Locale::ZhCn, &[PromptId::Welcome]);
         voice.replay();
-        voice.say(Locale::EnUs, PromptId::Goodbye);
+        voice.say(Locale::EnUs, &[PromptId::Goodbye]);
         voice.stop();
     }
     assert!(

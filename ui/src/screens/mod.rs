@@ -2,6 +2,7 @@
 
 mod face;
 mod home;
+mod manual_entry;
 mod measure;
 mod questionnaire;
 mod reports;
@@ -44,6 +45,7 @@ pub fn render(v: &StationView, t: &Texts) -> AnyView {
             anchors,
         } => questionnaire::question(*number, *total, *chosen, *anchors, t).into_any(),
         Screen::QuestionnaireResult { result } => questionnaire::result(result, v.printer, t).into_any(),
+        Screen::ManualEntry { entry } => manual_entry::manual_entry(entry, t).into_any(),
         Screen::Goodbye => screen_frame(
             t,
             t.tr("goodbye-title"),

@@ -131,13 +131,15 @@ impl BloodPressureReading {
         })
     }
 
-    /// What an `Instrument` measuring blood pressure returns. A reading without systolic, diastolic
-    /// or pulse as numbers is `Implausible`; range checks stay with
+    /// What an `Instrument` measuring blood pressure returns. A reading without the pulse
+    /// field is `Incomplete` (the monitor does not send it); systolic, diastolic or pulse sent
+    /// as a special value (NaN, ±INF) is `Implausible`; range checks stay with
     /// `station_core::assessment::bp_is_plausible`.
     pub fn to_measurement(&self) -> Result<Measurement, DeviceError> {
         let pulse = self
             .pulse_rate
-            .and_then(|p| p.value())
+            .ok_or(DeviceError::Incomplete)?
+            .value()
             .map(f64::round)
             .filter(|p| (0.0..=f64::from(u16::MAX)).contains(p))
             .ok_or(DeviceError::Implausible)?;
@@ -255,6 +257,11 @@ mod tests {
         assert_eq!(r.mean_arterial.special(), Some(SpecialValue::NaN));
         assert_eq!(r.mean_arterial_mmhg, None);
         // No pulse field: not enough for the kiosk's measurement.
+        assert_eq!(r.to_measurement(), Err(DeviceError::Incomplete));
+        // A pulse sent as NaN is a device fault, not a missing field.
+        let r =
+            BloodPressureReading::decode(&[0x05, 0xA0, 0xF0, 0x6B, 0xF0, 0xFF, 0x07, 0xFF, 0x07])
+                .expect("valid");
         assert_eq!(r.to_measurement(), Err(DeviceError::Implausible));
     }
 

@@ -1,6 +1,12 @@
-//! Decoders for the Bluetooth SIG health profiles: the bytes of one GATT notification or
-//! indication in, a typed reading out. No transport here: a btleplug backend (not yet written,
-//! see README.md) subscribes to the characteristic and hands each value to `decode`.
+//! The Bluetooth SIG health profiles, in three layers (README.md of this crate):
+//! - decoders: the bytes of one GATT notification or indication in, a typed reading out
+//!   (`blood_pressure`, `weight`, `thermometer`, `glucose` + `racp`, `pulse_oximeter`);
+//! - procedures (`procedure`): per profile, what to subscribe and write and which values make
+//!   the one `Measurement`, over the small blocking [`GattLink`] trait (`link`), and
+//!   [`BleInstrument`], the crate's `Instrument` over a [`Connector`];
+//! - the transport (`btleplug_link`, cargo feature `ble`): `GattLink` and `Connector` over
+//!   btleplug (BlueZ on Linux). It is compiled and linted here but not run: this machine and CI
+//!   have no Bluetooth adapter. Everything above it is tested with a scripted link.
 //!
 //! Every decoder is `fn decode(bytes: &[u8]) -> Result<T, BleDecodeError>` and never panics:
 //! short input, bytes left over after the fields the flags announce, and out-of-range fields are
@@ -11,17 +17,32 @@
 //! Multi-byte fields are little-endian (Core spec Vol 3 Part G 3.3.3.5 / the profile specs).
 
 pub mod blood_pressure;
+#[cfg(feature = "ble")]
+pub mod btleplug_link;
 pub mod glucose;
 pub mod ieee11073;
+pub mod instrument;
+pub mod link;
+pub mod procedure;
 pub mod pulse_oximeter;
 pub mod racp;
 pub mod thermometer;
 pub mod weight;
 
 #[cfg(test)]
+mod doubles;
+#[cfg(test)]
+mod procedure_tests;
+#[cfg(test)]
 mod published_vectors;
 #[cfg(test)]
 mod testenc;
+
+#[cfg(feature = "ble")]
+pub use btleplug_link::{BtleplugConnector, BtleplugLink};
+pub use instrument::BleInstrument;
+pub use link::{CancelToken, Connector, GattLink, LinkError};
+pub use procedure::{Profile, Timing};
 
 pub use blood_pressure::{BloodPressureReading, BpMeasurementStatus, PressureUnit, PulseRateRange};
 pub use glucose::{
@@ -41,6 +62,7 @@ use thiserror::Error;
 pub mod uuid16 {
     pub const BLOOD_PRESSURE_SERVICE: u16 = 0x1810;
     pub const BLOOD_PRESSURE_MEASUREMENT: u16 = 0x2A35;
+    pub const INTERMEDIATE_CUFF_PRESSURE: u16 = 0x2A36;
     pub const WEIGHT_SCALE_SERVICE: u16 = 0x181D;
     pub const WEIGHT_MEASUREMENT: u16 = 0x2A9D;
     pub const HEALTH_THERMOMETER_SERVICE: u16 = 0x1809;

@@ -8,13 +8,14 @@ use super::*;
 /// `bps/BloodPressureMeasurementDataCallbackTest.java` @ 0c84d7ae, `..._full`: the test
 /// asserts these exact bytes (`assertArrayEquals`) and 138/88/120 mmHg, pulse 60, user 1,
 /// status 0b100111, date with year unset, April 17 20:41:59.
+pub(super) const NORDIC_BP_FULL: [u8; 19] = [
+    0x1E, 0x8A, 0x00, 0x58, 0x00, 0x78, 0x00, 0x00, 0x00, 0x04, 0x11, 0x14, 0x29, 0x3B, 0x3C, 0x00,
+    0x01, 0x27, 0x00,
+];
+
 #[test]
 fn nordic_bp_full() {
-    let bytes = [
-        0x1E, 0x8A, 0x00, 0x58, 0x00, 0x78, 0x00, 0x00, 0x00, 0x04, 0x11, 0x14, 0x29, 0x3B, 0x3C,
-        0x00, 0x01, 0x27, 0x00,
-    ];
-    let r = BloodPressureReading::decode(&bytes).expect("valid");
+    let r = BloodPressureReading::decode(&NORDIC_BP_FULL).expect("valid");
     assert_eq!(r.unit, PressureUnit::MmHg);
     assert_eq!(
         (r.systolic_mmhg, r.diastolic_mmhg, r.mean_arterial_mmhg),
@@ -32,12 +33,13 @@ fn nordic_bp_full() {
 
 /// Same file, `..._some`: kPa, 18.9/11.0/15.9, pulse 60, no user id, status 0b010010
 /// (cuff too loose, pulse rate below lower limit), no time.
+pub(super) const NORDIC_BP_SOME_KPA: [u8; 11] = [
+    0x15, 0xBD, 0xF0, 0x0B, 0x00, 0x9F, 0xF0, 0x3C, 0x00, 0x12, 0x00,
+];
+
 #[test]
 fn nordic_bp_some_kpa() {
-    let bytes = [
-        0x15, 0xBD, 0xF0, 0x0B, 0x00, 0x9F, 0xF0, 0x3C, 0x00, 0x12, 0x00,
-    ];
-    let r = BloodPressureReading::decode(&bytes).expect("valid");
+    let r = BloodPressureReading::decode(&NORDIC_BP_SOME_KPA).expect("valid");
     assert_eq!(r.unit, PressureUnit::KPa);
     assert_eq!(
         r.systolic,
@@ -88,11 +90,13 @@ fn nordic_bp_minimal_and_invalid() {
 
 /// `ht/TemperatureMeasurementDataCallbackTest.java` @ 0c84d7ae: 37.60 °C, 2012-12-05
 /// 11:50:27, type finger; the same bytes without the type byte are invalid.
+pub(super) const NORDIC_TEMPERATURE: [u8; 13] = [
+    0x06, 0xB0, 0x0E, 0x00, 0xFE, 0xDC, 0x07, 0x0C, 0x05, 0x0B, 0x32, 0x1B, 0x04,
+];
+
 #[test]
 fn nordic_temperature() {
-    let bytes = [
-        0x06, 0xB0, 0x0E, 0x00, 0xFE, 0xDC, 0x07, 0x0C, 0x05, 0x0B, 0x32, 0x1B, 0x04,
-    ];
+    let bytes = NORDIC_TEMPERATURE;
     let r = TemperatureReading::decode(&bytes).expect("valid");
     assert_eq!(r.unit, TemperatureUnit::Celsius);
     assert_eq!(r.celsius(), Some(37.6));
@@ -114,12 +118,13 @@ fn nordic_temperature() {
 /// type 2 capillary plasma, location 1 finger, status 261 (battery low, sample size
 /// insufficient, temperature too low), context follows. Its "time offset missing" variant
 /// is invalid.
+pub(super) const NORDIC_GLUCOSE: [u8; 17] = [
+    0b011011, 1, 0, 0xE3, 0x07, 2, 27, 11, 10, 30, 0xFB, 0xFF, 30, 0, 0x12, 0b101, 0b1,
+];
+
 #[test]
 fn nordic_glucose() {
-    let bytes = [
-        0b011011, 1, 0, 0xE3, 0x07, 2, 27, 11, 10, 30, 0xFB, 0xFF, 30, 0, 0x12, 0b101, 0b1,
-    ];
-    let r = GlucoseReading::decode(&bytes).expect("valid");
+    let r = GlucoseReading::decode(&NORDIC_GLUCOSE).expect("valid");
     assert_eq!(r.sequence_number, 1);
     assert_eq!(r.base_time.minutes, 10);
     assert_eq!(r.time_offset_minutes, Some(-5));

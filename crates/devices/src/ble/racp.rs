@@ -14,6 +14,7 @@ const OP_RESPONSE_CODE: u8 = 0x06;
 const OPERATOR_NULL: u8 = 0x00;
 const OPERATOR_ALL: u8 = 0x01;
 const OPERATOR_GREATER_OR_EQUAL: u8 = 0x03;
+const OPERATOR_LAST_RECORD: u8 = 0x06;
 const FILTER_SEQUENCE_NUMBER: u8 = 0x01;
 
 /// What the collector asks the meter.
@@ -24,6 +25,9 @@ pub enum RacpRequest {
     /// Report stored records with sequence number >= N (the first visit reads all; later
     /// visits ask from the last seen number + 1): `01 03 01 <N u16 LE>`.
     ReportRecordsSince(u16),
+    /// Report stored records, last record (the highest sequence number): `01 06`. How a
+    /// collector learns where the meter's records stand without reading them all.
+    ReportLastRecord,
     /// Report number of stored records, all: `04 01`.
     ReportNumberOfAllRecords,
     /// Abort the running report: `03 00`.
@@ -45,10 +49,22 @@ impl RacpRequest {
                     hi,
                 ]
             }
+            RacpRequest::ReportLastRecord => vec![OP_REPORT_STORED_RECORDS, OPERATOR_LAST_RECORD],
             RacpRequest::ReportNumberOfAllRecords => {
                 vec![OP_REPORT_NUMBER_OF_RECORDS, OPERATOR_ALL]
             }
             RacpRequest::Abort => vec![OP_ABORT, OPERATOR_NULL],
+        }
+    }
+
+    /// The request's op code, which the meter's response code names (`request_op_code`).
+    pub fn op_code(self) -> u8 {
+        match self {
+            RacpRequest::ReportAllRecords
+            | RacpRequest::ReportRecordsSince(_)
+            | RacpRequest::ReportLastRecord => OP_REPORT_STORED_RECORDS,
+            RacpRequest::ReportNumberOfAllRecords => OP_REPORT_NUMBER_OF_RECORDS,
+            RacpRequest::Abort => OP_ABORT,
         }
     }
 }
@@ -172,6 +188,17 @@ mod tests {
         );
         assert_eq!(RacpRequest::ReportNumberOfAllRecords.encode(), [0x04, 0x01]);
         assert_eq!(RacpRequest::Abort.encode(), [0x03, 0x00]);
+        // Operator 0x06 is "last record" (GLS 3.10, Table 3.11).
+        assert_eq!(RacpRequest::ReportLastRecord.encode(), [0x01, 0x06]);
+        for r in [
+            RacpRequest::ReportAllRecords,
+            RacpRequest::ReportRecordsSince(7),
+            RacpRequest::ReportLastRecord,
+            RacpRequest::ReportNumberOfAllRecords,
+            RacpRequest::Abort,
+        ] {
+            assert_eq!(Some(&r.op_code()), r.encode().first());
+        }
     }
 
     #[test]
