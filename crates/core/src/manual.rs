@@ -9,7 +9,7 @@ use station_protocol::{
 };
 
 use crate::assessment::{DIASTOLIC_PLAUSIBLE, PULSE_PLAUSIBLE, SYSTOLIC_PLAUSIBLE};
-use crate::reading::Reading;
+use crate::reading::{Assessed, Reading};
 use crate::vitals::{
     GLUCOSE_MMOL_PLAUSIBLE, HEIGHT_M_PLAUSIBLE, SPO2_PLAUSIBLE, TEMPERATURE_C_PLAUSIBLE,
     WEIGHT_KG_PLAUSIBLE,
@@ -63,12 +63,13 @@ pub struct ManualProblems {
     pub timing_missing: bool,
 }
 
-/// What staff typed for `kind` (values in [`ManualField::for_kind`] order), as a reading.
+/// What staff typed for `kind` (values in [`ManualField::for_kind`] order), as a reading with
+/// its assessment.
 pub fn parse_entry(
     kind: MeasureKind,
     values: &[String],
     timing: Option<GlucoseTiming>,
-) -> Result<Reading, ManualProblems> {
+) -> Result<(Reading, Assessed), ManualProblems> {
     let fields = ManualField::for_kind(kind);
     let typed = |i: usize| {
         values
@@ -141,7 +142,7 @@ pub fn parse_entry(
     };
     // The same check a device value passes; the field ranges above make it hold.
     match reading.assess() {
-        Ok(_) => Ok(reading),
+        Ok(assessed) => Ok((reading, assessed)),
         Err(_) => {
             errors[0] = Some(ManualFieldError::OutOfRange);
             Err(problems(&errors))
@@ -193,7 +194,8 @@ mod tests {
             MeasureKind::BloodPressure,
             &strings(&["135", "85", "70"]),
             None,
-        );
+        )
+        .map(|(r, _)| r);
         assert!(matches!(
             r,
             Ok(Reading::BloodPressure {
@@ -244,7 +246,8 @@ mod tests {
 
     #[test]
     fn tenths_are_accepted_where_devices_give_them() {
-        let r = parse_entry(MeasureKind::Body, &strings(&["165.5", "62.3"]), None).expect("ok");
+        let (r, _) =
+            parse_entry(MeasureKind::Body, &strings(&["165.5", "62.3"]), None).expect("ok");
         assert_eq!(
             r,
             Reading::Body {
@@ -276,7 +279,8 @@ mod tests {
             MeasureKind::Glucose,
             &strings(&["6.2"]),
             Some(GlucoseTiming::Fasting),
-        );
+        )
+        .map(|(r, _)| r);
         assert_eq!(
             r,
             Ok(Reading::Glucose {
@@ -313,7 +317,7 @@ mod tests {
         ) {
             for kind in MeasureKind::ALL {
                 let values = vec![a.clone(), b.clone(), c.clone()];
-                if let Ok(r) = parse_entry(kind, &values, Some(GlucoseTiming::Random)) {
+                if let Ok((r, _)) = parse_entry(kind, &values, Some(GlucoseTiming::Random)) {
                     prop_assert!(r.assess().is_ok());
                     prop_assert_eq!(r.kind(), kind);
                 }

@@ -331,6 +331,14 @@ fn thermometer(s: &mut Session<'_>, timing: Timing) -> Result<Measurement, Devic
     })
 }
 
+/// The reason of the first flag that is set.
+fn first_reason(flags: &[(bool, &'static str)]) -> Result<(), &'static str> {
+    match flags.iter().find(|(set, _)| *set) {
+        Some((_, why)) => Err(why),
+        None => Ok(()),
+    }
+}
+
 /// SpO2 and pulse of a PLX value that is a finished, trustworthy reading, or why it is not.
 fn plx_sample(
     reading: SpO2Pr,
@@ -349,9 +357,7 @@ fn plx_sample(
             (m.questionable_measurement(), "questionable measurement"),
             (m.invalid_measurement(), "invalid measurement"),
         ];
-        if let Some((_, why)) = why.iter().find(|(set, _)| *set) {
-            return Err(why);
-        }
+        first_reason(&why)?;
     }
     if let Some(d) = device {
         // Faults and "not ready"; signal-quality hints (low perfusion, poor signal) still give
@@ -367,9 +373,7 @@ fn plx_sample(
             (d.sensor_malfunctioning(), "sensor malfunction"),
             (d.sensor_disconnected(), "sensor disconnected"),
         ];
-        if let Some((_, why)) = why.iter().find(|(set, _)| *set) {
-            return Err(why);
-        }
+        first_reason(&why)?;
     }
     let spo2 = reading.spo2.value().ok_or("SpO2 is not a number")?;
     let pulse = reading

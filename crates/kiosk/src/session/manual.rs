@@ -158,8 +158,8 @@ impl State {
         let Some((visit, resident)) = self.session.as_ref().map(|s| (s.visit, s.resident)) else {
             return;
         };
-        let reading = match parse_entry(kind, &values, timing) {
-            Ok(r) => r,
+        let (reading, assessed) = match parse_entry(kind, &values, timing) {
+            Ok(checked) => checked,
             Err(problems) => {
                 // Staff see what is wrong next to each field; what they typed stays.
                 if let Screen::ManualEntry { entry } = &mut self.screen {
@@ -172,14 +172,6 @@ impl State {
                     entry.timing_missing = problems.timing_missing;
                 }
                 self.changed(fx);
-                return;
-            }
-        };
-        let assessed = match reading.assess() {
-            Ok(a) => a,
-            Err(e) => {
-                // parse_entry only passes plausible values; kept as a guard, not a path.
-                tracing::error!(error = %e, "a checked manual reading failed assessment");
                 return;
             }
         };
