@@ -1,5 +1,5 @@
 use super::*;
-use station_protocol::{BpCategory, Notice, PromptId, Service};
+use station_protocol::{BpCategory, FaceHint, Notice, PromptId, QrHint, Service};
 use std::collections::BTreeSet;
 
 #[test]
@@ -28,52 +28,16 @@ fn every_locale_has_the_same_ids() {
 
 #[test]
 fn every_id_the_protocol_names_exists() {
+    // Every variant, from the protocol's generated `ALL` lists, so a new one is checked too.
     let mut ids: Vec<String> = PromptId::all().iter().map(|p| p.message_id()).collect();
     ids.extend(Service::ALL.iter().map(|s| s.message_id().to_string()));
-    for n in [
-        Notice::CardUnreadable,
-        Notice::CardPulledEarly,
-        Notice::ReaderUnavailable,
-        Notice::NotAvailableYet,
-        Notice::DeviceNoResponse,
-        Notice::SaveFailed,
-        Notice::StaffModeNotAvailable,
-        Notice::IdCardUnreadable,
-        Notice::Printing,
-        Notice::Printed,
-        Notice::PrinterUnavailable,
-        Notice::CameraUnavailable,
-        Notice::QrNotFound,
-        Notice::QrRejected,
-        Notice::FaceNotConfigured,
-        Notice::FaceNotCaptured,
-    ] {
-        ids.push(n.message_id().into());
-    }
-    for c in [
-        BpCategory::Normal,
-        BpCategory::HighNormal,
-        BpCategory::Grade1,
-        BpCategory::Grade2,
-        BpCategory::Grade3,
-    ] {
+    ids.extend(Notice::ALL.iter().map(|n| n.message_id().to_string()));
+    for c in BpCategory::ALL {
         ids.push(c.message_id().into());
         ids.push(c.advice_id().into());
     }
-    ids.extend(
-        [
-            station_protocol::QrHint::NotAHealthCode,
-            station_protocol::QrHint::HoldSteady,
-            station_protocol::QrHint::OneAtATime,
-        ]
-        .iter()
-        .map(|h| h.message_id().to_string()),
-    );
-    ids.extend(
-        station_protocol::FaceHint::ALL
-            .iter()
-            .map(|h| h.message_id().to_string()),
-    );
+    ids.extend(QrHint::ALL.iter().map(|h| h.message_id().to_string()));
+    ids.extend(FaceHint::ALL.iter().map(|h| h.message_id().to_string()));
     for locale in Locale::ALL {
         let cat = Catalog::new(locale);
         for id in &ids {

@@ -5,6 +5,7 @@
 //! session in the backend means a frozen or reloaded webview can never keep a resident "logged in".
 
 use serde::{Deserialize, Serialize};
+use strum::{EnumCount, EnumDiscriminants, IntoStaticStr, VariantArray};
 
 mod manual;
 mod measure;
@@ -15,7 +16,7 @@ pub use measure::{
     GlucoseTiming, MeasureKind, MeasureStep, ResultView, Severity, TrendBand, TrendPoint,
     TrendSeries, TrendView, ValueView,
 };
-pub use prompt::{PromptId, TCM_QUESTION_COUNT};
+pub use prompt::{tcm_question_id, Notice, PromptId, TCM_QUESTION_COUNT};
 pub use spoken::{speak_number, speak_result, ValueLabel, ValueUnit};
 
 /// Tauri event carrying a fresh [`StationView`].
@@ -134,6 +135,16 @@ impl Screen {
 /// Ordered from lowest to highest risk, so the worse of two is their `max`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+// Two message families: "bp-category-high-normal" from this enum, "bp-advice-high-normal" from
+// a crate-private twin (one strum string style per enum).
+#[derive(EnumCount, VariantArray, IntoStaticStr, EnumDiscriminants)]
+#[strum(serialize_all = "kebab-case", prefix = "bp-category-")]
+#[strum_discriminants(
+    name(BpAdviceId),
+    vis(pub(crate)),
+    derive(IntoStaticStr),
+    strum(serialize_all = "kebab-case", prefix = "bp-advice-")
+)]
 pub enum BpCategory {
     Normal,
     HighNormal,
@@ -143,23 +154,17 @@ pub enum BpCategory {
 }
 
 impl BpCategory {
+    /// Every category, lowest risk first.
+    pub const ALL: [BpCategory; BpCategory::COUNT] = all_variants();
+
+    /// "bp-category-high-normal".
     pub fn message_id(self) -> &'static str {
-        match self {
-            BpCategory::Normal => "bp-category-normal",
-            BpCategory::HighNormal => "bp-category-high-normal",
-            BpCategory::Grade1 => "bp-category-grade1",
-            BpCategory::Grade2 => "bp-category-grade2",
-            BpCategory::Grade3 => "bp-category-grade3",
-        }
+        self.into()
     }
+
+    /// "bp-advice-high-normal".
     pub fn advice_id(self) -> &'static str {
-        match self {
-            BpCategory::Normal => "bp-advice-normal",
-            BpCategory::HighNormal => "bp-advice-high-normal",
-            BpCategory::Grade1 => "bp-advice-grade1",
-            BpCategory::Grade2 => "bp-advice-grade2",
-            BpCategory::Grade3 => "bp-advice-grade3",
-        }
+        BpAdviceId::from(self).into()
     }
 }
 
@@ -192,6 +197,8 @@ pub struct PastReportView {
 /// What the camera sees while scanning, told to the resident as advice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(EnumCount, VariantArray, IntoStaticStr)]
+#[strum(serialize_all = "kebab-case", prefix = "scan-hint-")]
 pub enum QrHint {
     /// A code that is not a health code (payment code, web address…).
     NotAHealthCode,
@@ -202,18 +209,19 @@ pub enum QrHint {
 }
 
 impl QrHint {
+    pub const ALL: [QrHint; QrHint::COUNT] = all_variants();
+
+    /// "scan-hint-hold-steady".
     pub fn message_id(self) -> &'static str {
-        match self {
-            QrHint::NotAHealthCode => "scan-hint-not-a-health-code",
-            QrHint::HoldSteady => "scan-hint-hold-steady",
-            QrHint::OneAtATime => "scan-hint-one-at-a-time",
-        }
+        self.into()
     }
 }
 
 /// The face framing guide's advice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(EnumCount, VariantArray, IntoStaticStr)]
+#[strum(serialize_all = "kebab-case", prefix = "face-hint-")]
 pub enum FaceHint {
     NoFace,
     SeveralFaces,
@@ -226,25 +234,11 @@ pub enum FaceHint {
 }
 
 impl FaceHint {
-    pub const ALL: [FaceHint; 7] = [
-        FaceHint::NoFace,
-        FaceHint::SeveralFaces,
-        FaceHint::TooFar,
-        FaceHint::TooClose,
-        FaceHint::TooDark,
-        FaceHint::OffCentre,
-        FaceHint::HoldStill,
-    ];
+    pub const ALL: [FaceHint; FaceHint::COUNT] = all_variants();
+
+    /// "face-hint-off-centre".
     pub fn message_id(self) -> &'static str {
-        match self {
-            FaceHint::NoFace => "face-hint-no-face",
-            FaceHint::SeveralFaces => "face-hint-several-faces",
-            FaceHint::TooFar => "face-hint-too-far",
-            FaceHint::TooClose => "face-hint-too-close",
-            FaceHint::TooDark => "face-hint-too-dark",
-            FaceHint::OffCentre => "face-hint-off-centre",
-            FaceHint::HoldStill => "face-hint-hold-still",
-        }
+        self.into()
     }
 }
 
@@ -259,82 +253,6 @@ pub struct ResidentView {
     pub verified: bool,
 }
 
-/// A one-line message over the current screen, keyed to a locale message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Notice {
-    CardUnreadable,
-    CardPulledEarly,
-    ReaderUnavailable,
-    NotAvailableYet,
-    DeviceNoResponse,
-    SaveFailed,
-    /// A staff card was recognised; staff mode is a later feature.
-    StaffModeNotAvailable,
-    /// The ID card on the reader could not be read.
-    IdCardUnreadable,
-    /// The report is being printed.
-    Printing,
-    /// The report came out of the printer.
-    Printed,
-    /// No paper, jammed, offline, stopped or unreachable: staff must look.
-    PrinterUnavailable,
-    /// The camera is absent, unplugged or failing.
-    CameraUnavailable,
-    /// No health code was found in time.
-    QrNotFound,
-    /// The issuing platform refused the code (expired, revoked).
-    QrRejected,
-    /// A face was captured, and no face matcher is configured: nobody was identified, and the
-    /// picture was wiped.
-    FaceNotConfigured,
-    /// The guide never got one good picture in time.
-    FaceNotCaptured,
-}
-
-impl Notice {
-    pub fn message_id(self) -> &'static str {
-        match self {
-            Notice::CardUnreadable => "notice-card-unreadable",
-            Notice::CardPulledEarly => "notice-card-pulled-early",
-            Notice::ReaderUnavailable => "notice-reader-unavailable",
-            Notice::NotAvailableYet => "notice-not-available-yet",
-            Notice::DeviceNoResponse => "notice-device-no-response",
-            Notice::SaveFailed => "notice-save-failed",
-            Notice::StaffModeNotAvailable => "notice-staff-mode-not-available",
-            Notice::IdCardUnreadable => "notice-id-card-unreadable",
-            Notice::Printing => "notice-printing",
-            Notice::Printed => "notice-printed",
-            Notice::PrinterUnavailable => "notice-printer-unavailable",
-            Notice::CameraUnavailable => "notice-camera-unavailable",
-            Notice::QrNotFound => "notice-qr-not-found",
-            Notice::QrRejected => "notice-qr-rejected",
-            Notice::FaceNotConfigured => "notice-face-not-configured",
-            Notice::FaceNotCaptured => "notice-face-not-captured",
-        }
-    }
-    pub fn prompt(self) -> PromptId {
-        match self {
-            Notice::CardUnreadable => PromptId::CardUnreadable,
-            Notice::CardPulledEarly => PromptId::CardPulledEarly,
-            Notice::ReaderUnavailable => PromptId::ReaderUnavailable,
-            Notice::NotAvailableYet => PromptId::NotAvailableYet,
-            Notice::DeviceNoResponse => PromptId::DeviceNoResponse,
-            Notice::SaveFailed => PromptId::SaveFailed,
-            Notice::StaffModeNotAvailable => PromptId::StaffModeNotAvailable,
-            Notice::IdCardUnreadable => PromptId::IdCardUnreadable,
-            Notice::Printing => PromptId::Printing,
-            Notice::Printed => PromptId::Printed,
-            Notice::PrinterUnavailable => PromptId::PrinterUnavailable,
-            Notice::CameraUnavailable => PromptId::CameraUnavailable,
-            Notice::QrNotFound => PromptId::QrNotFound,
-            Notice::QrRejected => PromptId::QrRejected,
-            Notice::FaceNotConfigured => PromptId::FaceNotConfigured,
-            Notice::FaceNotCaptured => PromptId::FaceNotCaptured,
-        }
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReaderStatus {
@@ -346,21 +264,26 @@ pub enum ReaderStatus {
     NoService,
 }
 
+/// A BCP 47 tag names each locale: its folders `locales/<tag>/` and `assets/audio/<tag>/`, and
+/// its serde form (a test keeps the two spellings equal).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+// The tag: strum's `serialize` on each variant, next to serde's `rename`.
+#[derive(EnumCount, VariantArray, IntoStaticStr)]
 pub enum Locale {
     #[serde(rename = "zh-CN")]
+    #[strum(serialize = "zh-CN")]
     ZhCn,
     #[serde(rename = "en-US")]
+    #[strum(serialize = "en-US")]
     EnUs,
 }
 
 impl Locale {
-    pub const ALL: [Locale; 2] = [Locale::ZhCn, Locale::EnUs];
+    pub const ALL: [Locale; Locale::COUNT] = all_variants();
+
+    /// "zh-CN".
     pub fn tag(self) -> &'static str {
-        match self {
-            Locale::ZhCn => "zh-CN",
-            Locale::EnUs => "en-US",
-        }
+        self.into()
     }
     pub fn from_tag(tag: &str) -> Option<Locale> {
         Locale::ALL.into_iter().find(|l| l.tag() == tag)
@@ -396,6 +319,8 @@ pub struct DisplayPrefs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(EnumCount, VariantArray, IntoStaticStr)]
+#[strum(serialize_all = "kebab-case", prefix = "service-")]
 pub enum Service {
     SelfTest,
     Reports,
@@ -405,21 +330,12 @@ pub enum Service {
 }
 
 impl Service {
-    pub const ALL: [Service; 5] = [
-        Service::SelfTest,
-        Service::Reports,
-        Service::Records,
-        Service::Appointment,
-        Service::CallDoctor,
-    ];
+    /// The home screen's tiles, in order.
+    pub const ALL: [Service; Service::COUNT] = all_variants();
+
+    /// "service-self-test".
     pub fn message_id(self) -> &'static str {
-        match self {
-            Service::SelfTest => "service-self-test",
-            Service::Reports => "service-reports",
-            Service::Records => "service-records",
-            Service::Appointment => "service-appointment",
-            Service::CallDoctor => "service-call-doctor",
-        }
+        self.into()
     }
 }
 
@@ -445,6 +361,8 @@ impl ServiceTile {
 /// Ways a resident can identify (Wenzhou 6.3.1, 6.4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(EnumCount, VariantArray, IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 pub enum IdentifyMethod {
     /// Social-security / medical-insurance card in the PC/SC reader.
     InsuranceCard,
@@ -455,14 +373,12 @@ pub enum IdentifyMethod {
 }
 
 impl IdentifyMethod {
-    /// How a visit was identified, as recorded in the store and the audit trail.
+    pub const ALL: [IdentifyMethod; IdentifyMethod::COUNT] = all_variants();
+
+    /// How a visit was identified, as recorded in the store and the audit trail: the serde form,
+    /// "insurance_card".
     pub fn as_str(self) -> &'static str {
-        match self {
-            IdentifyMethod::InsuranceCard => "insurance_card",
-            IdentifyMethod::IdCard => "id_card",
-            IdentifyMethod::HealthQr => "health_qr",
-            IdentifyMethod::Face => "face",
-        }
+        self.into()
     }
 }
 
@@ -557,6 +473,15 @@ pub enum Action {
         card: DemoCard,
     },
     DemoRemoveCard,
+}
+
+/// Every variant of a fieldless enum in declaration order, as the array its `ALL` is: strum's
+/// [`VariantArray`] gives a slice, and an array iterates by value (`for kind in MeasureKind::ALL`).
+const fn all_variants<T: VariantArray + Copy, const N: usize>() -> [T; N] {
+    match T::VARIANTS.first_chunk::<N>() {
+        Some(all) if T::VARIANTS.len() == N => *all,
+        _ => panic!("N is not the number of variants"),
+    }
 }
 
 #[cfg(test)]

@@ -2,12 +2,23 @@
 //! the result as the screen shows it.
 
 use serde::{Deserialize, Serialize};
+use strum::{EnumCount, EnumDiscriminants, IntoStaticStr, VariantArray};
 
-use crate::PromptId;
+use crate::{all_variants, PromptId};
 
 /// What a resident can measure at the station.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+// Two id families: the stored key "blood_pressure" (= serde) from this enum, the message
+// "measure-blood-pressure" from a crate-private twin (one strum string style per enum).
+#[derive(EnumCount, VariantArray, IntoStaticStr, EnumDiscriminants)]
+#[strum(serialize_all = "snake_case")]
+#[strum_discriminants(
+    name(MeasureKindMessage),
+    vis(pub(crate)),
+    derive(IntoStaticStr),
+    strum(serialize_all = "kebab-case", prefix = "measure-")
+)]
 pub enum MeasureKind {
     BloodPressure,
     /// Height and weight together (the station's height-weight scale), giving BMI.
@@ -19,38 +30,21 @@ pub enum MeasureKind {
 }
 
 impl MeasureKind {
-    pub const ALL: [MeasureKind; 5] = [
-        MeasureKind::BloodPressure,
-        MeasureKind::Body,
-        MeasureKind::Temperature,
-        MeasureKind::Glucose,
-        MeasureKind::Spo2,
-    ];
+    pub const ALL: [MeasureKind; MeasureKind::COUNT] = all_variants();
 
-    /// The key stored with each reading and used in logs and audit records.
+    /// The key stored with each reading and used in logs and audit records: the serde form,
+    /// "blood_pressure".
     pub fn as_str(self) -> &'static str {
-        match self {
-            MeasureKind::BloodPressure => "blood_pressure",
-            MeasureKind::Body => "body",
-            MeasureKind::Temperature => "temperature",
-            MeasureKind::Glucose => "glucose",
-            MeasureKind::Spo2 => "spo2",
-        }
+        self.into()
     }
 
     pub fn from_key(key: &str) -> Option<MeasureKind> {
         MeasureKind::ALL.into_iter().find(|k| k.as_str() == key)
     }
 
-    /// The locale message naming this measurement ("测量血压").
+    /// The locale message naming this measurement ("测量血压"): "measure-blood-pressure".
     pub fn message_id(self) -> &'static str {
-        match self {
-            MeasureKind::BloodPressure => "measure-blood-pressure",
-            MeasureKind::Body => "measure-body",
-            MeasureKind::Temperature => "measure-temperature",
-            MeasureKind::Glucose => "measure-glucose",
-            MeasureKind::Spo2 => "measure-spo2",
-        }
+        MeasureKindMessage::from(self).into()
     }
 
     /// The guided steps, in order; the last is always [`MeasureStep::Measuring`].
@@ -87,11 +81,14 @@ impl MeasureKind {
 /// One guided step of a measurement; each has a picture, a spoken prompt and its own words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[derive(EnumCount, VariantArray, IntoStaticStr)]
+#[strum(serialize_all = "kebab-case", prefix = "step-")]
 pub enum MeasureStep {
     Sit,
     Cuff,
     StandOnScale,
     PlaceThermometer,
+    #[strum(serialize = "glucose-timing")]
     ChooseGlucoseTiming,
     PrepareStrip,
     ClipFinger,
@@ -99,6 +96,10 @@ pub enum MeasureStep {
 }
 
 impl MeasureStep {
+    pub const ALL: [MeasureStep; MeasureStep::COUNT] = all_variants();
+
+    /// The step's spoken prompt. Named after what the resident does with which device, so the
+    /// names differ: this is a mapping, not an id table.
     pub fn prompt(self) -> PromptId {
         match self {
             MeasureStep::Sit => PromptId::BpSit,
@@ -112,24 +113,26 @@ impl MeasureStep {
         }
     }
 
-    /// The message-id stem of this step's title and body (`<stem>-title`, `<stem>-body`).
+    /// The message-id stem of this step's title and body (`<stem>-title`, `<stem>-body`):
+    /// "step-stand-on-scale".
     pub fn message_stem(self) -> &'static str {
-        match self {
-            MeasureStep::Sit => "step-sit",
-            MeasureStep::Cuff => "step-cuff",
-            MeasureStep::StandOnScale => "step-stand-on-scale",
-            MeasureStep::PlaceThermometer => "step-place-thermometer",
-            MeasureStep::ChooseGlucoseTiming => "step-glucose-timing",
-            MeasureStep::PrepareStrip => "step-prepare-strip",
-            MeasureStep::ClipFinger => "step-clip-finger",
-            MeasureStep::Measuring => "step-measuring",
-        }
+        self.into()
     }
 }
 
 /// When blood was taken relative to food; it decides which glucose cut-offs apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+// Two id families, as for `MeasureKind`: the stored key "two_hour" (= serde) and the message
+// "glucose-timing-two-hour".
+#[derive(EnumCount, VariantArray, IntoStaticStr, EnumDiscriminants)]
+#[strum(serialize_all = "snake_case")]
+#[strum_discriminants(
+    name(GlucoseTimingMessage),
+    vis(pub(crate)),
+    derive(IntoStaticStr),
+    strum(serialize_all = "kebab-case", prefix = "glucose-timing-")
+)]
 pub enum GlucoseTiming {
     /// At least 8 h without calories.
     Fasting,
@@ -140,24 +143,16 @@ pub enum GlucoseTiming {
 }
 
 impl GlucoseTiming {
-    pub const ALL: [GlucoseTiming; 3] = [
-        GlucoseTiming::Fasting,
-        GlucoseTiming::TwoHour,
-        GlucoseTiming::Random,
-    ];
+    pub const ALL: [GlucoseTiming; GlucoseTiming::COUNT] = all_variants();
+
+    /// "glucose-timing-two-hour".
     pub fn message_id(self) -> &'static str {
-        match self {
-            GlucoseTiming::Fasting => "glucose-timing-fasting",
-            GlucoseTiming::TwoHour => "glucose-timing-two-hour",
-            GlucoseTiming::Random => "glucose-timing-random",
-        }
+        GlucoseTimingMessage::from(self).into()
     }
+
+    /// The key stored with a glucose reading: the serde form, "two_hour".
     pub fn as_str(self) -> &'static str {
-        match self {
-            GlucoseTiming::Fasting => "fasting",
-            GlucoseTiming::TwoHour => "two_hour",
-            GlucoseTiming::Random => "random",
-        }
+        self.into()
     }
 }
 

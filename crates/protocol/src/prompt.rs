@@ -7,125 +7,213 @@
 //! a result out.
 
 use serde::{Deserialize, Serialize};
+use strum::{EnumCount, EnumDiscriminants, IntoStaticStr, VariantArray};
 
 use crate::spoken::{ValueLabel, ValueUnit};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum PromptId {
-    Welcome,
-    Closed,
-    ReadingCard,
-    CardUnreadable,
-    CardPulledEarly,
-    ReaderUnavailable,
-    NotAvailableYet,
-    Home,
-    BpSit,
-    BpCuff,
-    BodyStand,
-    TemperaturePlace,
-    GlucoseTiming,
-    GlucoseStrip,
-    Spo2Clip,
-    Measuring,
-    Result,
-    Urgent,
-    SelfTest,
-    Reports,
-    DeviceNoResponse,
-    SaveFailed,
-    StaffModeNotAvailable,
-    IdCardUnreadable,
-    Printing,
-    Printed,
-    PrinterUnavailable,
-    IdleWarning,
-    SwitchResident,
-    ScanQr,
-    CameraUnavailable,
-    QrNotFound,
-    QrRejected,
-    FaceConsent,
-    FaceScan,
-    FaceNotConfigured,
-    FaceNotCaptured,
-    /// The question with this number (1..=33), read out.
-    TcmQuestion(u8),
-    QuestionnaireDone,
-    /// Staff-assisted manual entry (staff badge during a visit).
-    ManualEntry,
-    Goodbye,
-    /// Opens a result read out ("测量完成，您的结果是"); the values follow as word prompts.
-    ResultIntro,
-    /// A number word: one of [`PromptId::NUMERALS`] (0..=20 and the tens 30..=90). zh-CN 11..=19
-    /// and the tens are single words too (十二, 三十), so both locales compose alike.
-    Numeral(u8),
-    /// 百 / "hundred".
-    Hundred,
-    /// The decimal point: 点 / "point".
-    Point,
-    /// What a value is ("高压"), said before its number.
-    Label(ValueLabel),
-    /// A value's unit ("毫米汞柱"); zh-CN says 百分之 before the number.
-    Unit(ValueUnit),
+/// Declares the prompts and the notices, each listed once, and what follows from the lists:
+/// [`PromptId::ALL`], [`Notice::prompt`] (a notice says the prompt of the same name: a notice
+/// without one does not compile), and the ids of the number words and of the questions, written
+/// from their numbers by `concat!`. strum covers the rest; it cannot list only the fixed variants
+/// of an enum that also has parameterised ones, nor map one enum onto another.
+macro_rules! prompt_ids {
+    (
+        $(#[$prompt_meta:meta])*
+        pub enum PromptId {
+            $($(#[$fixed_meta:meta])* $fixed:ident,)*
+            ;
+            $($(#[$param_meta:meta])* $param:ident($param_ty:ty),)*
+        }
+        $(#[$notice_meta:meta])*
+        pub enum Notice {
+            $($(#[$notice_variant_meta:meta])* $notice:ident,)*
+        }
+        numerals: [$($numeral:literal)*],
+        questions: [$($question:literal)*],
+    ) => {
+        $(#[$prompt_meta])*
+        pub enum PromptId {
+            $($(#[$fixed_meta])* $fixed,)*
+            $($(#[$param_meta])* $param($param_ty),)*
+        }
+
+        impl PromptId {
+            /// Every prompt without a parameter, in declaration order.
+            pub const ALL: [PromptId; [$(PromptId::$fixed),*].len()] = [$(PromptId::$fixed),*];
+
+            /// The numbers with a word of their own ([`PromptId::Numeral`]); every other number
+            /// is composed from these.
+            pub const NUMERALS: [u8; [$($numeral),*].len()] = [$($numeral),*];
+        }
+
+        /// The ids of [`PromptId::NUMERALS`], in the same order: "num-0" … "num-90".
+        const NUMERAL_IDS: [&str; PromptId::NUMERALS.len()] = [$(concat!("num-", $numeral)),*];
+
+        /// The ids of the questions, index = number − 1: "tcm-q01" … (two digits, as written).
+        const TCM_QUESTION_IDS: &[&str] = &[$(concat!("tcm-q", stringify!($question))),*];
+
+        // Each id is "tcm-q" and two digits, numbered 1, 2, 3… with none left out.
+        const _: () = {
+            let mut i = 0;
+            while i < TCM_QUESTION_IDS.len() {
+                let id = TCM_QUESTION_IDS[i].as_bytes();
+                assert!(id.len() == 7, "a question id is tcm-q and two digits");
+                let number = (id[5] - b'0') as usize * 10 + (id[6] - b'0') as usize;
+                assert!(number == i + 1, "questions are numbered 1, 2, 3… in order");
+                i += 1;
+            }
+        };
+
+        $(#[$notice_meta])*
+        pub enum Notice {
+            $($(#[$notice_variant_meta])* $notice,)*
+        }
+
+        impl Notice {
+            /// The prompt said with this notice: the one of the same name.
+            pub fn prompt(self) -> PromptId {
+                match self {
+                    $(Notice::$notice => PromptId::$notice,)*
+                }
+            }
+        }
+    };
+}
+
+prompt_ids! {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, EnumDiscriminants)]
+    #[serde(rename_all = "kebab-case")]
+    // The id of a fixed prompt is its name in kebab case, as serde writes it ("reading-card"),
+    // taken from a crate-private twin enum so `PromptId` itself has no `&str` conversion that
+    // would be wrong for the parameterised prompts.
+    #[strum_discriminants(
+        name(PromptName),
+        vis(pub(crate)),
+        derive(IntoStaticStr),
+        strum(serialize_all = "kebab-case")
+    )]
+    pub enum PromptId {
+        Welcome,
+        Closed,
+        ReadingCard,
+        CardUnreadable,
+        CardPulledEarly,
+        ReaderUnavailable,
+        NotAvailableYet,
+        Home,
+        BpSit,
+        BpCuff,
+        BodyStand,
+        TemperaturePlace,
+        GlucoseTiming,
+        GlucoseStrip,
+        Spo2Clip,
+        Measuring,
+        Result,
+        Urgent,
+        SelfTest,
+        Reports,
+        DeviceNoResponse,
+        SaveFailed,
+        StaffModeNotAvailable,
+        IdCardUnreadable,
+        Printing,
+        Printed,
+        PrinterUnavailable,
+        IdleWarning,
+        SwitchResident,
+        ScanQr,
+        CameraUnavailable,
+        QrNotFound,
+        QrRejected,
+        FaceConsent,
+        FaceScan,
+        FaceNotConfigured,
+        FaceNotCaptured,
+        QuestionnaireDone,
+        /// Staff-assisted manual entry (staff badge during a visit).
+        ManualEntry,
+        Goodbye,
+        /// Opens a result read out ("测量完成，您的结果是"); the values follow as word prompts.
+        ResultIntro,
+        /// 百 / "hundred".
+        Hundred,
+        /// The decimal point: 点 / "point".
+        Point,
+        // `;` ends the fixed prompts ([`PromptId::ALL`]); these take a parameter.
+        ;
+        /// The question with this number (1..=[`TCM_QUESTION_COUNT`]), read out.
+        TcmQuestion(u8),
+        /// A number word: one of [`PromptId::NUMERALS`] (0..=20 and the tens 30..=90). zh-CN
+        /// 11..=19 and the tens are single words too (十二, 三十), so both locales compose alike.
+        Numeral(u8),
+        /// What a value is ("高压"), said before its number.
+        Label(ValueLabel),
+        /// A value's unit ("毫米汞柱"); zh-CN says 百分之 before the number.
+        Unit(ValueUnit),
+    }
+
+    /// A one-line message over the current screen, keyed to a locale message
+    /// ([`Notice::message_id`]) and said as the prompt of the same name ([`Notice::prompt`]).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    #[derive(EnumCount, VariantArray, IntoStaticStr)]
+    #[strum(serialize_all = "kebab-case", prefix = "notice-")]
+    pub enum Notice {
+        CardUnreadable,
+        CardPulledEarly,
+        ReaderUnavailable,
+        NotAvailableYet,
+        DeviceNoResponse,
+        SaveFailed,
+        /// A staff card was recognised; staff mode is a later feature.
+        StaffModeNotAvailable,
+        /// The ID card on the reader could not be read.
+        IdCardUnreadable,
+        /// The report is being printed.
+        Printing,
+        /// The report came out of the printer.
+        Printed,
+        /// No paper, jammed, offline, stopped or unreachable: staff must look.
+        PrinterUnavailable,
+        /// The camera is absent, unplugged or failing.
+        CameraUnavailable,
+        /// No health code was found in time.
+        QrNotFound,
+        /// The issuing platform refused the code (expired, revoked).
+        QrRejected,
+        /// A face was captured, and no face matcher is configured: nobody was identified, and the
+        /// picture was wiped.
+        FaceNotConfigured,
+        /// The guide never got one good picture in time.
+        FaceNotCaptured,
+    }
+
+    numerals: [0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 30 40 50 60 70 80 90],
+    // The older-adult TCM constitution form: `station_questionnaire` takes its questions' number
+    // and ids from here.
+    questions: [
+        01 02 03 04 05 06 07 08 09 10 11 12 13 14 15 16 17 18 19 20
+        21 22 23 24 25 26 27 28 29 30 31 32 33
+    ],
+}
+
+/// Questions of the older-adult TCM constitution form (`station_questionnaire::QUESTION_COUNT`
+/// is this number).
+pub const TCM_QUESTION_COUNT: u8 = TCM_QUESTION_IDS.len() as u8;
+
+/// The id of question `number` (1..=[`TCM_QUESTION_COUNT`]): "tcm-q07". It names the question's
+/// recording and its message in questionnaire.ftl; `station_questionnaire::QUESTIONS` takes its
+/// `message_id`s from here, so the two crates cannot disagree.
+pub const fn tcm_question_id(number: u8) -> Option<&'static str> {
+    let number = number as usize;
+    if number == 0 || number > TCM_QUESTION_IDS.len() {
+        return None;
+    }
+    Some(TCM_QUESTION_IDS[number - 1])
 }
 
 impl PromptId {
-    /// Every prompt without a parameter.
-    pub const ALL: [PromptId; 43] = [
-        PromptId::Welcome,
-        PromptId::Closed,
-        PromptId::ReadingCard,
-        PromptId::CardUnreadable,
-        PromptId::CardPulledEarly,
-        PromptId::ReaderUnavailable,
-        PromptId::NotAvailableYet,
-        PromptId::Home,
-        PromptId::BpSit,
-        PromptId::BpCuff,
-        PromptId::BodyStand,
-        PromptId::TemperaturePlace,
-        PromptId::GlucoseTiming,
-        PromptId::GlucoseStrip,
-        PromptId::Spo2Clip,
-        PromptId::Measuring,
-        PromptId::Result,
-        PromptId::Urgent,
-        PromptId::SelfTest,
-        PromptId::Reports,
-        PromptId::DeviceNoResponse,
-        PromptId::SaveFailed,
-        PromptId::StaffModeNotAvailable,
-        PromptId::IdCardUnreadable,
-        PromptId::Printing,
-        PromptId::Printed,
-        PromptId::PrinterUnavailable,
-        PromptId::IdleWarning,
-        PromptId::SwitchResident,
-        PromptId::ScanQr,
-        PromptId::CameraUnavailable,
-        PromptId::QrNotFound,
-        PromptId::QrRejected,
-        PromptId::FaceConsent,
-        PromptId::FaceScan,
-        PromptId::FaceNotConfigured,
-        PromptId::FaceNotCaptured,
-        PromptId::QuestionnaireDone,
-        PromptId::ManualEntry,
-        PromptId::Goodbye,
-        PromptId::ResultIntro,
-        PromptId::Hundred,
-        PromptId::Point,
-    ];
-
-    /// The numbers with a word of their own ([`PromptId::Numeral`]); every other number is
-    /// composed from these.
-    pub const NUMERALS: [u8; 28] = [
-        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 30, 40, 50, 60,
-        70, 80, 90,
-    ];
-
     /// Every prompt: [`PromptId::ALL`], each questionnaire question, number word, value label
     /// and unit. Each has a recording in every locale.
     pub fn all() -> Vec<PromptId> {
@@ -155,54 +243,11 @@ impl PromptId {
         )
     }
 
+    /// The id: the file name of the recording (`assets/audio/<locale>/<id>.ogg`) and, with
+    /// `prompt-` before it, the message of its words.
     pub fn as_str(self) -> &'static str {
         match self {
-            PromptId::Welcome => "welcome",
-            PromptId::Closed => "closed",
-            PromptId::ReadingCard => "reading-card",
-            PromptId::CardUnreadable => "card-unreadable",
-            PromptId::CardPulledEarly => "card-pulled-early",
-            PromptId::ReaderUnavailable => "reader-unavailable",
-            PromptId::NotAvailableYet => "not-available-yet",
-            PromptId::Home => "home",
-            PromptId::BpSit => "bp-sit",
-            PromptId::BpCuff => "bp-cuff",
-            PromptId::BodyStand => "body-stand",
-            PromptId::TemperaturePlace => "temperature-place",
-            PromptId::GlucoseTiming => "glucose-timing",
-            PromptId::GlucoseStrip => "glucose-strip",
-            PromptId::Spo2Clip => "spo2-clip",
-            PromptId::Measuring => "measuring",
-            PromptId::Result => "result",
-            PromptId::Urgent => "urgent",
-            PromptId::SelfTest => "self-test",
-            PromptId::Reports => "reports",
-            PromptId::DeviceNoResponse => "device-no-response",
-            PromptId::SaveFailed => "save-failed",
-            PromptId::StaffModeNotAvailable => "staff-mode-not-available",
-            PromptId::IdCardUnreadable => "id-card-unreadable",
-            PromptId::Printing => "printing",
-            PromptId::Printed => "printed",
-            PromptId::PrinterUnavailable => "printer-unavailable",
-            PromptId::IdleWarning => "idle-warning",
-            PromptId::SwitchResident => "switch-resident",
-            PromptId::ScanQr => "scan-qr",
-            PromptId::CameraUnavailable => "camera-unavailable",
-            PromptId::QrNotFound => "qr-not-found",
-            PromptId::QrRejected => "qr-rejected",
-            PromptId::FaceConsent => "face-consent",
-            PromptId::FaceScan => "face-scan",
-            PromptId::FaceNotConfigured => "face-not-configured",
-            PromptId::FaceNotCaptured => "face-not-captured",
-            PromptId::QuestionnaireDone => "questionnaire-done",
-            PromptId::TcmQuestion(n) => usize::from(n)
-                .checked_sub(1)
-                .and_then(|i| TCM_QUESTION_IDS.get(i))
-                .copied()
-                .unwrap_or("questionnaire-done"),
-            PromptId::ManualEntry => "manual-entry",
-            PromptId::Goodbye => "goodbye",
-            PromptId::ResultIntro => "result-intro",
+            PromptId::TcmQuestion(n) => tcm_question_id(n).unwrap_or("questionnaire-done"),
             // A number without a word of its own has no recording: it is skipped (and logged)
             // rather than spoken as some other number.
             PromptId::Numeral(n) => PromptId::NUMERALS
@@ -211,10 +256,12 @@ impl PromptId {
                 .and_then(|i| NUMERAL_IDS.get(i))
                 .copied()
                 .unwrap_or("num-unknown"),
+            // The number words share the "num-" family.
             PromptId::Hundred => "num-hundred",
             PromptId::Point => "num-point",
             PromptId::Label(label) => label.prompt_id(),
             PromptId::Unit(unit) => unit.prompt_id(),
+            fixed => PromptName::from(fixed).into(),
         }
     }
 
@@ -228,23 +275,15 @@ impl PromptId {
     }
 }
 
-/// The ids of [`PromptId::NUMERALS`], in the same order.
-const NUMERAL_IDS: [&str; 28] = [
-    "num-0", "num-1", "num-2", "num-3", "num-4", "num-5", "num-6", "num-7", "num-8", "num-9",
-    "num-10", "num-11", "num-12", "num-13", "num-14", "num-15", "num-16", "num-17", "num-18",
-    "num-19", "num-20", "num-30", "num-40", "num-50", "num-60", "num-70", "num-80", "num-90",
-];
+impl Notice {
+    /// Every notice, in declaration order.
+    pub const ALL: [Notice; Notice::COUNT] = crate::all_variants();
 
-/// Questions of the older-adult TCM constitution form (`station_questionnaire::QUESTION_COUNT`).
-pub const TCM_QUESTION_COUNT: u8 = 33;
-
-const TCM_QUESTION_IDS: [&str; TCM_QUESTION_COUNT as usize] = [
-    "tcm-q01", "tcm-q02", "tcm-q03", "tcm-q04", "tcm-q05", "tcm-q06", "tcm-q07", "tcm-q08",
-    "tcm-q09", "tcm-q10", "tcm-q11", "tcm-q12", "tcm-q13", "tcm-q14", "tcm-q15", "tcm-q16",
-    "tcm-q17", "tcm-q18", "tcm-q19", "tcm-q20", "tcm-q21", "tcm-q22", "tcm-q23", "tcm-q24",
-    "tcm-q25", "tcm-q26", "tcm-q27", "tcm-q28", "tcm-q29", "tcm-q30", "tcm-q31", "tcm-q32",
-    "tcm-q33",
-];
+    /// The locale message shown: "notice-" and the name in kebab case ("notice-card-unreadable").
+    pub fn message_id(self) -> &'static str {
+        self.into()
+    }
+}
 
 #[cfg(test)]
 mod tests {

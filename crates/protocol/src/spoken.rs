@@ -10,12 +10,17 @@
 //! unit first; en-US as "ninety-seven percent".
 
 use serde::{Deserialize, Serialize};
+use strum::{EnumCount, IntoStaticStr, VariantArray};
 
-use crate::{Locale, PromptId, ResultView, Screen, ValueView};
+use crate::{all_variants, Locale, PromptId, ResultView, Screen, ValueView};
 
 /// What a result value is, as said before its number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[derive(EnumCount, VariantArray, IntoStaticStr)]
+// The string strum writes is the prompt id ("label-systolic"); `message_id` maps to the screen's
+// label messages, which are named by their own families ("bp-systolic", "value-pulse").
+#[strum(serialize_all = "kebab-case", prefix = "label-")]
 pub enum ValueLabel {
     Systolic,
     Diastolic,
@@ -29,17 +34,7 @@ pub enum ValueLabel {
 }
 
 impl ValueLabel {
-    pub const ALL: [ValueLabel; 9] = [
-        ValueLabel::Systolic,
-        ValueLabel::Diastolic,
-        ValueLabel::Pulse,
-        ValueLabel::Height,
-        ValueLabel::Weight,
-        ValueLabel::Bmi,
-        ValueLabel::Temperature,
-        ValueLabel::Glucose,
-        ValueLabel::Spo2,
-    ];
+    pub const ALL: [ValueLabel; ValueLabel::COUNT] = all_variants();
 
     /// The label message of [`ValueView::label`] this word says.
     pub fn message_id(self) -> &'static str {
@@ -60,25 +55,19 @@ impl ValueLabel {
         ValueLabel::ALL.into_iter().find(|l| l.message_id() == id)
     }
 
+    /// "label-systolic".
     pub(crate) fn prompt_id(self) -> &'static str {
-        match self {
-            ValueLabel::Systolic => "label-systolic",
-            ValueLabel::Diastolic => "label-diastolic",
-            ValueLabel::Pulse => "label-pulse",
-            ValueLabel::Height => "label-height",
-            ValueLabel::Weight => "label-weight",
-            ValueLabel::Bmi => "label-bmi",
-            ValueLabel::Temperature => "label-temperature",
-            ValueLabel::Glucose => "label-glucose",
-            ValueLabel::Spo2 => "label-spo2",
-        }
+        self.into()
     }
 }
 
 /// A result value's unit, as said with its number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[derive(EnumCount, VariantArray, IntoStaticStr)]
+#[strum(serialize_all = "kebab-case", prefix = "unit-")]
 pub enum ValueUnit {
+    #[strum(serialize = "mmhg")]
     MmHg,
     PerMinute,
     Cm,
@@ -89,27 +78,12 @@ pub enum ValueUnit {
 }
 
 impl ValueUnit {
-    pub const ALL: [ValueUnit; 7] = [
-        ValueUnit::MmHg,
-        ValueUnit::PerMinute,
-        ValueUnit::Cm,
-        ValueUnit::Kg,
-        ValueUnit::Celsius,
-        ValueUnit::MmolPerL,
-        ValueUnit::Percent,
-    ];
+    pub const ALL: [ValueUnit; ValueUnit::COUNT] = all_variants();
 
-    /// The unit message of [`ValueView::unit`] this word says (also its prompt id).
+    /// The unit message of [`ValueView::unit`] this word says (also its prompt id):
+    /// "unit-per-minute".
     pub fn message_id(self) -> &'static str {
-        match self {
-            ValueUnit::MmHg => "unit-mmhg",
-            ValueUnit::PerMinute => "unit-per-minute",
-            ValueUnit::Cm => "unit-cm",
-            ValueUnit::Kg => "unit-kg",
-            ValueUnit::Celsius => "unit-celsius",
-            ValueUnit::MmolPerL => "unit-mmol-per-l",
-            ValueUnit::Percent => "unit-percent",
-        }
+        self.into()
     }
 
     pub fn from_message_id(id: &str) -> Option<ValueUnit> {

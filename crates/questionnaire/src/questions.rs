@@ -20,12 +20,15 @@
 //! above, so a slip in either shows up.
 
 use serde::{Deserialize, Serialize};
+use station_protocol::{tcm_question_id, TCM_QUESTION_COUNT};
 use thiserror::Error;
 
 use crate::answers::Answer;
 
-/// Number of questions on the older-adult form.
-pub const QUESTION_COUNT: usize = 33;
+/// Number of questions on the older-adult form. The ids and their number live in
+/// `station_protocol` (each question is also a voice prompt); [`QUESTIONS`] has exactly this many
+/// entries and takes its ids from there, so the two crates cannot disagree.
+pub const QUESTION_COUNT: usize = TCM_QUESTION_COUNT as usize;
 
 /// Message ids of the five answer labels, index 0 = score 1 (没有) … index 4 = score 5 (总是).
 pub const ANSWER_MESSAGE_IDS: [&str; 5] = [
@@ -188,7 +191,8 @@ pub struct ItemWeight {
 pub struct Question {
     /// Number as printed on the form, 1..=33.
     pub number: u8,
-    /// Fluent id of the question text, e.g. `tcm-q01`. Questions 9, 14, 17 and 28 print their own
+    /// Fluent id of the question text, e.g. `tcm-q01` ([`station_protocol::tcm_question_id`];
+    /// also its recording's name). Questions 9, 14, 17 and 28 print their own
     /// anchor under each answer (BMI, colds a year, allergies a year, waist); those are the attributes
     /// `.answer-1` … `.answer-5` of the same message.
     pub message_id: &'static str,
@@ -212,19 +216,27 @@ const fn rev(constitution: Constitution) -> ItemWeight {
     }
 }
 
-const fn q(number: u8, message_id: &'static str, counts_for: &'static [ItemWeight]) -> Question {
+/// The id of question `number`; a number the form does not have fails to compile.
+const fn message_id(number: u8) -> &'static str {
+    match tcm_question_id(number) {
+        Some(id) => id,
+        None => panic!("no such question on the form"),
+    }
+}
+
+const fn q(number: u8, counts_for: &'static [ItemWeight]) -> Question {
     Question {
         number,
-        message_id,
+        message_id: message_id(number),
         counts_for,
         has_answer_anchors: false,
     }
 }
 
-const fn qa(number: u8, message_id: &'static str, counts_for: &'static [ItemWeight]) -> Question {
+const fn qa(number: u8, counts_for: &'static [ItemWeight]) -> Question {
     Question {
         number,
-        message_id,
+        message_id: message_id(number),
         counts_for,
         has_answer_anchors: true,
     }
@@ -234,40 +246,52 @@ use Constitution::{Pinghe, Qixu, Qiyu, Shire, Tanshi, Tebing, Xueyu, Yangxu, Yin
 
 /// The 33 questions, in form order (index = number − 1).
 pub const QUESTIONS: [Question; QUESTION_COUNT] = [
-    q(1, "tcm-q01", &[fwd(Pinghe)]),               // 精力充沛
-    q(2, "tcm-q02", &[fwd(Qixu), rev(Pinghe)]),    // 容易疲乏
-    q(3, "tcm-q03", &[fwd(Qixu)]),                 // 气短
-    q(4, "tcm-q04", &[fwd(Qixu), rev(Pinghe)]),    // 说话声音低弱无力
-    q(5, "tcm-q05", &[fwd(Qiyu), rev(Pinghe)]),    // 闷闷不乐
-    q(6, "tcm-q06", &[fwd(Qiyu)]),                 // 精神紧张、焦虑不安
-    q(7, "tcm-q07", &[fwd(Qiyu)]),                 // 孤独、失落
-    q(8, "tcm-q08", &[fwd(Qiyu)]),                 // 害怕或受到惊吓
-    qa(9, "tcm-q09", &[fwd(Tanshi)]),              // 身体超重不轻松 (BMI anchors)
-    q(10, "tcm-q10", &[fwd(Yinxu)]),               // 眼睛干涩
-    q(11, "tcm-q11", &[fwd(Yangxu)]),              // 手脚发凉
-    q(12, "tcm-q12", &[fwd(Yangxu)]),              // 胃脘部、背部或腰膝部怕冷
-    q(13, "tcm-q13", &[fwd(Yangxu), rev(Pinghe)]), // 耐受不了寒冷
-    qa(14, "tcm-q14", &[fwd(Qixu)]),               // 容易患感冒 (colds a year)
-    q(15, "tcm-q15", &[fwd(Tebing)]),              // 没有感冒时也会鼻塞、流鼻涕
-    q(16, "tcm-q16", &[fwd(Tanshi)]),              // 口黏口腻，或睡眠打鼾
-    qa(17, "tcm-q17", &[fwd(Tebing)]),             // 容易过敏 (allergies a year)
-    q(18, "tcm-q18", &[fwd(Tebing)]),              // 荨麻疹
-    q(19, "tcm-q19", &[fwd(Xueyu)]),               // 青紫瘀斑、皮下出血
-    q(20, "tcm-q20", &[fwd(Tebing)]),              // 皮肤一抓就红
-    q(21, "tcm-q21", &[fwd(Yinxu)]),               // 皮肤或口唇干
-    q(22, "tcm-q22", &[fwd(Xueyu)]),               // 肢体麻木或固定部位疼痛
-    q(23, "tcm-q23", &[fwd(Shire)]),               // 面部或鼻部油腻
-    q(24, "tcm-q24", &[fwd(Xueyu)]),               // 面色或目眶晦黯
-    q(25, "tcm-q25", &[fwd(Shire)]),               // 皮肤湿疹、疮疖
-    q(26, "tcm-q26", &[fwd(Yinxu)]),               // 口干咽燥
-    q(27, "tcm-q27", &[fwd(Shire)]),               // 口苦或嘴里有异味
-    qa(28, "tcm-q28", &[fwd(Tanshi)]),             // 腹部肥大 (waist anchors)
-    q(29, "tcm-q29", &[fwd(Yangxu)]),              // 怕吃(喝)凉的东西
-    q(30, "tcm-q30", &[fwd(Shire)]),               // 大便黏滞不爽
-    q(31, "tcm-q31", &[fwd(Yinxu)]),               // 大便干燥
-    q(32, "tcm-q32", &[fwd(Tanshi)]),              // 舌苔厚腻
-    q(33, "tcm-q33", &[fwd(Xueyu)]),               // 舌下静脉瘀紫或增粗
+    q(1, &[fwd(Pinghe)]),               // 精力充沛
+    q(2, &[fwd(Qixu), rev(Pinghe)]),    // 容易疲乏
+    q(3, &[fwd(Qixu)]),                 // 气短
+    q(4, &[fwd(Qixu), rev(Pinghe)]),    // 说话声音低弱无力
+    q(5, &[fwd(Qiyu), rev(Pinghe)]),    // 闷闷不乐
+    q(6, &[fwd(Qiyu)]),                 // 精神紧张、焦虑不安
+    q(7, &[fwd(Qiyu)]),                 // 孤独、失落
+    q(8, &[fwd(Qiyu)]),                 // 害怕或受到惊吓
+    qa(9, &[fwd(Tanshi)]),              // 身体超重不轻松 (BMI anchors)
+    q(10, &[fwd(Yinxu)]),               // 眼睛干涩
+    q(11, &[fwd(Yangxu)]),              // 手脚发凉
+    q(12, &[fwd(Yangxu)]),              // 胃脘部、背部或腰膝部怕冷
+    q(13, &[fwd(Yangxu), rev(Pinghe)]), // 耐受不了寒冷
+    qa(14, &[fwd(Qixu)]),               // 容易患感冒 (colds a year)
+    q(15, &[fwd(Tebing)]),              // 没有感冒时也会鼻塞、流鼻涕
+    q(16, &[fwd(Tanshi)]),              // 口黏口腻，或睡眠打鼾
+    qa(17, &[fwd(Tebing)]),             // 容易过敏 (allergies a year)
+    q(18, &[fwd(Tebing)]),              // 荨麻疹
+    q(19, &[fwd(Xueyu)]),               // 青紫瘀斑、皮下出血
+    q(20, &[fwd(Tebing)]),              // 皮肤一抓就红
+    q(21, &[fwd(Yinxu)]),               // 皮肤或口唇干
+    q(22, &[fwd(Xueyu)]),               // 肢体麻木或固定部位疼痛
+    q(23, &[fwd(Shire)]),               // 面部或鼻部油腻
+    q(24, &[fwd(Xueyu)]),               // 面色或目眶晦黯
+    q(25, &[fwd(Shire)]),               // 皮肤湿疹、疮疖
+    q(26, &[fwd(Yinxu)]),               // 口干咽燥
+    q(27, &[fwd(Shire)]),               // 口苦或嘴里有异味
+    qa(28, &[fwd(Tanshi)]),             // 腹部肥大 (waist anchors)
+    q(29, &[fwd(Yangxu)]),              // 怕吃(喝)凉的东西
+    q(30, &[fwd(Shire)]),               // 大便黏滞不爽
+    q(31, &[fwd(Yinxu)]),               // 大便干燥
+    q(32, &[fwd(Tanshi)]),              // 舌苔厚腻
+    q(33, &[fwd(Xueyu)]),               // 舌下静脉瘀紫或增粗
 ];
+
+// Each entry sits at its number's place, so `question(n)` and the answer arrays line up.
+const _: () = {
+    let mut i = 0;
+    while i < QUESTION_COUNT {
+        assert!(
+            QUESTIONS[i].number as usize == i + 1,
+            "QUESTIONS is in form order"
+        );
+        i += 1;
+    }
+};
 
 /// The question with the printed number `number` (1..=33).
 pub fn question(number: u8) -> Option<&'static Question> {
@@ -354,6 +378,20 @@ mod tests {
         assert!(question(0).is_none());
         assert!(question(34).is_none());
         assert_eq!(question(33).map(|q| q.number), Some(33));
+    }
+
+    #[test]
+    fn ids_are_the_question_prompts_of_the_protocol() {
+        assert_eq!(
+            QUESTIONS.len(),
+            usize::from(station_protocol::TCM_QUESTION_COUNT)
+        );
+        for question in QUESTIONS {
+            let prompt = station_protocol::PromptId::TcmQuestion(question.number);
+            assert_eq!(question.message_id, prompt.as_str());
+        }
+        assert_eq!(QUESTIONS[0].message_id, "tcm-q01");
+        assert_eq!(QUESTIONS[32].message_id, "tcm-q33");
     }
 
     #[test]
