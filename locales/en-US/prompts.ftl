@@ -39,6 +39,7 @@ prompt-face-consent = Using your face means taking one picture, used only for th
 prompt-face-scan = Please face the screen and keep still.
 prompt-face-not-configured = Face checking is not connected yet, and the picture was deleted. Please insert your card or show your health code.
 prompt-face-not-captured = No usable picture was taken. Please try again or insert your card.
+prompt-record-failed = The station could not keep its records. Please ask a member of staff.
 
 prompt-manual-entry = Staff entry. Choose an item, type the value, then press save.
 

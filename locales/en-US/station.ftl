@@ -242,6 +242,7 @@ face-hint-off-centre = Please stand in the middle of the screen
 face-hint-hold-still = Good: keep still
 notice-face-not-configured = Face checking is not connected to a platform yet; the picture was deleted. Please insert your card or show your health code
 notice-face-not-captured = No usable picture was taken. Please try again or insert your card
+notice-record-failed = The station could not keep its records. Please ask a member of staff
 
 # Staff-assisted manual entry (a staff badge tapped during a resident's visit)
 manual-entry-title = Staff entry

@@ -39,6 +39,7 @@ prompt-face-consent = 刷脸需要拍一张您的面部照片，只用于这一�
 prompt-face-scan = 请正对屏幕，保持不动。
 prompt-face-not-configured = 刷脸核验暂未接入平台，照片已删除。请插卡或出示健康码。
 prompt-face-not-captured = 没有拍到合适的照片，请再试一次或插卡。
+prompt-record-failed = 本站的记录没有保存成功，请联系工作人员。
 
 prompt-manual-entry = 工作人员录入。请选择项目，输入数值后点保存。
 

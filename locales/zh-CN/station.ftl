@@ -242,6 +242,7 @@ face-hint-off-centre = 请站到屏幕正中间
 face-hint-hold-still = 很好，请保持不动
 notice-face-not-configured = 刷脸核验暂未接入平台，照片已删除。请插卡或出示健康码
 notice-face-not-captured = 没有拍到合适的照片，请再试一次或插卡
+notice-record-failed = 本站的记录没有保存成功，请联系工作人员
 
 # Staff-assisted manual entry (a staff badge tapped during a resident's visit)
 manual-entry-title = 工作人员录入

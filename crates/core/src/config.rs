@@ -33,14 +33,7 @@ pub struct StationConfig {
     pub staff_card_uids: Vec<Vec<u8>>,
 }
 
-/// The printer's paper: A4 sheets or an 80 mm thermal receipt roll (common on kiosks).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Paper {
-    A4,
-    #[serde(rename = "receipt-80mm")]
-    Receipt80mm,
-}
+pub use station_protocol::Paper;
 
 /// The measuring devices: simulated (demo) or Bluetooth SIG health-profile devices over BLE.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,6 +2,7 @@
 //! configured, and what a reading means.
 
 pub mod assessment;
+pub mod clock;
 pub mod config;
 pub mod manual;
 pub mod reading;

@@ -3,7 +3,8 @@
 //! treats them alike — start, wait, result or fault — and a kind-specific trait would only
 //! repeat that contract five times; what differs (the values) is the [`Measurement`] enum.
 
-use station_protocol::MeasureKind;
+use station_core::reading::Reading;
+use station_protocol::{GlucoseTiming, MeasureKind};
 
 use crate::DeviceError;
 
@@ -49,6 +50,41 @@ impl Measurement {
             Measurement::Spo2 { .. } => MeasureKind::Spo2,
         }
     }
+
+    /// The reading this measurement stands for. A glucose meter does not know when the
+    /// resident last ate: the resident's answer (`glucose_timing`) completes it.
+    pub fn into_reading(self, glucose_timing: GlucoseTiming) -> Reading {
+        match self {
+            Measurement::BloodPressure {
+                systolic,
+                diastolic,
+                pulse,
+                irregular_pulse,
+                body_movement,
+                cuff_loose,
+            } => Reading::BloodPressure {
+                systolic,
+                diastolic,
+                pulse,
+                irregular_pulse,
+                body_movement,
+                cuff_loose,
+            },
+            Measurement::Body {
+                weight_kg,
+                height_cm,
+            } => Reading::Body {
+                weight_kg,
+                height_cm,
+            },
+            Measurement::Temperature { celsius } => Reading::Temperature { celsius },
+            Measurement::Glucose { mmol_per_l } => Reading::Glucose {
+                mmol_per_l,
+                timing: glucose_timing,
+            },
+            Measurement::Spo2 { percent, pulse } => Reading::Spo2 { percent, pulse },
+        }
+    }
 }
 
 /// A measuring device. `measure` blocks until the device has finished (tens of seconds for a
@@ -58,4 +94,42 @@ pub trait Instrument: Send + Sync {
     /// Model name recorded with each reading ("simulated" for the simulator).
     fn model(&self) -> &str;
     fn measure(&self) -> Result<Measurement, DeviceError>;
+}
+
+#[cfg(test)]
+mod reading_tests {
+    use super::*;
+
+    #[test]
+    fn a_measurement_becomes_the_reading_of_the_same_kind_with_the_residents_timing() {
+        let m = Measurement::Glucose { mmol_per_l: 6.2 };
+        assert_eq!(
+            m.into_reading(GlucoseTiming::Fasting),
+            Reading::Glucose {
+                mmol_per_l: 6.2,
+                timing: GlucoseTiming::Fasting
+            }
+        );
+        let bp = Measurement::BloodPressure {
+            systolic: 128,
+            diastolic: 82,
+            pulse: 72,
+            irregular_pulse: true,
+            body_movement: false,
+            cuff_loose: true,
+        };
+        let r = bp.into_reading(GlucoseTiming::Random);
+        assert_eq!(r.kind(), bp.kind());
+        assert_eq!(
+            r,
+            Reading::BloodPressure {
+                systolic: 128,
+                diastolic: 82,
+                pulse: 72,
+                irregular_pulse: true,
+                body_movement: false,
+                cuff_loose: true,
+            }
+        );
+    }
 }

@@ -1,31 +1,41 @@
-//! The station runtime: owns the session and the screen, reacts to the card reader, the
-//! devices, the clock and the resident's actions, and publishes a whole [`StationView`] after
-//! every change. The Tauri shell only forwards actions in and views out.
+//! The station runtime: owns the phase and the screen, reacts to the card readers, the
+//! devices, the camera, the printer, the clock and the resident's actions, and publishes a
+//! whole [`StationView`] after every change. The Tauri shell only forwards actions in and views
+//! out.
 //!
-//! One visit (Wenzhou 6.3): Welcome → card inserted → ReadingCard → Home → service screens →
-//! (logout | card pulled | idle timeout) → Goodbye → Welcome. Ending a visit wipes the resident
-//! from the state and resets display and audio settings for the next person.
+//! One visit (Wenzhou 6.3): Welcome → Identifying → InVisit (home, self-test, results, reports,
+//! questionnaire, staff manual entry) → (logout | card pulled | idle timeout) → Goodbye →
+//! Welcome. `station.rs` is the state machine, `visit.rs` the visit as one value, `flows/` one
+//! file per flow; this file runs the threads and carries out their effects.
 
-mod clock;
-mod session;
+mod effects;
+mod flows;
+mod report_input;
+mod station;
 #[cfg(test)]
 mod tests;
+mod visit;
 
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-pub use clock::{Clock, ManualClock, SystemClock};
-use session::State;
+use effects::{Effects, PrintJob};
+use flows::identify::{FaceEvent, ScanEvent};
+use flows::Capabilities;
+use station::{Readers, Station};
 use station_camera::{
     read_qr, CameraError, FaceGuide, FaceGuideConfig, FrameSource, Framing, QrError, QrVerifier,
 };
 use station_card::{CardReaderBackend, ReaderEvent, ReaderHandle, SimulatedReader};
+pub use station_core::clock::{Clock, ManualClock, SystemClock};
 use station_core::config::StationConfig;
 use station_devices::Instrument;
 use station_idcard::{IdCardEvent, IdCardReaderBackend, IdReaderHandle, SimulatedIdCardReader};
 use station_printer::Printer;
-use station_protocol::{Action, DemoCard, FaceHint, MeasureKind, QrHint, StationView};
-use station_store::Store;
+use station_protocol::{
+    Action, DemoCard, FaceHint, MeasureKind, Notice, QrHint, ReaderStatus, StationView,
+};
+use station_store::{AuditEvent, Store};
 use station_voice::Voice;
 
 /// The hardware a station runs with. Demo mode passes the simulator as `reader` and keeps a
@@ -66,7 +76,7 @@ pub struct Kiosk {
 }
 
 struct Shared {
-    state: Mutex<State>,
+    state: Mutex<Station>,
     publish: Publisher,
     store: Arc<Store>,
     instruments: Vec<Arc<dyn Instrument>>,
@@ -91,17 +101,39 @@ impl Kiosk {
         clock: Arc<dyn Clock>,
         publish: Publisher,
     ) -> Kiosk {
-        if let Err(e) = store.close_dangling_visits() {
-            tracing::warn!(error = %e, "could not close visits left open by an earlier run");
+        // A visit left open by a crash or power cut is closed before anyone else walks up.
+        match store.close_dangling_visits() {
+            Ok(0) => {}
+            Ok(n) => tracing::warn!(visits = n, "closed visits left open by an earlier run"),
+            Err(e) => {
+                tracing::error!(error = %e, "cannot close visits left open by an earlier run")
+            }
         }
-        let _ = store.audit("station", "start", None, "");
-        let mut state = State::new(config, hardware.demo_reader.is_some(), clock.as_ref());
-        state.set_has_printer(hardware.printer.is_some());
-        state.set_has_camera(hardware.camera.is_some());
-        let mut kinds: Vec<MeasureKind> = hardware.instruments.iter().map(|i| i.kind()).collect();
-        kinds.sort();
-        kinds.dedup();
-        state.set_measure_kinds(kinds);
+        let mut measure_kinds: Vec<MeasureKind> =
+            hardware.instruments.iter().map(|i| i.kind()).collect();
+        measure_kinds.sort();
+        measure_kinds.dedup();
+        let demo = hardware.demo_reader.is_some();
+        let caps = Capabilities {
+            has_printer: hardware.printer.is_some(),
+            printer_busy: false,
+            measure_kinds,
+        };
+        let readers = Readers {
+            // The simulator is always there; a real reader reports its own status.
+            card: if demo {
+                ReaderStatus::Ready
+            } else {
+                ReaderStatus::NoService
+            },
+            id_card: None,
+            has_camera: hardware.camera.is_some(),
+        };
+        let mut state = Station::new(config, demo, caps, readers, clock.as_ref());
+        if let Err(e) = store.record(None, AuditEvent::StationStarted) {
+            tracing::error!(error = %e, "cannot write the audit record");
+            state.notice = Some(Notice::RecordFailed);
+        }
         let kiosk = Kiosk {
             shared: Arc::new(Shared {
                 state: Mutex::new(state),
@@ -121,9 +153,9 @@ impl Kiosk {
         };
         {
             let mut st = kiosk.lock();
-            let speech = st.screen.speech(st.prefs.locale);
-            kiosk.shared.voice.set_volume(st.prefs.volume);
-            kiosk.shared.voice.say(st.prefs.locale, &speech);
+            let (locale, speech) = st.speech();
+            kiosk.shared.voice.set_volume(st.prefs().volume);
+            kiosk.shared.voice.say(locale, &speech);
             st.touch_seq();
         }
         let k = kiosk.clone();
@@ -164,7 +196,7 @@ impl Kiosk {
         let effects = {
             let mut st = self.lock();
             let now = self.shared.clock.monotonic();
-            st.act(action, now, &self.shared.store)
+            st.act(action, now, &self.shared.store, self.shared.clock.as_ref())
         };
         self.apply(effects)
     }
@@ -173,8 +205,7 @@ impl Kiosk {
         let effects = {
             let mut st = self.lock();
             let now = self.shared.clock.monotonic();
-            let local = self.shared.clock.local_time();
-            st.tick(now, local, &self.shared.store)
+            st.tick(now, &self.shared.store, self.shared.clock.as_ref())
         };
         if !effects.is_empty() {
             self.apply(effects);
@@ -185,7 +216,7 @@ impl Kiosk {
         let effects = {
             let mut st = self.lock();
             let now = self.shared.clock.monotonic();
-            st.on_reader_event(event, now, &self.shared.store)
+            st.reader_event(event, now, &self.shared.store, self.shared.clock.as_ref())
         };
         self.apply(effects);
     }
@@ -194,12 +225,12 @@ impl Kiosk {
         let effects = {
             let mut st = self.lock();
             let now = self.shared.clock.monotonic();
-            st.on_id_card_event(event, now, &self.shared.store)
+            st.id_card_event(event, now, &self.shared.store)
         };
         self.apply(effects);
     }
 
-    fn lock(&self) -> MutexGuard<'_, State> {
+    fn lock(&self) -> MutexGuard<'_, Station> {
         // A panic while holding the lock must not freeze the kiosk: keep going with the state.
         self.shared
             .state
@@ -208,7 +239,7 @@ impl Kiosk {
     }
 
     /// Carries out what a state change asked for (voice, devices, demo reader), then publishes.
-    fn apply(&self, effects: session::Effects) -> StationView {
+    fn apply(&self, effects: Effects) -> StationView {
         let s = &self.shared;
         if effects.stop_voice {
             s.voice.stop();
@@ -276,7 +307,8 @@ impl Kiosk {
                 let effects = {
                     let mut st = k.lock();
                     let now = k.shared.clock.monotonic();
-                    st.on_measurement(token, outcome, device.model(), now, &k.shared.store)
+                    let (store, clock) = (&k.shared.store, k.shared.clock.as_ref());
+                    st.on_measurement(token, outcome, device.model(), now, store, clock)
                 };
                 k.apply(effects);
             });
@@ -289,7 +321,7 @@ impl Kiosk {
     /// screen or the scan times out. Frames stay in memory and are dropped at once.
     fn scan_qr(&self, token: u64) {
         let k = self.clone();
-        let report = move |k: &Kiosk, event: session::ScanEvent| {
+        let report = move |k: &Kiosk, event: ScanEvent| {
             let effects = {
                 let mut st = k.lock();
                 let now = k.shared.clock.monotonic();
@@ -305,21 +337,19 @@ impl Kiosk {
                 };
                 let mut camera = match open() {
                     Ok(c) => c,
-                    Err(e) => return report(&k, session::ScanEvent::CameraFailed(e.to_string())),
+                    Err(e) => return report(&k, ScanEvent::CameraFailed(e.to_string())),
                 };
                 let mut last_hint = None;
                 while k.lock().scan_wanted(token) {
                     let frame = match camera.next_frame() {
                         Ok(f) => f,
-                        Err(e) => {
-                            return report(&k, session::ScanEvent::CameraFailed(e.to_string()))
-                        }
+                        Err(e) => return report(&k, ScanEvent::CameraFailed(e.to_string())),
                     };
                     let hint = match read_qr(&frame) {
                         Ok(qr) => {
                             // The platform may be slow: ask it before taking the station lock.
                             let verification = k.shared.qr_verifier.verify(&qr);
-                            let found = session::ScanEvent::Found {
+                            let found = ScanEvent::Found {
                                 token: qr.token,
                                 verification,
                             };
@@ -332,7 +362,7 @@ impl Kiosk {
                     };
                     if let Some(h) = hint.filter(|h| last_hint != Some(*h)) {
                         last_hint = Some(h);
-                        report(&k, session::ScanEvent::Hint(h));
+                        report(&k, ScanEvent::Hint(h));
                     }
                     std::thread::sleep(SCAN_FRAME_EVERY);
                 }
@@ -347,7 +377,7 @@ impl Kiosk {
     /// once: no matcher is configured, so nothing may be concluded from it.
     fn scan_face(&self, token: u64) {
         let k = self.clone();
-        let report = move |k: &Kiosk, event: session::FaceEvent| {
+        let report = move |k: &Kiosk, event: FaceEvent| {
             let effects = k.lock().on_face(token, event, &k.shared.store);
             k.apply(effects);
         };
@@ -359,19 +389,17 @@ impl Kiosk {
                 };
                 let mut guide = match FaceGuide::new(FaceGuideConfig::default()) {
                     Ok(g) => g,
-                    Err(e) => return report(&k, session::FaceEvent::CameraFailed(e.to_string())),
+                    Err(e) => return report(&k, FaceEvent::CameraFailed(e.to_string())),
                 };
                 let mut camera = match open() {
                     Ok(c) => c,
-                    Err(e) => return report(&k, session::FaceEvent::CameraFailed(e.to_string())),
+                    Err(e) => return report(&k, FaceEvent::CameraFailed(e.to_string())),
                 };
                 let mut last_hint = None;
                 while k.lock().scan_wanted(token) {
                     let frame = match camera.next_frame() {
                         Ok(f) => f,
-                        Err(e) => {
-                            return report(&k, session::FaceEvent::CameraFailed(e.to_string()))
-                        }
+                        Err(e) => return report(&k, FaceEvent::CameraFailed(e.to_string())),
                     };
                     let step = guide.step(&frame);
                     if let Some(face) = step.captured {
@@ -379,12 +407,12 @@ impl Kiosk {
                         // neither is configured, so nothing is compared.
                         drop(face);
                         let outcome = station_camera::MatchOutcome::NotConfigured;
-                        return report(&k, session::FaceEvent::Captured(outcome));
+                        return report(&k, FaceEvent::Captured(outcome));
                     }
                     let hint = face_hint(&step.framing);
                     if last_hint != Some(hint) {
                         last_hint = Some(hint);
-                        report(&k, session::FaceEvent::Hint(hint));
+                        report(&k, FaceEvent::Hint(hint));
                     }
                     std::thread::sleep(SCAN_FRAME_EVERY);
                 }
@@ -397,7 +425,7 @@ impl Kiosk {
 
     /// Renders and prints on its own thread (printing can take a minute); the outcome is shown
     /// only to the visit that asked for it.
-    fn print_report(&self, job: session::PrintJob) {
+    fn print_report(&self, job: PrintJob) {
         let k = self.clone();
         let spawned = std::thread::Builder::new()
             .name("report-print".into())
@@ -423,7 +451,9 @@ impl Kiosk {
                 };
                 let effects = {
                     let mut st = k.lock();
-                    st.on_print_outcome(job.visit, outcome, &k.shared.store)
+                    let now = k.shared.clock.monotonic();
+                    let (store, clock) = (&k.shared.store, k.shared.clock.as_ref());
+                    st.on_print_outcome(job.visit, outcome, now, store, clock)
                 };
                 k.apply(effects);
             });

@@ -23,7 +23,9 @@ use station_voice::RecordingVoice;
 
 use crate::{Hardware, Kiosk, ManualClock};
 
+mod audit;
 mod manual;
+mod wipe;
 
 const CONFIG: &str = r#"
 [station]
@@ -58,6 +60,17 @@ fn rig_full(scripts: Vec<Script>, at: NaiveTime, id_card: Option<SimulatedIdCard
 }
 
 fn rig_parts(
+    scripts: Vec<Script>,
+    at: NaiveTime,
+    id_card: Option<SimulatedIdCardReader>,
+    camera: Option<crate::CameraOpener>,
+    qr_verifier: Arc<dyn QrVerifier>,
+) -> Rig {
+    rig_config(CONFIG, scripts, at, id_card, camera, qr_verifier)
+}
+
+fn rig_config(
+    config: &str,
     mut scripts: Vec<Script>,
     at: NaiveTime,
     id_card: Option<SimulatedIdCardReader>,
@@ -66,7 +79,7 @@ fn rig_parts(
 ) -> Rig {
     let printer = Arc::new(SimulatedPrinter::new());
     let dir = tempfile::tempdir().expect("tempdir");
-    let config = StationConfig::parse(CONFIG, std::path::Path::new("t.toml")).expect("config");
+    let config = StationConfig::parse(config, std::path::Path::new("t.toml")).expect("config");
     let store = Arc::new(Store::open(dir.path()).expect("store"));
     let voice = Arc::new(RecordingVoice::new());
     let sim = SimulatedReader::new();
@@ -520,10 +533,14 @@ fn a_duplicated_device_answer_is_stored_once() {
         matches!(v.screen, Screen::MeasureResult { .. })
     });
     let again = Ok(Measurement::Temperature { celsius: 36.6 });
-    let fx = r
-        .kiosk
-        .lock()
-        .on_measurement(token, again, "simulated", Duration::ZERO, &r.store);
+    let fx = r.kiosk.lock().on_measurement(
+        token,
+        again,
+        "simulated",
+        Duration::ZERO,
+        &r.store,
+        r.clock.as_ref(),
+    );
     assert!(fx.is_empty());
     assert_eq!(r.store.reading_count().expect("count"), 1);
 }
@@ -615,17 +632,25 @@ fn idle_warns_counts_down_and_logs_out() {
 
 #[test]
 fn measuring_is_not_idleness() {
-    let r = rig_with(vec![], NaiveTime::from_hms_opt(10, 0, 0).expect("time"));
+    // A slow device: slower than the idle logout, within the station's measurement timeout.
+    let config = CONFIG.replace(
+        "measure_timeout_seconds = 30",
+        "measure_timeout_seconds = 600",
+    );
+    let r = rig_config(
+        &config,
+        vec![],
+        NaiveTime::from_hms_opt(10, 0, 0).expect("time"),
+        None,
+        None,
+        Arc::new(NotConfiguredVerifier),
+    );
     r.identify();
     // Put the state in "measuring" without a result arriving yet: a slow device.
     r.kiosk.lock().set_measure_kinds(MeasureKind::ALL.to_vec());
-    {
-        let mut st = r.kiosk.lock();
-        st.screen = Screen::Measure {
-            kind: MeasureKind::BloodPressure,
-            step: MeasureStep::Measuring,
-        };
-    }
+    r.kiosk
+        .lock()
+        .force_measuring_for_tests(MeasureKind::BloodPressure, Duration::ZERO);
     r.idle_for(200);
     assert!(r.kiosk.view().resident.is_some());
 }
@@ -684,20 +709,15 @@ fn pulling_the_card_ends_the_visit() {
 fn a_measurement_arriving_after_logout_is_dropped() {
     let r = rig();
     r.identify();
-    let token = {
-        let mut st = r.kiosk.lock();
-        st.screen = Screen::Measure {
-            kind: MeasureKind::BloodPressure,
-            step: MeasureStep::Measuring,
-        };
-        st.measure_token_for_tests()
-    };
+    let token = r
+        .kiosk
+        .lock()
+        .force_measuring_for_tests(MeasureKind::BloodPressure, Duration::ZERO);
     r.kiosk.act(Action::Logout);
     r.identify();
-    r.kiosk.lock().screen = Screen::Measure {
-        kind: MeasureKind::BloodPressure,
-        step: MeasureStep::Measuring,
-    };
+    r.kiosk
+        .lock()
+        .force_measuring_for_tests(MeasureKind::BloodPressure, Duration::ZERO);
     let late = Ok(Measurement::BloodPressure {
         systolic: 120,
         diastolic: 80,
@@ -708,7 +728,14 @@ fn a_measurement_arriving_after_logout_is_dropped() {
     });
     let fx = {
         let mut st = r.kiosk.lock();
-        st.on_measurement(token, late, "simulated", Duration::ZERO, &r.store)
+        st.on_measurement(
+            token,
+            late,
+            "simulated",
+            Duration::ZERO,
+            &r.store,
+            r.clock.as_ref(),
+        )
     };
     assert!(fx.is_empty());
     assert_eq!(r.store.reading_count().expect("count"), 0);

@@ -9,6 +9,7 @@ use strum::{EnumCount, EnumDiscriminants, IntoStaticStr, VariantArray};
 
 mod manual;
 mod measure;
+mod paper;
 mod prompt;
 mod spoken;
 pub use manual::{ManualEntryView, ManualField, ManualFieldError, ManualFieldView, ManualKey};
@@ -16,6 +17,7 @@ pub use measure::{
     GlucoseTiming, MeasureKind, MeasureStep, ResultView, Severity, TrendBand, TrendPoint,
     TrendSeries, TrendView, ValueView,
 };
+pub use paper::Paper;
 pub use prompt::{tcm_question_id, Notice, PromptId, TCM_QUESTION_COUNT};
 pub use spoken::{speak_number, speak_result, ValueLabel, ValueUnit};
 

@@ -130,6 +130,7 @@ prompt_ids! {
         FaceScan,
         FaceNotConfigured,
         FaceNotCaptured,
+        RecordFailed,
         QuestionnaireDone,
         /// Staff-assisted manual entry (staff badge during a visit).
         ManualEntry,
@@ -187,6 +188,8 @@ prompt_ids! {
         FaceNotConfigured,
         /// The guide never got one good picture in time.
         FaceNotCaptured,
+        /// The station could not write its audit record: staff must look.
+        RecordFailed,
     }
 
     numerals: [0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 30 40 50 60 70 80 90],

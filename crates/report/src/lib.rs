@@ -97,13 +97,7 @@ pub enum ReportError {
 }
 
 /// Paper the report is laid out for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Paper {
-    /// 210 × 297 mm, paginated (normally one page).
-    A4,
-    /// 80 mm wide thermal roll, one page as long as the content.
-    Receipt80mm,
-}
+pub use station_protocol::Paper;
 
 /// A rendered report and what the caller should know about it.
 #[derive(Debug, Clone)]

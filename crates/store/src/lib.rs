@@ -5,20 +5,23 @@
 //! that does not exist. Residents are kept by a keyed hash of their ID number (HMAC-SHA256 with a
 //! per-station key) plus masked display forms: the plain number is never stored.
 
+mod audit;
 mod migrations;
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Local};
 use hmac::{Hmac, Mac};
 use rusqlite::{params, Connection, OptionalExtension};
 use sha2::Sha256;
+use station_core::clock::{Clock, SystemClock};
 use station_core::reading::Reading;
 use station_core::resident::IdNumber;
-use station_protocol::MeasureKind;
+use station_protocol::{IdentifyMethod, MeasureKind};
 use thiserror::Error;
 
+pub use audit::{Actor, AuditEvent, AuditRecord};
 pub use migrations::SCHEMA_VERSION;
 
 pub const DB_FILE: &str = "station.sqlite3";
@@ -133,25 +136,23 @@ pub struct PastVisit {
     pub readings: usize,
 }
 
-/// One audit line: who did what, when. `detail` must never hold personal data.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuditEvent {
-    pub at: String,
-    pub actor: String,
-    pub action: String,
-    pub visit: Option<VisitId>,
-    pub detail: String,
-}
-
 pub struct Store {
     conn: Mutex<Connection>,
     key: [u8; 32],
     path: PathBuf,
+    /// Every stamp the store writes comes from here (the runtime's clock).
+    clock: Arc<dyn Clock>,
 }
 
 impl Store {
-    /// Opens (creating when absent) the store in `dir`, applying pending migrations.
+    /// Opens (creating when absent) the store in `dir`, applying pending migrations; stamps
+    /// come from the system clock.
     pub fn open(dir: &Path) -> Result<Store, StoreError> {
+        Store::open_with_clock(dir, Arc::new(SystemClock::new()))
+    }
+
+    /// [`Store::open`] with the station's clock as the source of every stamp.
+    pub fn open_with_clock(dir: &Path, clock: Arc<dyn Clock>) -> Result<Store, StoreError> {
         std::fs::create_dir_all(dir).map_err(|source| StoreError::Directory {
             path: dir.to_path_buf(),
             source,
@@ -168,11 +169,16 @@ impl Store {
             conn: Mutex::new(conn),
             key,
             path,
+            clock,
         })
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    fn now_text(&self) -> String {
+        self.clock.now().to_rfc3339()
     }
 
     fn conn(&self) -> Result<std::sync::MutexGuard<'_, Connection>, StoreError> {
@@ -227,7 +233,7 @@ impl Store {
         masked_id: &str,
         masked_name: &str,
     ) -> Result<ResidentId, StoreError> {
-        let now = now_text();
+        let now = self.now_text();
         let conn = self.conn()?;
         conn.execute(
             "INSERT INTO residents (id_hash, masked_id, masked_name, first_seen, last_seen)
@@ -250,24 +256,39 @@ impl Store {
             .query_row("SELECT COUNT(*) FROM residents", [], |r| r.get(0))?)
     }
 
+    /// Records a new visit and its "identified" audit event, in one transaction.
     pub fn start_visit(
         &self,
         resident: ResidentId,
-        identified_by: &str,
+        method: IdentifyMethod,
     ) -> Result<VisitId, StoreError> {
-        let conn = self.conn()?;
-        conn.execute(
+        let now = self.now_text();
+        let mut conn = self.conn()?;
+        let tx = conn.transaction()?;
+        tx.execute(
             "INSERT INTO visits (resident_id, identified_by, started_at) VALUES (?1, ?2, ?3)",
-            params![resident.0, identified_by, now_text()],
+            params![resident.0, method.as_str(), now],
         )?;
-        Ok(VisitId(conn.last_insert_rowid()))
+        let visit = VisitId(tx.last_insert_rowid());
+        audit::write(&tx, &now, Some(visit), &AuditEvent::VisitStarted { method })?;
+        tx.commit()?;
+        Ok(visit)
     }
 
+    /// Closes a visit and records how it ended, in one transaction. A visit already closed
+    /// keeps its first end (and gets no second audit line).
     pub fn end_visit(&self, visit: VisitId, how: VisitEnd) -> Result<(), StoreError> {
-        self.conn()?.execute(
+        let now = self.now_text();
+        let mut conn = self.conn()?;
+        let tx = conn.transaction()?;
+        let closed = tx.execute(
             "UPDATE visits SET ended_at = ?2, end_reason = ?3 WHERE id = ?1 AND ended_at IS NULL",
-            params![visit.0, now_text(), how.as_str()],
+            params![visit.0, now, how.as_str()],
         )?;
+        if closed > 0 {
+            audit::write(&tx, &now, Some(visit), &AuditEvent::VisitEnded { how })?;
+        }
+        tx.commit()?;
         Ok(())
     }
 
@@ -275,19 +296,21 @@ impl Store {
     pub fn close_dangling_visits(&self) -> Result<usize, StoreError> {
         Ok(self.conn()?.execute(
             "UPDATE visits SET ended_at = ?1, end_reason = 'interrupted' WHERE ended_at IS NULL",
-            params![now_text()],
+            params![self.now_text()],
         )?)
     }
 
-    /// Stores a reading, and when `urgent` an alert for the family doctor in the same
-    /// transaction; both are durable (committed, fsynced) when this returns.
+    /// Stores a reading, its audit events, and when `urgent` an alert for the family doctor, in
+    /// one transaction; all are durable (committed, fsynced) when this returns.
     pub fn save_reading(
         &self,
         visit: VisitId,
         record: &ReadingRecord,
         urgent: bool,
     ) -> Result<ReadingId, StoreError> {
-        let kind = record.reading.kind().as_str();
+        let measured = record.reading.kind();
+        let kind = measured.as_str();
+        let now = self.now_text();
         let mut conn = self.conn()?;
         let tx = conn.transaction()?;
         tx.execute(
@@ -308,17 +331,32 @@ impl Store {
             return Err(StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows));
         }
         let id = tx.last_insert_rowid();
+        let reading = ReadingId(id);
+        audit::write(
+            &tx,
+            &now,
+            Some(visit),
+            &AuditEvent::ReadingSaved { kind: measured },
+        )?;
         if let Some(staff) = &record.entered_by {
-            // Who typed a value is recorded with it, in the same transaction: never one without the other.
-            tx.execute(
-                "INSERT INTO audit_events (at, actor, action, visit_id, detail) VALUES (?1, ?2, 'manual_reading', ?3, ?4)",
-                params![now_text(), format!("staff:{staff}"), visit.0, format!("reading {id} {kind}")],
-            )?;
+            // Who typed a value is recorded with it: never one without the other.
+            let typed = AuditEvent::ManualReading {
+                staff: staff.clone(),
+                reading,
+                kind: measured,
+            };
+            audit::write(&tx, &now, Some(visit), &typed)?;
         }
         if urgent {
             tx.execute(
                 "INSERT INTO alerts (visit_id, reading_id, kind, reason, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![visit.0, id, kind, record.category, now_text()],
+                params![visit.0, id, kind, record.category, now],
+            )?;
+            audit::write(
+                &tx,
+                &now,
+                Some(visit),
+                &AuditEvent::AlertQueued { kind: measured },
             )?;
         }
         tx.commit()?;
@@ -392,7 +430,8 @@ impl Store {
         Ok(rows)
     }
 
-    /// Stores a finished questionnaire of this visit; durable when this returns.
+    /// Stores a finished questionnaire of this visit and its audit event, in one transaction;
+    /// durable when this returns.
     pub fn save_questionnaire(
         &self,
         visit: VisitId,
@@ -404,16 +443,24 @@ impl Store {
             "tendencies": record.tendencies,
             "needs_review": record.needs_review,
         });
-        let conn = self.conn()?;
-        conn.execute(
+        let now = self.now_text();
+        let mut conn = self.conn()?;
+        let tx = conn.transaction()?;
+        tx.execute(
             "INSERT INTO questionnaires (visit_id, resident_id, method, taken_at, answers, result_json)
              SELECT ?1, resident_id, ?2, ?3, ?4, ?5 FROM visits WHERE id = ?1",
             params![visit.0, record.method, record.taken_at, answers, result.to_string()],
         )?;
-        if conn.changes() == 0 {
+        if tx.changes() == 0 {
             return Err(StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows));
         }
-        Ok(conn.last_insert_rowid())
+        let id = tx.last_insert_rowid();
+        let saved = AuditEvent::QuestionnaireSaved {
+            method: record.method.clone(),
+        };
+        audit::write(&tx, &now, Some(visit), &saved)?;
+        tx.commit()?;
+        Ok(id)
     }
 
     /// The questionnaires finished in one visit, oldest first (undecodable rows skipped).
@@ -496,27 +543,23 @@ impl Store {
             .query_row("SELECT COUNT(*) FROM readings", [], |r| r.get(0))?)
     }
 
-    pub fn audit(
-        &self,
-        actor: &str,
-        action: &str,
-        visit: Option<VisitId>,
-        detail: &str,
-    ) -> Result<(), StoreError> {
-        self.conn()?.execute(
-            "INSERT INTO audit_events (at, actor, action, visit_id, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![now_text(), actor, action, visit.map(|v| v.0), detail],
-        )?;
+    /// Records an event that stands alone (a print outcome, a device fault). Events that go
+    /// with a change are written by that change's own method, in its transaction.
+    pub fn record(&self, visit: Option<VisitId>, event: AuditEvent) -> Result<(), StoreError> {
+        let now = self.now_text();
+        audit::write(&*self.conn()?, &now, visit, &event)?;
         Ok(())
     }
 
-    pub fn audit_events(&self, limit: usize) -> Result<Vec<AuditEvent>, StoreError> {
+    /// The newest audit lines first.
+    pub fn audit_events(&self, limit: usize) -> Result<Vec<AuditRecord>, StoreError> {
         let conn = self.conn()?;
         let mut stmt = conn.prepare(
             "SELECT at, actor, action, visit_id, detail FROM audit_events ORDER BY id DESC LIMIT ?1",
         )?;
-        let rows = stmt.query_map(params![limit as i64], |r| {
-            Ok(AuditEvent {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = stmt.query_map(params![limit], |r| {
+            Ok(AuditRecord {
                 at: r.get(0)?,
                 actor: r.get(1)?,
                 action: r.get(2)?,
@@ -630,10 +673,6 @@ fn decode_reading(
             .ok()?
             .with_timezone(&Local),
     })
-}
-
-fn now_text() -> String {
-    Local::now().to_rfc3339()
 }
 
 fn load_or_create_key(path: &Path) -> Result<[u8; 32], StoreError> {

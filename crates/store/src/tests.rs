@@ -88,7 +88,9 @@ fn readings_round_trip_newest_first() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = Store::open(dir.path()).expect("open");
     let r = store.upsert_resident(&resident_id(), "张*华").expect("r");
-    let v = store.start_visit(r, "insurance_card").expect("visit");
+    let v = store
+        .start_visit(r, IdentifyMethod::InsuranceCard)
+        .expect("visit");
     let mut older = sample(120, 80);
     older.taken_at -= chrono::Duration::days(1);
     store.save_reading(v, &older, false).expect("save");
@@ -114,7 +116,9 @@ fn a_manual_reading_keeps_who_typed_it_and_is_audited_with_it() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = Store::open(dir.path()).expect("open");
     let r = store.upsert_resident(&resident_id(), "张*华").expect("r");
-    let v = store.start_visit(r, "insurance_card").expect("visit");
+    let v = store
+        .start_visit(r, IdentifyMethod::InsuranceCard)
+        .expect("visit");
     store
         .save_reading(v, &sample(120, 80), false)
         .expect("device reading");
@@ -158,7 +162,9 @@ fn every_kind_round_trips() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = Store::open(dir.path()).expect("open");
     let r = store.upsert_resident(&resident_id(), "张*华").expect("r");
-    let v = store.start_visit(r, "insurance_card").expect("visit");
+    let v = store
+        .start_visit(r, IdentifyMethod::InsuranceCard)
+        .expect("visit");
     let readings = [
         Reading::Body {
             weight_kg: 65.35,
@@ -188,7 +194,9 @@ fn urgent_readings_queue_an_alert_with_the_reading() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = Store::open(dir.path()).expect("open");
     let r = store.upsert_resident(&resident_id(), "张*华").expect("r");
-    let v = store.start_visit(r, "insurance_card").expect("visit");
+    let v = store
+        .start_visit(r, IdentifyMethod::InsuranceCard)
+        .expect("visit");
     store
         .save_reading(v, &sample(130, 80), false)
         .expect("calm");
@@ -212,13 +220,17 @@ fn past_visits_list_newest_first_with_counts() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = Store::open(dir.path()).expect("open");
     let r = store.upsert_resident(&resident_id(), "张*华").expect("r");
-    let old = store.start_visit(r, "insurance_card").expect("old");
+    let old = store
+        .start_visit(r, IdentifyMethod::InsuranceCard)
+        .expect("old");
     let mut a = sample(120, 80);
     a.taken_at -= chrono::Duration::days(30);
     store.save_reading(old, &a, false).expect("save");
     store.save_reading(old, &a, false).expect("save");
-    let _empty = store.start_visit(r, "insurance_card").expect("empty");
-    let new = store.start_visit(r, "id_card").expect("new");
+    let _empty = store
+        .start_visit(r, IdentifyMethod::InsuranceCard)
+        .expect("empty");
+    let new = store.start_visit(r, IdentifyMethod::IdCard).expect("new");
     store
         .save_reading(new, &sample(125, 80), false)
         .expect("save");
@@ -237,7 +249,9 @@ fn an_undecodable_row_is_skipped_not_fatal() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = Store::open(dir.path()).expect("open");
     let r = store.upsert_resident(&resident_id(), "张*华").expect("r");
-    let v = store.start_visit(r, "insurance_card").expect("visit");
+    let v = store
+        .start_visit(r, IdentifyMethod::InsuranceCard)
+        .expect("visit");
     store
         .save_reading(v, &sample(120, 80), false)
         .expect("save");
@@ -268,14 +282,18 @@ fn visits_end_once_and_dangling_ones_close_at_start() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = Store::open(dir.path()).expect("open");
     let r = store.upsert_resident(&resident_id(), "张*华").expect("r");
-    let v1 = store.start_visit(r, "insurance_card").expect("v1");
+    let v1 = store
+        .start_visit(r, IdentifyMethod::InsuranceCard)
+        .expect("v1");
     store.end_visit(v1, VisitEnd::IdleTimeout).expect("end");
     store.end_visit(v1, VisitEnd::Logout).expect("end again");
     assert_eq!(
         store.visit_end_reason(v1).expect("reason").as_deref(),
         Some("idle_timeout")
     );
-    let v2 = store.start_visit(r, "insurance_card").expect("v2");
+    let v2 = store
+        .start_visit(r, IdentifyMethod::InsuranceCard)
+        .expect("v2");
     drop(store);
     let store = Store::open(dir.path()).expect("reopen");
     assert_eq!(store.close_dangling_visits().expect("close"), 1);
@@ -312,13 +330,148 @@ fn a_damaged_key_is_reported() {
 fn audit_events_are_kept_in_order() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = Store::open(dir.path()).expect("open");
-    store.audit("station", "start", None, "").expect("a");
+    store.record(None, AuditEvent::StationStarted).expect("a");
     store
-        .audit("resident", "logout", None, "button")
+        .record(
+            None,
+            AuditEvent::PrintFailed {
+                reason: "no paper".into(),
+            },
+        )
         .expect("b");
     let ev = store.audit_events(10).expect("list");
-    assert_eq!(ev[0].action, "logout");
+    assert_eq!(
+        (
+            ev[0].actor.as_str(),
+            ev[0].action.as_str(),
+            ev[0].detail.as_str()
+        ),
+        ("station", "print_failed", "no paper")
+    );
     assert_eq!(ev[1].action, "start");
+}
+
+/// A trigger that makes every insert into `table` fail, as a full disk or a broken page would.
+fn refuse_inserts(store: &Store, table: &str) {
+    store
+        .conn()
+        .expect("conn")
+        .execute_batch(&format!(
+            "CREATE TRIGGER refuse_{table} BEFORE INSERT ON {table}
+             BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;"
+        ))
+        .expect("trigger");
+}
+
+fn count(store: &Store, table: &str) -> i64 {
+    store
+        .conn()
+        .expect("conn")
+        .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
+        .expect("count")
+}
+
+#[test]
+fn each_change_is_audited_in_its_own_transaction() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(dir.path()).expect("open");
+    let r = store.upsert_resident(&resident_id(), "张*华").expect("r");
+    let v = store.start_visit(r, IdentifyMethod::IdCard).expect("visit");
+    store.save_reading(v, &sample(185, 95), true).expect("save");
+    store.end_visit(v, VisitEnd::Logout).expect("end");
+    store
+        .end_visit(v, VisitEnd::IdleTimeout)
+        .expect("end again");
+    let lines: Vec<(String, String, String)> = store
+        .audit_events(10)
+        .expect("audit")
+        .into_iter()
+        .rev()
+        .map(|e| (e.actor, e.action, e.detail))
+        .collect();
+    let want = [
+        ("resident", "identified", "id_card"),
+        ("resident", "reading_saved", "blood_pressure"),
+        ("resident", "alert_queued", "blood_pressure"),
+        ("resident", "visit_ended", "logout"),
+    ];
+    let got: Vec<(&str, &str, &str)> = lines
+        .iter()
+        .map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str()))
+        .collect();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn a_change_whose_audit_cannot_be_written_is_not_made() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(dir.path()).expect("open");
+    let r = store.upsert_resident(&resident_id(), "张*华").expect("r");
+    let v = store
+        .start_visit(r, IdentifyMethod::InsuranceCard)
+        .expect("visit");
+    refuse_inserts(&store, "audit_events");
+    assert!(store.start_visit(r, IdentifyMethod::InsuranceCard).is_err());
+    assert_eq!(
+        count(&store, "visits"),
+        1,
+        "no visit without its audit line"
+    );
+    assert!(store.save_reading(v, &sample(120, 80), false).is_err());
+    assert_eq!(
+        count(&store, "readings"),
+        0,
+        "no reading without its audit line"
+    );
+    assert!(store.end_visit(v, VisitEnd::Logout).is_err());
+    assert_eq!(store.visit_end_reason(v).expect("reason"), None);
+    assert!(store.record(None, AuditEvent::StationStarted).is_err());
+}
+
+#[test]
+fn a_reading_whose_alert_cannot_be_queued_is_not_stored() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(dir.path()).expect("open");
+    let r = store.upsert_resident(&resident_id(), "张*华").expect("r");
+    let v = store
+        .start_visit(r, IdentifyMethod::InsuranceCard)
+        .expect("visit");
+    refuse_inserts(&store, "alerts");
+    assert!(store.save_reading(v, &sample(190, 100), true).is_err());
+    assert_eq!(
+        count(&store, "readings"),
+        0,
+        "reading and alert go together"
+    );
+    // A reading that needs no alert is unaffected.
+    store
+        .save_reading(v, &sample(120, 80), false)
+        .expect("save");
+    assert_eq!(count(&store, "readings"), 1);
+}
+
+#[test]
+fn every_write_is_fsynced_before_it_returns() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(dir.path()).expect("open");
+    let sync: i64 = store
+        .conn()
+        .expect("conn")
+        .query_row("PRAGMA synchronous", [], |r| r.get(0))
+        .expect("pragma");
+    assert_eq!(sync, 2, "synchronous = FULL");
+}
+
+#[test]
+fn stamps_come_from_the_stores_clock() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let clock = Arc::new(station_core::clock::ManualClock::new(
+        chrono::NaiveTime::from_hms_opt(7, 15, 0).expect("time"),
+    ));
+    let store = Store::open_with_clock(dir.path(), clock).expect("open");
+    store.record(None, AuditEvent::StationStarted).expect("a");
+    let at = &store.audit_events(1).expect("audit")[0].at;
+    assert!(at.starts_with("2026-11-23T07:15:00"), "{at}");
 }
 
 #[test]
@@ -326,7 +479,9 @@ fn questionnaires_round_trip_per_visit() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = Store::open(dir.path()).expect("open");
     let r = store.upsert_resident(&resident_id(), "张*华").expect("r");
-    let v = store.start_visit(r, "insurance_card").expect("visit");
+    let v = store
+        .start_visit(r, IdentifyMethod::InsuranceCard)
+        .expect("visit");
     let record = QuestionnaireRecord {
         method: "nbphs-elderly-33".into(),
         answers: vec![3; 33],

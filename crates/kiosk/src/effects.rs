@@ -1,0 +1,38 @@
+//! What the runtime must do after a state change. The state machine never touches hardware:
+//! it returns these, and `Kiosk::apply` carries them out after the state lock is released.
+
+use station_protocol::{DemoCard, Locale, MeasureKind, Paper, PromptId};
+use station_report::ReportInput;
+use station_store::VisitId;
+
+#[derive(Debug, Default)]
+pub(crate) struct Effects {
+    /// An utterance to speak: one prompt, or a result read out word by word.
+    pub say: Option<(Locale, Vec<PromptId>)>,
+    pub replay: bool,
+    pub stop_voice: bool,
+    pub volume: Option<u8>,
+    pub start_measure: Option<(u64, MeasureKind)>,
+    pub start_scan: Option<u64>,
+    pub start_face: Option<u64>,
+    pub print: Option<PrintJob>,
+    pub demo_insert: Option<DemoCard>,
+    pub demo_remove: bool,
+    /// The view changed and must be published.
+    pub changed: bool,
+}
+
+impl Effects {
+    pub fn is_empty(&self) -> bool {
+        !self.changed
+    }
+}
+
+/// A report to print, tagged with the visit that asked for it.
+#[derive(Debug)]
+pub(crate) struct PrintJob {
+    pub visit: VisitId,
+    pub paper: Paper,
+    pub name: String,
+    pub input: ReportInput,
+}

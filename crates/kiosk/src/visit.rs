@@ -1,0 +1,134 @@
+//! One resident's visit, as one value. Everything the station knows about the resident while
+//! they are at the screen lives in [`Visit`]: who they are (masked), their display settings,
+//! what they are doing, their questionnaire answers so far, a card of someone else waiting to
+//! switch in, staff helping them. When the visit ends the value is dropped, and with it every
+//! trace of the resident: nothing is cleared by hand.
+
+use std::time::Duration;
+
+use station_core::resident::{mask_name, IdNumber};
+use station_protocol::{
+    DisplayPrefs, GlucoseTiming, IdentifyMethod, PastReportView, QuestionnaireView, ResidentView,
+    ResultView, Screen,
+};
+use station_questionnaire::AnswerSheet;
+use station_store::{ResidentId, VisitId};
+
+use crate::flows::manual::Assist;
+use crate::flows::measure::Measuring;
+use crate::flows::questionnaire;
+
+/// Who the visit is for, as the store and the screen know them.
+#[derive(Debug)]
+pub(crate) struct Session {
+    pub visit: VisitId,
+    pub resident: ResidentId,
+    /// The keyed hash of the ID number, to tell "the same person's other card" from another person.
+    pub id_hash: Vec<u8>,
+    /// How this visit was identified: only the card that identified it ends it when pulled.
+    pub method: IdentifyMethod,
+    pub view: ResidentView,
+}
+
+/// What the resident is doing: one task, one screen.
+#[derive(Debug)]
+pub(crate) enum Task {
+    Home,
+    /// Choosing what to measure (or the questionnaire).
+    SelfTest,
+    Measure(Measuring),
+    Result(Box<ResultView>),
+    /// The question with this number (1-based) of the TCM questionnaire.
+    Questionnaire(u8),
+    QuestionnaireResult(QuestionnaireView),
+    Reports(Vec<PastReportView>),
+    /// Staff typing a reading for the resident (only while this task lasts).
+    ManualEntry(Assist),
+}
+
+/// Another resident whose card was presented mid-visit, held until the question is answered.
+#[derive(Debug)]
+pub(crate) struct PendingSwitch {
+    pub id_number: IdNumber,
+    pub name: String,
+    pub method: IdentifyMethod,
+}
+
+/// The idle timer of a visit.
+#[derive(Debug)]
+pub(crate) struct Idle {
+    pub last_activity: Duration,
+    /// Seconds left, while the warning is up.
+    pub warning: Option<u32>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Visit {
+    pub session: Session,
+    pub prefs: DisplayPrefs,
+    pub task: Task,
+    pub idle: Idle,
+    /// The questionnaire answered so far (kept if the resident steps away to measure something).
+    pub questionnaire: Option<AnswerSheet>,
+    /// The resident's answer to "when did you last eat?", for this visit's glucose readings.
+    pub glucose_timing: Option<GlucoseTiming>,
+    pub pending_switch: Option<PendingSwitch>,
+}
+
+impl Visit {
+    pub fn new(session: Session, prefs: DisplayPrefs, now: Duration) -> Visit {
+        Visit {
+            session,
+            prefs,
+            task: Task::Home,
+            idle: Idle {
+                last_activity: now,
+                warning: None,
+            },
+            questionnaire: None,
+            glucose_timing: None,
+            pending_switch: None,
+        }
+    }
+
+    pub fn by_card(&self) -> bool {
+        self.session.method == IdentifyMethod::InsuranceCard
+    }
+
+    pub fn visit_id(&self) -> VisitId {
+        self.session.visit
+    }
+
+    /// The resident is under the cuff (or on the scale…): not idle, and nothing may interrupt.
+    pub fn measuring(&self) -> bool {
+        matches!(&self.task, Task::Measure(m) if m.is_running())
+    }
+
+    /// The masked name of the resident waiting to switch in.
+    pub fn switch_to(&self) -> Option<String> {
+        self.pending_switch.as_ref().map(|p| mask_name(&p.name))
+    }
+
+    pub fn screen(&self) -> Screen {
+        match &self.task {
+            Task::Home => Screen::Home,
+            Task::SelfTest => Screen::SelfTest,
+            Task::Measure(m) => m.screen(),
+            Task::Result(result) => Screen::MeasureResult {
+                result: (**result).clone(),
+            },
+            Task::Questionnaire(number) => {
+                questionnaire::screen(*number, self.questionnaire.as_ref())
+            }
+            Task::QuestionnaireResult(result) => Screen::QuestionnaireResult {
+                result: result.clone(),
+            },
+            Task::Reports(reports) => Screen::Reports {
+                reports: reports.clone(),
+            },
+            Task::ManualEntry(assist) => Screen::ManualEntry {
+                entry: assist.entry.clone(),
+            },
+        }
+    }
+}
