@@ -52,20 +52,16 @@ impl Ef {
     }
 }
 
-// EF05 record tags.
+// EF05 record tags read (02 card type and 04 issuer are not).
 pub(crate) const TAG_CARD_ID_CODE: u8 = 0x01;
-pub(crate) const TAG_CARD_TYPE: u8 = 0x02;
 pub(crate) const TAG_SPEC_VERSION: u8 = 0x03;
-pub(crate) const TAG_ISSUER: u8 = 0x04;
 pub(crate) const TAG_ISSUE_DATE: u8 = 0x05;
 pub(crate) const TAG_VALID_UNTIL: u8 = 0x06;
 pub(crate) const TAG_CARD_NUMBER: u8 = 0x07;
-// EF06 record tags.
+// EF06 record tags read (0B nation and 0C birthplace are not).
 pub(crate) const TAG_ID_NUMBER: u8 = 0x08;
 pub(crate) const TAG_NAME: u8 = 0x09;
 pub(crate) const TAG_SEX: u8 = 0x0A;
-pub(crate) const TAG_NATION: u8 = 0x0B;
-pub(crate) const TAG_BIRTHPLACE: u8 = 0x0C;
 pub(crate) const TAG_BIRTH_DATE: u8 = 0x0D;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -347,6 +343,51 @@ mod tests {
     use crate::virtual_card::{CardBehaviour, CardImage, VirtualCard};
     use proptest::prelude::*;
 
+    /// The application name as the specification writes it, byte by byte.
+    const SPEC_AID: [u8; 15] = [
+        0x73, 0x78, 0x31, 0x2E, 0x73, 0x68, 0x2E, 0xC9, 0xE7, 0xBB, 0xE1, 0xB1, 0xA3, 0xD5, 0xCF,
+    ];
+
+    /// A channel that remembers every command APDU it passes on.
+    struct Recording<C> {
+        inner: C,
+        sent: Vec<Vec<u8>>,
+    }
+
+    impl<C: CardChannel> CardChannel for Recording<C> {
+        fn transmit(&mut self, apdu: &[u8]) -> Result<Vec<u8>, CardError> {
+            self.sent.push(apdu.to_vec());
+            self.inner.transmit(apdu)
+        }
+    }
+
+    #[test]
+    fn the_application_is_selected_by_the_specification_s_name() {
+        assert_eq!(SSC_AID, SPEC_AID);
+        // "sx1.sh." + 社会保障 in GBK (社 C9E7, 会 BBE1, 保 B1A3, 障 D5CF).
+        assert_eq!(&SPEC_AID[..7], b"sx1.sh.");
+        assert_eq!(
+            &SPEC_AID[7..],
+            &[0xC9, 0xE7, 0xBB, 0xE1, 0xB1, 0xA3, 0xD5, 0xCF]
+        );
+        let mut ch = Recording {
+            inner: VirtualCard::new(CardBehaviour::Resident(CardImage::sample_resident())),
+            sent: Vec::new(),
+        };
+        read_social_security_card(&mut ch).expect("sample reads");
+        let select: &[u8] = &[
+            0x00, 0xA4, 0x04, 0x00, 0x0F, // SELECT by DF name, 15 bytes, no Le
+            0x73, 0x78, 0x31, 0x2E, 0x73, 0x68, 0x2E, 0xC9, 0xE7, 0xBB, 0xE1, 0xB1, 0xA3, 0xD5,
+            0xCF,
+        ];
+        assert_eq!(ch.sent.first().map(Vec::as_slice), Some(select));
+        // The two files are selected by their file ids EF05 and EF06.
+        for fid in [[0xEF, 0x05], [0xEF, 0x06]] {
+            let want = [0x00, 0xA4, 0x02, 0x00, 0x02, fid[0], fid[1]];
+            assert!(ch.sent.iter().any(|a| a == &want), "{want:02X?}");
+        }
+    }
+
     #[test]
     fn records_parse() {
         assert_eq!(
@@ -462,6 +503,19 @@ mod tests {
         assert_eq!(mask_card_number("A00212345"), "*******45");
     }
 
+    /// `date` as 4 packed BCD bytes YYYYMMDD, encoded here digit by digit.
+    fn bcd_date(date: NaiveDate) -> [u8; 4] {
+        use chrono::Datelike;
+        let digits = format!("{:04}{:02}{:02}", date.year(), date.month(), date.day());
+        let d: Vec<u8> = digits.bytes().map(|b| b - b'0').collect();
+        [
+            d[0] << 4 | d[1],
+            d[2] << 4 | d[3],
+            d[4] << 4 | d[5],
+            d[6] << 4 | d[7],
+        ]
+    }
+
     /// A channel that answers from a list of arbitrary responses, then reports removal.
     struct Arbitrary(std::vec::IntoIter<Vec<u8>>);
 
@@ -488,6 +542,86 @@ mod tests {
             let answers: Vec<Vec<u8>> = bodies.into_iter().map(|mut b| { b.extend([0x90, 0x00]); b }).collect();
             let mut ch = Arbitrary(answers.into_iter());
             prop_assert!(read_social_security_card(&mut ch).is_err());
+        }
+
+        /// A record built as the card writes it (`tag len value`, `81 len` from 128 bytes on,
+        /// then any padding) gives back its value.
+        #[test]
+        fn records_round_trip(
+            tag in any::<u8>(),
+            // Every length, with the edges of the two length forms always in the mix.
+            value in prop_oneof![Just(0usize), Just(0x7F), Just(0x80), Just(0xFF), 0usize..=0xFF]
+                .prop_flat_map(|n| proptest::collection::vec(any::<u8>(), n)),
+            padding in proptest::collection::vec(prop_oneof![Just(0x00u8), Just(0xFF), any::<u8>()], 0..8),
+        ) {
+            let mut record = vec![tag];
+            if value.len() < 0x80 {
+                record.push(value.len() as u8);
+            } else {
+                record.extend([0x81, value.len() as u8]);
+            }
+            record.extend_from_slice(&value);
+            record.extend_from_slice(&padding);
+            prop_assert_eq!(parse_record(tag, &record).expect("well-formed"), value.as_slice());
+            // One byte short of its length, it is malformed, never a shorter value.
+            if !value.is_empty() {
+                let cut = record.len() - padding.len() - 1;
+                prop_assert!(matches!(parse_record(tag, &record[..cut]), Err(CardError::Malformed(_))));
+            }
+        }
+
+        /// Any real date written as 4 BCD bytes YYYYMMDD reads back as that date.
+        #[test]
+        fn bcd_dates_round_trip(days in 0i64..73_049, trailing in proptest::collection::vec(any::<u8>(), 0..3)) {
+            // 1900-01-01 + days: up to 2099-12-31.
+            let date = NaiveDate::from_ymd_opt(1900, 1, 1).expect("base") + chrono::Days::new(days as u64);
+            let bytes = bcd_date(date);
+            prop_assert_eq!(parse_bcd_date(&bytes), Some(date));
+            let mut longer = bytes.to_vec();
+            longer.extend_from_slice(&trailing);
+            prop_assert_eq!(parse_bcd_date(&longer), Some(date));
+            // A nibble that is not a decimal digit anywhere makes it no date.
+            for i in 0..8 {
+                let mut bad = bytes;
+                let shift = if i % 2 == 0 { 4 } else { 0 };
+                bad[i / 2] = (bad[i / 2] & !(0x0F << shift)) | (0x0A << shift);
+                prop_assert_eq!(parse_bcd_date(&bad), None, "{:02X?}", bad);
+            }
+        }
+
+        /// A whole card written from arbitrary holder data reads back as that data.
+        #[test]
+        fn a_card_round_trips(
+            name in "[\u{4e00}-\u{9fa5}]{1,4}",
+            pad in prop_oneof![Just(0x00u8), Just(0xFF), Just(0x20)],
+            card_number in "[A-Z0-9]{9}",
+            issued in 0i64..36_500, valid_years in 1u32..=20, born in 0i64..36_500,
+            female in any::<bool>(),
+        ) {
+            let base = NaiveDate::from_ymd_opt(1920, 1, 1).expect("base");
+            let issue = base + chrono::Days::new(issued as u64);
+            let valid = issue.checked_add_months(chrono::Months::new(12 * valid_years)).expect("date");
+            let birth = base + chrono::Days::new(born as u64);
+            let (gbk, _, unmappable) = encoding_rs::GBK.encode(&name);
+            prop_assert!(!unmappable);
+            let mut raw_name = gbk.into_owned();
+            raw_name.resize(30, pad);
+            // Tags as the specification numbers them (not this module's constants).
+            let image = CardImage::sample_resident()
+                .with_record(0x09, raw_name)
+                .with_record(0x07, card_number.as_bytes())
+                .with_record(0x05, bcd_date(issue))
+                .with_record(0x06, bcd_date(valid))
+                .with_record(0x0D, bcd_date(birth))
+                .with_record(0x0A, if female { b"2" } else { b"1" });
+            let got = read_social_security_card(&mut VirtualCard::new(CardBehaviour::Resident(image)))
+                .expect("reads");
+            prop_assert_eq!(got.name, name);
+            prop_assert_eq!(got.card_number, card_number);
+            prop_assert_eq!(got.issue_date, Some(issue));
+            prop_assert_eq!(got.valid_until, Some(valid));
+            prop_assert_eq!(got.birth_date, Some(birth));
+            prop_assert_eq!(got.sex, Some(if female { Sex::Female } else { Sex::Male }));
         }
 
         #[test]

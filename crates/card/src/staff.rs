@@ -186,5 +186,41 @@ mod tests {
         fn parse_hex_never_panics(items in proptest::collection::vec(".{0,24}", 0..4)) {
             let _ = StaffCards::parse_hex(&items);
         }
+
+        /// A badge's hex, as shown and as an operator may write it in `[staff] card_uids`
+        /// (lower case, colons or spaces between bytes), lists exactly that badge.
+        #[test]
+        fn uid_hex_round_trips(
+            uid in proptest::collection::vec(any::<u8>(), 4..=10),
+            other in proptest::collection::vec(any::<u8>(), 4..=10),
+            lower in any::<bool>(), sep in prop_oneof![Just(""), Just(":"), Just(" ")],
+        ) {
+            let hex = StaffBadge::new(uid.clone()).hex();
+            // Upper-case hexadecimal, two digits per byte, independent of this module:
+            let want: String = uid.iter().map(|b| format!("{:02X}", b)).collect();
+            prop_assert_eq!(&hex, &want);
+            let written: String = hex
+                .as_bytes()
+                .chunks(2)
+                .map(|pair| std::str::from_utf8(pair).expect("ascii"))
+                .collect::<Vec<_>>()
+                .join(sep);
+            let written = if lower { written.to_lowercase() } else { written };
+            let cards = StaffCards::parse_hex(&[written.as_str()]).expect("a badge's own hex");
+            prop_assert!(cards.contains(&uid), "{}", written);
+            prop_assert_eq!(cards.contains(&other), other == uid);
+        }
+
+        /// UIDs outside 4 to 10 bytes are refused even though their hex is well-formed.
+        #[test]
+        fn uid_lengths_outside_4_to_10_are_refused(
+            uid in prop_oneof![
+                proptest::collection::vec(any::<u8>(), 0..4),
+                proptest::collection::vec(any::<u8>(), 11..16),
+            ],
+        ) {
+            let hex = StaffBadge::new(uid).hex();
+            prop_assert!(StaffCards::parse_hex(&[hex]).is_err());
+        }
     }
 }

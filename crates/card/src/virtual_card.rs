@@ -10,22 +10,51 @@ use std::net::{Shutdown, SocketAddr, TcpStream};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use station_core::resident::check_char;
 use tracing::debug;
 
 use crate::apdu::CardChannel;
-use crate::ssc::{
-    Ef, SSC_AID, TAG_BIRTHPLACE, TAG_BIRTH_DATE, TAG_CARD_ID_CODE, TAG_CARD_NUMBER, TAG_CARD_TYPE,
-    TAG_ID_NUMBER, TAG_ISSUER, TAG_ISSUE_DATE, TAG_NAME, TAG_NATION, TAG_SEX, TAG_SPEC_VERSION,
-    TAG_VALID_UNTIL,
-};
 use crate::CardError;
+
+// The card's layout, written out here from the specification rather than imported from the
+// reader (`ssc.rs`): a card built from the reader's own constants would agree with any mistake in
+// them, and the pcscd tests would prove only the transport. See `crates/card/README.md`.
+
+/// Name of the social-security application DDF1: "sx1.sh." followed by 社会保障 in GBK.
+const AID: [u8; 15] = [
+    0x73, 0x78, 0x31, 0x2E, 0x73, 0x68, 0x2E, 0xC9, 0xE7, 0xBB, 0xE1, 0xB1, 0xA3, 0xD5, 0xCF,
+];
+/// File ids of the card file and the holder file inside DDF1, and their short file ids.
+const FID_EF05: [u8; 2] = [0xEF, 0x05];
+const FID_EF06: [u8; 2] = [0xEF, 0x06];
+const SFI_EF05: u8 = 5;
+const SFI_EF06: u8 = 6;
+// EF05 record tags.
+const TAG_CARD_ID_CODE: u8 = 0x01;
+const TAG_CARD_TYPE: u8 = 0x02;
+const TAG_SPEC_VERSION: u8 = 0x03;
+const TAG_ISSUER: u8 = 0x04;
+const TAG_ISSUE_DATE: u8 = 0x05;
+const TAG_VALID_UNTIL: u8 = 0x06;
+const TAG_CARD_NUMBER: u8 = 0x07;
+// EF06 record tags.
+const TAG_ID_NUMBER: u8 = 0x08;
+const TAG_NAME: u8 = 0x09;
+const TAG_SEX: u8 = 0x0A;
+const TAG_NATION: u8 = 0x0B;
+const TAG_BIRTHPLACE: u8 = 0x0C;
+const TAG_BIRTH_DATE: u8 = 0x0D;
 
 /// The sample resident's name.
 pub const SAMPLE_NAME: &str = "张小华";
+/// [`SAMPLE_NAME`] in GBK (张 D5C5, 小 D0A1, 华 BBAA), as the card stores it: written out so the
+/// reader's decoding is checked against bytes, not against the same library encoding them.
+const SAMPLE_NAME_GBK: [u8; 6] = [0xD5, 0xC5, 0xD0, 0xA1, 0xBB, 0xAA];
 /// First 17 digits of the sample resident's ID number: region 330302, born 1956-08-15,
-/// sequence 042 (even: female). The check digit is computed (GB 11643).
+/// sequence 042 (even: female).
 pub const SAMPLE_ID_FIRST17: &str = "33030219560815042";
+/// The sample resident's full ID number. Its check digit (8) was worked out by hand (GB 11643,
+/// ISO 7064 MOD 11-2), not by the reader's code, so the card also tests the reader's check.
+pub const SAMPLE_ID_NUMBER: &str = "330302195608150428";
 /// The sample card number (EF05/07).
 pub const SAMPLE_CARD_NUMBER: &str = "A00212345";
 
@@ -35,10 +64,9 @@ pub const VIRTUAL_ATR: [u8; 12] = [
     0x3B, 0x68, 0x00, 0x00, b'S', b'S', b'C', b'A', b'R', b'D', b'0', b'3',
 ];
 
-/// The sample resident's full ID number (with its computed check digit).
+/// The sample resident's full ID number ([`SAMPLE_ID_NUMBER`]).
 pub fn sample_id_number() -> String {
-    let check = check_char(SAMPLE_ID_FIRST17.as_bytes());
-    format!("{SAMPLE_ID_FIRST17}{}", char::from(check))
+    SAMPLE_ID_NUMBER.to_string()
 }
 
 /// The files of a social-security card's application DDF1: the records of EF05 and EF06 in file
@@ -56,8 +84,7 @@ impl CardImage {
     /// A realistic third-generation card of 张小华 (female, born 1956-08-15, Lucheng district,
     /// Wenzhou: 330302). It answers like a T=0 card.
     pub fn sample_resident() -> CardImage {
-        let (name, _, _) = encoding_rs::GBK.encode(SAMPLE_NAME);
-        let mut name = name.into_owned();
+        let mut name = SAMPLE_NAME_GBK.to_vec();
         name.resize(30, 0x00);
         CardImage {
             ef05: vec![
@@ -122,10 +149,17 @@ impl CardImage {
 
     fn file(&self, ef: Ef) -> &[(u8, Vec<u8>)] {
         match ef {
-            Ef::Card => &self.ef05,
-            Ef::Holder => &self.ef06,
+            Ef::Ef05 => &self.ef05,
+            Ef::Ef06 => &self.ef06,
         }
     }
+}
+
+/// The two elementary files of DDF1 this card holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ef {
+    Ef05,
+    Ef06,
 }
 
 /// How the virtual card behaves.
@@ -345,12 +379,12 @@ fn select(image: &CardImage, st: &mut CardState, cmd: &Command<'_>) -> Vec<u8> {
     match cmd.p1 {
         // By DF name (AID).
         0x04 => {
-            if cmd.data != SSC_AID {
+            if cmd.data != AID {
                 return sw(0x6A82);
             }
             st.selected = Selected::App;
-            let mut fci = vec![0x6F, (SSC_AID.len() + 2) as u8, 0x84, SSC_AID.len() as u8];
-            fci.extend_from_slice(&SSC_AID);
+            let mut fci = vec![0x6F, (AID.len() + 2) as u8, 0x84, AID.len() as u8];
+            fci.extend_from_slice(&AID);
             respond(image, st, fci, cmd.le)
         }
         // By file identifier (00: MF/DF/EF, 02: EF under the current DF).
@@ -367,8 +401,8 @@ fn select(image: &CardImage, st: &mut CardState, cmd: &Command<'_>) -> Vec<u8> {
                 return sw(0x6A82); // EF05/EF06 live in DDF1
             }
             let ef = match fid {
-                [0xEF, 0x05] => Ef::Card,
-                [0xEF, 0x06] => Ef::Holder,
+                FID_EF05 => Ef::Ef05,
+                FID_EF06 => Ef::Ef06,
                 _ => return sw(0x6A82),
             };
             st.selected = Selected::File(ef);
@@ -391,8 +425,8 @@ fn read_record(image: &CardImage, st: &mut CardState, cmd: &Command<'_>) -> Vec<
             return sw(0x6A82);
         }
         let ef = match sfi {
-            5 => Ef::Card,
-            6 => Ef::Holder,
+            SFI_EF05 => Ef::Ef05,
+            SFI_EF06 => Ef::Ef06,
             _ => return sw(0x6A82),
         };
         st.selected = Selected::File(ef);
@@ -568,7 +602,7 @@ mod tests {
 
     fn select_app(card: &mut VirtualCard) -> Vec<u8> {
         let mut apdu = vec![0x00, 0xA4, 0x04, 0x00, 0x0F];
-        apdu.extend_from_slice(&SSC_AID);
+        apdu.extend_from_slice(&AID);
         card.answer(&apdu)
     }
 
@@ -587,6 +621,15 @@ mod tests {
             assert_eq!(ssc.issue_date, NaiveDate::from_ymd_opt(2021, 3, 15));
             assert_eq!(ssc.valid_until, NaiveDate::from_ymd_opt(2031, 3, 15));
         }
+    }
+
+    #[test]
+    fn the_sample_literals_agree_with_each_other() {
+        assert_eq!(&SAMPLE_ID_NUMBER[..17], SAMPLE_ID_FIRST17);
+        let (name, _, unmappable) = encoding_rs::GBK.encode(SAMPLE_NAME);
+        assert!(!unmappable);
+        assert_eq!(name.as_ref(), SAMPLE_NAME_GBK);
+        assert_eq!(&AID[..7], b"sx1.sh.");
     }
 
     #[test]
@@ -797,7 +840,7 @@ mod tests {
         };
         assert_eq!(exchange(&[4]), VIRTUAL_ATR.to_vec());
         let mut select = vec![0x00, 0xA4, 0x04, 0x00, 0x0F];
-        select.extend_from_slice(&SSC_AID);
+        select.extend_from_slice(&AID);
         assert_eq!(exchange(&select), vec![0x61, 0x13]);
         assert!(card.is_inserted());
         // Power off / on are not answered; the next message is.

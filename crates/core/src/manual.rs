@@ -290,36 +290,237 @@ mod tests {
         );
     }
 
+    /// The device plausibility ranges, written out from the sources (`assessment.rs`,
+    /// `vitals.rs`) as literals in each field's unit, so this test does not compare
+    /// `accepted_range` with itself.
+    fn device_range(field: ManualField) -> (&'static str, &'static str) {
+        match field {
+            ManualField::Systolic => ("50", "280"),
+            ManualField::Diastolic => ("30", "180"),
+            ManualField::Pulse => ("30", "220"),
+            ManualField::HeightCm => ("100.0", "250.0"),
+            ManualField::WeightKg => ("20.0", "300.0"),
+            ManualField::Celsius => ("30.0", "45.0"),
+            ManualField::GlucoseMmol => ("1.1", "33.3"),
+            ManualField::Spo2Percent => ("50", "100"),
+        }
+    }
+
+    /// One step (the last typed place) below or above a value written with its decimals.
+    fn beyond(edge: &str, up: bool) -> String {
+        let places = edge.split_once('.').map_or(0, |(_, f)| f.len());
+        let units: i64 = edge.replace('.', "").parse().expect("digits");
+        let n = if up { units + 1 } else { units - 1 };
+        if places == 0 {
+            n.to_string()
+        } else {
+            format!("{}.{}", n / 10, n % 10)
+        }
+    }
+
+    /// A form of `kind` whose other fields are ordinary and whose `field` is `value`. Blood
+    /// pressure is 200/40 so that every systolic and diastolic edge stays apart.
+    fn form_with(kind: MeasureKind, field: ManualField, value: &str) -> Vec<String> {
+        ManualField::for_kind(kind)
+            .iter()
+            .map(|&f| {
+                if f == field {
+                    return value.to_string();
+                }
+                match f {
+                    ManualField::Systolic => "200",
+                    ManualField::Diastolic => "40",
+                    ManualField::Pulse => "70",
+                    ManualField::HeightCm => "165.0",
+                    ManualField::WeightKg => "60.0",
+                    ManualField::Celsius => "36.5",
+                    ManualField::GlucoseMmol => "5.5",
+                    ManualField::Spo2Percent => "97",
+                }
+                .to_string()
+            })
+            .collect()
+    }
+
+    /// The typed number of `field` in a reading (height in cm, as typed).
+    fn value_of(reading: &Reading, field: ManualField) -> Option<f64> {
+        match (*reading, field) {
+            (Reading::BloodPressure { systolic, .. }, ManualField::Systolic) => {
+                Some(f64::from(systolic))
+            }
+            (Reading::BloodPressure { diastolic, .. }, ManualField::Diastolic) => {
+                Some(f64::from(diastolic))
+            }
+            (
+                Reading::BloodPressure { pulse, .. } | Reading::Spo2 { pulse, .. },
+                ManualField::Pulse,
+            ) => Some(f64::from(pulse)),
+            (Reading::Body { height_cm, .. }, ManualField::HeightCm) => Some(height_cm),
+            (Reading::Body { weight_kg, .. }, ManualField::WeightKg) => Some(weight_kg),
+            (Reading::Temperature { celsius }, ManualField::Celsius) => Some(celsius),
+            (Reading::Glucose { mmol_per_l, .. }, ManualField::GlucoseMmol) => Some(mmol_per_l),
+            (Reading::Spo2 { percent, .. }, ManualField::Spo2Percent) => Some(percent),
+            _ => None,
+        }
+    }
+
     #[test]
     fn ranges_are_the_device_plausibility_ranges() {
-        // A value at each edge passes, one step beyond fails: the same as a device value.
+        // At each edge of the device range the typed value is taken, and a device reading of it
+        // passes the device check; one step beyond, the field is refused and so is the device
+        // reading. The form shows the same edges.
         for kind in MeasureKind::ALL {
             for (i, &field) in ManualField::for_kind(kind).iter().enumerate() {
-                let r = accepted_range(field);
-                let step = if field.decimals() == 0 { 1.0 } else { 0.1 };
-                let places = usize::from(field.decimals());
+                let (min, max) = device_range(field);
                 let form = blank_form(kind);
-                assert_eq!(form[i].min, format!("{:.places$}", r.start()));
-                let p = parse_field(field, &format!("{:.places$}", r.end() + step));
-                assert_eq!(p, Err(ManualFieldError::OutOfRange), "{field:?}");
                 assert_eq!(
-                    parse_field(field, &format!("{:.places$}", r.end())),
-                    Ok(*r.end())
+                    (form[i].min.as_str(), form[i].max.as_str()),
+                    (min, max),
+                    "{field:?}"
                 );
+                for edge in [min, max] {
+                    let typed = form_with(kind, field, edge);
+                    let (reading, _) = parse_entry(kind, &typed, Some(GlucoseTiming::Fasting))
+                        .unwrap_or_else(|p| panic!("{field:?} {edge}: {p:?}"));
+                    let want: f64 = edge.parse().expect("number");
+                    assert_eq!(value_of(&reading, field), Some(want), "{field:?} {edge}");
+                    assert!(reading.check().is_ok(), "device check at {field:?} {edge}");
+                }
+                for (edge, up) in [(min, false), (max, true)] {
+                    let out = beyond(edge, up);
+                    let typed = form_with(kind, field, &out);
+                    let p = parse_entry(kind, &typed, Some(GlucoseTiming::Fasting))
+                        .expect_err(&format!("{field:?} {out}"));
+                    assert_eq!(
+                        errors(&p)[i],
+                        Some(ManualFieldError::OutOfRange),
+                        "{field:?} {out}"
+                    );
+                    // The device check refuses the same value (the typed form cannot hold it,
+                    // so the reading is built here).
+                    let inside = form_with(kind, field, edge);
+                    let (reading, _) =
+                        parse_entry(kind, &inside, Some(GlucoseTiming::Fasting)).expect("edge");
+                    let moved = with_value(reading, field, out.parse().expect("number"));
+                    assert!(moved.check().is_err(), "device check at {field:?} {out}");
+                }
             }
         }
     }
 
+    /// `reading` with `field` set to `v` (whole fields rounded, as a device would send them).
+    fn with_value(reading: Reading, field: ManualField, v: f64) -> Reading {
+        let whole = v.round() as u16;
+        match (reading, field) {
+            (
+                Reading::BloodPressure {
+                    diastolic, pulse, ..
+                },
+                ManualField::Systolic,
+            ) => bp(whole, diastolic, pulse),
+            (
+                Reading::BloodPressure {
+                    systolic, pulse, ..
+                },
+                ManualField::Diastolic,
+            ) => bp(systolic, whole, pulse),
+            (
+                Reading::BloodPressure {
+                    systolic,
+                    diastolic,
+                    ..
+                },
+                ManualField::Pulse,
+            ) => bp(systolic, diastolic, whole),
+            (Reading::Spo2 { percent, .. }, ManualField::Pulse) => Reading::Spo2 {
+                percent,
+                pulse: whole,
+            },
+            (Reading::Spo2 { pulse, .. }, ManualField::Spo2Percent) => {
+                Reading::Spo2 { percent: v, pulse }
+            }
+            (Reading::Body { weight_kg, .. }, ManualField::HeightCm) => Reading::Body {
+                weight_kg,
+                height_cm: v,
+            },
+            (Reading::Body { height_cm, .. }, ManualField::WeightKg) => Reading::Body {
+                weight_kg: v,
+                height_cm,
+            },
+            (Reading::Temperature { .. }, ManualField::Celsius) => {
+                Reading::Temperature { celsius: v }
+            }
+            (Reading::Glucose { timing, .. }, ManualField::GlucoseMmol) => Reading::Glucose {
+                mmol_per_l: v,
+                timing,
+            },
+            (other, _) => other,
+        }
+    }
+
+    fn bp(systolic: u16, diastolic: u16, pulse: u16) -> Reading {
+        Reading::BloodPressure {
+            systolic,
+            diastolic,
+            pulse,
+            irregular_pulse: false,
+            body_movement: false,
+            cuff_loose: false,
+        }
+    }
+
     proptest! {
+        /// Arbitrary typing never panics; whatever is taken keeps the kind and exactly the
+        /// numbers typed, each within the device range written out above.
         #[test]
-        fn never_panics_and_a_reading_is_always_plausible(
+        fn never_panics_and_a_reading_is_what_was_typed(
             a in "[0-9.a-z]{0,6}", b in "[0-9.]{0,6}", c in "[0-9]{0,4}",
         ) {
             for kind in MeasureKind::ALL {
                 let values = vec![a.clone(), b.clone(), c.clone()];
                 if let Ok((r, _)) = parse_entry(kind, &values, Some(GlucoseTiming::Random)) {
-                    prop_assert!(r.assess().is_ok());
                     prop_assert_eq!(r.kind(), kind);
+                    for (i, &field) in ManualField::for_kind(kind).iter().enumerate() {
+                        let typed: f64 = values[i].parse().expect("taken, so a number");
+                        prop_assert_eq!(value_of(&r, field), Some(typed));
+                        let (min, max) = device_range(field);
+                        let (min, max): (f64, f64) = (min.parse().expect("min"), max.parse().expect("max"));
+                        prop_assert!((min..=max).contains(&typed), "{:?} {}", field, typed);
+                    }
+                }
+            }
+        }
+
+        /// Every value a device could give (in the field's places, diastolic below systolic)
+        /// is taken as typed: the manual ranges are not narrower than the device's.
+        #[test]
+        fn every_device_value_can_be_typed(
+            sys in 50u16..=280, dia in 30u16..=180, pulse in 30u16..=220,
+            height in 1000u32..=2500, weight in 200u32..=3000, celsius in 300u32..=450,
+            glucose in 11u32..=333, spo2 in 50u32..=100,
+        ) {
+            let tenths = |n: u32| format!("{}.{}", n / 10, n % 10);
+            let number = |n: u32| f64::from(n) / 10.0;
+            let cases = [
+                (MeasureKind::BloodPressure, vec![sys.to_string(), dia.to_string(), pulse.to_string()],
+                    (dia < sys).then_some(bp(sys, dia, pulse))),
+                (MeasureKind::Body, vec![tenths(height), tenths(weight)],
+                    Some(Reading::Body { weight_kg: number(weight), height_cm: number(height) })),
+                (MeasureKind::Temperature, vec![tenths(celsius)],
+                    Some(Reading::Temperature { celsius: number(celsius) })),
+                (MeasureKind::Glucose, vec![tenths(glucose)],
+                    Some(Reading::Glucose { mmol_per_l: number(glucose), timing: GlucoseTiming::TwoHour })),
+                (MeasureKind::Spo2, vec![spo2.to_string(), pulse.to_string()],
+                    Some(Reading::Spo2 { percent: f64::from(spo2), pulse })),
+            ];
+            for (kind, typed, want) in cases {
+                let got = parse_entry(kind, &typed, Some(GlucoseTiming::TwoHour));
+                match want {
+                    Some(want) => prop_assert_eq!(got.map(|(r, _)| r), Ok(want), "{:?} {:?}", kind, typed),
+                    None => {
+                        let p = got.expect_err("diastolic not below systolic");
+                        prop_assert_eq!(errors(&p)[1], Some(ManualFieldError::NotBelowSystolic));
+                    }
                 }
             }
         }

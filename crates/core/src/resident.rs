@@ -126,6 +126,72 @@ mod tests {
         assert_eq!(format!("{id:?}"), "IdNumber(1101**********002X)");
     }
 
+    /// Numbers whose check characters were computed outside this crate (ISO 7064 MOD 11-2 by
+    /// hand in Python: weights 2^(17-i) mod 11, check = (12 - sum mod 11) mod 11, 10 → X), one
+    /// for every check character. Written as literals so the crate's own `check_char` is not the
+    /// oracle of itself.
+    const HAND_CHECKED: [(&str, char); 12] = [
+        ("210203194501010010", '0'),
+        ("320582197512310001", '1'),
+        ("330102195003070002", '2'),
+        ("650102196612120043", '3'),
+        ("440305198811220004", '4'),
+        ("510104196207150005", '5'),
+        ("610103197304050016", '6'),
+        ("500101201001010077", '7'),
+        ("370102198207140018", '8'),
+        ("420106199910010009", '9'),
+        ("11010120000229000X", 'X'),
+        // The example often quoted from the standard's commentary (born 1880-01-01).
+        ("440524188001010014", '4'),
+    ];
+
+    #[test]
+    fn hand_checked_numbers_cover_every_check_character() {
+        let mut seen: Vec<char> = HAND_CHECKED.iter().map(|(_, c)| *c).collect();
+        seen.sort_unstable();
+        seen.dedup();
+        assert_eq!(seen.iter().collect::<String>(), "0123456789X");
+        for (number, check) in HAND_CHECKED {
+            assert_eq!(number.chars().last(), Some(check), "{number}: table typo");
+            let id = IdNumber::parse(number).unwrap_or_else(|e| panic!("{number}: {e}"));
+            assert_eq!(id.expose(), number);
+            assert_eq!(
+                check_char(&number.as_bytes()[..17]),
+                check as u8,
+                "{number}"
+            );
+        }
+        assert_eq!(
+            IdNumber::parse("11010120000229000X").map(|id| id.birth_date()),
+            Ok(NaiveDate::from_ymd_opt(2000, 2, 29))
+        );
+    }
+
+    #[test]
+    fn hand_checked_numbers_with_any_other_check_character_are_refused() {
+        for (number, check) in HAND_CHECKED {
+            for wrong in "0123456789X".chars().filter(|&c| c != check) {
+                let bad = format!("{}{wrong}", &number[..17]);
+                assert_eq!(
+                    IdNumber::parse(&bad),
+                    Err(IdNumberError::CheckDigit),
+                    "{bad}"
+                );
+            }
+        }
+        // Two neighbouring digits swapped (the typing slip MOD 11-2 is made to catch).
+        assert_eq!(
+            IdNumber::parse("330102159003070002"),
+            Err(IdNumberError::CheckDigit)
+        );
+        // Valid check character, impossible date: 1900 was not a leap year (check by hand: 3).
+        assert_eq!(
+            IdNumber::parse("110101190002290003"),
+            Err(IdNumberError::BirthDate)
+        );
+    }
+
     #[test]
     fn lower_case_x_is_accepted() {
         assert!(IdNumber::parse("11010519491231002x").is_ok());

@@ -521,3 +521,140 @@ fn a_health_code_resident_is_kept_by_a_keyed_hash_of_the_token() {
         assert!(!b.windows(token.len()).any(|w| w == token.as_bytes()));
     }
 }
+
+/// Any reading of any kind, saved, reads back exactly as it was saved: through `readings` (all
+/// kinds and per kind, newest first, never another resident's) and `visit_readings` (oldest
+/// first), with every field of the record kept.
+mod reading_round_trip {
+    use super::*;
+    use proptest::prelude::*;
+    use station_protocol::GlucoseTiming;
+
+    /// A value at a device's resolution: `units` steps of 1/`per` (e.g. tenths of a degree).
+    fn steps(units: std::ops::RangeInclusive<u32>, per: f64) -> impl Strategy<Value = f64> {
+        units.prop_map(move |u| f64::from(u) / per)
+    }
+
+    /// Every kind, each field within the device plausibility range.
+    fn any_reading() -> impl Strategy<Value = Reading> {
+        prop_oneof![
+            (
+                51u16..=280,
+                30u16..=180,
+                30u16..=220,
+                any::<bool>(),
+                any::<bool>(),
+                any::<bool>()
+            )
+                .prop_map(
+                    |(s, d, pulse, irregular_pulse, body_movement, cuff_loose)| {
+                        Reading::BloodPressure {
+                            systolic: s.max(d + 1),
+                            diastolic: d.min(s - 1),
+                            pulse,
+                            irregular_pulse,
+                            body_movement,
+                            cuff_loose,
+                        }
+                    }
+                ),
+            (steps(2_000..=30_000, 100.0), steps(1_000..=2_500, 10.0)).prop_map(
+                |(weight_kg, height_cm)| Reading::Body {
+                    weight_kg,
+                    height_cm
+                }
+            ),
+            steps(300..=450, 10.0).prop_map(|celsius| Reading::Temperature { celsius }),
+            (
+                steps(11..=333, 10.0),
+                prop::sample::select(GlucoseTiming::ALL.to_vec())
+            )
+                .prop_map(|(mmol_per_l, timing)| Reading::Glucose { mmol_per_l, timing }),
+            (steps(50..=100, 1.0), 30u16..=220)
+                .prop_map(|(percent, pulse)| Reading::Spo2 { percent, pulse }),
+        ]
+    }
+
+    fn any_record() -> impl Strategy<Value = ReadingRecord> {
+        (
+            any_reading(),
+            "[a-z0-9-]{1,30}",
+            "\\PC{0,20}",
+            prop_oneof![
+                Just("simulated".to_string()),
+                Just("manual".to_string()),
+                Just("演示".to_string()),
+                "\\PC{1,30}"
+            ],
+            proptest::option::of("[0-9A-F]{8,20}"),
+            // 2000-01-01 .. 2100-01-01, to the millisecond.
+            946_684_800_000i64..4_102_444_800_000,
+        )
+            .prop_map(|(reading, category, guideline, device, entered_by, ms)| {
+                ReadingRecord {
+                    reading,
+                    category,
+                    guideline,
+                    device,
+                    entered_by,
+                    taken_at: Local.timestamp_millis_opt(ms).single().expect("time"),
+                }
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        #[test]
+        fn any_reading_saved_reads_back_as_saved(
+            saves in proptest::collection::vec((any_record(), any::<bool>(), any::<bool>()), 1..12)
+        ) {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let store = Store::open(dir.path()).expect("open");
+            let mine = store.upsert_resident(&resident_id(), "张*华").expect("r");
+            let other_id = IdNumber::parse("330302195608150428").expect("valid id");
+            let other = store.upsert_resident(&other_id, "王*").expect("other");
+            let v_mine = store.start_visit(mine, IdentifyMethod::InsuranceCard).expect("visit");
+            let v_other = store.start_visit(other, IdentifyMethod::IdCard).expect("visit");
+
+            let mut saved: Vec<StoredReading> = Vec::new();
+            let mut urgent_count = 0;
+            for (record, urgent, theirs) in &saves {
+                prop_assert!(record.reading.check().is_ok(), "{:?}", record.reading);
+                let visit = if *theirs { v_other } else { v_mine };
+                let id = store.save_reading(visit, record, *urgent).expect("save");
+                urgent_count += usize::from(*urgent);
+                saved.push(StoredReading { id, visit, record: record.clone() });
+            }
+            prop_assert_eq!(store.queued_alerts(100).expect("alerts").len(), urgent_count);
+
+            let oldest_first = |visit: VisitId| {
+                let mut v: Vec<StoredReading> =
+                    saved.iter().filter(|s| s.visit == visit).cloned().collect();
+                v.sort_by_key(|s| (s.record.taken_at, s.id.0));
+                v
+            };
+            for (resident, visit) in [(mine, v_mine), (other, v_other)] {
+                let want = oldest_first(visit);
+                prop_assert_eq!(&store.visit_readings(visit).expect("visit"), &want);
+                let newest_first: Vec<StoredReading> = want.iter().rev().cloned().collect();
+                prop_assert_eq!(&store.readings(resident, None, 100).expect("all"), &newest_first);
+                for kind in MeasureKind::ALL {
+                    let of_kind: Vec<StoredReading> = newest_first
+                        .iter()
+                        .filter(|s| s.record.reading.kind() == kind)
+                        .cloned()
+                        .collect();
+                    prop_assert_eq!(
+                        store.readings(resident, Some(kind), 100).expect("kind"),
+                        of_kind
+                    );
+                }
+            }
+            // And after a reopen, from the file.
+            drop(store);
+            let store = Store::open(dir.path()).expect("reopen");
+            prop_assert_eq!(store.visit_readings(v_mine).expect("visit"), oldest_first(v_mine));
+        }
+    }
+}
