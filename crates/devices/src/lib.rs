@@ -26,4 +26,10 @@ pub enum DeviceError {
     /// height rod (no height, so no BMI), a blood-pressure monitor that leaves out the pulse.
     #[error("the device's result lacks a value this measurement needs")]
     Incomplete,
+    /// The device sent only results it had stored before this measurement started (its
+    /// memory, possibly another person's readings), and none measured now before the
+    /// deadline. Nothing was taken; the resident is asked to measure again on the device
+    /// ("请在设备上重新测量"). The rule is in README.md, "Stored records".
+    #[error("the device sent only results stored before this measurement started")]
+    StaleRecord,
 }

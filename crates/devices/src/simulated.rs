@@ -28,7 +28,7 @@ pub struct SimulatedInstrument {
 const HANG_FOR: Duration = Duration::from_secs(3600);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{env} item {index} ({item:?}) is not {expected} or no_response/disconnect/hang")]
+#[error("{env} item {index} ({item:?}) is not {expected} or no_response/disconnect/stale/hang")]
 pub struct ScriptError {
     pub env: &'static str,
     pub index: usize,
@@ -108,6 +108,8 @@ impl SimulatedInstrument {
                 match item {
                     "no_response" => return Ok(SimulatedOutcome::Fault(DeviceError::NoResponse)),
                     "disconnect" => return Ok(SimulatedOutcome::Fault(DeviceError::Disconnected)),
+                    // A BLE device that sent only records from its memory (README, "Stored records").
+                    "stale" => return Ok(SimulatedOutcome::Fault(DeviceError::StaleRecord)),
                     "hang" => return Ok(SimulatedOutcome::Hang),
                     _ => {}
                 }
@@ -189,7 +191,7 @@ mod tests {
     fn plays_the_script_then_the_default() {
         let script = SimulatedInstrument::parse_script(
             MeasureKind::BloodPressure,
-            "150/95/80, no_response,disconnect",
+            "150/95/80, no_response,disconnect, stale",
         )
         .expect("script");
         let m = SimulatedInstrument::new(MeasureKind::BloodPressure, Duration::ZERO, script);
@@ -199,6 +201,7 @@ mod tests {
         ));
         assert_eq!(m.measure(), Err(DeviceError::NoResponse));
         assert_eq!(m.measure(), Err(DeviceError::Disconnected));
+        assert_eq!(m.measure(), Err(DeviceError::StaleRecord));
         assert_eq!(m.measure(), Ok(default_reading(MeasureKind::BloodPressure)));
     }
 

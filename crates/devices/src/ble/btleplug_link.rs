@@ -341,6 +341,11 @@ impl GattLink for BtleplugLink {
         run_until(&self.runtime, op_until(), write)?.map_err(backend)
     }
 
+    fn read(&mut self, characteristic: u16) -> Result<Vec<u8>, LinkError> {
+        let c = self.characteristic(characteristic)?;
+        run_until(&self.runtime, op_until(), self.peripheral.read(&c))?.map_err(backend)
+    }
+
     fn next_value(&mut self, deadline: Instant) -> Result<Option<(u16, Vec<u8>)>, LinkError> {
         let BtleplugLink {
             runtime,

@@ -25,6 +25,7 @@ pub(crate) enum Step {
 pub(crate) struct Record {
     pub(crate) subscribed: Vec<u16>,
     pub(crate) writes: Vec<(u16, Vec<u8>)>,
+    pub(crate) reads: Vec<u16>,
     /// Writes that did not match the script's next `ExpectWrite`.
     pub(crate) unexpected_writes: Vec<(u16, Vec<u8>)>,
     pub(crate) disconnected: bool,
@@ -35,6 +36,8 @@ pub(crate) struct Record {
 pub(crate) struct ScriptedLink {
     script: VecDeque<Step>,
     missing: Vec<u16>,
+    /// What reads of a characteristic answer; a characteristic not here is missing.
+    readable: Vec<(u16, Vec<u8>)>,
     /// When the `Delay` at the head of the script ends (set when first reached).
     delay_until: Option<Instant>,
     dropped: bool,
@@ -53,6 +56,7 @@ impl ScriptedLink {
         ScriptedLink {
             script: steps.into_iter().collect(),
             missing: Vec::new(),
+            readable: Vec::new(),
             delay_until: None,
             dropped: false,
             record: Arc::default(),
@@ -62,6 +66,13 @@ impl ScriptedLink {
     /// The device does not have this characteristic.
     pub(crate) fn without(mut self, characteristic: u16) -> Self {
         self.missing.push(characteristic);
+        self
+    }
+
+    /// Reads of `characteristic` answer `value` (e.g. the device's Current Time).
+    pub(crate) fn with_read(mut self, characteristic: u16, value: impl AsRef<[u8]>) -> Self {
+        self.readable
+            .push((characteristic, value.as_ref().to_vec()));
         self
     }
 
@@ -103,6 +114,18 @@ impl GattLink for ScriptedLink {
         }
         self.log().writes.push(entry);
         Ok(())
+    }
+
+    fn read(&mut self, characteristic: u16) -> Result<Vec<u8>, LinkError> {
+        if self.dropped {
+            return Err(LinkError::Disconnected);
+        }
+        self.log().reads.push(characteristic);
+        self.readable
+            .iter()
+            .find(|(c, _)| *c == characteristic && !self.missing.contains(c))
+            .map(|(_, v)| v.clone())
+            .ok_or(LinkError::MissingCharacteristic(characteristic))
     }
 
     fn next_value(&mut self, deadline: Instant) -> Result<Option<(u16, Vec<u8>)>, LinkError> {

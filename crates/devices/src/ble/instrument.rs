@@ -81,6 +81,8 @@ impl Instrument for BleInstrument {
     }
 
     fn measure(&self) -> Result<Measurement, DeviceError> {
+        // The measurement's start: a record the device made before it is not this one's.
+        let started = Instant::now();
         let cancel = self.supersede();
         let _busy = self.busy.lock().unwrap_or_else(PoisonError::into_inner);
         if cancel.is_cancelled() {
@@ -97,7 +99,14 @@ impl Instrument for BleInstrument {
                 tracing::warn!(profile = ?self.profile, error = %e, "cannot connect to the device");
                 e.to_device_error()
             })?;
-        let outcome = procedure::run(self.profile, link.as_mut(), deadline, self.timing, &cancel);
+        let outcome = procedure::run(
+            self.profile,
+            link.as_mut(),
+            started,
+            deadline,
+            self.timing,
+            &cancel,
+        );
         link.disconnect();
         match &outcome {
             // Values only at debug: logs leave the station, readings are health data.

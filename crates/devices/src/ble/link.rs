@@ -21,6 +21,9 @@ pub trait GattLink: Send {
     fn subscribe(&mut self, characteristic: u16) -> Result<(), LinkError>;
     /// Writes with response (control points such as RACP need the response to be sent).
     fn write(&mut self, characteristic: u16, value: &[u8]) -> Result<(), LinkError>;
+    /// Reads a characteristic's value (the device's Current Time at connect).
+    /// `Err(LinkError::MissingCharacteristic)` when the device has none.
+    fn read(&mut self, characteristic: u16) -> Result<Vec<u8>, LinkError>;
     /// The next notified or indicated value, in arrival order: `Ok(None)` once `deadline` has
     /// passed without one, `Err(LinkError::Disconnected)` when the link has dropped.
     fn next_value(&mut self, deadline: Instant) -> Result<Option<(u16, Vec<u8>)>, LinkError>;

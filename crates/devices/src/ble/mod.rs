@@ -19,6 +19,7 @@
 pub mod blood_pressure;
 #[cfg(feature = "ble")]
 pub mod btleplug_link;
+pub mod current_time;
 pub mod glucose;
 pub mod ieee11073;
 pub mod instrument;
@@ -45,6 +46,7 @@ pub use link::{CancelToken, Connector, GattLink, LinkError};
 pub use procedure::{Profile, Timing};
 
 pub use blood_pressure::{BloodPressureReading, BpMeasurementStatus, PressureUnit, PulseRateRange};
+pub use current_time::CurrentTime;
 pub use glucose::{
     GlucoseConcentration, GlucoseReading, GlucoseType, GlucoseUnit, SampleLocation, SensorStatus,
 };
@@ -73,6 +75,9 @@ pub mod uuid16 {
     pub const PULSE_OXIMETER_SERVICE: u16 = 0x1822;
     pub const PLX_SPOT_CHECK_MEASUREMENT: u16 = 0x2A5E;
     pub const PLX_CONTINUOUS_MEASUREMENT: u16 = 0x2A5F;
+    /// Current Time Service: read at connect to learn the device's own clock.
+    pub const CURRENT_TIME_SERVICE: u16 = 0x1805;
+    pub const CURRENT_TIME: u16 = 0x2A2B;
 
     /// The full 128-bit UUID of a SIG 16-bit UUID (Core spec Vol 3 Part B 2.5.1), as the
     /// string btleplug's `Uuid` parses.
@@ -161,6 +166,35 @@ pub struct BleDateTime {
     pub hours: u8,
     pub minutes: u8,
     pub seconds: u8,
+}
+
+impl BleDateTime {
+    /// Seconds since 1970-01-01 00:00:00 *on the device's own clock*: the Date Time carries
+    /// no time zone, so this is only comparable with other times from the same device.
+    /// `None` when the year, month or day is "not known" (0). A day past its month's end
+    /// (the decoder allows 31 in every month) counts on into the next month.
+    pub fn device_seconds(&self) -> Option<i64> {
+        let (year, month, day) = (self.year?, self.month?, self.day?);
+        let days = days_from_civil(i64::from(year), i64::from(month), i64::from(day));
+        Some(
+            days * 86_400
+                + i64::from(self.hours) * 3_600
+                + i64::from(self.minutes) * 60
+                + i64::from(self.seconds),
+        )
+    }
+}
+
+/// Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant, "chrono-Compatible
+/// Low-Level Date Algorithms", `days_from_civil`). `month` is 1..=12.
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
 }
 
 /// A cursor over a characteristic value; every read is bounds-checked and names its field.
@@ -281,6 +315,42 @@ mod tests {
             .date_time("t")
             .expect("valid");
         assert_eq!((dt.year, dt.month, dt.day), (None, None, None));
+    }
+
+    #[test]
+    fn device_seconds_count_from_1970_on_the_devices_clock() {
+        let at = |year, month, day, hours, minutes, seconds| BleDateTime {
+            year: Some(year),
+            month: Some(month),
+            day: Some(day),
+            hours,
+            minutes,
+            seconds,
+        };
+        // Known Unix times (date -u -d ... +%s): 1970-01-01 = 0, 2000-03-01 = 951868800,
+        // 2024-02-29 12:34:56 = 1709210096, 1582-10-15 = -12219292800.
+        assert_eq!(at(1970, 1, 1, 0, 0, 0).device_seconds(), Some(0));
+        assert_eq!(at(2000, 3, 1, 0, 0, 0).device_seconds(), Some(951_868_800));
+        assert_eq!(
+            at(2024, 2, 29, 12, 34, 56).device_seconds(),
+            Some(1_709_210_096)
+        );
+        assert_eq!(
+            at(1582, 10, 15, 0, 0, 0).device_seconds(),
+            Some(-12_219_292_800)
+        );
+        // Across a year end.
+        assert_eq!(
+            at(2026, 1, 1, 0, 0, 0)
+                .device_seconds()
+                .map(|s| s - at(2025, 12, 31, 23, 59, 59).device_seconds().unwrap_or(0)),
+            Some(1)
+        );
+        let unknown_year = BleDateTime {
+            year: None,
+            ..at(2026, 1, 1, 0, 0, 0)
+        };
+        assert_eq!(unknown_year.device_seconds(), None);
     }
 
     #[test]

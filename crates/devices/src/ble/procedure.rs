@@ -12,7 +12,13 @@
 //! - a decoded result that cannot become a `Measurement` (a scale without height, a monitor
 //!   without pulse) ends the measurement with its error (`Incomplete`, `Implausible`) unless a
 //!   complete one follows within [`Timing::incomplete_grace`];
-//! - device time stamps are never used: device clocks are often unset or years off.
+//! - blood pressure, scale and thermometer take only a record measured during this run, never
+//!   one the device stored before it (see `Freshness` and README.md, "Stored records"): a
+//!   record's time stamp is judged only against the device's own clock (its Current Time read
+//!   at connect, never the station's clock); a monitor's record also counts as new after live
+//!   cuff pressure, a scale's or thermometer's once the replay at subscription has gone quiet.
+//!   Refused records are skipped, and a run that saw only those ends as `StaleRecord`;
+//! - glucose tells old from new by sequence numbers, never by time stamps.
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -23,9 +29,9 @@ use station_protocol::MeasureKind;
 use super::link::{CancelToken, GattLink, LinkError};
 use super::uuid16::*;
 use super::{
-    BleDecodeError, BloodPressureReading, GlucoseReading, GlucoseType, PlxContinuous,
-    PlxDeviceSensorStatus, PlxMeasurementStatus, PlxSpotCheck, RacpRequest, RacpResponse,
-    RacpResponseCode, SampleLocation, SpO2Pr, TemperatureReading, WeightReading,
+    BleDateTime, BleDecodeError, BloodPressureReading, CurrentTime, GlucoseReading, GlucoseType,
+    PlxContinuous, PlxDeviceSensorStatus, PlxMeasurementStatus, PlxSpotCheck, RacpRequest,
+    RacpResponse, RacpResponseCode, SampleLocation, SpO2Pr, TemperatureReading, WeightReading,
 };
 use crate::{DeviceError, Measurement};
 
@@ -90,6 +96,18 @@ pub struct Timing {
     /// How often a glucose meter is asked for records newer than its last one while the
     /// resident measures. Meters send stored records only when asked (GLS 4.6).
     pub racp_poll_interval: Duration,
+    /// How much earlier than the measurement's start (on the device's own clock) a record may
+    /// be stamped and still be this measurement's. It absorbs whole-second stamps, the time
+    /// the clock read takes, and a device started a moment before the station's step; a
+    /// previous person's record is older by far more (they got up, the next one identified
+    /// and walked through the steps).
+    pub clock_tolerance: Duration,
+    /// Scale and thermometer records whose time stamp cannot be judged: devices send their
+    /// stored records as soon as the station subscribes, back to back. Such a record is taken
+    /// as measured now only when it comes this long after the subscription and after the last
+    /// record refused as stored; a person stepping on a scale or taking a temperature needs
+    /// longer than that.
+    pub replay_quiet: Duration,
 }
 
 impl Default for Timing {
@@ -97,6 +115,8 @@ impl Default for Timing {
         Timing {
             incomplete_grace: Duration::from_secs(5),
             racp_poll_interval: Duration::from_secs(2),
+            clock_tolerance: Duration::from_secs(10),
+            replay_quiet: Duration::from_secs(3),
         }
     }
 }
@@ -116,16 +136,20 @@ pub const PLX_STABLE_PULSE_SPREAD: f64 = 10.0;
 const CANCEL_CHECK: Duration = Duration::from_millis(250);
 
 /// Runs `profile`'s procedure on a connected link until one measurement, `deadline`, a dropped
-/// link or `cancel`. The caller disconnects the link afterwards.
+/// link or `cancel`. `started` is when the station started this measurement (before finding
+/// and connecting the device): a record made before it is not this measurement's. The caller
+/// disconnects the link afterwards.
 pub fn run(
     profile: Profile,
     link: &mut dyn GattLink,
+    started: Instant,
     deadline: Instant,
     timing: Timing,
     cancel: &CancelToken,
 ) -> Result<Measurement, DeviceError> {
     let mut s = Session {
         link,
+        started,
         deadline,
         cancel,
     };
@@ -150,6 +174,7 @@ impl fmt::Display for Uuid16 {
 /// The link, the deadline and the cancel token of one measurement.
 struct Session<'a> {
     link: &'a mut dyn GattLink,
+    started: Instant,
     deadline: Instant,
     cancel: &'a CancelToken,
 }
@@ -219,6 +244,9 @@ enum Verdict {
     Skip,
     /// A result that cannot be used; ends the measurement unless a complete one follows.
     Unusable(DeviceError),
+    /// A record stored before this measurement (why, for the log): skipped, and the run ends
+    /// as `StaleRecord` if nothing fresh follows before the deadline.
+    Stale(&'static str),
 }
 
 fn skip_undecodable(characteristic: u16, bytes: &[u8], error: &BleDecodeError) -> Verdict {
@@ -239,14 +267,25 @@ fn collect(
     mut judge: impl FnMut(u16, &[u8]) -> Verdict,
 ) -> Result<Measurement, DeviceError> {
     let mut unusable: Option<(DeviceError, Instant)> = None;
+    let mut stale = false;
     loop {
         let until = unusable.as_ref().map_or(s.deadline, |(_, end)| *end);
         let Some((c, bytes)) = s.next(until)? else {
-            return Err(unusable.map_or(DeviceError::NoResponse, |(e, _)| e));
+            let nothing = if stale {
+                DeviceError::StaleRecord
+            } else {
+                DeviceError::NoResponse
+            };
+            return Err(unusable.map_or(nothing, |(e, _)| e));
         };
         match judge(c, &bytes) {
             Verdict::Done(m) => return Ok(m),
             Verdict::Skip => {}
+            Verdict::Stale(why) => {
+                // Waits on: a device that replays its memory first measures after it.
+                tracing::info!(characteristic = %Uuid16(c), why, "refusing a record stored before this measurement");
+                stale = true;
+            }
             Verdict::Unusable(e) => {
                 // The grace runs from the first unusable result; later ones do not extend it.
                 let now = Instant::now();
@@ -260,26 +299,179 @@ fn collect(
     }
 }
 
+/// What a record's time stamp says, judged against the device's own clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stamp {
+    /// Made at or after the measurement's start (less the tolerance): this measurement's.
+    Fresh,
+    /// Made before the start: a stored record.
+    Before,
+    /// Cannot be judged: no time stamp, a date the device does not know, or no clock
+    /// reading to compare it with. Other evidence decides.
+    Unjudged,
+}
+
+/// Whether a blood-pressure, scale or thermometer record was measured during this run.
+/// README.md, "Stored records", gives the rule and its reasons; in short:
+/// 1. a record with a complete time stamp, from a device whose Current Time was read at
+///    connect, is judged by its stamp alone: fresh when not older than the device's clock at
+///    the measurement's start (less [`Timing::clock_tolerance`]), stored otherwise;
+/// 2. otherwise a monitor's record is fresh only after live cuff pressure in this run
+///    ([`Freshness::cuff_pressure`]), and a scale's or thermometer's only once the burst of
+///    stored records a device sends at subscription has gone quiet ([`Timing::replay_quiet`]).
+///
+/// The station's own clock is never compared with a device's: the two are unrelated (device
+/// clocks are often never set, drifted, or in another time zone).
+struct Freshness {
+    /// The device's clock at the measurement's start, in ms on that clock.
+    device_start_ms: Option<i64>,
+    tolerance_ms: i64,
+    replay_quiet: Duration,
+    /// Since when the link has been quiet of records taken as stored (the subscription at
+    /// first).
+    quiet_since: Instant,
+    /// Live cuff pressure seen in this run (blood pressure only).
+    cuff_pressure: bool,
+}
+
+impl Freshness {
+    /// Reads the device's clock and subscribes to the profile's `measurement` characteristic
+    /// (and `progress`, if the device has it). The clock is read first: stored records start
+    /// to flow at subscription.
+    fn start(
+        s: &mut Session<'_>,
+        timing: Timing,
+        measurement: u16,
+        progress: Option<u16>,
+    ) -> Result<Freshness, DeviceError> {
+        let device_start_ms = device_clock_at_start(s)?;
+        s.subscribe(measurement)?;
+        if let Some(p) = progress {
+            s.subscribe_optional(p)?;
+        }
+        Ok(Freshness {
+            device_start_ms,
+            tolerance_ms: i64::try_from(timing.clock_tolerance.as_millis()).unwrap_or(i64::MAX),
+            replay_quiet: timing.replay_quiet,
+            quiet_since: Instant::now(),
+            cuff_pressure: false,
+        })
+    }
+
+    fn stamp(&self, stamp: Option<BleDateTime>) -> Stamp {
+        let (Some(start), Some(made)) =
+            (self.device_start_ms, stamp.and_then(|t| t.device_seconds()))
+        else {
+            return Stamp::Unjudged;
+        };
+        if made.saturating_mul(1000) >= start.saturating_sub(self.tolerance_ms) {
+            Stamp::Fresh
+        } else {
+            Stamp::Before
+        }
+    }
+
+    /// A blood-pressure record: its stamp, else live cuff pressure before it.
+    fn blood_pressure(&self, stamp: Option<BleDateTime>) -> Result<(), &'static str> {
+        match self.stamp(stamp) {
+            Stamp::Fresh => Ok(()),
+            Stamp::Before => {
+                Err("stamped before the measurement started, on the monitor's own clock")
+            }
+            Stamp::Unjudged if self.cuff_pressure => Ok(()),
+            Stamp::Unjudged => Err("no live cuff pressure came before it"),
+        }
+    }
+
+    /// A scale or thermometer record: its stamp, else a quiet link before it. A refused
+    /// record restarts the quiet: a replay is still going on.
+    fn without_progress(&mut self, stamp: Option<BleDateTime>) -> Result<(), &'static str> {
+        let now = Instant::now();
+        let why = match self.stamp(stamp) {
+            Stamp::Fresh => return Ok(()),
+            Stamp::Unjudged
+                if now.saturating_duration_since(self.quiet_since) >= self.replay_quiet =>
+            {
+                return Ok(())
+            }
+            Stamp::Before => "stamped before the measurement started, on the device's own clock",
+            Stamp::Unjudged => {
+                "came with the records the device replays when the station subscribes"
+            }
+        };
+        self.quiet_since = now;
+        Err(why)
+    }
+}
+
+/// What the device's clock said when the measurement started, in ms on that clock: its
+/// Current Time (0x2A2B) less the time since the start. `None` when it has no Current Time,
+/// the read fails, or its date is not set; its time stamps are then not judged.
+fn device_clock_at_start(s: &mut Session<'_>) -> Result<Option<i64>, DeviceError> {
+    // The instant before the read: the device's answer is at least this late, so the start
+    // on its clock comes out no earlier than it was (a borderline record is refused, not
+    // taken).
+    let asked = Instant::now();
+    let bytes = match s.link.read(CURRENT_TIME) {
+        Ok(bytes) => bytes,
+        Err(LinkError::MissingCharacteristic(_)) => {
+            tracing::debug!("the device has no Current Time; its time stamps are not judged");
+            return Ok(None);
+        }
+        Err(LinkError::Disconnected) => return Err(DeviceError::Disconnected),
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot read the device's Current Time; its time stamps are not judged");
+            return Ok(None);
+        }
+    };
+    let now = match CurrentTime::decode(&bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            skip_undecodable(CURRENT_TIME, &bytes, &e);
+            return Ok(None);
+        }
+    };
+    let Some(device_now) = now.device_millis() else {
+        tracing::info!("the device's clock has no date set; its time stamps are not judged");
+        return Ok(None);
+    };
+    let since_start =
+        i64::try_from(asked.saturating_duration_since(s.started).as_millis()).unwrap_or(i64::MAX);
+    Ok(Some(device_now.saturating_sub(since_start)))
+}
+
 fn blood_pressure(s: &mut Session<'_>, timing: Timing) -> Result<Measurement, DeviceError> {
-    s.subscribe(BLOOD_PRESSURE_MEASUREMENT)?;
-    s.subscribe_optional(INTERMEDIATE_CUFF_PRESSURE)?;
+    let mut fresh = Freshness::start(
+        s,
+        timing,
+        BLOOD_PRESSURE_MEASUREMENT,
+        Some(INTERMEDIATE_CUFF_PRESSURE),
+    )?;
     collect(s, timing, |c, bytes| match c {
         BLOOD_PRESSURE_MEASUREMENT => match BloodPressureReading::decode(bytes) {
-            Ok(r) => match r.to_measurement() {
-                Ok(m) => Verdict::Done(m),
-                Err(e) => {
-                    tracing::warn!(error = %e, ?bytes, "blood pressure result cannot be used");
-                    Verdict::Unusable(e)
+            Ok(r) => {
+                if let Err(why) = fresh.blood_pressure(r.timestamp) {
+                    return Verdict::Stale(why);
                 }
-            },
+                match r.to_measurement() {
+                    Ok(m) => Verdict::Done(m),
+                    Err(e) => {
+                        tracing::warn!(error = %e, ?bytes, "blood pressure result cannot be used");
+                        Verdict::Unusable(e)
+                    }
+                }
+            }
             Err(e) => skip_undecodable(c, bytes, &e),
         },
         INTERMEDIATE_CUFF_PRESSURE => {
             // Same layout as the measurement, the current cuff pressure in the systolic field.
+            // Sent only while the cuff is working: a monitor's memory holds results, never
+            // cuff pressures, so this is a measurement going on now.
             let cuff = BloodPressureReading::decode(bytes)
                 .ok()
                 .and_then(|r| r.systolic_mmhg);
             tracing::debug!(?cuff, "cuff pressure");
+            fresh.cuff_pressure |= cuff.is_some();
             Verdict::Skip
         }
         other => skip_unexpected(other),
@@ -287,23 +479,28 @@ fn blood_pressure(s: &mut Session<'_>, timing: Timing) -> Result<Measurement, De
 }
 
 fn weight_scale(s: &mut Session<'_>, timing: Timing) -> Result<Measurement, DeviceError> {
-    s.subscribe(WEIGHT_MEASUREMENT)?;
+    let mut fresh = Freshness::start(s, timing, WEIGHT_MEASUREMENT, None)?;
     collect(s, timing, |c, bytes| match c {
         WEIGHT_MEASUREMENT => match WeightReading::decode(bytes) {
-            // Height 0 is what some scales send when the rod measured nothing.
-            Ok(r) => match r.height_m().filter(|h| *h > 0.0) {
-                Some(height_m) => Verdict::Done(Measurement::Body {
-                    weight_kg: r.weight_kg(),
-                    height_cm: height_m * 100.0,
-                }),
-                None => {
-                    tracing::warn!(
-                        weight_kg = r.weight_kg(),
-                        "the scale sent a weight without a height"
-                    );
-                    Verdict::Unusable(DeviceError::Incomplete)
+            Ok(r) => {
+                if let Err(why) = fresh.without_progress(r.timestamp) {
+                    return Verdict::Stale(why);
                 }
-            },
+                // Height 0 is what some scales send when the rod measured nothing.
+                match r.height_m().filter(|h| *h > 0.0) {
+                    Some(height_m) => Verdict::Done(Measurement::Body {
+                        weight_kg: r.weight_kg(),
+                        height_cm: height_m * 100.0,
+                    }),
+                    None => {
+                        tracing::warn!(
+                            weight_kg = r.weight_kg(),
+                            "the scale sent a weight without a height"
+                        );
+                        Verdict::Unusable(DeviceError::Incomplete)
+                    }
+                }
+            }
             Err(BleDecodeError::MeasurementUnsuccessful) => {
                 tracing::info!("the scale reported an unsuccessful measurement");
                 Verdict::Skip
@@ -315,11 +512,14 @@ fn weight_scale(s: &mut Session<'_>, timing: Timing) -> Result<Measurement, Devi
 }
 
 fn thermometer(s: &mut Session<'_>, timing: Timing) -> Result<Measurement, DeviceError> {
-    s.subscribe(TEMPERATURE_MEASUREMENT)?;
+    let mut fresh = Freshness::start(s, timing, TEMPERATURE_MEASUREMENT, None)?;
     collect(s, timing, |c, bytes| match c {
         TEMPERATURE_MEASUREMENT => match TemperatureReading::decode(bytes) {
             Ok(r) => match r.celsius() {
-                Some(celsius) => Verdict::Done(Measurement::Temperature { celsius }),
+                Some(celsius) => match fresh.without_progress(r.timestamp) {
+                    Ok(()) => Verdict::Done(Measurement::Temperature { celsius }),
+                    Err(why) => Verdict::Stale(why),
+                },
                 None => {
                     tracing::info!(temperature = ?r.temperature, "the thermometer sent no number");
                     Verdict::Skip
@@ -660,6 +860,9 @@ fn glucose_new_record(
                         Verdict::Unusable(e) => return Err(e),
                         // Not a result, but the resident's: later ones are newer still.
                         Verdict::Skip => baseline = Some(seq),
+                        // Not made by `glucose_verdict`: the baseline above already dropped
+                        // the meter's old records.
+                        Verdict::Stale(_) => {}
                     }
                 }
                 Err(e) => {

@@ -14,11 +14,12 @@ use super::doubles::{Record, ScriptedLink, Step};
 use super::link::{CancelToken, GattLink, LinkError};
 use super::procedure::{run, Profile, Timing, PLX_STABLE_SAMPLES};
 use super::published_vectors::{
-    NORDIC_BP_FULL, NORDIC_BP_SOME_KPA, NORDIC_GLUCOSE, NORDIC_TEMPERATURE,
+    NORDIC_BP_FULL, NORDIC_BP_SOME_KPA, NORDIC_GLUCOSE, NORDIC_ICP_FULL, NORDIC_ICP_MINIMAL,
+    NORDIC_ICP_SOME_KPA, NORDIC_TEMPERATURE,
 };
 use super::testenc::Enc;
 use super::uuid16::*;
-use super::{BleDateTime, BleInstrument, SFloat, SpecialValue};
+use super::{BleDateTime, BleInstrument, Float, SFloat, SpecialValue};
 use crate::{DeviceError, Instrument, Measurement};
 
 /// For tests that end on a value or on the grace: never reached unless the code is broken.
@@ -26,11 +27,24 @@ const LONG: Duration = Duration::from_secs(10);
 /// For tests that must wait the deadline out.
 const SHORT: Duration = Duration::from_millis(80);
 
+/// Scale and thermometer records without a stamp that can be judged count as measured now
+/// only after this much quiet (`Timing::replay_quiet`).
+const QUIET: Duration = Duration::from_millis(200);
+/// Longer than `QUIET`: the resident steps on the scale / takes the temperature.
+const RESIDENT_ACTS: Duration = Duration::from_millis(250);
+
 fn timing() -> Timing {
     Timing {
         incomplete_grace: Duration::from_millis(30),
         racp_poll_interval: Duration::from_millis(5),
+        clock_tolerance: Duration::from_secs(10),
+        replay_quiet: QUIET,
     }
+}
+
+/// The pause before a live scale or thermometer record.
+fn resident_acts() -> Step {
+    Step::Delay(RESIDENT_ACTS)
 }
 
 fn v(characteristic: u16, bytes: impl AsRef<[u8]>) -> Step {
@@ -42,12 +56,25 @@ fn play(
     link: ScriptedLink,
     within: Duration,
 ) -> (Result<Measurement, DeviceError>, Record) {
+    play_started(profile, link, Duration::ZERO, within)
+}
+
+/// As `play`, for a measurement the station started `ago` before the device connected (it
+/// was found only after it woke up).
+fn play_started(
+    profile: Profile,
+    link: ScriptedLink,
+    ago: Duration,
+    within: Duration,
+) -> (Result<Measurement, DeviceError>, Record) {
     let record = link.record();
     let mut link = link;
+    let now = Instant::now();
     let outcome = run(
         profile,
         &mut link,
-        Instant::now() + within,
+        now.checked_sub(ago).expect("a start in the past"),
+        now + within,
         timing(),
         &CancelToken::new(),
     );
@@ -103,6 +130,8 @@ fn bp_complete_result_with_every_status_bit() {
         rec.subscribed,
         [BLOOD_PRESSURE_MEASUREMENT, INTERMEDIATE_CUFF_PRESSURE]
     );
+    // The monitor's clock is asked for first (this one has none).
+    assert_eq!(rec.reads, [CURRENT_TIME]);
     assert!(rec.writes.is_empty());
 }
 
@@ -111,7 +140,10 @@ fn bp_kpa_is_converted_to_mmhg() {
     // Nordic's kPa vector: 18.9/11.0 kPa → 142/83 mmHg, pulse 60, cuff loose only.
     let out = play_steps(
         Profile::BloodPressure,
-        vec![v(BLOOD_PRESSURE_MEASUREMENT, NORDIC_BP_SOME_KPA)],
+        vec![
+            v(INTERMEDIATE_CUFF_PRESSURE, NORDIC_ICP_SOME_KPA),
+            v(BLOOD_PRESSURE_MEASUREMENT, NORDIC_BP_SOME_KPA),
+        ],
         LONG,
     );
     assert_eq!(
@@ -128,15 +160,25 @@ fn bp_kpa_is_converted_to_mmhg() {
 }
 
 #[test]
-fn bp_without_intermediate_cuff_pressure_still_measures() {
+fn bp_monitor_without_cuff_pressure_measures_only_with_its_clock() {
+    // No 0x2A36 and no Current Time: nothing can tell its record from a stored one.
     let link = ScriptedLink::new([v(BLOOD_PRESSURE_MEASUREMENT, NORDIC_BP_FULL)])
         .without(INTERMEDIATE_CUFF_PRESSURE);
-    let (out, rec) = play(Profile::BloodPressure, link, LONG);
+    let (out, rec) = play(Profile::BloodPressure, link, SHORT);
+    assert_eq!(out, Err(DeviceError::StaleRecord));
+    assert_eq!(rec.subscribed, [BLOOD_PRESSURE_MEASUREMENT]);
+    // With its clock read at connect, a record stamped after the start is this one's.
+    let link = ScriptedLink::new([v(
+        BLOOD_PRESSURE_MEASUREMENT,
+        bp_at(131, 84, 70, at(2026, 6, 1, 8, 0, 20)),
+    )])
+    .without(INTERMEDIATE_CUFF_PRESSURE)
+    .with_read(CURRENT_TIME, clock(at(2026, 6, 1, 8, 0, 0)));
+    let (out, _) = play(Profile::BloodPressure, link, LONG);
     assert!(matches!(
         out,
-        Ok(Measurement::BloodPressure { systolic: 138, .. })
+        Ok(Measurement::BloodPressure { systolic: 131, .. })
     ));
-    assert_eq!(rec.subscribed, [BLOOD_PRESSURE_MEASUREMENT]);
 }
 
 #[test]
@@ -162,6 +204,7 @@ fn bp_garbage_is_skipped_then_a_good_value_accepted() {
             ),
             v(INTERMEDIATE_CUFF_PRESSURE, [0x00]),
             v(0x2A37, [0x00, 0x48]), // heart rate: not this profile's
+            v(INTERMEDIATE_CUFF_PRESSURE, NORDIC_ICP_MINIMAL),
             v(BLOOD_PRESSURE_MEASUREMENT, NORDIC_BP_SOME_KPA),
         ],
         LONG,
@@ -187,13 +230,17 @@ fn bp_without_pulse_is_incomplete_unless_a_complete_one_follows() {
     let no_pulse = [0x00, 0x78, 0x00, 0x50, 0x00, 0x5D, 0x00];
     let out = play_steps(
         Profile::BloodPressure,
-        vec![v(BLOOD_PRESSURE_MEASUREMENT, no_pulse)],
+        vec![
+            v(INTERMEDIATE_CUFF_PRESSURE, cuff(90)),
+            v(BLOOD_PRESSURE_MEASUREMENT, no_pulse),
+        ],
         LONG,
     );
     assert_eq!(out, Err(DeviceError::Incomplete));
     let out = play_steps(
         Profile::BloodPressure,
         vec![
+            v(INTERMEDIATE_CUFF_PRESSURE, cuff(90)),
             v(BLOOD_PRESSURE_MEASUREMENT, no_pulse),
             v(BLOOD_PRESSURE_MEASUREMENT, NORDIC_BP_FULL),
         ],
@@ -247,10 +294,13 @@ fn scale_si_weight_and_height() {
     // 65.5 kg, BMI 22.7, 1.700 m.
     let out = play_steps(
         Profile::WeightScale,
-        vec![v(
-            WEIGHT_MEASUREMENT,
-            [0x08, 0x2C, 0x33, 0xE3, 0x00, 0xA4, 0x06],
-        )],
+        vec![
+            resident_acts(),
+            v(
+                WEIGHT_MEASUREMENT,
+                [0x08, 0x2C, 0x33, 0xE3, 0x00, 0xA4, 0x06],
+            ),
+        ],
         LONG,
     );
     let Ok(Measurement::Body {
@@ -268,10 +318,13 @@ fn scale_pounds_and_inches_are_converted() {
     // 150.00 lb, 67.0 in.
     let out = play_steps(
         Profile::WeightScale,
-        vec![v(
-            WEIGHT_MEASUREMENT,
-            [0x09, 0x98, 0x3A, 0xE3, 0x00, 0x9E, 0x02],
-        )],
+        vec![
+            resident_acts(),
+            v(
+                WEIGHT_MEASUREMENT,
+                [0x09, 0x98, 0x3A, 0xE3, 0x00, 0x9E, 0x02],
+            ),
+        ],
         LONG,
     );
     let Ok(Measurement::Body {
@@ -294,7 +347,7 @@ fn scale_without_height_is_incomplete() {
     ] {
         let out = play_steps(
             Profile::WeightScale,
-            vec![v(WEIGHT_MEASUREMENT, &bytes)],
+            vec![resident_acts(), v(WEIGHT_MEASUREMENT, &bytes)],
             LONG,
         );
         assert_eq!(out, Err(DeviceError::Incomplete), "{bytes:?}");
@@ -306,6 +359,7 @@ fn scale_weight_first_then_height_gives_the_complete_result() {
     let out = play_steps(
         Profile::WeightScale,
         vec![
+            resident_acts(),
             v(WEIGHT_MEASUREMENT, [0x00, 0x2C, 0x33]),
             v(WEIGHT_MEASUREMENT, [0x00, 0x2C, 0x33]), // duplicate
             v(
@@ -323,6 +377,7 @@ fn scale_unsuccessful_and_garbage_are_skipped() {
     let (out, rec) = play(
         Profile::WeightScale,
         ScriptedLink::new([
+            resident_acts(),
             v(WEIGHT_MEASUREMENT, [0x00, 0xFF, 0xFF]), // "measurement unsuccessful"
             v(WEIGHT_MEASUREMENT, [0x08, 0x2C]),
             v(
@@ -358,7 +413,10 @@ fn scale_disconnect_and_silence() {
 fn thermometer_celsius_from_the_published_vector() {
     let out = play_steps(
         Profile::HealthThermometer,
-        vec![v(TEMPERATURE_MEASUREMENT, NORDIC_TEMPERATURE)],
+        vec![
+            resident_acts(),
+            v(TEMPERATURE_MEASUREMENT, NORDIC_TEMPERATURE),
+        ],
         LONG,
     );
     assert_eq!(out, Ok(Measurement::Temperature { celsius: 37.6 }));
@@ -369,7 +427,10 @@ fn thermometer_fahrenheit_is_converted() {
     // 98.6 °F = 986 × 10⁻¹ → 37.0 °C.
     let out = play_steps(
         Profile::HealthThermometer,
-        vec![v(TEMPERATURE_MEASUREMENT, [0x01, 0xDA, 0x03, 0x00, 0xFF])],
+        vec![
+            resident_acts(),
+            v(TEMPERATURE_MEASUREMENT, [0x01, 0xDA, 0x03, 0x00, 0xFF]),
+        ],
         LONG,
     );
     let Ok(Measurement::Temperature { celsius }) = out else {
@@ -383,6 +444,7 @@ fn thermometer_no_number_and_garbage_are_skipped() {
     let out = play_steps(
         Profile::HealthThermometer,
         vec![
+            resident_acts(),
             v(TEMPERATURE_MEASUREMENT, [0x00, 0xFF, 0xFF, 0x7F, 0x00]), // NaN
             v(
                 TEMPERATURE_MEASUREMENT,
@@ -405,6 +467,373 @@ fn thermometer_no_number_and_garbage_are_skipped() {
         play_steps(Profile::HealthThermometer, vec![Step::Disconnect], LONG),
         Err(DeviceError::Disconnected)
     );
+}
+
+// ---- stored records (README.md, "Stored records") ----
+
+const BPM: u16 = BLOOD_PRESSURE_MEASUREMENT;
+const ICP: u16 = INTERMEDIATE_CUFF_PRESSURE;
+
+fn at(year: u16, month: u8, day: u8, hours: u8, minutes: u8, seconds: u8) -> BleDateTime {
+    BleDateTime {
+        year: Some(year),
+        month: Some(month),
+        day: Some(day),
+        hours,
+        minutes,
+        seconds,
+    }
+}
+
+/// The device's clock in most tests below when the station starts (and connects).
+fn eight() -> BleDateTime {
+    at(2026, 6, 1, 8, 0, 0)
+}
+
+/// Current Time (0x2A2B, CTS 3.1): the device's clock; weekday unknown, no fractions.
+fn clock(t: BleDateTime) -> Vec<u8> {
+    Enc::default().date_time(t).u8(0).u8(0).u8(0).0
+}
+
+/// Blood Pressure Measurement in mmHg with a time stamp and pulse (flags 0x06), MAP NaN.
+fn bp_at(systolic: u16, diastolic: u16, pulse: u16, t: BleDateTime) -> Vec<u8> {
+    Enc::default()
+        .u8(0x06)
+        .u16(systolic)
+        .u16(diastolic)
+        .u16(0x07FF)
+        .date_time(t)
+        .u16(pulse)
+        .0
+}
+
+/// Weight Measurement, SI, with a time stamp, BMI 22.7 and height 1.700 m (flags 0x0A);
+/// `raw` × 5 g.
+fn weight_at(raw: u16, t: BleDateTime) -> Vec<u8> {
+    Enc::default()
+        .u8(0x0A)
+        .u16(raw)
+        .date_time(t)
+        .u16(227)
+        .u16(1700)
+        .0
+}
+
+/// Temperature Measurement in °C with a time stamp (flags 0x02): `hundredths` × 0.01 °C.
+fn temp_at(hundredths: u32, t: BleDateTime) -> Vec<u8> {
+    Enc::default()
+        .u8(0x02)
+        .float(Float::from_raw(0xFE00_0000 | hundredths))
+        .date_time(t)
+        .0
+}
+
+fn systolic_of(out: &Result<Measurement, DeviceError>) -> Option<u16> {
+    match out {
+        Ok(Measurement::BloodPressure { systolic, .. }) => Some(*systolic),
+        _ => None,
+    }
+}
+
+fn weight_of(out: &Result<Measurement, DeviceError>) -> Option<f64> {
+    match out {
+        Ok(Measurement::Body { weight_kg, .. }) => Some(*weight_kg),
+        _ => None,
+    }
+}
+
+#[test]
+fn bp_final_record_without_live_cuff_pressure_is_refused() {
+    // The published "full" record with nothing before it: a result from the monitor's
+    // memory (its stamp has no year, so it cannot be judged). Refused; at the deadline the
+    // resident is asked to measure again.
+    let (out, rec) = play(
+        Profile::BloodPressure,
+        ScriptedLink::new([v(BPM, NORDIC_BP_FULL)]),
+        SHORT,
+    );
+    assert_eq!(out, Err(DeviceError::StaleRecord));
+    assert_eq!(rec.left, 0);
+    // Cuff "pressure" that does not decode or is no number (NaN) is not progress.
+    let nan_cuff = [0x00, 0xFF, 0x07, 0xFF, 0x07, 0xFF, 0x07];
+    let out = play_steps(
+        Profile::BloodPressure,
+        vec![v(ICP, [0x00]), v(ICP, nan_cuff), v(BPM, NORDIC_BP_SOME_KPA)],
+        SHORT,
+    );
+    assert_eq!(out, Err(DeviceError::StaleRecord));
+}
+
+#[test]
+fn bp_monitor_that_replays_its_memory_then_measures_gives_the_live_result() {
+    // Published vectors: two stored results at connect (refused), then the cuff inflates
+    // (three published cuff pressures) and the result of this measurement follows.
+    let out = play_steps(
+        Profile::BloodPressure,
+        vec![
+            v(BPM, NORDIC_BP_FULL),
+            v(BPM, NORDIC_BP_FULL),
+            v(ICP, NORDIC_ICP_MINIMAL),
+            v(ICP, NORDIC_ICP_SOME_KPA),
+            v(ICP, NORDIC_ICP_FULL),
+            v(BPM, NORDIC_BP_SOME_KPA),
+        ],
+        LONG,
+    );
+    assert_eq!(systolic_of(&out), Some(142), "{out:?}");
+}
+
+#[test]
+fn bp_record_stamped_before_the_start_is_refused_even_after_cuff_pressure() {
+    // The monitor's clock says 08:00:00 at the start. After live cuff pressure it sends a
+    // record from 07:40 (its memory, someone else's), then this measurement's.
+    let link = ScriptedLink::new([
+        v(ICP, cuff(160)),
+        v(BPM, bp_at(150, 95, 80, at(2026, 6, 1, 7, 40, 0))),
+        v(BPM, bp_at(124, 78, 66, at(2026, 6, 1, 8, 0, 45))),
+    ])
+    .with_read(CURRENT_TIME, clock(eight()));
+    let (out, rec) = play(Profile::BloodPressure, link, LONG);
+    assert_eq!(systolic_of(&out), Some(124), "{out:?}");
+    assert_eq!(rec.reads, [CURRENT_TIME]);
+    // Only the old one: nothing is taken.
+    let link = ScriptedLink::new([
+        v(ICP, cuff(160)),
+        v(BPM, bp_at(150, 95, 80, at(2026, 6, 1, 7, 40, 0))),
+    ])
+    .with_read(CURRENT_TIME, clock(eight()));
+    assert_eq!(
+        play(Profile::BloodPressure, link, SHORT).0,
+        Err(DeviceError::StaleRecord)
+    );
+}
+
+#[test]
+fn a_stamp_may_be_a_little_before_the_start_on_the_devices_clock() {
+    // Tolerance 10 s: started 5 s before the station's step (or whole-second stamps) is
+    // this measurement; 15 s before is not.
+    let play_one = |t: BleDateTime| {
+        let link = ScriptedLink::new([v(BPM, bp_at(126, 80, 70, t))])
+            .without(ICP)
+            .with_read(CURRENT_TIME, clock(eight()));
+        play(Profile::BloodPressure, link, SHORT).0
+    };
+    assert_eq!(systolic_of(&play_one(at(2026, 6, 1, 7, 59, 55))), Some(126));
+    assert_eq!(
+        play_one(at(2026, 6, 1, 7, 59, 45)),
+        Err(DeviceError::StaleRecord)
+    );
+}
+
+#[test]
+fn the_start_is_when_the_station_started_not_when_the_device_connected() {
+    // A monitor that measures on its own and connects only afterwards: the station started
+    // 60 s before the connection, and the monitor's clock says 08:01:00 at connect, so it
+    // said 08:00:00 at the start. Its memory (07:59:00) is refused, its result of 08:00:40 is
+    // this measurement's though it came before any connection.
+    let link = ScriptedLink::new([
+        v(BPM, bp_at(150, 95, 80, at(2026, 6, 1, 7, 59, 0))),
+        v(BPM, bp_at(128, 80, 70, at(2026, 6, 1, 8, 0, 40))),
+    ])
+    .without(ICP)
+    .with_read(CURRENT_TIME, clock(at(2026, 6, 1, 8, 1, 0)));
+    let (out, _) = play_started(Profile::BloodPressure, link, Duration::from_secs(60), LONG);
+    assert_eq!(systolic_of(&out), Some(128), "{out:?}");
+}
+
+#[test]
+fn device_clocks_that_are_wrong_are_judged_against_themselves() {
+    // A clock never set (2001) and one 14 years ahead (2040): the station's clock says
+    // neither, and neither matters. Each device's stored record (a day before the start on
+    // its own clock) is refused and its fresh one (30 s after) taken, at once.
+    for year in [2001, 2040] {
+        let start = at(year, 6, 1, 8, 0, 0);
+        let before = at(year, 5, 31, 8, 0, 0);
+        let after = at(year, 6, 1, 8, 0, 30);
+
+        let link = ScriptedLink::new([
+            v(BPM, bp_at(150, 95, 80, before)),
+            v(BPM, bp_at(118, 76, 64, after)),
+        ])
+        .without(ICP)
+        .with_read(CURRENT_TIME, clock(start));
+        let out = play(Profile::BloodPressure, link, LONG).0;
+        assert_eq!(systolic_of(&out), Some(118), "{year}: {out:?}");
+
+        let link = ScriptedLink::new([
+            v(WEIGHT_MEASUREMENT, weight_at(14_000, before)),
+            v(WEIGHT_MEASUREMENT, weight_at(13_100, after)),
+        ])
+        .with_read(CURRENT_TIME, clock(start));
+        let out = play(Profile::WeightScale, link, LONG).0;
+        assert!(
+            weight_of(&out).is_some_and(|w| close(w, 65.5)),
+            "{year}: {out:?}"
+        );
+
+        let link = ScriptedLink::new([
+            v(TEMPERATURE_MEASUREMENT, temp_at(3_850, before)),
+            v(TEMPERATURE_MEASUREMENT, temp_at(3_660, after)),
+        ])
+        .with_read(CURRENT_TIME, clock(start));
+        let out = play(Profile::HealthThermometer, link, LONG).0;
+        assert_eq!(
+            out,
+            Ok(Measurement::Temperature { celsius: 36.6 }),
+            "{year}"
+        );
+    }
+}
+
+#[test]
+fn a_clock_without_a_date_judges_nothing() {
+    // Current Time with date 0 (never set): stamps cannot be placed, so the scale's record
+    // in the burst at subscription is refused like one without a stamp, and the one after
+    // the quiet is taken.
+    let link = ScriptedLink::new([
+        v(
+            WEIGHT_MEASUREMENT,
+            weight_at(14_000, at(2026, 6, 1, 8, 0, 30)),
+        ),
+        resident_acts(),
+        v(
+            WEIGHT_MEASUREMENT,
+            weight_at(13_100, at(2026, 6, 1, 7, 0, 0)),
+        ),
+    ])
+    .with_read(CURRENT_TIME, [0, 0, 0, 0, 8, 0, 0, 0, 0, 0]);
+    let out = play(Profile::WeightScale, link, LONG).0;
+    assert!(weight_of(&out).is_some_and(|w| close(w, 65.5)), "{out:?}");
+}
+
+#[test]
+fn scale_stored_record_is_refused_and_the_next_fresh_one_taken() {
+    // With its clock, by stamps alone, even in the burst at subscription: 70.0 kg from
+    // 07:30 is its memory, 65.5 kg from 08:00:20 this resident.
+    let link = ScriptedLink::new([
+        v(
+            WEIGHT_MEASUREMENT,
+            weight_at(14_000, at(2026, 6, 1, 7, 30, 0)),
+        ),
+        v(
+            WEIGHT_MEASUREMENT,
+            weight_at(13_100, at(2026, 6, 1, 8, 0, 20)),
+        ),
+    ])
+    .with_read(CURRENT_TIME, clock(eight()));
+    let out = play(Profile::WeightScale, link, LONG).0;
+    assert!(weight_of(&out).is_some_and(|w| close(w, 65.5)), "{out:?}");
+
+    // Without a clock: what comes in the burst at subscription (stamped or not) is its
+    // memory; the record after the quiet is the resident's.
+    let stored_unstamped = [0x08, 0xB0, 0x36, 0xE3, 0x00, 0xA4, 0x06]; // 70.0 kg
+    let live = [0x08, 0x2C, 0x33, 0xE3, 0x00, 0xA4, 0x06]; // 65.5 kg
+    let burst = || {
+        vec![
+            v(
+                WEIGHT_MEASUREMENT,
+                weight_at(14_000, at(2026, 6, 1, 7, 30, 0)),
+            ),
+            v(WEIGHT_MEASUREMENT, stored_unstamped),
+        ]
+    };
+    let mut steps = burst();
+    steps.extend([resident_acts(), v(WEIGHT_MEASUREMENT, live)]);
+    let out = play_steps(Profile::WeightScale, steps, LONG);
+    assert!(weight_of(&out).is_some_and(|w| close(w, 65.5)), "{out:?}");
+    assert_eq!(
+        play_steps(Profile::WeightScale, burst(), SHORT),
+        Err(DeviceError::StaleRecord)
+    );
+}
+
+#[test]
+fn thermometer_published_record_is_fresh_or_stored_by_the_thermometers_own_clock() {
+    // NORDIC_TEMPERATURE is stamped 2012-12-05 11:50:27.
+    // The thermometer's clock said 11:50:00 at the start: made 27 s later, this measurement.
+    let link = ScriptedLink::new([v(TEMPERATURE_MEASUREMENT, NORDIC_TEMPERATURE)])
+        .with_read(CURRENT_TIME, clock(at(2012, 12, 5, 11, 50, 0)));
+    assert_eq!(
+        play(Profile::HealthThermometer, link, LONG).0,
+        Ok(Measurement::Temperature { celsius: 37.6 })
+    );
+    // It said 12:00:00: made ten minutes before, from its memory; the next one is taken.
+    let link = ScriptedLink::new([
+        v(TEMPERATURE_MEASUREMENT, NORDIC_TEMPERATURE),
+        v(
+            TEMPERATURE_MEASUREMENT,
+            temp_at(3_698, at(2012, 12, 5, 12, 0, 31)),
+        ),
+    ])
+    .with_read(CURRENT_TIME, clock(at(2012, 12, 5, 12, 0, 0)));
+    assert_eq!(
+        play(Profile::HealthThermometer, link, LONG).0,
+        Ok(Measurement::Temperature { celsius: 36.98 })
+    );
+    let link = ScriptedLink::new([v(TEMPERATURE_MEASUREMENT, NORDIC_TEMPERATURE)])
+        .with_read(CURRENT_TIME, clock(at(2012, 12, 5, 12, 0, 0)));
+    assert_eq!(
+        play(Profile::HealthThermometer, link, SHORT).0,
+        Err(DeviceError::StaleRecord)
+    );
+}
+
+#[test]
+fn thermometer_without_a_clock_takes_a_record_only_after_the_replay_goes_quiet() {
+    // The published record at subscription is its memory; the one after a pause is taken.
+    let out = play_steps(
+        Profile::HealthThermometer,
+        vec![
+            v(TEMPERATURE_MEASUREMENT, NORDIC_TEMPERATURE),
+            resident_acts(),
+            v(TEMPERATURE_MEASUREMENT, [0x00, 0x72, 0x0E, 0x00, 0xFE]),
+        ],
+        LONG,
+    );
+    assert_eq!(out, Ok(Measurement::Temperature { celsius: 36.98 }));
+    assert_eq!(
+        play_steps(
+            Profile::HealthThermometer,
+            vec![v(TEMPERATURE_MEASUREMENT, NORDIC_TEMPERATURE)],
+            SHORT
+        ),
+        Err(DeviceError::StaleRecord)
+    );
+}
+
+#[test]
+fn a_long_replay_keeps_restarting_the_quiet() {
+    // A device with a long memory: records 400 ms apart, the quiet 600 ms. The third comes
+    // 800 ms after the subscription but only 400 ms after a refused one: still the replay.
+    let timing = Timing {
+        replay_quiet: Duration::from_millis(600),
+        ..timing()
+    };
+    let gap = Step::Delay(Duration::from_millis(400));
+    let t = |hundredths| v(TEMPERATURE_MEASUREMENT, temp_at(hundredths, eight()));
+    let mut link = ScriptedLink::new([t(3_801), gap.clone(), t(3_802), gap, t(3_803)]);
+    let now = Instant::now();
+    let out = run(
+        Profile::HealthThermometer,
+        &mut link,
+        now,
+        now + Duration::from_millis(1_100),
+        timing,
+        &CancelToken::new(),
+    );
+    assert_eq!(out, Err(DeviceError::StaleRecord));
+}
+
+#[test]
+fn a_device_that_drops_while_its_clock_is_read_is_disconnected() {
+    // Dropped before the read: the read fails as the link does.
+    let mut link = ScriptedLink::new([Step::Disconnect]);
+    assert_eq!(
+        link.next_value(Instant::now()),
+        Err(LinkError::Disconnected)
+    );
+    let (out, _) = play(Profile::WeightScale, link, LONG);
+    assert_eq!(out, Err(DeviceError::Disconnected));
 }
 
 // ---- glucose ----
@@ -991,6 +1420,7 @@ fn instrument_maps_link_errors() {
 #[test]
 fn duplicate_indication_gives_one_result_and_nothing_leaks_into_the_next_measurement() {
     let first = ScriptedLink::new([
+        v(INTERMEDIATE_CUFF_PRESSURE, cuff(150)),
         v(BLOOD_PRESSURE_MEASUREMENT, NORDIC_BP_FULL),
         v(BLOOD_PRESSURE_MEASUREMENT, NORDIC_BP_FULL),
     ]);
@@ -1029,7 +1459,10 @@ fn a_new_measurement_supersedes_the_running_one() {
             Step::Delay(Duration::from_secs(3)),
             v(TEMPERATURE_MEASUREMENT, NORDIC_TEMPERATURE),
         ]),
-        ScriptedLink::new([v(TEMPERATURE_MEASUREMENT, [0x00, 0x72, 0x0E, 0x00, 0xFE])]),
+        ScriptedLink::new([
+            resident_acts(),
+            v(TEMPERATURE_MEASUREMENT, [0x00, 0x72, 0x0E, 0x00, 0xFE]),
+        ]),
     ]));
     let connector = move |service: u16, _d: Instant, _c: &CancelToken| {
         let link = links.lock().expect("links").pop_front();
@@ -1052,6 +1485,31 @@ fn a_new_measurement_supersedes_the_running_one() {
         Ok(Measurement::Temperature { celsius: 36.98 })
     );
     assert_eq!(first.join().expect("first"), Err(DeviceError::NoResponse));
+}
+
+#[test]
+fn instrument_counts_from_when_measure_was_called_not_from_the_connection() {
+    // The thermometer wakes (and is found) 400 ms after `measure`; its clock says
+    // 08:00:00.300 at connect, so 07:59:59.9 at the start, and its record of 08:00:00 is this
+    // measurement's. Counted from the connection it would be 0.3 s too old (no tolerance).
+    let connector = |_service: u16, _d: Instant, _c: &CancelToken| {
+        std::thread::sleep(Duration::from_millis(400));
+        let device_clock = Enc::default().date_time(eight()).u8(0).u8(77).u8(0).0; // 77/256 s
+        Ok::<Box<dyn GattLink>, LinkError>(Box::new(
+            ScriptedLink::new([v(TEMPERATURE_MEASUREMENT, temp_at(3_672, eight()))])
+                .with_read(CURRENT_TIME, device_clock),
+        ))
+    };
+    let dev = BleInstrument::new(Profile::HealthThermometer, "HT", connector)
+        .with_deadline(Duration::from_secs(2))
+        .with_timing(Timing {
+            clock_tolerance: Duration::ZERO,
+            ..timing()
+        });
+    assert_eq!(
+        dev.measure(),
+        Ok(Measurement::Temperature { celsius: 36.72 })
+    );
 }
 
 #[test]
@@ -1099,18 +1557,108 @@ fn arb_profile() -> impl Strategy<Value = Profile> {
     ]
 }
 
+/// The device's Current Time in the never-panics property: none, arbitrary bytes, or a
+/// valid clock of any year.
+fn arb_clock() -> impl Strategy<Value = Option<Vec<u8>>> {
+    prop_oneof![
+        Just(None),
+        proptest::collection::vec(any::<u8>(), 0..12).prop_map(Some),
+        crate::ble::testenc::arb_date_time().prop_map(|t| Some(clock(t))),
+    ]
+}
+
+/// `base` moved by `offset` seconds (|offset| under a day; `base` on days 2..=27).
+fn shifted(base: BleDateTime, offset: i64) -> BleDateTime {
+    let seconds = i64::from(base.hours) * 3600 + offset;
+    let day = i64::from(base.day.unwrap_or(2)) + seconds.div_euclid(86_400);
+    let rest = seconds.rem_euclid(86_400);
+    let small = |n: i64| u8::try_from(n).expect("in range");
+    BleDateTime {
+        day: Some(small(day)),
+        hours: small(rest / 3600),
+        minutes: small(rest / 60 % 60),
+        seconds: small(rest % 60),
+        ..base
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(128))]
 
     /// Whatever a device sends, the procedure ends (here: by its deadline at the latest)
     /// without panicking, and a result is of the profile's kind.
     #[test]
-    fn procedures_never_panic(profile in arb_profile(), steps in proptest::collection::vec(arb_step(), 0..16)) {
+    fn procedures_never_panic(
+        profile in arb_profile(),
+        steps in proptest::collection::vec(arb_step(), 0..16),
+        device_clock in arb_clock(),
+        started_ms_ago in 0u64..100_000,
+    ) {
         let mut link = ScriptedLink::new(steps);
-        let timing = Timing { incomplete_grace: Duration::from_millis(1), racp_poll_interval: Duration::ZERO };
-        let out = run(profile, &mut link, Instant::now() + Duration::from_millis(3), timing, &CancelToken::new());
+        if let Some(c) = device_clock {
+            link = link.with_read(CURRENT_TIME, c);
+        }
+        let timing = Timing {
+            incomplete_grace: Duration::from_millis(1),
+            racp_poll_interval: Duration::ZERO,
+            clock_tolerance: Duration::from_secs(10),
+            replay_quiet: Duration::from_millis(1),
+        };
+        let now = Instant::now();
+        let started = now.checked_sub(Duration::from_millis(started_ms_ago)).unwrap_or(now);
+        let out = run(profile, &mut link, started, now + Duration::from_millis(3), timing, &CancelToken::new());
         if let Ok(m) = out {
             prop_assert_eq!(m.kind(), profile.kind());
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// With a device clock of any year, a monitor, scale or thermometer takes the first record
+    /// stamped at or after the start (less the 10 s tolerance) on that clock, never an older
+    /// one; with none, a run that saw older ones is `StaleRecord`. Offsets of -11 and -10 s
+    /// are left out: there the elapsed milliseconds decide.
+    #[test]
+    fn with_a_device_clock_only_records_made_after_the_start_are_taken(
+        profile in prop_oneof![
+            Just(Profile::BloodPressure),
+            Just(Profile::WeightScale),
+            Just(Profile::HealthThermometer),
+        ],
+        year in 1583u16..=9998, month in 1u8..=12, day in 2u8..=27,
+        hours in 0u8..=23, minutes in 0u8..=59, seconds in 0u8..=59,
+        offsets in proptest::collection::vec(
+            prop_oneof![-80_000i64..=-12, -9i64..=80_000], 0..8),
+    ) {
+        let start = at(year, month, day, hours, minutes, seconds);
+        let base = BleDateTime { minutes: 0, seconds: 0, ..start };
+        let from_start = i64::from(minutes) * 60 + i64::from(seconds);
+        let steps = offsets.iter().enumerate().map(|(i, off)| {
+            let i = u16::try_from(i).expect("few");
+            let t = shifted(base, from_start + off);
+            match profile {
+                Profile::BloodPressure => v(BPM, bp_at(100 + i, 70, 60, t)),
+                Profile::WeightScale => v(WEIGHT_MEASUREMENT, weight_at(10_000 + i, t)),
+                _ => v(TEMPERATURE_MEASUREMENT, temp_at(3_600 + u32::from(i), t)),
+            }
+        }).collect::<Vec<_>>();
+        let mut link = ScriptedLink::new(steps).with_read(CURRENT_TIME, clock(start));
+        let timing = Timing { replay_quiet: Duration::from_secs(3600), ..timing() };
+        let now = Instant::now();
+        let out = run(profile, &mut link, now, now + Duration::from_millis(30), timing, &CancelToken::new());
+        let taken = match &out {
+            Ok(Measurement::BloodPressure { systolic, .. }) => Some(i64::from(*systolic) - 100),
+            Ok(Measurement::Body { weight_kg, .. }) => Some((weight_kg / 0.005).round() as i64 - 10_000),
+            Ok(Measurement::Temperature { celsius }) => Some((celsius * 100.0).round() as i64 - 3_600),
+            _ => None,
+        };
+        let first_fresh = offsets.iter().position(|off| *off >= -9).map(|i| i as i64);
+        prop_assert_eq!(taken, first_fresh, "{:?}", out);
+        if first_fresh.is_none() {
+            let want = if offsets.is_empty() { DeviceError::NoResponse } else { DeviceError::StaleRecord };
+            prop_assert_eq!(out, Err(want));
         }
     }
 }

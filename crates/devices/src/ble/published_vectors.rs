@@ -88,6 +88,48 @@ fn nordic_bp_minimal_and_invalid() {
     ));
 }
 
+/// `bps/IntermediateCuffPressureDataCallbackTest.java` @ 1c86e44c, `..._minimal`: the test
+/// asserts these bytes and a cuff pressure of 21.5 mmHg, nothing else set.
+pub(super) const NORDIC_ICP_MINIMAL: [u8; 7] = [0x00, 0xD7, 0xF0, 0x00, 0x00, 0x00, 0x00];
+
+/// Same file, `..._some`: 11.1 kPa, pulse 60, status 0b010010, no time.
+pub(super) const NORDIC_ICP_SOME_KPA: [u8; 11] = [
+    0x15, 0x6F, 0xF0, 0x00, 0x00, 0x00, 0x00, 0x3C, 0x00, 0x12, 0x00,
+];
+
+/// Same file, `..._full`: 4 mmHg, date with year unset (April 17 20:41:59), pulse 60,
+/// user 1, status 0b100111.
+pub(super) const NORDIC_ICP_FULL: [u8; 19] = [
+    0x1E, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x04, 0x11, 0x14, 0x29, 0x3B, 0x3C, 0x00,
+    0x01, 0x27, 0x00,
+];
+
+/// Intermediate Cuff Pressure has the measurement's layout (BLS 3.2): the cuff pressure is
+/// the "systolic" field, the same decoder reads it.
+#[test]
+fn nordic_intermediate_cuff_pressure() {
+    let cuff = |bytes: &[u8]| {
+        let r = BloodPressureReading::decode(bytes).expect("valid");
+        (r.unit, r.systolic.value(), r.systolic_mmhg)
+    };
+    assert_eq!(
+        cuff(&NORDIC_ICP_MINIMAL),
+        (PressureUnit::MmHg, Some(21.5), Some(22))
+    );
+    // 11.1 kPa × 7.50062 = 83.26 → 83 mmHg.
+    assert_eq!(
+        cuff(&NORDIC_ICP_SOME_KPA),
+        (PressureUnit::KPa, Some(11.1), Some(83))
+    );
+    assert_eq!(
+        cuff(&NORDIC_ICP_FULL),
+        (PressureUnit::MmHg, Some(4.0), Some(4))
+    );
+    let full = BloodPressureReading::decode(&NORDIC_ICP_FULL).expect("valid");
+    assert_eq!(full.timestamp.and_then(|t| t.year), None);
+    assert_eq!(full.user_id, Some(1));
+}
+
 /// `ht/TemperatureMeasurementDataCallbackTest.java` @ 0c84d7ae: 37.60 °C, 2012-12-05
 /// 11:50:27, type finger; the same bytes without the type byte are invalid.
 pub(super) const NORDIC_TEMPERATURE: [u8; 13] = [
