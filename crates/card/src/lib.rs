@@ -1,7 +1,7 @@
 //! The resident's social-security card (社会保障卡): what the station reads from it and how.
 //!
 //! * [`read_social_security_card`] speaks ISO 7816-4 APDUs over any [`CardChannel`] and reads the
-//!   card (EF05) and holder (EF06) files of the social-security application (DDF1).
+//!   holder's ID number and name (EF06) from the social-security application (DDF1).
 //! * [`PcscReader`] is the real backend: a watcher thread over PC/SC (pcsc-lite) that turns reader
 //!   and card movements into [`ReaderEvent`]s.
 //! * [`SimulatedReader`] is the demo backend: the same read against an in-memory
@@ -10,7 +10,7 @@
 //!   virtual card to a real pcscd, and (feature `testbed`) a private pcscd for tests.
 //!
 //! Personal data never goes to logs or error messages: [`SocialSecurityCard`]'s `Debug` masks the
-//! name, the ID number and the card number.
+//! name and the ID number.
 
 mod apdu;
 mod detect;
@@ -30,8 +30,7 @@ pub use pcsc_reader::PcscReader;
 pub use reader::{CardReaderBackend, EventSink, ReaderEvent, ReaderHandle};
 pub use simulated::SimulatedReader;
 pub use ssc::{
-    parse_bcd_date, parse_gbk_name, parse_record, parse_sex, read_social_security_card, Sex,
-    SocialSecurityCard, SSC_AID,
+    parse_gbk_name, parse_record, read_social_security_card, SocialSecurityCard, SSC_AID,
 };
 pub use staff::{identify_card, read_uid, CardIdentity, StaffBadge, StaffCards};
 

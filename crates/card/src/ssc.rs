@@ -1,24 +1,30 @@
-//! The social-security card (社会保障卡) application and its two public files.
+//! The social-security card (社会保障卡) application and the record that identifies its holder.
 //!
 //! Layout (the national card specification, 《社会保障卡规范》, MOHRSS; as public reader code uses
 //! it — see the team field notes, `shared/FIELD-NOTES.md`):
 //!
 //! * the application DDF1 is selected by name: `"sx1.sh."` + `社会保障` in GBK (15 bytes);
-//! * EF05 (file id `EF 05`, short file id 5) — the card: 01 card identification code (16, the first
-//!   3 bytes are the issuing region as BCD), 02 card type (1), 03 specification version (4,
-//!   e.g. `"3.00"`), 04 issuing organisation (12), 05 issue date (4, BCD YYYYMMDD), 06 valid until
-//!   (4, BCD), 07 card number (9);
+//! * EF05 (file id `EF 05`, short file id 5) — the card: 01 card identification code, 02 card
+//!   type, 03 specification version, 04 issuing organisation, 05 issue date, 06 valid until,
+//!   07 card number;
 //! * EF06 (file id `EF 06`, short file id 6) — the holder: 08 社会保障号码 = citizen ID number (18,
 //!   ASCII), 09 name (30, GBK, padded), 0A sex (1), 0B nation (1), 0C birthplace (3), 0D birth date
 //!   (4, BCD).
 //!
-//! Each record is a TLV (tag = the record identifier, one length byte, value). Records are
-//! addressed by their tag (READ RECORD with P2 = `00`, "first record with identifier P1" in the
-//! current EF), because record positions do not always match the tags.
+//! Identifying a resident takes the ID number (the resident's key in the store) and the name
+//! (the masked greeting), nothing else: so only EF06 records 08 and 09 are read. A card that lacks
+//! any other record, its specification version for one, is still its holder's card; and what is
+//! not read cannot leak. Each record is a TLV (tag = the record identifier, one length byte,
+//! value). Records are addressed by their tag (READ RECORD with P2 = `00`, "first record with
+//! identifier P1" in the current EF), because record positions do not always match the tags.
+//!
+//! The whole read of a card with the specification's record lengths is four APDUs, on T=0 and
+//! T=1 alike (each costs a round trip to the card, the slow part of a read on a real reader):
+//! SELECT DDF1 (its FCI, which a T=0 card announces with `61xx`, is not fetched), SELECT EF06,
+//! READ RECORD 08 and 09 with Le the record's length (no `6Cxx` correction needed).
 
 use std::fmt;
 
-use chrono::NaiveDate;
 use station_core::resident::{mask_name, IdNumber};
 use tracing::debug;
 
@@ -30,196 +36,142 @@ pub const SSC_AID: [u8; 15] = [
     0x73, 0x78, 0x31, 0x2E, 0x73, 0x68, 0x2E, 0xC9, 0xE7, 0xBB, 0xE1, 0xB1, 0xA3, 0xD5, 0xCF,
 ];
 
-/// The card file (EF05) and the holder file (EF06) of DDF1: file id and short file id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Ef {
-    Card,
-    Holder,
-}
+/// The holder file EF06 of DDF1: file id and short file id.
+const EF06_FID: [u8; 2] = [0xEF, 0x06];
+const EF06_SFI: u8 = 6;
 
-impl Ef {
-    pub(crate) fn fid(self) -> [u8; 2] {
-        match self {
-            Ef::Card => [0xEF, 0x05],
-            Ef::Holder => [0xEF, 0x06],
-        }
-    }
-    pub(crate) fn sfi(self) -> u8 {
-        match self {
-            Ef::Card => 5,
-            Ef::Holder => 6,
-        }
-    }
-}
+/// EF06 record 08: 社会保障号码 (= the citizen ID number), 18 ASCII characters.
+const TAG_ID_NUMBER: u8 = 0x08;
+const ID_NUMBER_LEN: u8 = 18;
+/// EF06 record 09: the holder's name, 30 bytes of GBK, padded.
+const TAG_NAME: u8 = 0x09;
+const NAME_LEN: u8 = 30;
 
-// EF05 record tags read (02 card type and 04 issuer are not).
-pub(crate) const TAG_CARD_ID_CODE: u8 = 0x01;
-pub(crate) const TAG_SPEC_VERSION: u8 = 0x03;
-pub(crate) const TAG_ISSUE_DATE: u8 = 0x05;
-pub(crate) const TAG_VALID_UNTIL: u8 = 0x06;
-pub(crate) const TAG_CARD_NUMBER: u8 = 0x07;
-// EF06 record tags read (0B nation and 0C birthplace are not).
-pub(crate) const TAG_ID_NUMBER: u8 = 0x08;
-pub(crate) const TAG_NAME: u8 = 0x09;
-pub(crate) const TAG_SEX: u8 = 0x0A;
-pub(crate) const TAG_BIRTH_DATE: u8 = 0x0D;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Sex {
-    Male,
-    Female,
-}
-
-/// What the station reads from a social-security card.
+/// Who the card says its holder is: what the station reads from a social-security card.
 ///
-/// `Debug` masks the name, the ID number and the card number and hides the birth date.
+/// `Debug` masks the name and the ID number.
 #[derive(Clone, PartialEq, Eq)]
 pub struct SocialSecurityCard {
-    /// EF05 tag 07.
-    pub card_number: String,
-    /// EF05 tag 01, first 3 bytes (BCD) → 6-digit administrative region code (GB/T 2260).
-    pub region_code: String,
-    /// EF05 tag 03, e.g. "2.00" / "3.00".
-    pub spec_version: String,
-    /// EF05 tag 05, BCD YYYYMMDD.
-    pub issue_date: Option<NaiveDate>,
-    /// EF05 tag 06, BCD YYYYMMDD.
-    pub valid_until: Option<NaiveDate>,
     /// EF06 tag 08 (社会保障号码 = citizen ID number), check digit validated.
     pub id_number: IdNumber,
     /// EF06 tag 09, GBK, padding trimmed.
     pub name: String,
-    /// EF06 tag 0A.
-    pub sex: Option<Sex>,
-    /// EF06 tag 0D, BCD YYYYMMDD.
-    pub birth_date: Option<NaiveDate>,
 }
 
 impl fmt::Debug for SocialSecurityCard {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SocialSecurityCard")
-            .field("card_number", &mask_card_number(&self.card_number))
-            .field("region_code", &self.region_code)
-            .field("spec_version", &self.spec_version)
-            .field("issue_date", &self.issue_date)
-            .field("valid_until", &self.valid_until)
             .field("id_number", &self.id_number)
             .field("name", &mask_name(&self.name))
-            .field("sex", &self.sex.map(|_| "<hidden>"))
-            .field("birth_date", &self.birth_date.map(|_| "<hidden>"))
             .finish()
     }
 }
 
-/// Keeps the last two characters: "A00212345" → "*******45".
-fn mask_card_number(n: &str) -> String {
-    let count = n.chars().count();
-    n.chars()
-        .enumerate()
-        .map(|(i, c)| if i + 2 >= count { c } else { '*' })
-        .collect()
-}
-
-/// Reads the social-security application's card file (EF05) and holder file (EF06).
+/// Reads the holder's ID number and name from the social-security application's holder file
+/// (EF06).
 ///
-/// Nothing is returned unless every required field was read and the ID number is valid: a card
-/// pulled half-way gives [`CardError::Removed`] (or a transport error), never half an identity.
+/// Nothing is returned unless both were read and the ID number is valid: a card pulled half-way
+/// gives [`CardError::Removed`] (or a transport error), never half an identity.
 pub fn read_social_security_card(
     ch: &mut dyn CardChannel,
 ) -> Result<SocialSecurityCard, CardError> {
-    // SELECT DDF1 by name: 00 A4 04 00 0F <AID> (case 3; a T=0 card answers 61xx with its FCI).
-    let mut select = vec![0x00, 0xA4, 0x04, 0x00, SSC_AID.len() as u8];
-    select.extend_from_slice(&SSC_AID);
-    let r = transceive(ch, &select)?;
-    if !r.is_ok() {
-        debug!(sw = format_args!("{:04X}", r.sw), "SELECT DDF1 refused");
-        return Err(CardError::NotSocialSecurityCard { sw: r.sw });
-    }
-
-    // EF05, the card file.
-    let mut reader = RecordReader::select(ch, Ef::Card)?;
-    let id_code = reader.required(TAG_CARD_ID_CODE)?;
-    let spec_version = reader.required(TAG_SPEC_VERSION)?;
-    let issue_date = reader.optional(TAG_ISSUE_DATE)?;
-    let valid_until = reader.optional(TAG_VALID_UNTIL)?;
-    let card_number = reader.required(TAG_CARD_NUMBER)?;
-
-    // EF06, the holder file.
-    let mut reader = RecordReader::select(ch, Ef::Holder)?;
-    let id_raw = reader.required(TAG_ID_NUMBER)?;
-    let name_raw = reader.required(TAG_NAME)?;
-    let sex_raw = reader.optional(TAG_SEX)?;
-    let birth_raw = reader.optional(TAG_BIRTH_DATE)?;
-
-    let id_text = ascii_field(&id_raw, "ID number")?;
-    let id_number = IdNumber::parse(&id_text)?;
-    Ok(SocialSecurityCard {
-        card_number: ascii_field(&card_number, "card number")?,
-        region_code: region_code(&id_code)?,
-        spec_version: ascii_field(&spec_version, "specification version")?,
-        issue_date: issue_date.as_deref().and_then(parse_bcd_date),
-        valid_until: valid_until.as_deref().and_then(parse_bcd_date),
-        id_number,
-        name: parse_gbk_name(&name_raw)?,
-        sex: sex_raw.as_deref().and_then(parse_sex),
-        birth_date: birth_raw.as_deref().and_then(parse_bcd_date),
-    })
+    select_application(ch)?;
+    let mut ef06 = RecordReader::select(ch)?;
+    let id_raw = ef06.required(TAG_ID_NUMBER, ID_NUMBER_LEN)?;
+    // A bad ID number ends the read here: the name would be of no use.
+    let id_number = IdNumber::parse(&ascii_field(&id_raw, "ID number")?)?;
+    let name = parse_gbk_name(&ef06.required(TAG_NAME, NAME_LEN)?)?;
+    Ok(SocialSecurityCard { id_number, name })
 }
 
-/// Reads records of one EF by tag.
+/// SELECT DDF1 by name: `00 A4 04 00 0F <AID>` (case 3).
+fn select_application(ch: &mut dyn CardChannel) -> Result<(), CardError> {
+    let mut command = vec![0x00, 0xA4, 0x04, 0x00, SSC_AID.len() as u8];
+    command.extend_from_slice(&SSC_AID);
+    match select(ch, &command)? {
+        0x9000 => Ok(()),
+        sw => {
+            debug!(sw = format_args!("{sw:04X}"), "SELECT DDF1 refused");
+            Err(CardError::NotSocialSecurityCard { sw })
+        }
+    }
+}
+
+/// Sends a SELECT and gives its status word, `61xx` counted as `9000`: a T=0 card answers
+/// `61xx` when the file's control information (FCI) waits for GET RESPONSE, and that already
+/// says the file is selected. The FCI is of no use here, so no exchange is spent on it (the
+/// next command discards it).
+fn select(ch: &mut dyn CardChannel, command: &[u8]) -> Result<u16, CardError> {
+    let resp = ch.transmit(command)?;
+    match resp.as_slice() {
+        [.., 0x61, _] => Ok(0x9000),
+        [.., sw1, sw2] => Ok(u16::from_be_bytes([*sw1, *sw2])),
+        _ => Err(CardError::Malformed(format!(
+            "response of {} byte(s) has no status word",
+            resp.len()
+        ))),
+    }
+}
+
+/// Reads records of EF06 by tag.
 struct RecordReader<'a> {
     ch: &'a mut dyn CardChannel,
-    ef: Ef,
     /// The card refused addressing by record identifier: use the short file id with the record
-    /// number instead (`00 B2 <tag> <SFI<<3|4> 00`), as some public reader code does.
+    /// number instead (`00 B2 <tag> <SFI<<3|4> <Le>`), as some public reader code does.
     by_sfi: bool,
 }
 
 impl<'a> RecordReader<'a> {
-    /// SELECT the EF inside DDF1: 00 A4 02 00 02 EF 05 / EF 06.
-    fn select(ch: &'a mut dyn CardChannel, ef: Ef) -> Result<RecordReader<'a>, CardError> {
-        let [hi, lo] = ef.fid();
-        let r = transceive(ch, &[0x00, 0xA4, 0x02, 0x00, 0x02, hi, lo])?;
-        if !r.is_ok() {
-            return Err(CardError::StatusWord(r.sw));
+    /// SELECT EF06 inside DDF1: `00 A4 02 00 02 EF 06`.
+    fn select(ch: &'a mut dyn CardChannel) -> Result<RecordReader<'a>, CardError> {
+        let [hi, lo] = EF06_FID;
+        match select(ch, &[0x00, 0xA4, 0x02, 0x00, 0x02, hi, lo])? {
+            0x9000 => Ok(RecordReader { ch, by_sfi: false }),
+            sw => Err(CardError::StatusWord(sw)),
         }
-        Ok(RecordReader {
-            ch,
-            ef,
-            by_sfi: false,
-        })
     }
 
-    fn required(&mut self, tag: u8) -> Result<Vec<u8>, CardError> {
-        self.optional(tag)?.ok_or_else(|| {
-            CardError::Malformed(format!(
-                "required record {tag:02X} missing from EF{:02X}",
-                self.ef.fid()[1]
-            ))
-        })
-    }
-
-    /// The record's value, `None` if the card has no such record (6A83).
-    fn optional(&mut self, tag: u8) -> Result<Option<Vec<u8>>, CardError> {
-        if !self.by_sfi {
+    /// The value of record `tag`, which the specification makes `len` bytes long; a card
+    /// without it (6A83) is malformed.
+    ///
+    /// Le is first the whole record as the specification sizes it (tag, length, `len` bytes),
+    /// so a T=0 card answers at once instead of with `6Cxx`. A card whose record is not that
+    /// long still reads: a T=0 card corrects Le with `6Cxx` (in [`transceive`]), and a card
+    /// that refuses the length (6700) or cuts the record short is asked again with Le = 00
+    /// (up to 256 bytes).
+    fn required(&mut self, tag: u8, len: u8) -> Result<Vec<u8>, CardError> {
+        let mut le = len.saturating_add(2);
+        // Each way out of the loop but the last changes `le` or `by_sfi`, once each.
+        for _ in 0..4 {
             // READ RECORD, P1 = record identifier (the tag), P2 = 00: first occurrence in the
-            // current EF; Le = 00 (up to 256; a T=0 card answers 6Cxx with the exact length).
-            let r = transceive(self.ch, &[0x00, 0xB2, tag, 0x00, 0x00])?;
+            // current EF; or P1 = record number with the SFI in P2.
+            let p2 = if self.by_sfi {
+                (EF06_SFI << 3) | 0x04
+            } else {
+                0x00
+            };
+            let r = transceive(self.ch, &[0x00, 0xB2, tag, p2, le])?;
             match r.sw {
-                0x9000 => return parse_record(tag, &r.data).map(|v| Some(v.to_vec())),
-                0x6A83 => return Ok(None),
+                // 6282: end of record reached before Le bytes; what came is checked the same.
+                0x9000 | 0x6282 => match parse_record(tag, &r.data) {
+                    Ok(value) => return Ok(value.to_vec()),
+                    Err(_) if le != 0 && r.data.len() >= usize::from(le) => le = 0,
+                    Err(e) => return Err(e),
+                },
+                0x6A83 => {
+                    return Err(CardError::Malformed(format!(
+                        "required record {tag:02X} missing from EF06"
+                    )))
+                }
+                0x6700 if le != 0 => le = 0,
                 // Addressing by identifier not supported: fall back to SFI + record number.
-                0x6A81 | 0x6A86 | 0x6B00 => self.by_sfi = true,
+                0x6A81 | 0x6A86 | 0x6B00 if !self.by_sfi => self.by_sfi = true,
                 sw => return Err(CardError::StatusWord(sw)),
             }
         }
-        let p2 = (self.ef.sfi() << 3) | 0x04;
-        let r = transceive(self.ch, &[0x00, 0xB2, tag, p2, 0x00])?;
-        match r.sw {
-            0x9000 => parse_record(tag, &r.data).map(|v| Some(v.to_vec())),
-            0x6A83 => Ok(None),
-            sw => Err(CardError::StatusWord(sw)),
-        }
+        Err(CardError::Malformed(format!(
+            "record {tag:02X} not read in four tries"
+        )))
     }
 }
 
@@ -254,39 +206,6 @@ pub fn parse_record(tag: u8, record: &[u8]) -> Result<&[u8], CardError> {
             value.len()
         ))
     })
-}
-
-/// A date stored as 4 BCD bytes YYYYMMDD. `None` for blank (00/FF), non-BCD or impossible dates.
-pub fn parse_bcd_date(bytes: &[u8]) -> Option<NaiveDate> {
-    let digits = bcd_digits(bytes.get(..4)?)?;
-    let n = |r: std::ops::Range<usize>| -> u32 {
-        digits[r].iter().fold(0, |acc, d| acc * 10 + u32::from(*d))
-    };
-    let year = i32::try_from(n(0..4)).ok()?;
-    NaiveDate::from_ymd_opt(year, n(4..6), n(6..8))
-}
-
-/// The decimal digits of packed BCD, `None` if a nibble is not a digit.
-fn bcd_digits(bytes: &[u8]) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let (hi, lo) = (b >> 4, b & 0x0F);
-        if hi > 9 || lo > 9 {
-            return None;
-        }
-        out.push(hi);
-        out.push(lo);
-    }
-    Some(out)
-}
-
-/// The 6-digit region code: the first 3 bytes (BCD) of the card identification code (EF05/01).
-fn region_code(id_code: &[u8]) -> Result<String, CardError> {
-    let digits = id_code
-        .get(..3)
-        .and_then(bcd_digits)
-        .ok_or_else(|| CardError::Malformed("card identification code has no BCD region".into()))?;
-    Ok(digits.iter().map(|d| char::from(b'0' + d)).collect())
 }
 
 /// Trailing/leading padding bytes a card may use: 00, FF and space. None of them can be the
@@ -327,21 +246,14 @@ pub fn parse_gbk_name(bytes: &[u8]) -> Result<String, CardError> {
     Ok(name.to_string())
 }
 
-/// Sex (EF06/0A) per GB/T 2261.1: 1 male, 2 female, as an ASCII digit or a binary value;
-/// 0 (unknown), 9 (unstated) and anything else give `None`.
-pub fn parse_sex(bytes: &[u8]) -> Option<Sex> {
-    match bytes.first()? {
-        b'1' | 0x01 => Some(Sex::Male),
-        b'2' | 0x02 => Some(Sex::Female),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::virtual_card::{CardBehaviour, CardImage, VirtualCard};
+    use crate::virtual_card::{
+        CardBehaviour, CardImage, VirtualCard, SAMPLE_ID_NUMBER, SAMPLE_NAME,
+    };
     use proptest::prelude::*;
+    use std::collections::VecDeque;
 
     /// The application name as the specification writes it, byte by byte.
     const SPEC_AID: [u8; 15] = [
@@ -361,6 +273,65 @@ mod tests {
         }
     }
 
+    fn recording(image: CardImage) -> Recording<VirtualCard> {
+        Recording {
+            inner: VirtualCard::new(CardBehaviour::Resident(image)),
+            sent: Vec::new(),
+        }
+    }
+
+    /// Answers from a script (the whole response APDU each time) and records what was sent.
+    struct Script {
+        answers: VecDeque<Vec<u8>>,
+        sent: Vec<Vec<u8>>,
+    }
+
+    impl Script {
+        fn new(answers: &[&[u8]]) -> Script {
+            Script {
+                answers: answers.iter().map(|a| a.to_vec()).collect(),
+                sent: Vec::new(),
+            }
+        }
+    }
+
+    impl CardChannel for Script {
+        fn transmit(&mut self, apdu: &[u8]) -> Result<Vec<u8>, CardError> {
+            self.sent.push(apdu.to_vec());
+            self.answers.pop_front().ok_or(CardError::Removed)
+        }
+    }
+
+    /// `tag len value` followed by `sw`.
+    fn record(tag: u8, value: &[u8], sw: [u8; 2]) -> Vec<u8> {
+        let mut out = vec![tag, value.len() as u8];
+        out.extend_from_slice(value);
+        out.extend_from_slice(&sw);
+        out
+    }
+
+    /// 张小华 (张 D5C5, 小 D0A1, 华 BBAA) padded with 00 to the specification's 30 bytes.
+    fn zhang_30() -> Vec<u8> {
+        let mut name = vec![0xD5, 0xC5, 0xD0, 0xA1, 0xBB, 0xAA];
+        name.resize(30, 0x00);
+        name
+    }
+
+    /// The whole exchange with the sample card, written out from the specification: the
+    /// application by name, the holder file by its id, then records 08 (ID number, 18 bytes: Le
+    /// 2 + 18 = 14h) and 09 (name, 30 bytes: Le 2 + 30 = 20h). Nothing of EF05, no GET
+    /// RESPONSE, no Le correction: four APDUs, T=0 or not.
+    const SAMPLE_READ: [&[u8]; 4] = [
+        &[
+            0x00, 0xA4, 0x04, 0x00, 0x0F, // SELECT by DF name, 15 bytes, no Le
+            0x73, 0x78, 0x31, 0x2E, 0x73, 0x68, 0x2E, 0xC9, 0xE7, 0xBB, 0xE1, 0xB1, 0xA3, 0xD5,
+            0xCF,
+        ],
+        &[0x00, 0xA4, 0x02, 0x00, 0x02, 0xEF, 0x06], // SELECT EF06 under the current DF
+        &[0x00, 0xB2, 0x08, 0x00, 0x14],             // READ RECORD identifier 08, Le 20
+        &[0x00, 0xB2, 0x09, 0x00, 0x20],             // READ RECORD identifier 09, Le 32
+    ];
+
     #[test]
     fn the_application_is_selected_by_the_specification_s_name() {
         assert_eq!(SSC_AID, SPEC_AID);
@@ -370,22 +341,136 @@ mod tests {
             &SPEC_AID[7..],
             &[0xC9, 0xE7, 0xBB, 0xE1, 0xB1, 0xA3, 0xD5, 0xCF]
         );
-        let mut ch = Recording {
-            inner: VirtualCard::new(CardBehaviour::Resident(CardImage::sample_resident())),
-            sent: Vec::new(),
-        };
-        read_social_security_card(&mut ch).expect("sample reads");
-        let select: &[u8] = &[
-            0x00, 0xA4, 0x04, 0x00, 0x0F, // SELECT by DF name, 15 bytes, no Le
-            0x73, 0x78, 0x31, 0x2E, 0x73, 0x68, 0x2E, 0xC9, 0xE7, 0xBB, 0xE1, 0xB1, 0xA3, 0xD5,
-            0xCF,
-        ];
-        assert_eq!(ch.sent.first().map(Vec::as_slice), Some(select));
-        // The two files are selected by their file ids EF05 and EF06.
-        for fid in [[0xEF, 0x05], [0xEF, 0x06]] {
-            let want = [0x00, 0xA4, 0x02, 0x00, 0x02, fid[0], fid[1]];
-            assert!(ch.sent.iter().any(|a| a == &want), "{want:02X?}");
+        assert_eq!(SAMPLE_READ[0][5..], SPEC_AID);
+    }
+
+    #[test]
+    fn the_sample_card_is_read_in_four_apdus() {
+        for t0 in [true, false] {
+            let mut ch = recording(CardImage::sample_resident().with_t0(t0));
+            let card = read_social_security_card(&mut ch).expect("sample reads");
+            assert_eq!(card.name, SAMPLE_NAME);
+            assert_eq!(card.id_number.expose(), SAMPLE_ID_NUMBER);
+            assert_eq!(ch.sent, SAMPLE_READ, "t0 {t0}");
+            assert_eq!(ch.sent.len(), 4);
         }
+    }
+
+    #[test]
+    fn a_card_without_the_fields_identification_does_not_use_is_its_holder_s() {
+        let full = read_social_security_card(&mut recording(CardImage::sample_resident()))
+            .expect("sample reads");
+        // Tags as the specification numbers them (not this module's constants): EF05 01..07,
+        // EF06 0A sex, 0B nation, 0C birthplace, 0D birth date.
+        let no_version = CardImage::sample_resident().without_record(0x03);
+        let mut bare = CardImage::sample_resident();
+        for tag in [
+            0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x0A, 0x0B, 0x0C, 0x0D,
+        ] {
+            bare = bare.without_record(tag);
+        }
+        assert!(bare.ef05.is_empty());
+        assert_eq!(bare.ef06.len(), 2);
+        for (what, image) in [
+            ("no spec version", no_version),
+            ("EF06 08 and 09 only", bare),
+        ] {
+            for t0 in [true, false] {
+                let mut ch = recording(image.clone().with_t0(t0));
+                let card = read_social_security_card(&mut ch).expect(what);
+                assert_eq!(card, full, "{what}");
+                assert_eq!(ch.sent, SAMPLE_READ, "{what}");
+            }
+        }
+    }
+
+    #[test]
+    fn records_of_other_lengths_still_read() {
+        // A T=0 card with a shorter name record: 6Cxx, then the exact length.
+        let short = CardImage::sample_resident().with_record(0x09, [0xD5, 0xC5, 0xD0, 0xA1]);
+        let mut ch = recording(short);
+        assert_eq!(
+            read_social_security_card(&mut ch).expect("reads").name,
+            "张小"
+        );
+        assert_eq!(ch.sent.len(), 5);
+        assert_eq!(ch.sent[4], [0x00, 0xB2, 0x09, 0x00, 0x06]);
+        // A card that refuses the length (6700), and one that cuts a longer record to Le
+        // (the name padded to 34 bytes): both are asked again with Le = 00.
+        let id = record(0x08, SAMPLE_ID_NUMBER.as_bytes(), [0x90, 0x00]);
+        let mut long_name = zhang_30();
+        long_name.resize(34, 0x20);
+        let whole = record(0x09, &long_name, [0x90, 0x00]);
+        let mut cut = whole[..0x20].to_vec();
+        cut.extend([0x90, 0x00]);
+        let mut ch = Script::new(&[
+            &[0x90, 0x00],
+            &[0x90, 0x00],
+            &[0x67, 0x00],
+            &id,
+            &cut,
+            &whole,
+        ]);
+        let card = read_social_security_card(&mut ch).expect("reads");
+        assert_eq!(card.name, SAMPLE_NAME);
+        assert_eq!(card.id_number.expose(), SAMPLE_ID_NUMBER);
+        let reads: Vec<&[u8]> = ch.sent[2..].iter().map(Vec::as_slice).collect();
+        assert_eq!(
+            reads,
+            [
+                &[0x00, 0xB2, 0x08, 0x00, 0x14][..],
+                &[0x00, 0xB2, 0x08, 0x00, 0x00],
+                &[0x00, 0xB2, 0x09, 0x00, 0x20],
+                &[0x00, 0xB2, 0x09, 0x00, 0x00],
+            ]
+        );
+        // A record that ends before Le with 6282 ("end of record") is read as it is.
+        let mut ch = Script::new(&[
+            &[0x61, 0x13],
+            &[0x90, 0x00],
+            &id,
+            &record(0x09, &[0xD5, 0xC5], [0x62, 0x82]),
+        ]);
+        assert_eq!(
+            read_social_security_card(&mut ch).expect("reads").name,
+            "张"
+        );
+    }
+
+    #[test]
+    fn refusals_carry_their_status_words_and_no_identity() {
+        // SELECT EF06 refused (a PIN-protected file, say).
+        let mut ch = Script::new(&[&[0x61, 0x13], &[0x69, 0x82]]);
+        assert_eq!(
+            read_social_security_card(&mut ch),
+            Err(CardError::StatusWord(0x6982))
+        );
+        // The ID number missing, or the name: never an identity without it.
+        let mut ch = Script::new(&[&[0x90, 0x00], &[0x90, 0x00], &[0x6A, 0x83]]);
+        assert!(matches!(
+            read_social_security_card(&mut ch),
+            Err(CardError::Malformed(_))
+        ));
+        let id = record(0x08, SAMPLE_ID_NUMBER.as_bytes(), [0x90, 0x00]);
+        let mut ch = Script::new(&[&[0x90, 0x00], &[0x90, 0x00], &id, &[0x6A, 0x83]]);
+        assert!(matches!(
+            read_social_security_card(&mut ch),
+            Err(CardError::Malformed(_))
+        ));
+        // A wrong check digit ends the read before the name is asked for.
+        let bad = record(0x08, b"330302195608150421", [0x90, 0x00]);
+        let mut ch = Script::new(&[&[0x90, 0x00], &[0x90, 0x00], &bad]);
+        assert!(matches!(
+            read_social_security_card(&mut ch),
+            Err(CardError::InvalidIdNumber(_))
+        ));
+        assert_eq!(ch.sent.len(), 3);
+        // A card that never stops answering 6700 is refused, not looped on.
+        let mut ch = Script::new(&[&[0x90, 0x00], &[0x90, 0x00], &[0x67, 0x00], &[0x67, 0x00]]);
+        assert_eq!(
+            read_social_security_card(&mut ch),
+            Err(CardError::StatusWord(0x6700))
+        );
     }
 
     #[test]
@@ -424,24 +509,6 @@ mod tests {
     }
 
     #[test]
-    fn bcd_dates() {
-        assert_eq!(
-            parse_bcd_date(&[0x19, 0x56, 0x08, 0x15]),
-            NaiveDate::from_ymd_opt(1956, 8, 15)
-        );
-        assert_eq!(
-            parse_bcd_date(&[0x20, 0x24, 0x02, 0x29]),
-            NaiveDate::from_ymd_opt(2024, 2, 29)
-        );
-        assert_eq!(parse_bcd_date(&[0x20, 0x23, 0x02, 0x29]), None);
-        assert_eq!(parse_bcd_date(&[0x00, 0x00, 0x00, 0x00]), None);
-        assert_eq!(parse_bcd_date(&[0xFF, 0xFF, 0xFF, 0xFF]), None);
-        assert_eq!(parse_bcd_date(&[0x20, 0x2A, 0x01, 0x01]), None);
-        assert_eq!(parse_bcd_date(&[0x20, 0x24, 0x01]), None);
-        assert_eq!(parse_bcd_date(&[0x20, 0x24, 0x13, 0x01]), None);
-    }
-
-    #[test]
     fn gbk_names_with_any_padding() {
         let zhang: &[u8] = &[0xD5, 0xC5, 0xD0, 0xA1, 0xBB, 0xAA]; // 张小华
         for pad in [0x00u8, 0xFF, 0x20] {
@@ -472,24 +539,6 @@ mod tests {
     }
 
     #[test]
-    fn sex_codes() {
-        assert_eq!(parse_sex(b"1"), Some(Sex::Male));
-        assert_eq!(parse_sex(&[0x02]), Some(Sex::Female));
-        assert_eq!(parse_sex(b"9"), None);
-        assert_eq!(parse_sex(b""), None);
-    }
-
-    #[test]
-    fn region_from_identification_code() {
-        assert_eq!(
-            region_code(&[0x33, 0x03, 0x02, 0xD1, 0x56]).expect("region"),
-            "330302"
-        );
-        assert!(region_code(&[0x33, 0x03]).is_err());
-        assert!(region_code(&[0x33, 0x0A, 0x02]).is_err());
-    }
-
-    #[test]
     fn debug_masks_personal_data() {
         let mut card = VirtualCard::new(CardBehaviour::Resident(CardImage::sample_resident()));
         let ssc = read_social_security_card(&mut card).expect("sample reads");
@@ -498,22 +547,7 @@ mod tests {
         assert!(dbg.contains("张*华"), "{dbg}");
         assert!(!dbg.contains(ssc.id_number.expose()), "{dbg}");
         assert!(dbg.contains(&ssc.id_number.masked()), "{dbg}");
-        assert!(!dbg.contains(&ssc.card_number), "{dbg}");
         assert!(!dbg.contains("1956"), "{dbg}");
-        assert_eq!(mask_card_number("A00212345"), "*******45");
-    }
-
-    /// `date` as 4 packed BCD bytes YYYYMMDD, encoded here digit by digit.
-    fn bcd_date(date: NaiveDate) -> [u8; 4] {
-        use chrono::Datelike;
-        let digits = format!("{:04}{:02}{:02}", date.year(), date.month(), date.day());
-        let d: Vec<u8> = digits.bytes().map(|b| b - b'0').collect();
-        [
-            d[0] << 4 | d[1],
-            d[2] << 4 | d[3],
-            d[4] << 4 | d[5],
-            d[6] << 4 | d[7],
-        ]
     }
 
     /// A channel that answers from a list of arbitrary responses, then reports removal.
@@ -570,58 +604,31 @@ mod tests {
             }
         }
 
-        /// Any real date written as 4 BCD bytes YYYYMMDD reads back as that date.
-        #[test]
-        fn bcd_dates_round_trip(days in 0i64..73_049, trailing in proptest::collection::vec(any::<u8>(), 0..3)) {
-            // 1900-01-01 + days: up to 2099-12-31.
-            let date = NaiveDate::from_ymd_opt(1900, 1, 1).expect("base") + chrono::Days::new(days as u64);
-            let bytes = bcd_date(date);
-            prop_assert_eq!(parse_bcd_date(&bytes), Some(date));
-            let mut longer = bytes.to_vec();
-            longer.extend_from_slice(&trailing);
-            prop_assert_eq!(parse_bcd_date(&longer), Some(date));
-            // A nibble that is not a decimal digit anywhere makes it no date.
-            for i in 0..8 {
-                let mut bad = bytes;
-                let shift = if i % 2 == 0 { 4 } else { 0 };
-                bad[i / 2] = (bad[i / 2] & !(0x0F << shift)) | (0x0A << shift);
-                prop_assert_eq!(parse_bcd_date(&bad), None, "{:02X?}", bad);
-            }
-        }
-
-        /// A whole card written from arbitrary holder data reads back as that data.
+        /// A card written with an arbitrary name, any padding, either protocol and any of the
+        /// records identification does not use left out reads back as that holder, in the
+        /// same four APDUs.
         #[test]
         fn a_card_round_trips(
             name in "[\u{4e00}-\u{9fa5}]{1,4}",
             pad in prop_oneof![Just(0x00u8), Just(0xFF), Just(0x20)],
-            card_number in "[A-Z0-9]{9}",
-            issued in 0i64..36_500, valid_years in 1u32..=20, born in 0i64..36_500,
-            female in any::<bool>(),
+            t0 in any::<bool>(),
+            // Tags as the specification numbers them: EF05 01..07, EF06 0A..0D.
+            dropped in proptest::sample::subsequence(
+                vec![0x01u8, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x0A, 0x0B, 0x0C, 0x0D], 0..=11),
         ) {
-            let base = NaiveDate::from_ymd_opt(1920, 1, 1).expect("base");
-            let issue = base + chrono::Days::new(issued as u64);
-            let valid = issue.checked_add_months(chrono::Months::new(12 * valid_years)).expect("date");
-            let birth = base + chrono::Days::new(born as u64);
             let (gbk, _, unmappable) = encoding_rs::GBK.encode(&name);
             prop_assert!(!unmappable);
             let mut raw_name = gbk.into_owned();
             raw_name.resize(30, pad);
-            // Tags as the specification numbers them (not this module's constants).
-            let image = CardImage::sample_resident()
-                .with_record(0x09, raw_name)
-                .with_record(0x07, card_number.as_bytes())
-                .with_record(0x05, bcd_date(issue))
-                .with_record(0x06, bcd_date(valid))
-                .with_record(0x0D, bcd_date(birth))
-                .with_record(0x0A, if female { b"2" } else { b"1" });
-            let got = read_social_security_card(&mut VirtualCard::new(CardBehaviour::Resident(image)))
-                .expect("reads");
+            let mut image = CardImage::sample_resident().with_record(0x09, raw_name).with_t0(t0);
+            for tag in dropped {
+                image = image.without_record(tag);
+            }
+            let mut ch = recording(image);
+            let got = read_social_security_card(&mut ch).expect("reads");
             prop_assert_eq!(got.name, name);
-            prop_assert_eq!(got.card_number, card_number);
-            prop_assert_eq!(got.issue_date, Some(issue));
-            prop_assert_eq!(got.valid_until, Some(valid));
-            prop_assert_eq!(got.birth_date, Some(birth));
-            prop_assert_eq!(got.sex, Some(if female { Sex::Female } else { Sex::Male }));
+            prop_assert_eq!(got.id_number.expose(), SAMPLE_ID_NUMBER);
+            prop_assert_eq!(ch.sent, SAMPLE_READ);
         }
 
         #[test]
@@ -629,12 +636,9 @@ mod tests {
             if let Ok(v) = parse_record(tag, &bytes) {
                 prop_assert!(v.len() <= bytes.len());
             }
-            let _ = parse_bcd_date(&bytes);
             if let Ok(name) = parse_gbk_name(&bytes) {
                 prop_assert!(!name.is_empty());
             }
-            let _ = parse_sex(&bytes);
-            let _ = region_code(&bytes);
             let _ = ascii_field(&bytes, "x");
         }
     }

@@ -23,6 +23,10 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::reader::{CardReaderBackend, ReaderEvent};
+use crate::virtual_card::{CardBehaviour, CardImage, VpcdCard};
+use crate::PcscReader;
+
 /// The environment variable libpcsclite clients read to find pcscd's socket.
 pub const SOCKET_ENV: &str = "PCSCLITE_CSOCK_NAME";
 
@@ -374,4 +378,191 @@ fn pcscd_binary() -> PathBuf {
         .map(PathBuf::from)
         .find(|p| p.exists())
         .unwrap_or_else(|| PathBuf::from("pcscd"))
+}
+
+/// Where the time from "card in" to "card read" goes on this test bed, for `scripts/bench`.
+///
+/// Needs the process to talk to this pcscd already (`socket_env()` set in the environment before
+/// any PC/SC call: libpcsclite reads it once) and nobody else reading its first reader.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReaderFigures {
+    /// Median, card connected to vpcd → `CardInserted`: pcscd noticing and powering the card,
+    /// then the watcher waking up.
+    pub detection_ms: f64,
+    /// Median, `CardInserted` → `CardRead`: connecting, the APDUs, and our own processing.
+    pub read_ms: f64,
+    /// Command APDUs the card answered during one read (the most seen in any run).
+    pub apdus: usize,
+    /// Mean round trip of one APDU through pcscd and vpcd to the virtual card and back.
+    pub apdu_round_trip_ms: f64,
+}
+
+impl ReaderFigures {
+    /// `read_ms` less the APDUs' share: connecting, the transaction and our own processing.
+    pub fn own_processing_ms(&self) -> f64 {
+        self.read_ms - self.apdus as f64 * self.apdu_round_trip_ms
+    }
+
+    /// The figures as `(name, value, unit)`, in the order the bench prints them.
+    pub fn lines(&self) -> Vec<(&'static str, f64, &'static str)> {
+        vec![
+            ("card_detection", self.detection_ms, "ms"),
+            ("card_read", self.read_ms, "ms"),
+            ("card_read_apdus", self.apdus as f64, "APDUs"),
+            ("card_apdu_round_trip", self.apdu_round_trip_ms, "ms"),
+            ("card_read_own_processing", self.own_processing_ms(), "ms"),
+        ]
+    }
+}
+
+/// Measures [`ReaderFigures`] with `image` inserted `runs` times into the first vpcd reader
+/// while a [`PcscReader`] watches, then the APDU round trip over `exchanges` SELECTs.
+pub fn reader_figures(
+    pcscd: &PrivatePcscd,
+    image: &CardImage,
+    runs: usize,
+    exchanges: usize,
+) -> io::Result<ReaderFigures> {
+    let reads = timed_reads(pcscd, image, runs)?;
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    Ok(ReaderFigures {
+        detection_ms: median(reads.iter().map(|r| ms(r.detection)).collect()),
+        read_ms: median(reads.iter().map(|r| ms(r.read)).collect()),
+        apdus: reads.iter().map(|r| r.apdus).max().unwrap_or(0),
+        apdu_round_trip_ms: ms(apdu_round_trip(pcscd, image, exchanges)?),
+    })
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+/// One read of a virtual card by a [`PcscReader`], timed from outside.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimedRead {
+    /// Card connected to vpcd → `CardInserted`.
+    pub detection: Duration,
+    /// `CardInserted` → `CardRead`.
+    pub read: Duration,
+    /// Command APDUs the card answered (its own count).
+    pub apdus: usize,
+}
+
+/// Inserts `image` into the first vpcd reader `runs` times (pulled after each read) while a
+/// [`PcscReader`] watches; a card that is not read is an error.
+pub fn timed_reads(
+    pcscd: &PrivatePcscd,
+    image: &CardImage,
+    runs: usize,
+) -> io::Result<Vec<TimedRead>> {
+    const WAIT: Duration = Duration::from_secs(10);
+    let (tx, rx) = mpsc::channel();
+    let handle = PcscReader::new().start(Box::new(move |e| {
+        let _ = tx.send((Instant::now(), e));
+    }));
+    let next = |want: &dyn Fn(&ReaderEvent) -> bool, what: &str| -> io::Result<Instant> {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match rx.recv_timeout(left) {
+                Ok((at, e)) if want(&e) => return Ok(at),
+                Ok((_, ReaderEvent::Status(_))) => {}
+                Ok((_, e)) => {
+                    return Err(io::Error::other(format!("{e:?} while waiting for {what}")))
+                }
+                Err(e) => {
+                    return Err(io::Error::new(
+                        io::ErrorKind::TimedOut,
+                        format!("{what}: {e}"),
+                    ))
+                }
+            }
+        }
+    };
+    let ready = |e: &ReaderEvent| {
+        matches!(
+            e,
+            ReaderEvent::Status(station_protocol::ReaderStatus::Ready)
+        )
+    };
+    // Ready is the first status of a watcher that finds the vpcd readers.
+    let deadline = Instant::now() + WAIT;
+    loop {
+        match rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+            Ok((_, e)) if ready(&e) => break,
+            Ok(_) => {}
+            Err(e) => {
+                return Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    format!("reader ready: {e}"),
+                ))
+            }
+        }
+    }
+    let mut reads = Vec::with_capacity(runs);
+    for run in 0..runs {
+        // pcscd looks at a vpcd reader on a timer: a card put in right after the last removal
+        // was noticed would always land at the same point of that timer. A person does not, so
+        // the insertions are spread over a second.
+        let spread = u32::try_from(run * 1000 / runs.max(1)).unwrap_or(0);
+        std::thread::sleep(Duration::from_millis(u64::from(spread)));
+        let t0 = Instant::now();
+        let card = VpcdCard::insert(pcscd.vpcd_addr(), CardBehaviour::Resident(image.clone()))?;
+        let inserted = next(&|e| matches!(e, ReaderEvent::CardInserted), "CardInserted")?;
+        let read = next(&|e| matches!(e, ReaderEvent::CardRead(_)), "CardRead")?;
+        let apdus = card.apdus_answered();
+        card.pull();
+        next(&|e| matches!(e, ReaderEvent::CardRemoved), "CardRemoved")?;
+        reads.push(TimedRead {
+            detection: inserted.saturating_duration_since(t0),
+            read: read.saturating_duration_since(inserted),
+            apdus,
+        });
+    }
+    handle.stop();
+    Ok(reads)
+}
+
+/// Mean time of one APDU exchange (SELECT of the social-security application, answered with a
+/// bare status word) with `image` in the first vpcd reader, over `exchanges` exchanges.
+pub fn apdu_round_trip(
+    pcscd: &PrivatePcscd,
+    image: &CardImage,
+    exchanges: usize,
+) -> io::Result<Duration> {
+    use pcsc::{Context, Protocols, Scope, ShareMode};
+    let pcsc_err = |e: pcsc::Error| io::Error::other(e.to_string());
+    let _card = VpcdCard::insert(pcscd.vpcd_addr(), CardBehaviour::Resident(image.clone()))?;
+    let ctx = Context::establish(Scope::User).map_err(pcsc_err)?;
+    // The card is in once pcscd has noticed it: any reader that connects.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let card = loop {
+        let readers = ctx.list_readers_owned().map_err(pcsc_err)?;
+        if let Some(card) = readers
+            .iter()
+            .find_map(|r| ctx.connect(r, ShareMode::Shared, Protocols::ANY).ok())
+        {
+            break card;
+        }
+        if Instant::now() > deadline {
+            return Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                "the card did not show up",
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut select = vec![0x00, 0xA4, 0x04, 0x00, 0x0F];
+    select.extend_from_slice(&crate::SSC_AID);
+    let mut buf = [0u8; pcsc::MAX_BUFFER_SIZE];
+    card.transmit(&select, &mut buf).map_err(pcsc_err)?; // warm-up
+    let exchanges = exchanges.max(1);
+    let t0 = Instant::now();
+    for _ in 0..exchanges {
+        card.transmit(&select, &mut buf).map_err(pcsc_err)?;
+    }
+    let mean = t0.elapsed() / u32::try_from(exchanges).unwrap_or(u32::MAX);
+    let _ = card.disconnect(pcsc::Disposition::LeaveCard);
+    Ok(mean)
 }

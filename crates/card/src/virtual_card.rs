@@ -7,6 +7,8 @@
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpStream};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -491,6 +493,8 @@ fn get_response(
 pub struct VpcdCard {
     stream: TcpStream,
     thread: Option<JoinHandle<()>>,
+    /// Command APDUs answered so far (controls such as power on or get ATR are not counted).
+    apdus: Arc<AtomicUsize>,
 }
 
 impl VpcdCard {
@@ -501,10 +505,12 @@ impl VpcdCard {
         stream.set_nodelay(true)?;
         let served = stream.try_clone()?;
         let card = VirtualCard::new(behaviour);
+        let apdus = Arc::new(AtomicUsize::new(0));
+        let counted = Arc::clone(&apdus);
         let thread = std::thread::Builder::new()
             .name("vpcd-card".into())
             .spawn(move || {
-                if let Err(e) = serve(&served, card) {
+                if let Err(e) = serve(&served, card, &counted) {
                     debug!("virtual card connection ended: {e}");
                 }
                 let _ = served.shutdown(Shutdown::Both);
@@ -512,7 +518,14 @@ impl VpcdCard {
         Ok(VpcdCard {
             stream,
             thread: Some(thread),
+            apdus,
         })
+    }
+
+    /// How many command APDUs the card has answered since it was inserted, as the card counts
+    /// them (so a reader's own count can be checked against it).
+    pub fn apdus_answered(&self) -> usize {
+        self.apdus.load(Ordering::SeqCst)
     }
 
     /// Still in the reader (a `PullAfter` card leaves by itself).
@@ -539,7 +552,7 @@ impl Drop for VpcdCard {
     }
 }
 
-fn serve(mut stream: &TcpStream, mut card: VirtualCard) -> io::Result<()> {
+fn serve(mut stream: &TcpStream, mut card: VirtualCard, apdus: &AtomicUsize) -> io::Result<()> {
     loop {
         let mut len = [0u8; 2];
         match stream.read_exact(&mut len) {
@@ -547,9 +560,14 @@ fn serve(mut stream: &TcpStream, mut card: VirtualCard) -> io::Result<()> {
             Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(()),
             Err(e) => return Err(e),
         }
+        // vpcd may write the length and the payload as two segments with Nagle's algorithm on:
+        // the payload then waits for our ACK of the length, and a delayed ACK costs ~40 ms per
+        // message (measured: 50 ms per APDU, 22 APDUs a read). Setting QUICKACK sends the
+        // pending ACK at once. Linux leaves quick-ACK mode again by itself (once this side
+        // answers, the connection looks interactive), so it is set after every read.
+        quickack(stream);
         let mut payload = vec![0u8; usize::from(u16::from_be_bytes(len))];
         stream.read_exact(&mut payload)?;
-        // Linux clears QUICKACK after use: set it again for every exchange.
         quickack(stream);
         match payload.as_slice() {
             [] => {}
@@ -562,6 +580,7 @@ fn serve(mut stream: &TcpStream, mut card: VirtualCard) -> io::Result<()> {
                     return Ok(());
                 }
                 let resp = card.answer(apdu);
+                apdus.fetch_add(1, Ordering::SeqCst);
                 send(stream, &resp)?;
             }
         }
@@ -589,7 +608,6 @@ fn send(mut stream: &TcpStream, payload: &[u8]) -> io::Result<()> {
 mod tests {
     use super::*;
     use crate::ssc::read_social_security_card;
-    use crate::Sex;
     use chrono::NaiveDate;
     use proptest::prelude::*;
     use std::net::TcpListener;
@@ -612,14 +630,10 @@ mod tests {
             let ssc = read_social_security_card(&mut resident(t0)).expect("reads");
             assert_eq!(ssc.name, SAMPLE_NAME);
             assert_eq!(ssc.id_number.expose(), sample_id_number());
-            assert_eq!(ssc.card_number, SAMPLE_CARD_NUMBER);
-            assert_eq!(ssc.region_code, "330302");
-            assert_eq!(ssc.spec_version, "3.00");
-            assert_eq!(ssc.sex, Some(Sex::Female));
-            assert_eq!(ssc.birth_date, NaiveDate::from_ymd_opt(1956, 8, 15));
-            assert_eq!(ssc.birth_date, ssc.id_number.birth_date());
-            assert_eq!(ssc.issue_date, NaiveDate::from_ymd_opt(2021, 3, 15));
-            assert_eq!(ssc.valid_until, NaiveDate::from_ymd_opt(2031, 3, 15));
+            assert_eq!(
+                ssc.id_number.birth_date(),
+                NaiveDate::from_ymd_opt(1956, 8, 15)
+            );
         }
     }
 
@@ -791,18 +805,19 @@ mod tests {
             read_social_security_card(&mut card),
             Err(CardError::Malformed(_))
         ));
-        // Optional records may be missing.
+        // Records identification does not use may be missing.
         let no_sex = CardImage::sample_resident().without_record(TAG_SEX);
         let mut card = VirtualCard::new(CardBehaviour::Resident(no_sex));
         assert_eq!(
-            read_social_security_card(&mut card).expect("reads").sex,
-            None
+            read_social_security_card(&mut card).expect("reads").name,
+            SAMPLE_NAME
         );
     }
 
     #[test]
     fn pull_after_n_apdus() {
-        for n in 0..12 {
+        // The sample reads in four APDUs: pulled after any fewer, nothing is read.
+        for n in 0..4 {
             let mut card =
                 VirtualCard::new(CardBehaviour::PullAfter(CardImage::sample_resident(), n));
             assert_eq!(
@@ -812,9 +827,8 @@ mod tests {
             );
             assert!(card.is_removed());
         }
-        // Enough APDUs: the read completes.
-        let mut card =
-            VirtualCard::new(CardBehaviour::PullAfter(CardImage::sample_resident(), 1000));
+        // Pulled after the fourth: the read is complete.
+        let mut card = VirtualCard::new(CardBehaviour::PullAfter(CardImage::sample_resident(), 4));
         assert!(read_social_security_card(&mut card).is_ok());
     }
 
