@@ -14,7 +14,7 @@ use std::sync::Arc;
 use station_core::config::StationConfig;
 use station_kiosk::{Kiosk, SystemClock};
 use station_protocol::{Action, StationView, VIEW_EVENT};
-use station_store::Store;
+use station_store::{KeyStore, Maintenance, Store, StoreError, StoreOptions};
 use tauri::{Emitter, Manager};
 
 /// Exit status for a bad configuration (sysexits EX_CONFIG), so installers and service
@@ -22,6 +22,10 @@ use tauri::{Emitter, Manager};
 const EXIT_CONFIG: u8 = 78;
 /// Exit status when the data directory or store cannot be opened (EX_CANTCREAT).
 const EXIT_STORE: u8 = 73;
+/// Exit status when the store is damaged and no backup could restore it (EX_DATAERR). A key
+/// fault (missing, or not this store's) exits with EXIT_CONFIG: a person must provision it.
+/// None of these is worth an automatic restart (systemd: RestartPreventExitStatus=65 73 78).
+const EXIT_DAMAGED: u8 = 65;
 
 #[tauri::command]
 fn station_view(kiosk: tauri::State<'_, Kiosk>) -> StationView {
@@ -31,6 +35,20 @@ fn station_view(kiosk: tauri::State<'_, Kiosk>) -> StationView {
 #[tauri::command]
 fn act(kiosk: tauri::State<'_, Kiosk>, action: Action) -> StationView {
     kiosk.act(action)
+}
+
+/// The store with its key where the config (or the unit's credential) puts it, and backups in the
+/// configured folder.
+fn open_store(config: &StationConfig, data_dir: &std::path::Path) -> Result<Store, StoreError> {
+    let options = StoreOptions {
+        keys: KeyStore::locate(config.storage.key_dir.as_deref())?,
+        backup_dir: paths::backup_dir(config, data_dir),
+        backup_copies: config.storage.backup_copies as usize,
+    };
+    if options.keys.location().starts_with(data_dir) {
+        tracing::warn!(keys = %options.keys, "the station key is inside the data directory");
+    }
+    Store::open_with(data_dir, Arc::new(SystemClock::new()), &options)
 }
 
 fn main() -> ExitCode {
@@ -53,14 +71,49 @@ fn main() -> ExitCode {
         }
     };
     let data_dir = paths::data_dir(&config);
-    let store = match Store::open(&data_dir) {
+    let store = match open_store(&config, &data_dir) {
         Ok(s) => Arc::new(s),
         Err(e) => {
+            let code = match &e {
+                StoreError::KeyMissing { .. }
+                | StoreError::KeyMismatch { .. }
+                | StoreError::KeyUnavailable { .. }
+                | StoreError::BadKey { .. } => EXIT_CONFIG,
+                StoreError::Damaged { .. } => EXIT_DAMAGED,
+                _ => EXIT_STORE,
+            };
             eprintln!("health-station: {e}");
-            tracing::error!(error = %e, "cannot open the store");
-            return ExitCode::from(EXIT_STORE);
+            eprintln!(
+                "health-station: the station cannot start; staff: see crates/store/README.md \
+                 (\"When the station stops at start\"), exit status {code}"
+            );
+            tracing::error!(error = %e, code, "cannot open the store");
+            return ExitCode::from(code);
         }
     };
+    if let Some(r) = store.recovery() {
+        // Staff must hear of it: the kiosk can show `store.recovery()`; the audit has it too.
+        eprintln!(
+            "health-station: the store was damaged ({}) and was restored from the backup of {}; \
+             anything saved after that is lost",
+            r.reason,
+            r.backup_taken_at.to_rfc3339()
+        );
+        tracing::warn!(
+            reason = %r.reason,
+            backup = %r.backup.display(),
+            backup_taken_at = %r.backup_taken_at.to_rfc3339(),
+            damaged_copy = ?r.damaged_copy,
+            "store restored from backup"
+        );
+    }
+    // Backups (and the retention purge) on their own thread, for as long as the app runs.
+    let _maintenance = store.spawn_maintenance(Maintenance {
+        backup_every: std::time::Duration::from_secs(
+            u64::from(config.storage.backup_interval_minutes) * 60,
+        ),
+        retention_days: config.storage.retention_days,
+    });
     tracing::info!(config = %config_path.display(), data = %data_dir.display(), "station starting");
 
     let result = tauri::Builder::default()

@@ -1,7 +1,7 @@
 //! Where the station keeps its files. Environment variables override for tests and for
 //! installers that place files elsewhere.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use station_core::config::StationConfig;
 
@@ -38,6 +38,14 @@ pub fn data_dir(config: &StationConfig) -> PathBuf {
     dirs::data_dir()
         .unwrap_or_else(|| PathBuf::from("."))
         .join(APP_ID)
+}
+
+/// `[storage] backup_dir`, else `<data dir>/station.backups`.
+pub fn backup_dir(config: &StationConfig, data_dir: &Path) -> PathBuf {
+    match &config.storage.backup_dir {
+        Some(dir) => dir.clone(),
+        None => data_dir.join(station_store::DEFAULT_BACKUP_DIR),
+    }
 }
 
 /// Voice prompts: `HEALTH_STATION_AUDIO_DIR`, else the bundled resources, else the source tree

@@ -8,6 +8,9 @@ use serde::Deserialize;
 use station_protocol::Locale;
 use thiserror::Error;
 
+mod storage;
+pub use storage::StorageSettings;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct StationConfig {
     /// Full name per Wenzhou standard 5.3.1: 街镇名 + 村（社区）名 + 识别名(可选) + 智慧健康站.
@@ -29,6 +32,8 @@ pub struct StationConfig {
     pub instruments: InstrumentChoice,
     /// Where the store lives; `None` = the OS app-data directory chosen by the shell.
     pub data_dir: Option<PathBuf>,
+    /// The station key's directory, backups and retention (`[storage]`).
+    pub storage: StorageSettings,
     /// UIDs of this station's staff cards (fixed-UID badges); such cards never identify a resident.
     pub staff_card_uids: Vec<Vec<u8>>,
 }
@@ -178,7 +183,7 @@ struct RawConfig {
     #[serde(default)]
     hardware: RawHardware,
     #[serde(default)]
-    storage: RawStorage,
+    storage: storage::RawStorage,
     #[serde(default)]
     staff: RawStaff,
     #[serde(default)]
@@ -333,13 +338,6 @@ impl Default for RawHardware {
             camera: default_camera(),
         }
     }
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct RawStorage {
-    #[serde(default)]
-    data_dir: Option<PathBuf>,
 }
 
 /// The suffix every station name carries (Wenzhou 5.3.1).
@@ -500,6 +498,8 @@ impl StationConfig {
                 )
             })?;
 
+        let storage = storage::resolve(&raw.storage).map_err(|(key, why)| invalid(key, why))?;
+
         Ok(StationConfig {
             station_name,
             locale,
@@ -517,6 +517,7 @@ impl StationConfig {
             measure_timeout_secs,
             instruments,
             data_dir: raw.storage.data_dir,
+            storage,
             staff_card_uids,
         })
     }

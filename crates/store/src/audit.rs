@@ -95,6 +95,26 @@ pub enum AuditEvent {
     QrRejected {
         reason: String,
     },
+    /// The card reader went, or was missing at start (`reason`: its status).
+    CardReaderFault {
+        reason: String,
+    },
+    /// The card reader is back.
+    CardReaderBack,
+    /// The store was damaged at start and restored from a backup (`backup_taken_at`: when that
+    /// backup was taken; anything later is lost). Written in the restored store.
+    StoreRestored {
+        backup_taken_at: String,
+    },
+    /// A scheduled backup failed (`reason`: the error).
+    BackupFailed {
+        reason: String,
+    },
+    /// Delivered data past the retention period was purged.
+    DataPurged {
+        readings: usize,
+        questionnaires: usize,
+    },
 }
 
 impl AuditEvent {
@@ -118,7 +138,12 @@ impl AuditEvent {
             | IdCardUnreadable { .. }
             | FaceNotConfigured
             | CameraUnavailable { .. }
-            | QrRejected { .. } => Actor::Station,
+            | QrRejected { .. }
+            | CardReaderFault { .. }
+            | CardReaderBack
+            | StoreRestored { .. }
+            | BackupFailed { .. }
+            | DataPurged { .. } => Actor::Station,
         }
     }
 
@@ -145,6 +170,11 @@ impl AuditEvent {
             FaceNotConfigured => "face_not_configured",
             CameraUnavailable { .. } => "camera_unavailable",
             QrRejected { .. } => "qr_rejected",
+            CardReaderFault { .. } => "card_reader_fault",
+            CardReaderBack => "card_reader_back",
+            StoreRestored { .. } => "store_restored",
+            BackupFailed { .. } => "backup_failed",
+            DataPurged { .. } => "data_purged",
         }
     }
 
@@ -163,10 +193,18 @@ impl AuditEvent {
             | CardUnreadable { reason }
             | IdCardUnreadable { reason }
             | CameraUnavailable { reason }
-            | QrRejected { reason } => reason.clone(),
+            | QrRejected { reason }
+            | CardReaderFault { reason }
+            | BackupFailed { reason } => reason.clone(),
+            StoreRestored { backup_taken_at } => format!("from backup of {backup_taken_at}"),
+            DataPurged {
+                readings,
+                questionnaires,
+            } => format!("{readings} readings, {questionnaires} questionnaires"),
             StaffCardWithoutVisit => "staff mode not available".into(),
             StaffAssist { .. } => "manual entry opened".into(),
-            StationStarted | ReportPrinted | FaceConsentGiven | FaceNotConfigured => String::new(),
+            StationStarted | ReportPrinted | FaceConsentGiven | FaceNotConfigured
+            | CardReaderBack => String::new(),
         }
     }
 }

@@ -1,12 +1,20 @@
-//! The station's store: one SQLite file in the app-data directory.
+//! The station's store: one SQLite file in the app-data directory, encrypted with SQLCipher.
 //!
 //! Why these settings: WAL so a reader never blocks the writer; `synchronous = FULL` so a reading
 //! that was committed survives a power cut; foreign keys on so no reading can point at a visit
-//! that does not exist. Residents are kept by a keyed hash of their ID number (HMAC-SHA256 with a
-//! per-station key) plus masked display forms: the plain number is never stored.
+//! that does not exist; `secure_delete` so purged rows are overwritten. Residents are kept by a
+//! keyed hash of their ID number (HMAC-SHA256) plus the last four characters for display: the
+//! plain number is never stored. Every page is encrypted (SQLCipher, AES-256 with a per-page
+//! HMAC) with a key derived from the station key, which lives in the OS credential store, not
+//! beside the data (see `keys.rs` and the README).
 
 mod audit;
+mod backup;
+mod cipher;
+mod files;
+mod keys;
 mod migrations;
+mod retention;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -20,12 +28,27 @@ use station_core::reading::Reading;
 use station_core::resident::IdNumber;
 use station_protocol::{IdentifyMethod, MeasureKind};
 use thiserror::Error;
+use zeroize::Zeroizing;
 
 pub use audit::{Actor, AuditEvent, AuditRecord};
+pub use backup::{
+    BackupInfo, Maintenance, MaintenanceHandle, Recovery, DEFAULT_BACKUP_COPIES, DEFAULT_BACKUP_DIR,
+};
+pub use cipher::{cipher_version, PLAIN_HEADER};
+pub use keys::{default_key_dir, KeyStore, CREDENTIAL_NAME, KEY_DIR_ENV, KEY_FILE};
 pub use migrations::SCHEMA_VERSION;
+pub use retention::Purged;
 
 pub const DB_FILE: &str = "station.sqlite3";
-const KEY_FILE: &str = "station.key";
+/// Where stores written before encryption kept their HMAC key: beside the database. Taken into
+/// the encrypted store at the first open, then removed.
+pub const LEGACY_KEY_FILE: &str = "station.key";
+/// A one-way check value of the station key, beside the database: tells "wrong key" from
+/// "damaged file". Not secret.
+pub const KEY_CHECK_FILE: &str = "station.keycheck";
+pub(crate) const LEGACY_HMAC_SECRET: &str = "legacy_id_hmac_key";
+/// How many characters of an ID number (or health-code token) the store keeps: the last four.
+pub const KEPT_ID_CHARS: usize = 4;
 
 #[derive(Debug, Error)]
 pub enum StoreError {
@@ -34,8 +57,43 @@ pub enum StoreError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("station key {path} is damaged (expected 32 bytes)")]
+    #[error("station key {path} is damaged (expected 32 bytes, or 64 hex digits)")]
     BadKey { path: PathBuf },
+    /// The key is gone but data exists: a stop, never a new key (which could read nothing).
+    #[error(
+        "the station key is missing ({keys}) but {data} holds a store: restore the key from the \
+         installer's copy; a new key could not read any of it"
+    )]
+    KeyMissing { keys: String, data: PathBuf },
+    /// A key is there but it is not the one the store was written with.
+    #[error("the station key ({keys}) is not the key of the store in {data}")]
+    KeyMismatch { keys: String, data: PathBuf },
+    #[error("station key ({keys}) cannot be read or kept: {source}")]
+    KeyUnavailable {
+        keys: String,
+        source: std::io::Error,
+    },
+    /// The linked SQLite has no SQLCipher: refused, so nothing is ever written in the clear.
+    #[error("this build's SQLite has no encryption (SQLCipher): refusing to store health data")]
+    NoEncryption,
+    /// Damaged (or missing) and no backup could restore it.
+    #[error(
+        "the store {path} is damaged ({reason}) and no backup in {backups} could restore it \
+         ({tried} tried)"
+    )]
+    Damaged {
+        path: PathBuf,
+        reason: String,
+        backups: PathBuf,
+        tried: usize,
+    },
+    #[error("backup failed: {0}")]
+    Backup(String),
+    #[error("file {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("database schema version {found} is newer than this program ({supported})")]
@@ -44,6 +102,33 @@ pub enum StoreError {
     Encode(serde_json::Error),
     #[error("the store lock was poisoned by an earlier panic")]
     Poisoned,
+}
+
+/// Where the store finds its key and keeps its backups.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreOptions {
+    pub keys: KeyStore,
+    /// Backup folder (default: `<data dir>/station.backups`).
+    pub backup_dir: PathBuf,
+    /// Backup copies kept (the newest).
+    pub backup_copies: usize,
+}
+
+impl StoreOptions {
+    /// What [`Store::open`] uses: the key where the app looks for it by default
+    /// ([`KeyStore::locate`] with no configured directory) and backups in the data directory.
+    pub fn for_dir(data_dir: &Path) -> Result<StoreOptions, StoreError> {
+        Ok(StoreOptions::with_keys(data_dir, KeyStore::locate(None)?))
+    }
+
+    /// Default backups, the given key store.
+    pub fn with_keys(data_dir: &Path, keys: KeyStore) -> StoreOptions {
+        StoreOptions {
+            keys,
+            backup_dir: data_dir.join(DEFAULT_BACKUP_DIR),
+            backup_copies: DEFAULT_BACKUP_COPIES,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -138,39 +223,203 @@ pub struct PastVisit {
 
 pub struct Store {
     conn: Mutex<Connection>,
-    key: [u8; 32],
+    /// The HMAC key for ID numbers (derived, or a pre-encryption store's own). Zeroized on drop.
+    id_key: Zeroizing<[u8; 32]>,
+    keys: keys::DerivedKeys,
     path: PathBuf,
+    backup_dir: PathBuf,
+    backup_copies: usize,
+    /// One backup at a time (the schedule and a manual call may meet).
+    backup_lock: Mutex<()>,
+    recovery: Option<Recovery>,
     /// Every stamp the store writes comes from here (the runtime's clock).
     clock: Arc<dyn Clock>,
 }
 
 impl Store {
     /// Opens (creating when absent) the store in `dir`, applying pending migrations; stamps
-    /// come from the system clock.
+    /// come from the system clock; the key is found as the app finds it by default
+    /// ([`StoreOptions::for_dir`]).
     pub fn open(dir: &Path) -> Result<Store, StoreError> {
         Store::open_with_clock(dir, Arc::new(SystemClock::new()))
     }
 
     /// [`Store::open`] with the station's clock as the source of every stamp.
     pub fn open_with_clock(dir: &Path, clock: Arc<dyn Clock>) -> Result<Store, StoreError> {
-        std::fs::create_dir_all(dir).map_err(|source| StoreError::Directory {
+        Store::open_with(dir, clock, &StoreOptions::for_dir(dir)?)
+    }
+
+    /// Opens the store in `dir` with its key from `options.keys`:
+    /// - a fresh, empty directory gets a new station key (unless the key store is a systemd
+    ///   credential, which only an installer provisions);
+    /// - a store whose key is missing is a stop ([`StoreError::KeyMissing`]), never a new key;
+    ///   a key that is not the store's is [`StoreError::KeyMismatch`];
+    /// - a store written before encryption is encrypted in place, its HMAC key kept inside;
+    /// - `PRAGMA quick_check` runs; a damaged (or vanished) store is restored from the newest
+    ///   good backup and [`Store::recovery`] says so; with no good backup,
+    ///   [`StoreError::Damaged`].
+    pub fn open_with(
+        dir: &Path,
+        clock: Arc<dyn Clock>,
+        options: &StoreOptions,
+    ) -> Result<Store, StoreError> {
+        let dir_err = |source| StoreError::Directory {
             path: dir.to_path_buf(),
             source,
-        })?;
-        let key = load_or_create_key(&dir.join(KEY_FILE))?;
+        };
+        files::create_private_dir(dir).map_err(dir_err)?;
         let path = dir.join(DB_FILE);
-        let mut conn = Connection::open(&path)?;
+        let check_path = dir.join(KEY_CHECK_FILE);
+        let legacy_path = dir.join(LEGACY_KEY_FILE);
+        let legacy_key = read_legacy_key(&legacy_path)?;
+        let backups = backup::list(&options.backup_dir)?;
+        let db_len = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        let plaintext = db_len > 0 && cipher::is_plaintext(&path).map_err(dir_err)?;
+        if plaintext && legacy_key.is_none() {
+            // A pre-encryption store whose HMAC key is gone: its residents can never be
+            // recognised again. Stop, as for any lost key.
+            return Err(StoreError::KeyMissing {
+                keys: format!("key file {}", legacy_path.display()),
+                data: dir.to_path_buf(),
+            });
+        }
+
+        let master = match options.keys.load()? {
+            Some(master) => master,
+            None => {
+                let encrypted_data = (db_len > 0 && !plaintext) || check_path.exists();
+                if encrypted_data || !backups.is_empty() {
+                    return Err(StoreError::KeyMissing {
+                        keys: options.keys.to_string(),
+                        data: dir.to_path_buf(),
+                    });
+                }
+                tracing::info!(keys = %options.keys, "no station key yet: making one");
+                options.keys.create()?
+            }
+        };
+        let keys = keys::DerivedKeys::derive(&master);
+        drop(master);
+        match std::fs::read_to_string(&check_path) {
+            Ok(text) if text.trim() != keys.check_text() => {
+                return Err(StoreError::KeyMismatch {
+                    keys: options.keys.to_string(),
+                    data: dir.to_path_buf(),
+                })
+            }
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(source) => {
+                return Err(StoreError::Io {
+                    path: check_path,
+                    source,
+                })
+            }
+        }
+
+        if let (true, Some(legacy)) = (plaintext, &legacy_key) {
+            tracing::info!(store = %path.display(), "encrypting a store written before encryption");
+            cipher::encrypt_in_place(&path, &keys, legacy)?;
+        }
+
+        // Integrity first: a damaged or vanished store is restored before anything writes.
+        let problem = if db_len == 0 {
+            (!backups.is_empty()).then(|| "the store file is missing or empty".to_string())
+        } else {
+            let conn = cipher::open_keyed(&path, &keys, cipher::existing())?;
+            let checked = cipher::quick_check(&conn);
+            drop(conn);
+            checked.err()
+        };
+        let recovery = match problem {
+            Some(reason) => {
+                tracing::error!(store = %path.display(), %reason, "store damaged: restoring");
+                let r = backup::restore(&path, &options.backup_dir, &keys, reason, clock.now())?;
+                tracing::warn!(
+                    backup = %r.backup.display(),
+                    taken_at = %r.backup_taken_at.to_rfc3339(),
+                    "store restored from backup"
+                );
+                Some(r)
+            }
+            None => None,
+        };
+
+        files::touch_private(&path).map_err(dir_err)?;
+        let mut conn = cipher::open_keyed(&path, &keys, cipher::read_write())?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.pragma_update(None, "secure_delete", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrations::apply(&mut conn)?;
+        for suffix in ["-wal", "-shm"] {
+            let side = dir.join(format!("{DB_FILE}{suffix}"));
+            files::make_private(&side).map_err(dir_err)?;
+        }
+        if !check_path.exists() {
+            files::replace_private(&check_path, keys.check_text().as_bytes()).map_err(dir_err)?;
+        }
+
+        // The resident HMAC key: a pre-encryption store keeps its own (moved inside when it was
+        // encrypted); every other store's is derived from the station key.
+        let kept: Option<Zeroizing<Vec<u8>>> = conn
+            .query_row(
+                "SELECT value FROM station_secrets WHERE name = ?1",
+                params![LEGACY_HMAC_SECRET],
+                |r| r.get::<_, Vec<u8>>(0),
+            )
+            .optional()?
+            .map(Zeroizing::new);
+        let id_key = match &kept {
+            Some(k) => {
+                let mut key = Zeroizing::new([0u8; 32]);
+                if k.len() != 32 {
+                    return Err(StoreError::BadKey { path: path.clone() });
+                }
+                key.copy_from_slice(k);
+                key
+            }
+            None => keys.id_hmac.clone(),
+        };
+        if let Some(legacy) = &legacy_key {
+            if kept.as_deref().map(|k| k.as_slice()) == Some(legacy.as_slice()) {
+                files::durable_remove(&legacy_path).map_err(dir_err)?;
+                tracing::info!("the old key file beside the store was taken inside it and removed");
+            } else {
+                // Never adopted: it would change the hashes of every resident of this store.
+                tracing::warn!(
+                    file = %legacy_path.display(),
+                    "a key file beside the store is not this store's key: left in place, unused"
+                );
+            }
+        }
+
+        if let Some(r) = &recovery {
+            let restored = AuditEvent::StoreRestored {
+                backup_taken_at: r.backup_taken_at.to_rfc3339(),
+            };
+            audit::write(&conn, &clock.now().to_rfc3339(), None, &restored)?;
+        }
         Ok(Store {
             conn: Mutex::new(conn),
-            key,
+            id_key,
+            keys,
             path,
+            backup_dir: options.backup_dir.clone(),
+            backup_copies: options.backup_copies,
+            backup_lock: Mutex::new(()),
+            recovery,
             clock,
         })
+    }
+
+    /// A second connection to the station file, keyed like the store's own, for tests and
+    /// maintenance tools that must reach past the store's methods (e.g. to inject a failure).
+    pub fn second_connection(&self) -> Result<Connection, StoreError> {
+        let conn = cipher::open_keyed(&self.path, &self.keys, cipher::existing())?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        Ok(conn)
     }
 
     pub fn path(&self) -> &Path {
@@ -192,7 +441,7 @@ impl Store {
 
     fn keyed_hash(&self, parts: &[&[u8]]) -> Vec<u8> {
         // HMAC accepts keys of any length, so this cannot fail; fall back to an empty MAC otherwise.
-        match Hmac::<Sha256>::new_from_slice(&self.key) {
+        match Hmac::<Sha256>::new_from_slice(self.id_key.as_slice()) {
             Ok(mut mac) => {
                 for part in parts {
                     mac.update(part);
@@ -215,7 +464,7 @@ impl Store {
         id: &IdNumber,
         masked_name: &str,
     ) -> Result<ResidentId, StoreError> {
-        self.upsert_resident_by_hash(&self.id_hash(id), &id.masked(), masked_name)
+        self.upsert_resident_by_hash(&self.id_hash(id), &stored_mask(&id.masked()), masked_name)
     }
 
     /// Finds or creates the resident known only by an unverified health code.
@@ -224,7 +473,11 @@ impl Store {
         token: &str,
         masked_token: &str,
     ) -> Result<ResidentId, StoreError> {
-        self.upsert_resident_by_hash(&self.health_code_hash(token), masked_token, "")
+        self.upsert_resident_by_hash(
+            &self.health_code_hash(token),
+            &stored_mask(masked_token),
+            "",
+        )
     }
 
     fn upsert_resident_by_hash(
@@ -675,41 +928,37 @@ fn decode_reading(
     })
 }
 
-fn load_or_create_key(path: &Path) -> Result<[u8; 32], StoreError> {
-    let dir_err = |source| StoreError::Directory {
-        path: path.to_path_buf(),
-        source,
-    };
-    match std::fs::read(path) {
-        Ok(bytes) => bytes.try_into().map_err(|_| StoreError::BadKey {
-            path: path.to_path_buf(),
-        }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let mut key = [0u8; 32];
-            getrandom::fill(&mut key).map_err(|e| dir_err(std::io::Error::other(e.to_string())))?;
-            write_private(path, &key).map_err(dir_err)?;
-            Ok(key)
-        }
-        Err(e) => Err(dir_err(e)),
-    }
+/// What the store keeps of an ID number or token: the last [`KEPT_ID_CHARS`] characters, the
+/// rest as '*' ("3301**********1234" → "**************1234"). Works on a masked form, so the
+/// plain number never passes through here.
+pub fn stored_mask(masked: &str) -> String {
+    let chars: Vec<char> = masked.chars().collect();
+    let keep = chars.len().min(KEPT_ID_CHARS);
+    let mut out = "*".repeat(chars.len() - keep);
+    out.extend(&chars[chars.len() - keep..]);
+    out
 }
 
-/// Writes the key readable by the station's user only, via a temp file so a power cut
-/// never leaves a half-written key.
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let tmp = path.with_extension("tmp");
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
+/// The HMAC key of a store written before encryption (kept beside it then), if any.
+fn read_legacy_key(path: &Path) -> Result<Option<Zeroizing<[u8; 32]>>, StoreError> {
+    match std::fs::read(path) {
+        Ok(bytes) => {
+            let bytes = Zeroizing::new(bytes);
+            let mut key = Zeroizing::new([0u8; 32]);
+            if bytes.len() != 32 {
+                return Err(StoreError::BadKey {
+                    path: path.to_path_buf(),
+                });
+            }
+            key.copy_from_slice(&bytes);
+            Ok(Some(key))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(StoreError::Io {
+            path: path.to_path_buf(),
+            source,
+        }),
     }
-    let mut f = opts.open(&tmp)?;
-    f.write_all(bytes)?;
-    f.sync_all()?;
-    std::fs::rename(&tmp, path)
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use rusqlite::Connection;
 
 use crate::StoreError;
 
-const STEPS: &[&str] = &[
+pub(crate) const STEPS: &[&str] = &[
     // 1: residents, visits, readings, audit events.
     "CREATE TABLE residents (
         id          INTEGER PRIMARY KEY,
@@ -68,6 +68,22 @@ const STEPS: &[&str] = &[
     CREATE INDEX questionnaires_by_visit ON questionnaires (visit_id);",
     // 4: who typed a staff-assisted manual reading (NULL: measured by a device).
     "ALTER TABLE readings ADD COLUMN entered_by TEXT;",
+    // 5: the fewest ID characters: the last 4 only ("3301**********1234" → "**************1234";
+    // health-code tokens alike). Nothing reads more: screens and the report take the masked
+    // form from the card of the visit in progress (README, "What is kept of an ID number").
+    "UPDATE residents
+        SET masked_id = replace(hex(zeroblob(length(masked_id) - 4)), '00', '*') || substr(masked_id, -4)
+      WHERE length(masked_id) > 4;",
+    // 6: delivered upstream (set by the platform link): retention purges only delivered rows.
+    "ALTER TABLE readings ADD COLUMN delivered_at TEXT;
+     ALTER TABLE questionnaires ADD COLUMN delivered_at TEXT;",
+    // 7: key material that cannot be derived from the station key: the HMAC key of a store
+    // written before encryption (its residents' hashes depend on it). Inside the encrypted file.
+    // (IF NOT EXISTS: the encryption of an old store creates it, with its key, in one step.)
+    "CREATE TABLE IF NOT EXISTS station_secrets (
+        name  TEXT PRIMARY KEY,
+        value BLOB NOT NULL
+    );",
 ];
 
 pub const SCHEMA_VERSION: i64 = STEPS.len() as i64;

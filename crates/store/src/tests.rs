@@ -1,6 +1,19 @@
 use super::*;
 use chrono::TimeZone;
 
+mod at_rest;
+
+/// Each test station has its own key store, in its temporary directory: tests never share a
+/// key with each other or with the developer's own station (`Store::open` itself is tested in
+/// `at_rest`).
+fn options(dir: &Path) -> StoreOptions {
+    StoreOptions::with_keys(dir, KeyStore::in_dir(&dir.join("test-keys")))
+}
+
+fn open(dir: &Path) -> Result<Store, StoreError> {
+    Store::open_with(dir, Arc::new(SystemClock::new()), &options(dir))
+}
+
 fn resident_id() -> IdNumber {
     IdNumber::parse("11010519491231002X").expect("valid id")
 }
@@ -33,7 +46,7 @@ fn record(reading: Reading) -> ReadingRecord {
 #[test]
 fn opens_with_wal_foreign_keys_and_current_schema() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = Store::open(dir.path()).expect("open");
+    let store = open(dir.path()).expect("open");
     let conn = store.conn().expect("conn");
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
@@ -50,7 +63,7 @@ fn opens_with_wal_foreign_keys_and_current_schema() {
 #[test]
 fn the_plain_id_number_is_never_stored() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = Store::open(dir.path()).expect("open");
+    let store = open(dir.path()).expect("open");
     store
         .upsert_resident(&resident_id(), "张*华")
         .expect("upsert");
@@ -65,13 +78,13 @@ fn the_plain_id_number_is_never_stored() {
 #[test]
 fn the_same_id_is_the_same_resident_and_keys_differ_per_station() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = Store::open(dir.path()).expect("open");
+    let store = open(dir.path()).expect("open");
     let a = store.upsert_resident(&resident_id(), "张*华").expect("a");
     let b = store.upsert_resident(&resident_id(), "张*华").expect("b");
     assert_eq!(a, b);
     assert_eq!(store.resident_count().expect("count"), 1);
     let other = tempfile::tempdir().expect("tempdir");
-    let store2 = Store::open(other.path()).expect("open");
+    let store2 = open(other.path()).expect("open");
     assert_ne!(
         store.id_hash(&resident_id()),
         store2.id_hash(&resident_id())
@@ -79,14 +92,14 @@ fn the_same_id_is_the_same_resident_and_keys_differ_per_station() {
     // The key survives a reopen, so residents are recognised across restarts.
     let h = store.id_hash(&resident_id());
     drop(store);
-    let again = Store::open(dir.path()).expect("reopen");
+    let again = open(dir.path()).expect("reopen");
     assert_eq!(again.id_hash(&resident_id()), h);
 }
 
 #[test]
 fn readings_round_trip_newest_first() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = Store::open(dir.path()).expect("open");
+    let store = open(dir.path()).expect("open");
     let r = store.upsert_resident(&resident_id(), "张*华").expect("r");
     let v = store
         .start_visit(r, IdentifyMethod::InsuranceCard)
@@ -114,7 +127,7 @@ fn readings_round_trip_newest_first() {
 #[test]
 fn a_manual_reading_keeps_who_typed_it_and_is_audited_with_it() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = Store::open(dir.path()).expect("open");
+    let store = open(dir.path()).expect("open");
     let r = store.upsert_resident(&resident_id(), "张*华").expect("r");
     let v = store
         .start_visit(r, IdentifyMethod::InsuranceCard)
@@ -160,7 +173,7 @@ fn a_manual_reading_keeps_who_typed_it_and_is_audited_with_it() {
 #[test]
 fn every_kind_round_trips() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = Store::open(dir.path()).expect("open");
+    let store = open(dir.path()).expect("open");
     let r = store.upsert_resident(&resident_id(), "张*华").expect("r");
     let v = store
         .start_visit(r, IdentifyMethod::InsuranceCard)
@@ -192,7 +205,7 @@ fn every_kind_round_trips() {
 #[test]
 fn urgent_readings_queue_an_alert_with_the_reading() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = Store::open(dir.path()).expect("open");
+    let store = open(dir.path()).expect("open");
     let r = store.upsert_resident(&resident_id(), "张*华").expect("r");
     let v = store
         .start_visit(r, IdentifyMethod::InsuranceCard)
@@ -211,14 +224,14 @@ fn urgent_readings_queue_an_alert_with_the_reading() {
     assert_eq!(alerts[0].reason, "bp-category-grade3");
     // Durable: still queued after a reopen.
     drop(store);
-    let store = Store::open(dir.path()).expect("reopen");
+    let store = open(dir.path()).expect("reopen");
     assert_eq!(store.queued_alerts(10).expect("alerts").len(), 1);
 }
 
 #[test]
 fn past_visits_list_newest_first_with_counts() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = Store::open(dir.path()).expect("open");
+    let store = open(dir.path()).expect("open");
     let r = store.upsert_resident(&resident_id(), "张*华").expect("r");
     let old = store
         .start_visit(r, IdentifyMethod::InsuranceCard)
@@ -247,7 +260,7 @@ fn past_visits_list_newest_first_with_counts() {
 #[test]
 fn an_undecodable_row_is_skipped_not_fatal() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = Store::open(dir.path()).expect("open");
+    let store = open(dir.path()).expect("open");
     let r = store.upsert_resident(&resident_id(), "张*华").expect("r");
     let v = store
         .start_visit(r, IdentifyMethod::InsuranceCard)
@@ -270,7 +283,7 @@ fn an_undecodable_row_is_skipped_not_fatal() {
 #[test]
 fn a_reading_needs_a_real_visit() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = Store::open(dir.path()).expect("open");
+    let store = open(dir.path()).expect("open");
     assert!(store
         .save_reading(VisitId(999), &sample(120, 80), true)
         .is_err());
@@ -280,7 +293,7 @@ fn a_reading_needs_a_real_visit() {
 #[test]
 fn visits_end_once_and_dangling_ones_close_at_start() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = Store::open(dir.path()).expect("open");
+    let store = open(dir.path()).expect("open");
     let r = store.upsert_resident(&resident_id(), "张*华").expect("r");
     let v1 = store
         .start_visit(r, IdentifyMethod::InsuranceCard)
@@ -295,7 +308,7 @@ fn visits_end_once_and_dangling_ones_close_at_start() {
         .start_visit(r, IdentifyMethod::InsuranceCard)
         .expect("v2");
     drop(store);
-    let store = Store::open(dir.path()).expect("reopen");
+    let store = open(dir.path()).expect("reopen");
     assert_eq!(store.close_dangling_visits().expect("close"), 1);
     assert_eq!(
         store.visit_end_reason(v2).expect("reason").as_deref(),
@@ -306,12 +319,13 @@ fn visits_end_once_and_dangling_ones_close_at_start() {
 #[test]
 fn a_newer_schema_is_refused() {
     let dir = tempfile::tempdir().expect("tempdir");
-    drop(Store::open(dir.path()).expect("open"));
-    let conn = Connection::open(dir.path().join(DB_FILE)).expect("conn");
+    let store = open(dir.path()).expect("open");
+    let conn = store.second_connection().expect("conn");
     conn.pragma_update(None, "user_version", 99).expect("bump");
     drop(conn);
+    drop(store);
     assert!(matches!(
-        Store::open(dir.path()),
+        open(dir.path()),
         Err(StoreError::TooNew { found: 99, .. })
     ));
 }
@@ -319,17 +333,14 @@ fn a_newer_schema_is_refused() {
 #[test]
 fn a_damaged_key_is_reported() {
     let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(dir.path().join(KEY_FILE), b"short").expect("write");
-    assert!(matches!(
-        Store::open(dir.path()),
-        Err(StoreError::BadKey { .. })
-    ));
+    std::fs::write(dir.path().join(LEGACY_KEY_FILE), b"short").expect("write");
+    assert!(matches!(open(dir.path()), Err(StoreError::BadKey { .. })));
 }
 
 #[test]
 fn audit_events_are_kept_in_order() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = Store::open(dir.path()).expect("open");
+    let store = open(dir.path()).expect("open");
     store.record(None, AuditEvent::StationStarted).expect("a");
     store
         .record(
@@ -374,7 +385,7 @@ fn count(store: &Store, table: &str) -> i64 {
 #[test]
 fn each_change_is_audited_in_its_own_transaction() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = Store::open(dir.path()).expect("open");
+    let store = open(dir.path()).expect("open");
     let r = store.upsert_resident(&resident_id(), "张*华").expect("r");
     let v = store.start_visit(r, IdentifyMethod::IdCard).expect("visit");
     store.save_reading(v, &sample(185, 95), true).expect("save");
@@ -405,7 +416,7 @@ fn each_change_is_audited_in_its_own_transaction() {
 #[test]
 fn a_change_whose_audit_cannot_be_written_is_not_made() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = Store::open(dir.path()).expect("open");
+    let store = open(dir.path()).expect("open");
     let r = store.upsert_resident(&resident_id(), "张*华").expect("r");
     let v = store
         .start_visit(r, IdentifyMethod::InsuranceCard)
@@ -431,7 +442,7 @@ fn a_change_whose_audit_cannot_be_written_is_not_made() {
 #[test]
 fn a_reading_whose_alert_cannot_be_queued_is_not_stored() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = Store::open(dir.path()).expect("open");
+    let store = open(dir.path()).expect("open");
     let r = store.upsert_resident(&resident_id(), "张*华").expect("r");
     let v = store
         .start_visit(r, IdentifyMethod::InsuranceCard)
@@ -453,7 +464,7 @@ fn a_reading_whose_alert_cannot_be_queued_is_not_stored() {
 #[test]
 fn every_write_is_fsynced_before_it_returns() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = Store::open(dir.path()).expect("open");
+    let store = open(dir.path()).expect("open");
     let sync: i64 = store
         .conn()
         .expect("conn")
@@ -468,7 +479,7 @@ fn stamps_come_from_the_stores_clock() {
     let clock = Arc::new(station_core::clock::ManualClock::new(
         chrono::NaiveTime::from_hms_opt(7, 15, 0).expect("time"),
     ));
-    let store = Store::open_with_clock(dir.path(), clock).expect("open");
+    let store = Store::open_with(dir.path(), clock, &options(dir.path())).expect("open");
     store.record(None, AuditEvent::StationStarted).expect("a");
     let at = &store.audit_events(1).expect("audit")[0].at;
     assert!(at.starts_with("2026-11-23T07:15:00"), "{at}");
@@ -477,7 +488,7 @@ fn stamps_come_from_the_stores_clock() {
 #[test]
 fn questionnaires_round_trip_per_visit() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = Store::open(dir.path()).expect("open");
+    let store = open(dir.path()).expect("open");
     let r = store.upsert_resident(&resident_id(), "张*华").expect("r");
     let v = store
         .start_visit(r, IdentifyMethod::InsuranceCard)
@@ -501,7 +512,7 @@ fn questionnaires_round_trip_per_visit() {
 #[test]
 fn a_health_code_resident_is_kept_by_a_keyed_hash_of_the_token() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = Store::open(dir.path()).expect("open");
+    let store = open(dir.path()).expect("open");
     let token = "4243669509084040896099330000";
     let a = store
         .upsert_health_code_resident(token, "424*********************0000")
@@ -610,7 +621,7 @@ mod reading_round_trip {
             saves in proptest::collection::vec((any_record(), any::<bool>(), any::<bool>()), 1..12)
         ) {
             let dir = tempfile::tempdir().expect("tempdir");
-            let store = Store::open(dir.path()).expect("open");
+            let store = open(dir.path()).expect("open");
             let mine = store.upsert_resident(&resident_id(), "张*华").expect("r");
             let other_id = IdNumber::parse("330302195608150428").expect("valid id");
             let other = store.upsert_resident(&other_id, "王*").expect("other");
@@ -653,7 +664,7 @@ mod reading_round_trip {
             }
             // And after a reopen, from the file.
             drop(store);
-            let store = Store::open(dir.path()).expect("reopen");
+            let store = open(dir.path()).expect("reopen");
             prop_assert_eq!(store.visit_readings(v_mine).expect("visit"), oldest_first(v_mine));
         }
     }

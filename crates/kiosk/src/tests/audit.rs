@@ -8,7 +8,7 @@ use super::{demo_camera, rig, rig_parts, Rig};
 /// Makes every audit insert fail, as a full disk or a damaged page would, through a second
 /// connection to the station's own file.
 fn break_the_audit_trail(r: &Rig) {
-    let conn = rusqlite::Connection::open(r.store.path()).expect("open the station file");
+    let conn = r.store.second_connection().expect("open the station file");
     conn.execute_batch(
         "CREATE TRIGGER no_audit BEFORE INSERT ON audit_events
          BEGIN SELECT RAISE(ABORT, 'disk full'); END;",
@@ -26,7 +26,9 @@ fn no_visit_starts_when_its_audit_line_cannot_be_written() {
     let v = r.wait("save failed", |v| v.notice == Some(Notice::SaveFailed));
     assert!(v.resident.is_none());
     assert!(matches!(v.screen, Screen::Welcome));
-    let visits: i64 = rusqlite::Connection::open(r.store.path())
+    let visits: i64 = r
+        .store
+        .second_connection()
         .expect("open")
         .query_row("SELECT COUNT(*) FROM visits", [], |row| row.get(0))
         .expect("count");
