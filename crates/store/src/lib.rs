@@ -324,6 +324,14 @@ impl Store {
 
         // Integrity first: a damaged or vanished store is restored before anything writes.
         let problem = if db_len == 0 {
+            if backups.is_empty() && check_path.exists() {
+                // The key check says a store was here; with no backup there is nothing to
+                // restore, so the station starts empty rather than not at all: say so loudly.
+                tracing::error!(
+                    store = %path.display(),
+                    "the store file is missing or empty and there is no backup: starting empty"
+                );
+            }
             (!backups.is_empty()).then(|| "the store file is missing or empty".to_string())
         } else {
             let conn = cipher::open_keyed(&path, &keys, cipher::existing())?;
