@@ -13,6 +13,8 @@ use crate::webdriver::Session;
 use crate::{free_ports, supervised, wait_for, workspace_root, Supervised};
 
 pub struct StationOptions {
+    /// Run as a demonstration (`--demo`): simulated hardware allowed, data in `<data>/demo`.
+    pub demo: bool,
     /// "pcsc" or "simulated".
     pub card_reader: &'static str,
     /// Opening hours, "HH:MM"; default: open all day.
@@ -43,6 +45,7 @@ pub struct StationOptions {
 impl Default for StationOptions {
     fn default() -> Self {
         StationOptions {
+            demo: false,
             card_reader: "pcsc",
             hours: ("00:00".into(), "23:59".into()),
             idle: (60, 20),
@@ -52,9 +55,10 @@ impl Default for StationOptions {
             pcsc_socket: None,
             data_dir: None,
             staff_uids: Vec::new(),
-            id_card_reader: "auto".into(),
-            printer: "auto".into(),
-            camera: "auto".into(),
+            // None unless a test names one ("auto" would be the simulator in a demo).
+            id_card_reader: "none".into(),
+            printer: "none".into(),
+            camera: "none".into(),
         }
     }
 }
@@ -64,6 +68,7 @@ pub struct Station {
     driver: Option<Supervised>,
     pub dir: tempfile::TempDir,
     pub config_path: PathBuf,
+    /// Where the app keeps its store (a demonstration's own folder in demo mode).
     pub data_dir: PathBuf,
 }
 
@@ -157,7 +162,15 @@ impl Station {
             Ok((up(port) && up(native_port)).then_some(()))
         })
         .inspect_err(|_| drop(driver.take()))?;
-        let args = vec!["--config".to_string(), config_path.display().to_string()];
+        let mut args = vec!["--config".to_string(), config_path.display().to_string()];
+        if opts.demo {
+            args.push("--demo".to_string());
+        }
+        let data_dir = if opts.demo {
+            data_dir.join("demo")
+        } else {
+            data_dir
+        };
         let session = match Session::start(port, &app.display().to_string(), &args) {
             Ok(s) => s,
             Err(e) => {

@@ -87,6 +87,7 @@ fn a_resident_measures_blood_pressure_and_leaves() {
     let st = launch(
         &bed,
         StationOptions {
+            demo: true,
             pcsc_socket: socket(&bed),
             device_scripts: vec![(MeasureKind::BloodPressure, "128/82/72".into())],
             ..Default::default()
@@ -305,6 +306,7 @@ fn a_reading_shown_survives_the_app_being_killed() {
     let st = launch(
         &bed,
         StationOptions {
+            demo: true,
             pcsc_socket: socket(&bed),
             device_scripts: vec![(MeasureKind::BloodPressure, "165/95/80".into())],
             data_dir: Some(data.path().to_path_buf()),
@@ -325,11 +327,38 @@ fn a_reading_shown_survives_the_app_being_killed() {
     drop(st);
     card.pull();
 
-    let store = station_store::Store::open(data.path()).expect("store reopens after kill -9");
+    let store_dir = data.path().join("demo");
+    let store = station_store::Store::open(&store_dir).expect("store reopens after kill -9");
     let n = store.reading_count().expect("count");
     assert_eq!(n, 1, "the reading shown must be in the database");
-    // The next start closes the visit the crash left open.
-    assert_eq!(store.close_dangling_visits().expect("close"), 1);
+    assert_eq!(
+        store
+            .visit_end_reason(station_store::VisitId(1))
+            .expect("visit"),
+        None
+    );
+    drop(store);
+
+    // The next start closes the visit the crash left open, by itself.
+    let st = launch(
+        &bed,
+        StationOptions {
+            demo: true,
+            pcsc_socket: socket(&bed),
+            data_dir: Some(data.path().to_path_buf()),
+            ..Default::default()
+        },
+    );
+    st.wait_text(&t.text("welcome-insert-card")).unwrap();
+    let store = station_store::Store::open(&store_dir).expect("store");
+    assert_eq!(
+        store
+            .visit_end_reason(station_store::VisitId(1))
+            .expect("visit")
+            .as_deref(),
+        Some("interrupted")
+    );
+    assert_eq!(store.reading_count().expect("count"), 1);
 }
 
 #[test]
@@ -339,6 +368,7 @@ fn demo_mode_walks_the_journey_with_the_simulated_card() {
     let st = launch(
         &bed,
         StationOptions {
+            demo: true,
             card_reader: "simulated",
             ..Default::default()
         },
@@ -352,6 +382,96 @@ fn demo_mode_walks_the_journey_with_the_simulated_card() {
         .unwrap();
     st.press(&t.text("demo-remove-card")).unwrap();
     st.wait_text(&t.text("goodbye-title")).unwrap();
+    // A demonstration keeps its data apart from a station's residents.
+    assert!(st.data_dir.ends_with("demo"), "{}", st.data_dir.display());
+    let store = station_store::Store::open(&st.data_dir).expect("store");
+    assert_eq!(store.resident_count().expect("count"), 1);
+    let station_files = st.data_dir.parent().expect("data dir");
+    assert!(!station_files.join(station_store::DB_FILE).exists());
+}
+
+#[test]
+fn simulated_hardware_runs_only_when_a_demonstration_is_asked_for() {
+    let _bed = bed();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    for (line, key) in [
+        (
+            "[hardware]\ncard_reader = \"simulated\"\n",
+            "hardware.card_reader",
+        ),
+        (
+            "[devices]\ninstruments = \"simulated\"\n",
+            "devices.instruments",
+        ),
+        ("[printer]\nqueue = \"simulated\"\n", "printer.queue"),
+    ] {
+        let cfg = dir.path().join("station.toml");
+        std::fs::write(
+            &cfg,
+            format!(
+                "[station]\ntown = \"五马街道\"\ncommunity = \"禅街社区\"\n\
+                 [storage]\ndata_dir = \"{}\"\n{line}",
+                data.display()
+            ),
+        )
+        .unwrap();
+        let out = std::process::Command::new(station_e2e::station::app_binary())
+            .args(["--config", &cfg.display().to_string()])
+            .env_remove("DISPLAY")
+            .output()
+            .expect("run the app");
+        assert_eq!(out.status.code(), Some(78), "{line}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(key) && err.contains("demo"), "{err}");
+    }
+    // Nothing was stored anywhere.
+    assert!(!data.exists());
+}
+
+/// Puts the shared pcscd back with its readers, whatever the test did.
+struct ReadersBack<'a>(&'a mut Bed);
+
+impl Drop for ReadersBack<'_> {
+    fn drop(&mut self) {
+        let _ = self.0.pcscd.restart_with_readers(true);
+    }
+}
+
+#[test]
+fn a_station_without_its_card_reader_says_so_and_recovers_when_it_is_plugged_in() {
+    let mut bed = bed();
+    let t = zh();
+    let bed = ReadersBack(&mut bed);
+    bed.0
+        .pcscd
+        .restart_with_readers(false)
+        .expect("pcscd without readers");
+    let st = launch(
+        bed.0,
+        StationOptions {
+            pcsc_socket: socket(bed.0),
+            ..Default::default()
+        },
+    );
+    // Not a demo: a plain fault for staff, and no sample cards to press.
+    let page = st.wait_text(&t.text("notice-reader-missing")).unwrap();
+    assert!(!page.contains(&t.text("demo-title")), "{page}");
+    // The reader is plugged in: the message goes by itself and a card is read.
+    bed.0
+        .pcscd
+        .restart_with_readers(true)
+        .expect("readers back");
+    st.wait_gone(&t.text("notice-reader-missing")).unwrap();
+    let card = insert_resident(bed.0);
+    st.wait_text(&t.text_with("home-greeting", &[("name", MASKED_NAME.into())]))
+        .unwrap();
+    card.pull();
+    let store = station_store::Store::open(&st.data_dir).expect("store");
+    let audit = store.audit_events(50).expect("audit");
+    let actions: Vec<&str> = audit.iter().map(|e| e.action.as_str()).collect();
+    assert!(actions.contains(&"card_reader_fault"), "{actions:?}");
+    assert!(actions.contains(&"card_reader_back"), "{actions:?}");
 }
 
 #[test]
@@ -398,6 +518,7 @@ fn the_kiosk_meets_the_elderly_friendly_rules() {
     let st = launch(
         &bed,
         StationOptions {
+            demo: true,
             card_reader: "simulated",
             ..Default::default()
         },
@@ -645,7 +766,7 @@ fn a_staff_card_never_starts_a_visit_and_lets_staff_type_a_reading_for_a_residen
 
 #[test]
 fn an_id_card_on_the_serial_reader_identifies_the_same_resident_as_the_card() {
-    use station_idcard::sim::{sample_holder, SimulatedSam};
+    use station_idcard::simulated::{sample_holder, SimulatedSam};
     use station_idcard::testbed::PtySam;
 
     let bed = bed();
@@ -717,6 +838,7 @@ fn the_report_prints_through_cups_and_a_stopped_printer_is_told() {
     let st = launch(
         &bed,
         StationOptions {
+            demo: true,
             pcsc_socket: socket(&bed),
             device_scripts: vec![(MeasureKind::BloodPressure, "150/85/70".into())],
             printer: cups.queue_uri(),
@@ -777,6 +899,7 @@ fn every_measurement_is_guided_and_an_urgent_value_is_flagged() {
     let st = launch(
         &bed,
         StationOptions {
+            demo: true,
             pcsc_socket: socket(&bed),
             device_scripts: vec![
                 (MeasureKind::Body, "70/165".into()),
@@ -842,6 +965,7 @@ fn a_silent_device_times_out_with_a_retry() {
     let st = launch(
         &bed,
         StationOptions {
+            demo: true,
             card_reader: "simulated",
             device_scripts: vec![(MeasureKind::Temperature, "hang".into())],
             measure_timeout: 5,
@@ -876,6 +1000,7 @@ fn my_reports_lists_an_earlier_visit_and_prints_it_again() {
     let st = launch(
         &bed,
         StationOptions {
+            demo: true,
             pcsc_socket: socket(&bed),
             printer: "simulated".into(),
             ..Default::default()
@@ -903,6 +1028,7 @@ fn the_tcm_questionnaire_is_answered_by_touch_and_stored() {
     let st = launch(
         &bed,
         StationOptions {
+            demo: true,
             card_reader: "simulated",
             ..Default::default()
         },
@@ -955,7 +1081,7 @@ fn the_tcm_questionnaire_is_answered_by_touch_and_stored() {
 
 #[test]
 fn a_health_code_shown_to_the_camera_identifies_an_unverified_resident() {
-    use station_camera::sim::{qr_frame, SAMPLE_VOUCHER};
+    use station_camera::simulated::{qr_frame, SAMPLE_VOUCHER};
 
     let bed = bed();
     let t = zh();
@@ -969,6 +1095,7 @@ fn a_health_code_shown_to_the_camera_identifies_an_unverified_resident() {
     let st = launch(
         &bed,
         StationOptions {
+            demo: true,
             pcsc_socket: socket(&bed),
             camera: format!("stills:{}", stills.path().display()),
             ..Default::default()
@@ -1002,6 +1129,7 @@ fn the_face_is_used_only_after_consent_and_says_matching_is_not_set_up() {
     let st = launch(
         &bed,
         StationOptions {
+            demo: true,
             pcsc_socket: socket(&bed),
             camera: format!("stills:{}", stills.path().display()),
             ..Default::default()

@@ -40,6 +40,9 @@ prompt-face-scan = Please face the screen and keep still.
 prompt-face-not-configured = Face checking is not connected yet, and the picture was deleted. Please insert your card or show your health code.
 prompt-face-not-captured = No usable picture was taken. Please try again or insert your card.
 prompt-record-failed = The station could not keep its records. Please ask a member of staff.
+prompt-reader-missing = The card reader is not connected. Please ask a member of staff.
+prompt-device-stale-record = The device sent an earlier stored result, which was not used. Please measure again on the device.
+prompt-history-needs-verified-identity = Your identity is not verified, so earlier reports cannot be shown. Please insert your card or place your ID card to see them.
 
 prompt-manual-entry = Staff entry. Choose an item, type the value, then press save.
 

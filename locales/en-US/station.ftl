@@ -157,6 +157,7 @@ locale-en-US = English
 
 ## Demo mode (simulated hardware)
 demo-title = Demo mode
+demo-note = For demonstration: results are not real measurements
 demo-insert-card = Insert a simulated card
 demo-insert-bad-card = Insert an unreadable card
 demo-remove-card = Remove the card
@@ -243,6 +244,9 @@ face-hint-hold-still = Good: keep still
 notice-face-not-configured = Face checking is not connected to a platform yet; the picture was deleted. Please insert your card or show your health code
 notice-face-not-captured = No usable picture was taken. Please try again or insert your card
 notice-record-failed = The station could not keep its records. Please ask a member of staff
+notice-reader-missing = The card reader is not connected. Please ask a member of staff
+notice-device-stale-record = The device sent an earlier stored result, which was not used. Please measure again on the device
+notice-history-needs-verified-identity = Your identity is not verified, so earlier reports cannot be shown. Please insert your card or place your ID card to see them
 
 # Staff-assisted manual entry (a staff badge tapped during a resident's visit)
 manual-entry-title = Staff entry
@@ -258,4 +262,35 @@ manual-error-not-a-number = Numbers only, please
 manual-error-decimals = Too many decimal places
 manual-error-range = Out of range
 manual-error-diastolic = Diastolic must be below systolic
-note-entered-by-staff = Entered by staff
+source-device = Measured by: { $model }
+source-staff = Entered by staff (badge { $badge })
+source-demo = Demonstration data, not a real measurement
+
+## Screen layout (issue 12): settings, scroll arrows, the results gauge, trend dates
+settings-title = Display and sound
+scroll-up = Scroll up
+scroll-down = Scroll down
+gauge-very-low = Very low
+gauge-low = Low
+gauge-normal = Normal
+gauge-high-normal = High normal
+gauge-raised = Raised
+gauge-high = High
+gauge-very-high = Very high
+gauge-summary = { $label } { $value }: in the “{ $band }” range
+gauge-other-decides = The scale shows { $label }; the assessment goes by the higher of the two pressures
+trend-this-time = This time
+trend-last-time = Last time, { $date }
+trend-date = { $month } { $day }
+month-1 = Jan
+month-2 = Feb
+month-3 = Mar
+month-4 = Apr
+month-5 = May
+month-6 = Jun
+month-7 = Jul
+month-8 = Aug
+month-9 = Sep
+month-10 = Oct
+month-11 = Nov
+month-12 = Dec

@@ -157,6 +157,7 @@ locale-en-US = English
 
 ## Demo mode (simulated hardware)
 demo-title = 演示模式
+demo-note = 演示用，结果不是真实测量
 demo-insert-card = 插入模拟社保卡
 demo-insert-bad-card = 插入无法识别的卡
 demo-remove-card = 拔出卡片
@@ -243,6 +244,9 @@ face-hint-hold-still = 很好，请保持不动
 notice-face-not-configured = 刷脸核验暂未接入平台，照片已删除。请插卡或出示健康码
 notice-face-not-captured = 没有拍到合适的照片，请再试一次或插卡
 notice-record-failed = 本站的记录没有保存成功，请联系工作人员
+notice-reader-missing = 读卡器未连接，请联系工作人员
+notice-device-stale-record = 设备送来的是以前存的结果，没有采用。请在设备上重新测量
+notice-history-needs-verified-identity = 身份还没有核验，不能查看以前的报告。请插卡或放身份证后再看
 
 # Staff-assisted manual entry (a staff badge tapped during a resident's visit)
 manual-entry-title = 工作人员录入
@@ -258,4 +262,35 @@ manual-error-not-a-number = 请只输入数字
 manual-error-decimals = 小数位太多
 manual-error-range = 超出范围
 manual-error-diastolic = 舒张压应低于收缩压
-note-entered-by-staff = 由工作人员录入
+source-device = 测量设备：{ $model }
+source-staff = 由工作人员录入（工作人员卡 { $badge }）
+source-demo = 演示数据，不是真实测量
+
+## Screen layout (issue 12): settings, scroll arrows, the results gauge, trend dates
+settings-title = 显示和声音
+scroll-up = 向上翻
+scroll-down = 向下翻
+gauge-very-low = 很低
+gauge-low = 偏低
+gauge-normal = 正常
+gauge-high-normal = 正常高值
+gauge-raised = 偏高
+gauge-high = 高
+gauge-very-high = 很高
+gauge-summary = { $label } { $value }，在“{ $band }”一段
+gauge-other-decides = 刻度按{ $label }画出；评估按高压和低压中较高的一项
+trend-this-time = 这次
+trend-last-time = 上次 { $date }
+trend-date = { $month }{ $day }日
+month-1 = 1月
+month-2 = 2月
+month-3 = 3月
+month-4 = 4月
+month-5 = 5月
+month-6 = 6月
+month-7 = 7月
+month-8 = 8月
+month-9 = 9月
+month-10 = 10月
+month-11 = 11月
+month-12 = 12月

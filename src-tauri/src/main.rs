@@ -27,12 +27,14 @@ const EXIT_STORE: u8 = 73;
 /// None of these is worth an automatic restart (systemd: RestartPreventExitStatus=65 73 78).
 const EXIT_DAMAGED: u8 = 65;
 
-#[tauri::command]
+// Commands run off the main thread: a store write (fsync) under the state lock never freezes
+// the window.
+#[tauri::command(async)]
 fn station_view(kiosk: tauri::State<'_, Kiosk>) -> StationView {
     kiosk.view()
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 fn act(kiosk: tauri::State<'_, Kiosk>, action: Action) -> StationView {
     kiosk.act(action)
 }
@@ -59,10 +61,11 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
+    station_kiosk::install_panic_hook();
 
     // Config and store first, before any window: a broken station says why and stops.
     let config_path = paths::config_file();
-    let config = match StationConfig::load(&config_path) {
+    let config = match StationConfig::load(&config_path, paths::demo_asked()) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("health-station: {e}");
@@ -114,7 +117,12 @@ fn main() -> ExitCode {
         ),
         retention_days: config.storage.retention_days,
     });
-    tracing::info!(config = %config_path.display(), data = %data_dir.display(), "station starting");
+    tracing::info!(
+        config = %config_path.display(),
+        data = %data_dir.display(),
+        mode = ?config.mode,
+        "station starting"
+    );
 
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {

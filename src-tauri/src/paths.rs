@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use station_core::config::StationConfig;
+use station_core::config::{StationConfig, StationMode};
 
 /// Same identifier as tauri.conf.json, so our paths match Tauri's app dirs.
 const APP_ID: &str = "cn.healthstation.kiosk";
@@ -27,24 +27,36 @@ pub fn config_file() -> PathBuf {
         .join("station.toml")
 }
 
-/// `HEALTH_STATION_DATA_DIR`, else `storage.data_dir` from the config, else the OS app-data dir.
-pub fn data_dir(config: &StationConfig) -> PathBuf {
-    if let Some(p) = std::env::var_os("HEALTH_STATION_DATA_DIR") {
-        return PathBuf::from(p);
-    }
-    if let Some(p) = &config.data_dir {
-        return p.clone();
-    }
-    dirs::data_dir()
-        .unwrap_or_else(|| PathBuf::from("."))
-        .join(APP_ID)
+/// `--demo` on the command line: run as a demonstration whatever the config's mode.
+pub fn demo_asked() -> bool {
+    std::env::args_os().any(|a| a == "--demo")
 }
 
-/// `[storage] backup_dir`, else `<data dir>/station.backups`.
+/// `HEALTH_STATION_DATA_DIR`, else `storage.data_dir` from the config, else the OS app-data
+/// dir; a demonstration keeps its data in `demo/` inside it, apart from a station's residents.
+pub fn data_dir(config: &StationConfig) -> PathBuf {
+    let base = if let Some(p) = std::env::var_os("HEALTH_STATION_DATA_DIR") {
+        PathBuf::from(p)
+    } else if let Some(p) = &config.data_dir {
+        p.clone()
+    } else {
+        dirs::data_dir()
+            .unwrap_or_else(|| PathBuf::from("."))
+            .join(APP_ID)
+    };
+    match config.mode {
+        StationMode::Demo => base.join("demo"),
+        StationMode::Station => base,
+    }
+}
+
+/// `[storage] backup_dir` (a demonstration's copies in `demo/` inside it), else
+/// `<data dir>/station.backups`.
 pub fn backup_dir(config: &StationConfig, data_dir: &Path) -> PathBuf {
-    match &config.storage.backup_dir {
-        Some(dir) => dir.clone(),
-        None => data_dir.join(station_store::DEFAULT_BACKUP_DIR),
+    match (&config.storage.backup_dir, config.mode) {
+        (Some(dir), StationMode::Demo) => dir.join("demo"),
+        (Some(dir), StationMode::Station) => dir.clone(),
+        (None, _) => data_dir.join(station_store::DEFAULT_BACKUP_DIR),
     }
 }
 

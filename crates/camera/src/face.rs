@@ -126,7 +126,7 @@ mod guide {
     #[derive(Debug, Clone, PartialEq)]
     pub struct FaceGuideConfig {
         /// Frames are shrunk to this width before detection (speed): 320 keeps ≥ 5 fps on two
-        /// cores (see `examples/figures.rs`).
+        /// cores (see `examples/camera_figures.rs`).
         pub analysis_width: u32,
         /// Smallest face the detector looks for, as a fraction of the frame width (0.10). Faces
         /// smaller than this are not seen at all (→ `NoFace`).

@@ -15,8 +15,9 @@ pub mod face;
 pub mod frame;
 #[cfg(feature = "nokhwa")]
 mod nokhwa_source;
+mod opener;
 pub mod qr;
-pub mod sim;
+pub mod simulated;
 
 pub use face::{CapturedFace, FaceBox, FaceMatcher, Framing, MatchOutcome, NotConfiguredMatcher};
 #[cfg(feature = "face")]
@@ -24,6 +25,7 @@ pub use face::{FaceGuide, FaceGuideConfig, GuideStep, ModelError};
 pub use frame::{CameraError, Frame, FrameError, FrameSource, StillImageSource, MAX_DIMENSION};
 #[cfg(feature = "nokhwa")]
 pub use nokhwa_source::{NokhwaConfig, NokhwaSource};
+pub use opener::{opener, CameraOpener};
 pub use qr::{
     classify_payload, read_qr, HealthQr, NotConfiguredVerifier, QrError, QrKind, QrVerifier,
     Verification, MAX_PAYLOAD_LEN,

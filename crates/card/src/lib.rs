@@ -4,6 +4,7 @@
 //!   holder's ID number and name (EF06) from the social-security application (DDF1).
 //! * [`PcscReader`] is the real backend: a watcher thread over PC/SC (pcsc-lite) that turns reader
 //!   and card movements into [`ReaderEvent`]s.
+//! * [`open_slot`] picks one of them from the station's config.
 //! * [`SimulatedReader`] is the demo backend: the same read against an in-memory
 //!   [`virtual_card::VirtualCard`], the same events.
 //! * [`virtual_card`] also holds a vpcd client ([`virtual_card::VpcdCard`]) that presents a
@@ -13,10 +14,10 @@
 //! name and the ID number.
 
 mod apdu;
-mod detect;
 mod pcsc_reader;
 mod reader;
 mod simulated;
+mod slot;
 mod ssc;
 mod staff;
 pub mod virtual_card;
@@ -25,10 +26,10 @@ pub mod virtual_card;
 pub mod testbed;
 
 pub use apdu::{transceive, CardChannel, Response};
-pub use detect::pcsc_reader_attached;
 pub use pcsc_reader::PcscReader;
 pub use reader::{CardReaderBackend, EventSink, ReaderEvent, ReaderHandle};
 pub use simulated::SimulatedReader;
+pub use slot::{open_slot, CardSlot};
 pub use ssc::{
     parse_gbk_name, parse_record, read_social_security_card, SocialSecurityCard, SSC_AID,
 };

@@ -7,4 +7,5 @@ pub mod config;
 pub mod manual;
 pub mod reading;
 pub mod resident;
+pub mod summary;
 pub mod vitals;

@@ -3,9 +3,11 @@
 //! feature) behind the same trait. See README.md in this crate.
 
 pub mod ble;
+mod choose;
 mod instrument;
 pub mod simulated;
 
+pub use choose::open_instruments;
 pub use instrument::{Instrument, Measurement};
 pub use simulated::{SimulatedInstrument, SimulatedOutcome};
 

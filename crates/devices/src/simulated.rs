@@ -16,6 +16,8 @@ pub enum SimulatedOutcome {
     Fault(DeviceError),
     /// The device never answers (the station's own timeout must end the wait).
     Hang,
+    /// The driver crashes (a bug in a device library): the station must recover.
+    Panic,
 }
 
 pub struct SimulatedInstrument {
@@ -28,7 +30,9 @@ pub struct SimulatedInstrument {
 const HANG_FOR: Duration = Duration::from_secs(3600);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{env} item {index} ({item:?}) is not {expected} or no_response/disconnect/stale/hang")]
+#[error(
+    "{env} item {index} ({item:?}) is not {expected} or no_response/disconnect/stale/hang/panic"
+)]
 pub struct ScriptError {
     pub env: &'static str,
     pub index: usize,
@@ -111,6 +115,7 @@ impl SimulatedInstrument {
                     // A BLE device that sent only records from its memory (README, "Stored records").
                     "stale" => return Ok(SimulatedOutcome::Fault(DeviceError::StaleRecord)),
                     "hang" => return Ok(SimulatedOutcome::Hang),
+                    "panic" => return Ok(SimulatedOutcome::Panic),
                     _ => {}
                 }
                 // Blood pressure may carry the monitor's status bits: "150/95/80+irregular+movement".
@@ -177,6 +182,9 @@ impl Instrument for SimulatedInstrument {
             Some(SimulatedOutcome::Hang) => {
                 std::thread::sleep(HANG_FOR);
                 Err(DeviceError::NoResponse)
+            }
+            Some(SimulatedOutcome::Panic) => {
+                panic!("simulated {} driver crash", self.kind.as_str())
             }
         }
     }
@@ -270,12 +278,109 @@ mod tests {
         }
     }
 
+    /// A script item written the way README.md documents it, independently of the parser.
+    fn write_item(o: &SimulatedOutcome) -> String {
+        match o {
+            SimulatedOutcome::Fault(DeviceError::NoResponse) => "no_response".into(),
+            SimulatedOutcome::Fault(DeviceError::Disconnected) => "disconnect".into(),
+            SimulatedOutcome::Fault(DeviceError::StaleRecord) => "stale".into(),
+            SimulatedOutcome::Fault(other) => panic!("no script item for {other:?}"),
+            SimulatedOutcome::Hang => "hang".into(),
+            SimulatedOutcome::Panic => "panic".into(),
+            SimulatedOutcome::Result(m) => match m {
+                Measurement::BloodPressure {
+                    systolic,
+                    diastolic,
+                    pulse,
+                    irregular_pulse,
+                    body_movement,
+                    cuff_loose,
+                } => {
+                    let mut item = format!("{systolic}/{diastolic}/{pulse}");
+                    for (on, name) in [
+                        (irregular_pulse, "irregular"),
+                        (body_movement, "movement"),
+                        (cuff_loose, "loose"),
+                    ] {
+                        if *on {
+                            item = format!("{item}+{name}");
+                        }
+                    }
+                    item
+                }
+                Measurement::Body {
+                    weight_kg,
+                    height_cm,
+                } => format!("{weight_kg}/{height_cm}"),
+                Measurement::Temperature { celsius } => format!("{celsius}"),
+                Measurement::Glucose { mmol_per_l } => format!("{mmol_per_l}"),
+                Measurement::Spo2 { percent, pulse } => format!("{percent}/{pulse}"),
+            },
+        }
+    }
+
+    fn outcome(kind: MeasureKind) -> impl Strategy<Value = SimulatedOutcome> {
+        let tenth = |lo: u32, hi: u32| (lo..hi).prop_map(|v| f64::from(v) / 10.0);
+        let result = match kind {
+            MeasureKind::BloodPressure => (
+                any::<u16>(),
+                any::<u16>(),
+                any::<u16>(),
+                any::<(bool, bool, bool)>(),
+            )
+                .prop_map(
+                    |(systolic, diastolic, pulse, (i, m, l))| Measurement::BloodPressure {
+                        systolic,
+                        diastolic,
+                        pulse,
+                        irregular_pulse: i,
+                        body_movement: m,
+                        cuff_loose: l,
+                    },
+                )
+                .boxed(),
+            MeasureKind::Body => (tenth(0, 5000), tenth(0, 2500))
+                .prop_map(|(weight_kg, height_cm)| Measurement::Body {
+                    weight_kg,
+                    height_cm,
+                })
+                .boxed(),
+            MeasureKind::Temperature => tenth(0, 500)
+                .prop_map(|celsius| Measurement::Temperature { celsius })
+                .boxed(),
+            MeasureKind::Glucose => tenth(0, 500)
+                .prop_map(|mmol_per_l| Measurement::Glucose { mmol_per_l })
+                .boxed(),
+            MeasureKind::Spo2 => (tenth(0, 1000), any::<u16>())
+                .prop_map(|(percent, pulse)| Measurement::Spo2 { percent, pulse })
+                .boxed(),
+        };
+        prop_oneof![
+            result.prop_map(SimulatedOutcome::Result),
+            Just(SimulatedOutcome::Fault(DeviceError::NoResponse)),
+            Just(SimulatedOutcome::Fault(DeviceError::Disconnected)),
+            Just(SimulatedOutcome::Fault(DeviceError::StaleRecord)),
+            Just(SimulatedOutcome::Hang),
+            Just(SimulatedOutcome::Panic),
+        ]
+    }
+
     proptest! {
         #[test]
         fn parse_script_never_panics(s in ".{0,64}") {
             for kind in MeasureKind::ALL {
                 let _ = SimulatedInstrument::parse_script(kind, &s);
             }
+        }
+
+        #[test]
+        fn a_written_script_reads_back_as_written(
+            (kind, script) in proptest::sample::select(MeasureKind::ALL.to_vec())
+                .prop_flat_map(|k| (Just(k), proptest::collection::vec(outcome(k), 0..8)))
+        ) {
+            let text = script.iter().map(write_item).collect::<Vec<_>>().join(", ");
+            let back = SimulatedInstrument::parse_script(kind, &text).expect("a written script parses");
+            prop_assert_eq!(back, script);
         }
     }
 }

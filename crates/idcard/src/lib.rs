@@ -7,8 +7,8 @@
 //! * [`SerialSamReader`] is the real backend: a thread that opens the port, polls for cards and
 //!   turns what it sees into [`IdCardEvent`]s, shaped like `station_card`'s reader events.
 //! * [`SimulatedIdCardReader`] is the demo backend: the same watcher and decoding, talking to an
-//!   in-memory [`sim::SimulatedSam`] through frames.
-//! * `testbed` (feature `testbed`): a pseudo-terminal serving a [`sim::SimulatedSam`], which the
+//!   in-memory [`simulated::SimulatedSam`] through frames.
+//! * `testbed` (feature `testbed`): a pseudo-terminal serving a [`simulated::SimulatedSam`], which the
 //!   real reader opens like a serial device.
 //!
 //! Personal data never goes to logs or error messages: [`IdCardHolder`]'s `Debug` masks the name
@@ -18,8 +18,8 @@ pub mod frame;
 mod link;
 mod reader;
 mod serial;
-pub mod sim;
-mod simulated;
+pub mod simulated;
+mod slot;
 pub mod text;
 
 #[cfg(all(feature = "testbed", unix))]
@@ -29,6 +29,7 @@ pub use frame::{Command, FrameError, SamStatus};
 pub use reader::{IdCardEvent, IdCardReaderBackend, IdEventSink, IdReaderHandle};
 pub use serial::{check_reader, SerialSamReader, BAUD_RATE};
 pub use simulated::SimulatedIdCardReader;
+pub use slot::{open_slot, IdCardSlot};
 pub use text::{IdCardHolder, Sex};
 
 use station_core::resident::IdNumberError;

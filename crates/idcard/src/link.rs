@@ -336,7 +336,7 @@ fn serve<L: SamLink>(
 mod tests {
     use super::*;
     use crate::frame::encode_reply;
-    use crate::sim::{sample_holder, SimulatedSam};
+    use crate::simulated::{sample_holder, SimulatedSam};
     use std::collections::VecDeque;
 
     /// A link whose input already holds a stale reply when the first request goes out.

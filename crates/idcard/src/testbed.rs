@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use serialport::{SerialPort, TTYPort};
 
-use crate::sim::{SamFault, SimulatedSam};
+use crate::simulated::{SamFault, SimulatedSam};
 use crate::text::IdCardHolder;
 
 /// A simulated SAM module behind a pseudo-terminal.

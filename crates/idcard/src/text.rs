@@ -243,7 +243,7 @@ pub fn encode_base_message(holder: &IdCardHolder) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::sample_holder;
+    use crate::simulated::sample_holder;
     use proptest::prelude::*;
 
     #[test]

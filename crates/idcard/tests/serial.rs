@@ -5,7 +5,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use station_core::resident::mask_name;
-use station_idcard::sim::{sample_holder, sample_id_number, SamFault, SimulatedSam};
+use station_idcard::simulated::{sample_holder, sample_id_number, SamFault, SimulatedSam};
 use station_idcard::testbed::PtySam;
 use station_idcard::{
     check_reader, FrameError, IdCardError, IdCardEvent, IdCardReaderBackend, IdReaderHandle,

@@ -10,36 +10,36 @@
 
 mod effects;
 mod flows;
+mod readers;
 mod report_input;
 mod station;
 #[cfg(test)]
 mod tests;
 mod visit;
+mod workers;
 
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use effects::{Effects, PrintJob};
-use flows::identify::{FaceEvent, ScanEvent};
+use effects::Effects;
 use flows::Capabilities;
-use station::{Readers, Station};
-use station_camera::{
-    read_qr, CameraError, FaceGuide, FaceGuideConfig, FrameSource, Framing, QrError, QrVerifier,
-};
+use readers::Readers;
+use station::Station;
+use station_camera::QrVerifier;
 use station_card::{CardReaderBackend, ReaderEvent, ReaderHandle, SimulatedReader};
 pub use station_core::clock::{Clock, ManualClock, SystemClock};
-use station_core::config::StationConfig;
+use station_core::config::{StationConfig, StationMode};
 use station_devices::Instrument;
 use station_idcard::{IdCardEvent, IdCardReaderBackend, IdReaderHandle, SimulatedIdCardReader};
 use station_printer::Printer;
-use station_protocol::{
-    Action, DemoCard, FaceHint, MeasureKind, Notice, QrHint, ReaderStatus, StationView,
-};
+use station_protocol::{Action, DemoCard, MeasureKind, Notice, ReaderStatus, StationView};
 use station_store::{AuditEvent, Store};
 use station_voice::Voice;
+use workers::caught;
+pub use workers::install_panic_hook;
 
-/// The hardware a station runs with. Demo mode passes the simulator as `reader` and keeps a
-/// handle in `demo_reader` so the on-screen demo controls can insert and pull cards.
+/// The hardware a station runs with. When the card slot is simulated (demo mode), its handle
+/// is kept in `demo_reader` so the on-screen demo controls can insert and pull cards.
 pub struct Hardware {
     pub reader: Box<dyn CardReaderBackend>,
     pub demo_reader: Option<SimulatedReader>,
@@ -59,11 +59,7 @@ pub struct Hardware {
     pub qr_verifier: Arc<dyn QrVerifier>,
 }
 
-/// Opens the station's camera, or says why it cannot.
-pub type CameraOpener = Box<dyn Fn() -> Result<Box<dyn FrameSource>, CameraError> + Send + Sync>;
-
-/// Time between frames looked at for a QR code (decoding one takes a few ms).
-const SCAN_FRAME_EVERY: Duration = Duration::from_millis(100);
+pub use station_camera::CameraOpener;
 
 pub type Publisher = Box<dyn Fn(StationView) + Send + Sync>;
 
@@ -113,7 +109,7 @@ impl Kiosk {
             hardware.instruments.iter().map(|i| i.kind()).collect();
         measure_kinds.sort();
         measure_kinds.dedup();
-        let demo = hardware.demo_reader.is_some();
+        let demo = config.mode == StationMode::Demo;
         let caps = Capabilities {
             has_printer: hardware.printer.is_some(),
             printer_busy: false,
@@ -121,13 +117,20 @@ impl Kiosk {
         };
         let readers = Readers {
             // The simulator is always there; a real reader reports its own status.
-            card: if demo {
-                ReaderStatus::Ready
-            } else {
-                ReaderStatus::NoService
-            },
+            card: hardware
+                .demo_reader
+                .is_some()
+                .then_some(ReaderStatus::Ready),
             id_card: None,
             has_camera: hardware.camera.is_some(),
+            demo_cards: [
+                (hardware.demo_reader.is_some(), DemoCard::Resident),
+                (hardware.demo_reader.is_some(), DemoCard::Unreadable),
+                (hardware.demo_id_card.is_some(), DemoCard::IdCard),
+            ]
+            .into_iter()
+            .filter_map(|(present, card)| present.then_some(card))
+            .collect(),
         };
         let mut state = Station::new(config, demo, caps, readers, clock.as_ref());
         if let Err(e) = store.record(None, AuditEvent::StationStarted) {
@@ -159,15 +162,18 @@ impl Kiosk {
             st.touch_seq();
         }
         let k = kiosk.clone();
-        let handle = hardware
-            .reader
-            .start(Box::new(move |event| k.on_reader_event(event)));
+        // A panic while handling an event must not kill the reader's watcher thread.
+        let handle = hardware.reader.start(Box::new(move |event| {
+            let _ = caught("card-reader event", || k.on_reader_event(event));
+        }));
         if let Ok(mut h) = kiosk.shared.reader_handle.lock() {
             *h = Some(handle);
         }
         if let Some(id_reader) = hardware.id_card_reader {
             let k = kiosk.clone();
-            let handle = id_reader.start(Box::new(move |event| k.on_id_card_event(event)));
+            let handle = id_reader.start(Box::new(move |event| {
+                let _ = caught("id-card-reader event", || k.on_id_card_event(event));
+            }));
             if let Ok(mut h) = kiosk.shared.id_reader_handle.lock() {
                 *h = Some(handle);
             }
@@ -175,14 +181,15 @@ impl Kiosk {
         kiosk
     }
 
-    /// Runs [`Kiosk::tick`] on a background thread for as long as the process lives.
+    /// Runs [`Kiosk::tick`] on a background thread for as long as the process lives; a tick
+    /// that panics is logged and the next one runs (the clock never stops).
     pub fn spawn_ticker(&self) {
         let k = self.clone();
         std::thread::Builder::new()
             .name("station-tick".into())
             .spawn(move || loop {
                 std::thread::sleep(TICK);
-                k.tick();
+                let _ = caught("station-tick", || k.tick());
             })
             .map(|_| ())
             .unwrap_or_else(|e| tracing::error!(error = %e, "cannot start the station clock"));
@@ -255,7 +262,9 @@ impl Kiosk {
         }
         if let Some(card) = effects.demo_insert {
             match (card, &s.demo_reader, &s.demo_id_card) {
-                (DemoCard::IdCard, _, Some(id)) => id.place(station_idcard::sim::sample_holder()),
+                (DemoCard::IdCard, _, Some(id)) => {
+                    id.place(station_idcard::simulated::sample_holder())
+                }
                 (DemoCard::IdCard, _, None) => {}
                 (_, Some(r), _) => r.insert(card),
                 (_, None, _) => {}
@@ -286,182 +295,6 @@ impl Kiosk {
         view
     }
 
-    /// Measures on its own thread; the result is attached only to the visit that asked for it.
-    /// A device that never returns is given up by the station's timeout (see `State::tick`).
-    fn measure(&self, token: u64, kind: MeasureKind) {
-        let Some(device) = self
-            .shared
-            .instruments
-            .iter()
-            .find(|i| i.kind() == kind)
-            .cloned()
-        else {
-            tracing::error!(kind = kind.as_str(), "no device for this measurement");
-            return;
-        };
-        let k = self.clone();
-        let spawned = std::thread::Builder::new()
-            .name(format!("measure-{}", kind.as_str()))
-            .spawn(move || {
-                let outcome = device.measure();
-                let effects = {
-                    let mut st = k.lock();
-                    let now = k.shared.clock.monotonic();
-                    let (store, clock) = (&k.shared.store, k.shared.clock.as_ref());
-                    st.on_measurement(token, outcome, device.model(), now, store, clock)
-                };
-                k.apply(effects);
-            });
-        if let Err(e) = spawned {
-            tracing::error!(error = %e, "cannot start the measurement thread");
-        }
-    }
-
-    /// Looks for a health code on its own thread until one is found, the resident leaves the
-    /// screen or the scan times out. Frames stay in memory and are dropped at once.
-    fn scan_qr(&self, token: u64) {
-        let k = self.clone();
-        let report = move |k: &Kiosk, event: ScanEvent| {
-            let effects = {
-                let mut st = k.lock();
-                let now = k.shared.clock.monotonic();
-                st.on_scan(token, event, now, &k.shared.store)
-            };
-            k.apply(effects);
-        };
-        let spawned = std::thread::Builder::new()
-            .name("qr-scan".into())
-            .spawn(move || {
-                let Some(open) = &k.shared.camera else {
-                    return;
-                };
-                let mut camera = match open() {
-                    Ok(c) => c,
-                    Err(e) => return report(&k, ScanEvent::CameraFailed(e.to_string())),
-                };
-                let mut last_hint = None;
-                while k.lock().scan_wanted(token) {
-                    let frame = match camera.next_frame() {
-                        Ok(f) => f,
-                        Err(e) => return report(&k, ScanEvent::CameraFailed(e.to_string())),
-                    };
-                    let hint = match read_qr(&frame) {
-                        Ok(qr) => {
-                            // The platform may be slow: ask it before taking the station lock.
-                            let verification = k.shared.qr_verifier.verify(&qr);
-                            let found = ScanEvent::Found {
-                                token: qr.token,
-                                verification,
-                            };
-                            return report(&k, found);
-                        }
-                        Err(QrError::NotFound) => None,
-                        Err(QrError::Unreadable) => Some(QrHint::HoldSteady),
-                        Err(QrError::Foreign | QrError::TooLong(_)) => Some(QrHint::NotAHealthCode),
-                        Err(QrError::Several) => Some(QrHint::OneAtATime),
-                    };
-                    if let Some(h) = hint.filter(|h| last_hint != Some(*h)) {
-                        last_hint = Some(h);
-                        report(&k, ScanEvent::Hint(h));
-                    }
-                    std::thread::sleep(SCAN_FRAME_EVERY);
-                }
-            });
-        if let Err(e) = spawned {
-            tracing::error!(error = %e, "cannot start the QR scan thread");
-        }
-    }
-
-    /// Runs the face framing guide on its own thread (after the resident's consent) until one
-    /// good picture is taken, the resident leaves or the time runs out. The picture is wiped at
-    /// once: no matcher is configured, so nothing may be concluded from it.
-    fn scan_face(&self, token: u64) {
-        let k = self.clone();
-        let report = move |k: &Kiosk, event: FaceEvent| {
-            let effects = k.lock().on_face(token, event, &k.shared.store);
-            k.apply(effects);
-        };
-        let spawned = std::thread::Builder::new()
-            .name("face-guide".into())
-            .spawn(move || {
-                let Some(open) = &k.shared.camera else {
-                    return;
-                };
-                let mut guide = match FaceGuide::new(FaceGuideConfig::default()) {
-                    Ok(g) => g,
-                    Err(e) => return report(&k, FaceEvent::CameraFailed(e.to_string())),
-                };
-                let mut camera = match open() {
-                    Ok(c) => c,
-                    Err(e) => return report(&k, FaceEvent::CameraFailed(e.to_string())),
-                };
-                let mut last_hint = None;
-                while k.lock().scan_wanted(token) {
-                    let frame = match camera.next_frame() {
-                        Ok(f) => f,
-                        Err(e) => return report(&k, FaceEvent::CameraFailed(e.to_string())),
-                    };
-                    let step = guide.step(&frame);
-                    if let Some(face) = step.captured {
-                        // Matching needs a reference (the ID card photo, a platform search):
-                        // neither is configured, so nothing is compared.
-                        drop(face);
-                        let outcome = station_camera::MatchOutcome::NotConfigured;
-                        return report(&k, FaceEvent::Captured(outcome));
-                    }
-                    let hint = face_hint(&step.framing);
-                    if last_hint != Some(hint) {
-                        last_hint = Some(hint);
-                        report(&k, FaceEvent::Hint(hint));
-                    }
-                    std::thread::sleep(SCAN_FRAME_EVERY);
-                }
-                guide.reset();
-            });
-        if let Err(e) = spawned {
-            tracing::error!(error = %e, "cannot start the face guide thread");
-        }
-    }
-
-    /// Renders and prints on its own thread (printing can take a minute); the outcome is shown
-    /// only to the visit that asked for it.
-    fn print_report(&self, job: PrintJob) {
-        let k = self.clone();
-        let spawned = std::thread::Builder::new()
-            .name("report-print".into())
-            .spawn(move || {
-                let outcome = match (
-                    &k.shared.printer,
-                    station_report::render(&job.input, job.paper),
-                ) {
-                    (Some(printer), Ok(report)) => {
-                        if !report.missing_glyphs.is_empty() {
-                            // The characters may be the resident's name: count only.
-                            tracing::warn!(
-                                count = report.missing_glyphs.len(),
-                                "report font lacks characters; printed as placeholders"
-                            );
-                        }
-                        printer
-                            .print(&job.name, &report.pdf)
-                            .map_err(|e| e.to_string())
-                    }
-                    (None, _) => Err("no printer".to_string()),
-                    (_, Err(e)) => Err(format!("report: {e}")),
-                };
-                let effects = {
-                    let mut st = k.lock();
-                    let now = k.shared.clock.monotonic();
-                    let (store, clock) = (&k.shared.store, k.shared.clock.as_ref());
-                    st.on_print_outcome(job.visit, outcome, now, store, clock)
-                };
-                k.apply(effects);
-            });
-        if let Err(e) = spawned {
-            tracing::error!(error = %e, "cannot start the print thread");
-        }
-    }
-
     /// Ends any visit (app shutdown).
     pub fn shutdown(&self) {
         self.lock().shutdown(&self.shared.store);
@@ -472,18 +305,5 @@ impl Kiosk {
         if let Ok(mut h) = self.shared.id_reader_handle.lock() {
             h.take();
         }
-    }
-}
-
-/// The guide's judgment of a frame, as advice for the resident.
-fn face_hint(framing: &Framing) -> FaceHint {
-    match framing {
-        Framing::NoFace => FaceHint::NoFace,
-        Framing::TwoOrMoreFaces => FaceHint::SeveralFaces,
-        Framing::TooFar => FaceHint::TooFar,
-        Framing::TooClose => FaceHint::TooClose,
-        Framing::TooDark => FaceHint::TooDark,
-        Framing::OffCentre => FaceHint::OffCentre,
-        Framing::Good { .. } => FaceHint::HoldStill,
     }
 }

@@ -7,6 +7,7 @@ use station_core::assessment::assess_bp;
 use station_core::clock::{minute_stamp, minute_stamp_of_rfc3339};
 use station_core::config::StationConfig;
 use station_core::reading::Reading;
+use station_core::summary::{source_of, summary};
 use station_protocol::{MeasureKind, QuestionnaireView};
 use station_questionnaire::Constitution;
 use station_report::{BpEntry, QuestionnaireEntry, ReadingEntry, ReportInput};
@@ -82,22 +83,21 @@ fn bp_entry(r: &StoredReading) -> Option<BpEntry> {
         pulse,
         category: a.category,
         isolated_systolic: a.isolated_systolic,
+        source: source_of(&r.record.device, r.record.entered_by.as_deref()),
     })
 }
 
+/// The same summary the result screen showed for this reading.
 fn reading_entry(r: &StoredReading) -> Option<ReadingEntry> {
-    let reading = &r.record.reading;
-    let a = reading.assess().ok()?;
-    Some(ReadingEntry {
-        taken_at: minute_stamp(&r.record.taken_at),
-        title: reading.kind().message_id().into(),
-        values: reading.values(),
-        category: a.category.into(),
-        advice: a.advice.into(),
-        severity: a.severity,
-        notes: a.notes.iter().map(|n| (*n).to_string()).collect(),
-        urgent: a.urgent,
-    })
+    let record = &r.record;
+    let assessed = record.reading.assess().ok()?;
+    let source = source_of(&record.device, record.entered_by.as_deref());
+    Some(summary(
+        &record.reading,
+        &assessed,
+        &record.taken_at,
+        source,
+    ))
 }
 
 /// A stored questionnaire as the result screen shows it (constitutions by their message ids).

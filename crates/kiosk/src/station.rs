@@ -9,7 +9,6 @@
 
 use std::time::Duration;
 
-use station_card::ReaderEvent;
 use station_core::clock::{clock_time, Clock};
 use station_core::config::StationConfig;
 use station_devices::{DeviceError, Measurement};
@@ -21,8 +20,9 @@ use station_protocol::{
 use station_store::{Store, VisitEnd, VisitId};
 
 use crate::effects::Effects;
-use crate::flows::identify::{Identifying, Step};
+use crate::flows::identify::Identifying;
 use crate::flows::{self, measure, reports, Capabilities, Ctx, Next};
+use crate::readers::Readers;
 use crate::visit::{Task, Visit};
 
 /// The services this build offers; the others are drawn disabled on the home screen.
@@ -106,15 +106,6 @@ pub(crate) enum Speak {
     Quietly,
 }
 
-/// The hardware's state as the screens show it.
-#[derive(Debug)]
-pub(crate) struct Readers {
-    pub card: ReaderStatus,
-    /// `None` = the station has no ID card reader.
-    pub id_card: Option<ReaderStatus>,
-    pub has_camera: bool,
-}
-
 #[derive(Debug)]
 pub(crate) struct Station {
     pub config: StationConfig,
@@ -196,11 +187,13 @@ impl Station {
             seq: self.seq,
             station_name: self.config.station_name.clone(),
             demo: self.demo,
+            demo_cards: self.readers.demo_cards.clone(),
+            panel_diagonal_inches: self.config.panel_diagonal_inches,
             screen: self.screen(),
             resident: visit.map(|v| v.session.view.clone()),
             notice: self.notice,
             idle_warning: visit.and_then(|v| v.idle.warning),
-            reader: self.readers.card,
+            reader: self.readers.card.unwrap_or(ReaderStatus::NoService),
             prefs: self.prefs(),
             services: ServiceTile::all(&AVAILABLE_SERVICES),
             identify_methods: self.identify_methods(),
@@ -255,7 +248,7 @@ impl Station {
     }
 
     /// The voice follows the settings of whoever is at the screen.
-    fn sync_volume(&mut self, fx: &mut Effects) {
+    pub(crate) fn sync_volume(&mut self, fx: &mut Effects) {
         let volume = self.prefs().volume;
         if volume != self.volume_applied {
             self.volume_applied = volume;
@@ -382,8 +375,10 @@ impl Station {
                     self.changed(&mut fx);
                 }
             }
-            Action::DemoInsertCard { card } if self.demo => fx.demo_insert = Some(card),
-            Action::DemoRemoveCard if self.demo => fx.demo_remove = true,
+            Action::DemoInsertCard { card } if self.readers.demo_cards.contains(&card) => {
+                fx.demo_insert = Some(card)
+            }
+            Action::DemoRemoveCard if !self.readers.demo_cards.is_empty() => fx.demo_remove = true,
             // Then the phase decides.
             action => match self.phase {
                 Phase::InVisit(_) => self.act_in_visit(action, now, store, clock, &mut fx),
@@ -514,20 +509,6 @@ impl Station {
         fx
     }
 
-    /// A staff badge during a visit opens manual entry for the resident.
-    pub fn on_staff_badge(
-        &mut self,
-        badge: station_card::StaffBadge,
-        now: Duration,
-        store: &Store,
-        clock: &dyn Clock,
-        fx: &mut Effects,
-    ) {
-        self.in_visit(store, clock, now, fx, |visit, ctx| {
-            flows::manual::staff_assist(visit, badge, ctx)
-        });
-    }
-
     /// The printer's answer for a job of `visit`.
     pub fn on_print_outcome(
         &mut self,
@@ -555,58 +536,6 @@ impl Station {
             let prefs = default_prefs(&self.config);
             self.phase = Phase::Welcome { prefs };
         }
-    }
-
-    pub fn reader_event(
-        &mut self,
-        event: ReaderEvent,
-        now: Duration,
-        store: &Store,
-        clock: &dyn Clock,
-    ) -> Effects {
-        let mut fx = Effects::default();
-        match event {
-            ReaderEvent::Status(status) => self.on_card_reader_status(status, now, store, &mut fx),
-            ReaderEvent::StaffCard(badge) if self.phase.visit().is_some() => {
-                self.on_staff_badge(badge, now, store, clock, &mut fx)
-            }
-            ReaderEvent::CardRemoved if self.phase.visit().is_some_and(Visit::by_card) => {
-                self.end_visit(VisitEnd::CardRemoved, now, store, &mut fx)
-            }
-            event => self.on_card_event(event, now, store, clock, &mut fx),
-        }
-        self.sync_volume(&mut fx);
-        fx
-    }
-
-    fn on_card_reader_status(
-        &mut self,
-        status: ReaderStatus,
-        now: Duration,
-        store: &Store,
-        fx: &mut Effects,
-    ) {
-        if status == self.readers.card {
-            return;
-        }
-        tracing::info!(?status, "card reader status");
-        self.readers.card = status;
-        self.changed(fx);
-        if status == ReaderStatus::Ready {
-            if self.notice == Some(Notice::ReaderUnavailable) {
-                self.notice = None;
-            }
-            return;
-        }
-        if self.phase.visit().is_some_and(Visit::by_card) {
-            // The card can no longer be seen: end the visit rather than keep a resident
-            // identified by a card that may be gone.
-            self.end_visit(VisitEnd::CardRemoved, now, store, fx);
-        } else if matches!(&self.phase, Phase::Identifying(i) if i.step == Step::ReadingCard) {
-            let prefs = self.prefs();
-            self.show(To::Phase(Phase::Welcome { prefs }), Speak::Yes, fx);
-        }
-        self.notify(Notice::ReaderUnavailable, fx);
     }
 
     /// The last token handed out (the measurement in flight, in the tests that look).

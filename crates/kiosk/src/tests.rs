@@ -24,13 +24,16 @@ use station_voice::RecordingVoice;
 use crate::{Hardware, Kiosk, ManualClock};
 
 mod audit;
+mod crashes;
 mod manual;
+mod unverified;
 mod wipe;
 
 const CONFIG: &str = r#"
 [station]
 town = "五马街道"
 community = "禅街社区"
+mode = "demo"
 [idle]
 timeout_seconds = 60
 warning_seconds = 20
@@ -131,6 +134,31 @@ fn rig_config(
     }
 }
 
+/// A station with the demo camera (health codes, face) and no platform to verify codes.
+fn rig_with_camera() -> Rig {
+    rig_parts(
+        vec![],
+        NaiveTime::from_hms_opt(10, 0, 0).expect("time"),
+        None,
+        demo_camera(),
+        Arc::new(NotConfiguredVerifier),
+    )
+}
+
+/// A station with a simulated ID card reader, once the reader says it is ready.
+fn rig_with_id_reader() -> (Rig, SimulatedIdCardReader) {
+    let id_reader = SimulatedIdCardReader::new();
+    let r = rig_full(
+        vec![],
+        NaiveTime::from_hms_opt(10, 0, 0).expect("time"),
+        Some(id_reader.clone()),
+    );
+    r.wait("id reader ready", |v| {
+        v.identify_methods.contains(&IdentifyMethod::IdCard)
+    });
+    (r, id_reader)
+}
+
 fn rig() -> Rig {
     rig_with(vec![], NaiveTime::from_hms_opt(10, 0, 0).expect("time"))
 }
@@ -186,6 +214,11 @@ impl Rig {
                 _ => self.kiosk.act(Action::MeasureContinue),
             };
         }
+    }
+
+    /// Measures `kind` and gives the result's reading.
+    fn measure_summary(&self, kind: MeasureKind) -> station_protocol::ReadingSummary {
+        self.measure(kind).summary
     }
 
     /// Measures `kind` and waits for its result.
@@ -278,11 +311,18 @@ fn blood_pressure_is_saved_before_it_is_shown() {
     let Screen::MeasureResult { result } = v.screen else {
         unreachable!()
     };
-    let values: Vec<&str> = result.values.iter().map(|v| v.value.as_str()).collect();
+    let values: Vec<&str> = result
+        .summary
+        .values
+        .iter()
+        .map(|v| v.value.as_str())
+        .collect();
     assert_eq!(values, ["128", "82", "72"]);
-    assert_eq!(result.category, "bp-category-high-normal");
-    assert_eq!(result.severity, Severity::Caution);
-    assert!(!result.urgent);
+    assert_eq!(result.summary.category, "bp-category-high-normal");
+    // A demonstration's reading says so, on screen and in the store.
+    assert_eq!(result.summary.source, station_protocol::ReadingSource::Demo);
+    assert_eq!(result.summary.severity, Severity::Caution);
+    assert!(!result.summary.urgent);
     let stored = r
         .store
         .readings(r.resident_id(), Some(MeasureKind::BloodPressure), 5)
@@ -349,24 +389,24 @@ fn every_kind_is_guided_measured_judged_and_stored() {
         NaiveTime::from_hms_opt(10, 0, 0).expect("time"),
     );
     r.identify();
-    let body = r.measure(MeasureKind::Body);
+    let body = r.measure_summary(MeasureKind::Body);
     assert_eq!(body.category, "bmi-category-overweight");
     assert!(body
         .values
         .iter()
         .any(|v| v.label == "value-bmi" && v.value == "25.7"));
     r.kiosk.act(Action::BackHome);
-    let temp = r.measure(MeasureKind::Temperature);
+    let temp = r.measure_summary(MeasureKind::Temperature);
     assert_eq!(temp.category, "temperature-category-low-fever");
     r.kiosk.act(Action::BackHome);
     // Glucose is judged by the timing the resident chose (fasting: 6.5 is impaired).
-    let glucose = r.measure(MeasureKind::Glucose);
+    let glucose = r.measure_summary(MeasureKind::Glucose);
     assert_eq!(glucose.category, "glucose-category-impaired-fasting");
     assert!(glucose
         .notes
         .contains(&"glucose-timing-fasting".to_string()));
     r.kiosk.act(Action::BackHome);
-    let spo2 = r.measure(MeasureKind::Spo2);
+    let spo2 = r.measure_summary(MeasureKind::Spo2);
     assert_eq!(spo2.category, "spo2-category-normal");
     let all = r
         .store
@@ -390,8 +430,8 @@ fn an_urgent_value_says_so_and_queues_an_alert_for_the_family_doctor() {
     );
     r.identify();
     let result = r.measure(MeasureKind::Spo2);
-    assert!(result.urgent);
-    assert_eq!(result.severity, Severity::Alert);
+    assert!(result.summary.urgent);
+    assert_eq!(result.summary.severity, Severity::Alert);
     // 血氧饱和度百分之八十六，脉搏一百一十次每分钟, then the urgent prompt.
     use station_protocol::{PromptId::Numeral as N, ValueLabel, ValueUnit};
     let spo2 = PromptId::Label(ValueLabel::Spo2);
@@ -631,6 +671,23 @@ fn idle_warns_counts_down_and_logs_out() {
 }
 
 #[test]
+fn a_touch_before_the_warning_restarts_the_idle_time() {
+    let r = rig();
+    r.identify();
+    r.idle_for(50);
+    // Any touch on the screen (no button needed) counts as the resident still being there.
+    r.kiosk.act(Action::Touch);
+    r.idle_for(50);
+    assert_eq!(r.kiosk.view().idle_warning, None, "50 s since the touch");
+    r.idle_for(10);
+    assert_eq!(
+        r.kiosk.view().idle_warning,
+        Some(20),
+        "60 s since the touch"
+    );
+}
+
+#[test]
 fn measuring_is_not_idleness() {
     // A slow device: slower than the idle logout, within the station's measurement timeout.
     let config = CONFIG.replace(
@@ -845,28 +902,20 @@ fn the_report_prints_from_the_result_screen_and_faults_are_told_and_recorded() {
 
 #[test]
 fn another_residents_id_card_during_a_visit_asks_before_switching() {
-    let id_reader = SimulatedIdCardReader::new();
-    let r = rig_full(
-        vec![],
-        NaiveTime::from_hms_opt(10, 0, 0).expect("time"),
-        Some(id_reader.clone()),
-    );
-    r.wait("id reader ready", |v| {
-        v.identify_methods.contains(&IdentifyMethod::IdCard)
-    });
+    let (r, id_reader) = rig_with_id_reader();
     r.identify();
     r.kiosk.act(Action::ChooseLocale {
         locale: Locale::EnUs,
     });
     // The same person's ID card changes nothing.
-    id_reader.place(station_idcard::sim::sample_holder());
+    id_reader.place(station_idcard::simulated::sample_holder());
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(r.kiosk.view().switch_to, None);
     id_reader.take();
     // The reader polls: let it see the card gone before the next one.
     std::thread::sleep(Duration::from_millis(400));
     // Another person's: asked, and "keep" keeps the visit.
-    let mut other = station_idcard::sim::sample_holder();
+    let mut other = station_idcard::simulated::sample_holder();
     other.name = "王明".into();
     other.id_number =
         station_core::resident::IdNumber::parse("11010519491231002X").expect("valid id");
@@ -1014,20 +1063,14 @@ fn the_questionnaire_is_asked_one_question_at_a_time_resumes_and_is_stored() {
 /// A camera that shows the sample voucher after two empty frames.
 fn demo_camera() -> Option<crate::CameraOpener> {
     Some(Box::new(|| {
-        station_camera::sim::demo_camera()
+        station_camera::simulated::demo_camera()
             .map(|c| Box::new(c) as Box<dyn station_camera::FrameSource>)
     }))
 }
 
 #[test]
 fn a_health_code_identifies_an_unverified_resident_kept_by_the_code() {
-    let r = rig_parts(
-        vec![],
-        NaiveTime::from_hms_opt(10, 0, 0).expect("time"),
-        None,
-        demo_camera(),
-        Arc::new(NotConfiguredVerifier),
-    );
+    let r = rig_with_camera();
     assert!(r
         .kiosk
         .view()
@@ -1119,8 +1162,9 @@ fn no_camera_and_no_code_are_told_and_the_scan_can_be_left() {
 
     // A camera that sees only a web address: a hint, then "no health code" after the time limit.
     let url: crate::CameraOpener = Box::new(|| {
-        let frame = station_camera::sim::qr_frame("https://example.com/pay?id=1", 6, 640, 480)
-            .map_err(station_camera::CameraError::BadFrame)?;
+        let frame =
+            station_camera::simulated::qr_frame("https://example.com/pay?id=1", 6, 640, 480)
+                .map_err(station_camera::CameraError::BadFrame)?;
         station_camera::StillImageSource::new(vec![frame])
             .map(|c| Box::new(c) as Box<dyn station_camera::FrameSource>)
     });

@@ -95,6 +95,12 @@ impl Visit {
         self.session.method == IdentifyMethod::InsuranceCard
     }
 
+    /// Identified by a card or a platform-checked code. An unverified health code (anyone who
+    /// photographed it could replay it) sees only this visit: no earlier reports, no history.
+    pub fn verified(&self) -> bool {
+        self.session.view.verified
+    }
+
     pub fn visit_id(&self) -> VisitId {
         self.session.visit
     }

@@ -9,14 +9,16 @@
 //! - `testbed` feature: [`testbed::PrivateCups`], a private cupsd with a raw queue to a local
 //!   AppSocket listener, for tests.
 
+mod choose;
 mod cups;
-mod sim;
+mod simulated;
 #[cfg(feature = "testbed")]
 pub mod testbed;
 mod winspool;
 
+pub use choose::open_printer;
 pub use cups::CupsPrinter;
-pub use sim::{SimulatedFault, SimulatedPrinter};
+pub use simulated::{SimulatedFault, SimulatedPrinter};
 #[cfg(windows)]
 pub use winspool::WindowsSpoolerPrinter;
 

@@ -23,6 +23,9 @@ fn pdf() -> Vec<u8> {
             pulse: 78,
             category: BpCategory::Grade1,
             isolated_systolic: false,
+            source: station_protocol::ReadingSource::Device {
+                model: "BP-Monitor 9000".into(),
+            },
         }],
         bp_history: vec![],
         other_readings: vec![],

@@ -14,8 +14,8 @@ mod prompt;
 mod spoken;
 pub use manual::{ManualEntryView, ManualField, ManualFieldError, ManualFieldView, ManualKey};
 pub use measure::{
-    GlucoseTiming, MeasureKind, MeasureStep, ResultView, Severity, TrendBand, TrendPoint,
-    TrendSeries, TrendView, ValueView,
+    GlucoseTiming, MeasureKind, MeasureStep, ReadingSource, ReadingSummary, ResultView, Severity,
+    TrendBand, TrendPoint, TrendSeries, TrendView, ValueView,
 };
 pub use paper::Paper;
 pub use prompt::{tcm_question_id, Notice, PromptId, TCM_QUESTION_COUNT};
@@ -30,8 +30,12 @@ pub struct StationView {
     /// Increases with every change, so the UI can drop stale views.
     pub seq: u64,
     pub station_name: String,
-    /// Simulated hardware: the UI shows the demo controls.
+    /// A demonstration (asked for explicitly): the UI marks every screen as one.
     pub demo: bool,
+    /// The sample cards the demo panel can present (those of the simulated readers).
+    pub demo_cards: Vec<DemoCard>,
+    /// The touchscreen's diagonal in inches: the UI sizes text and targets in millimetres.
+    pub panel_diagonal_inches: f32,
     pub screen: Screen,
     pub resident: Option<ResidentView>,
     pub notice: Option<Notice>,
@@ -122,7 +126,7 @@ impl Screen {
             Screen::Home => PromptId::Home,
             Screen::SelfTest => PromptId::SelfTest,
             Screen::Measure { step, .. } => step.prompt(),
-            Screen::MeasureResult { result } if result.urgent => PromptId::Urgent,
+            Screen::MeasureResult { result } if result.summary.urgent => PromptId::Urgent,
             Screen::MeasureResult { .. } => PromptId::Result,
             Screen::Reports { .. } => PromptId::Reports,
             Screen::Questionnaire { number, .. } => PromptId::TcmQuestion(*number),

@@ -165,10 +165,22 @@ pub enum Severity {
     Alert,
 }
 
-/// A measured result, in the words and numbers the result screen shows.
+/// Where a reading's values came from, shown with it on screen and on paper.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "from", rename_all = "snake_case")]
+pub enum ReadingSource {
+    /// Measured by a device: its model (and address, where the device has one).
+    Device { model: String },
+    /// Typed in by staff: their badge, masked ("****B2C3").
+    Staff { badge: String },
+    /// A demonstration: no device measured it.
+    Demo,
+}
+
+/// A reading as people read it, on screen and on paper. One function makes it
+/// (`station_core::reading::summary`), so the result screen and the report cannot disagree.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ResultView {
-    pub reading_id: i64,
+pub struct ReadingSummary {
     pub kind: MeasureKind,
     pub values: Vec<ValueView>,
     /// Locale message ids.
@@ -183,6 +195,14 @@ pub struct ResultView {
     pub taken_at: String,
     /// Message id naming the guideline the category comes from.
     pub guideline: String,
+    pub source: ReadingSource,
+}
+
+/// A measured result as the result screen shows it: the reading and the resident's trend.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResultView {
+    pub reading_id: i64,
+    pub summary: ReadingSummary,
     pub trend: TrendView,
 }
 

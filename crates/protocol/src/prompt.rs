@@ -131,6 +131,9 @@ prompt_ids! {
         FaceNotConfigured,
         FaceNotCaptured,
         RecordFailed,
+        ReaderMissing,
+        DeviceStaleRecord,
+        HistoryNeedsVerifiedIdentity,
         QuestionnaireDone,
         /// Staff-assisted manual entry (staff badge during a visit).
         ManualEntry,
@@ -190,6 +193,13 @@ prompt_ids! {
         FaceNotCaptured,
         /// The station could not write its audit record: staff must look.
         RecordFailed,
+        /// The card service answers but no card reader is attached: staff must plug it in.
+        ReaderMissing,
+        /// The device sent only results it had stored before this measurement: measure again.
+        DeviceStaleRecord,
+        /// An unverified identity (a health code no platform checked) sees no earlier visits:
+        /// anyone who photographed the code could replay it.
+        HistoryNeedsVerifiedIdentity,
     }
 
     numerals: [0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 30 40 50 60 70 80 90],

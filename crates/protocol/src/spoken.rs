@@ -12,7 +12,7 @@
 use serde::{Deserialize, Serialize};
 use strum::{EnumCount, IntoStaticStr, VariantArray};
 
-use crate::{all_variants, Locale, PromptId, ResultView, Screen, ValueView};
+use crate::{all_variants, Locale, PromptId, ReadingSummary, Screen, ValueView};
 
 /// What a result value is, as said before its number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -211,7 +211,7 @@ fn spoken_value(locale: Locale, value: &ValueView) -> Option<SpokenValue> {
 /// The result read out: the intro, then each value (label, number, unit in the locale's order),
 /// then the urgent prompt when the result needs a doctor soon. A value the words cannot say is
 /// left out (the screen shows it); with none left the screen's single prompt is said instead.
-pub fn speak_result(locale: Locale, result: &ResultView) -> Vec<PromptId> {
+pub fn speak_result(locale: Locale, result: &ReadingSummary) -> Vec<PromptId> {
     let values: Vec<SpokenValue> = result
         .values
         .iter()
@@ -248,7 +248,7 @@ impl Screen {
     /// out ([`speak_result`]); every other screen says its one [`Screen::prompt`].
     pub fn speech(&self, locale: Locale) -> Vec<PromptId> {
         match self {
-            Screen::MeasureResult { result } => speak_result(locale, result),
+            Screen::MeasureResult { result } => speak_result(locale, &result.summary),
             _ => vec![self.prompt()],
         }
     }

@@ -16,13 +16,13 @@ mod qr;
 
 use printpdf::{PdfDocument, PdfParseErrorSeverity, PdfSaveOptions};
 use station_i18n::Catalog;
-use station_protocol::{BpCategory, Locale, Severity, ValueView};
+use station_protocol::{BpCategory, Locale, ReadingSource, ReadingSummary, Severity};
 
 use canvas::{Canvas, Flow};
 pub use font::PLACEHOLDER;
 
 /// What the report shows. Identity fields are already masked by the caller.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReportInput {
     pub station_name: String,
     /// Station local time, "YYYY-MM-DD HH:MM".
@@ -56,26 +56,9 @@ pub struct QuestionnaireEntry {
     pub needs_review: bool,
 }
 
-/// A reading other than blood pressure, already judged and formatted by `station_core::reading`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReadingEntry {
-    /// "YYYY-MM-DD HH:MM".
-    pub taken_at: String,
-    /// Message id naming the measurement, e.g. "measure-temperature" (in locales/*/station.ftl).
-    pub title: String,
-    /// label and unit are message ids (e.g. "value-temperature", "unit-celsius"); value is
-    /// already formatted ("36.8").
-    pub values: Vec<ValueView>,
-    /// Message ids: category (e.g. "temperature-category-low-fever"), advice (e.g.
-    /// "temperature-advice-low-fever").
-    pub category: String,
-    pub advice: String,
-    pub severity: Severity,
-    /// Extra message ids (e.g. "glucose-timing-fasting").
-    pub notes: Vec<String>,
-    /// A doctor should see the resident soon.
-    pub urgent: bool,
-}
+/// A reading other than blood pressure, already judged and formatted: the same summary the
+/// result screen shows (`station_core::summary::summary`), so screen and paper cannot disagree.
+pub type ReadingEntry = ReadingSummary;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BpEntry {
@@ -86,6 +69,9 @@ pub struct BpEntry {
     pub pulse: u16,
     pub category: BpCategory,
     pub isolated_systolic: bool,
+    /// Where the values came from: printed with every reading, so a typed-in or demonstration
+    /// value is never mistaken for a measured one.
+    pub source: ReadingSource,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -515,6 +501,11 @@ fn reading_line(
     if e.isolated_systolic {
         line = format!("{line} · {}", cat.text("bp-isolated-systolic"));
     }
+    // The newest reading's block says where it came from; a line says so only when it differs
+    // (typed in by staff, another device), so one page still holds a visit.
+    if e.source != latest.source {
+        line = format!("{line} · {}", source_text(cat, &e.source));
+    }
     if implausible(e) {
         line = format!("{line}  ！");
     }
@@ -531,10 +522,12 @@ fn reading_block(c: &mut Canvas, st: &Style, cat: &Catalog, e: &BpEntry) {
     };
     let block_h = Canvas::line_height(st.body) + Canvas::line_height(st.heading) + 6.0 + rows_h;
     c.ensure(block_h);
+    // When and from where on one line: a typed-in or demonstration value is marked right there.
+    let when = cat.text_with("report-taken-at", &[("time", e.taken_at.clone())]);
     c.paragraph(
         left,
         st.body,
-        &cat.text_with("report-taken-at", &[("time", e.taken_at.clone())]),
+        &format!("{when} · {}", source_text(cat, &e.source)),
     );
     // The category in a bordered box: symbol + words (+ isolated systolic hypertension).
     let mut category = format!(
@@ -730,6 +723,19 @@ fn height_of(c: &Canvas, draw: impl FnOnce(&mut Canvas)) -> f32 {
     s.y - top
 }
 
+/// Where a reading came from, in words: the device, staff typing it in, or a demonstration.
+fn source_text(cat: &Catalog, source: &ReadingSource) -> String {
+    match source {
+        ReadingSource::Device { model } => {
+            cat.text_with("source-device", &[("model", model.clone())])
+        }
+        ReadingSource::Staff { badge } => {
+            cat.text_with("source-staff", &[("badge", badge.clone())])
+        }
+        ReadingSource::Demo => cat.text("source-demo"),
+    }
+}
+
 /// The readings other than blood pressure, one block each, under the heading `heading_id`.
 fn other_readings(
     c: &mut Canvas,
@@ -755,7 +761,7 @@ fn other_readings(
 /// boxed "see a doctor soon".
 fn other_block(c: &mut Canvas, st: &Style, cat: &Catalog, e: &ReadingEntry) {
     let left = c.left();
-    let title = cat.text(&e.title);
+    let title = cat.text(e.kind.message_id());
     let when = cat.text_with("report-taken-at", &[("time", e.taken_at.clone())]);
     let title_w = c.measure(&title, st.heading);
     let when_w = c.measure(&when, st.body);
@@ -770,6 +776,7 @@ fn other_block(c: &mut Canvas, st: &Style, cat: &Catalog, e: &ReadingEntry) {
         c.paragraph(left, st.heading, &title);
         c.paragraph(left, st.body, &when);
     }
+    c.paragraph(left, st.body, &source_text(cat, &e.source));
 
     let category = format!(
         "{}\u{a0}{}",

@@ -8,6 +8,9 @@ pub(crate) fn entry(taken_at: &str, s: u16, d: u16, p: u16, category: BpCategory
         pulse: p,
         category,
         isolated_systolic: false,
+        source: ReadingSource::Device {
+            model: "BP-Monitor 9000".to_string(),
+        },
     }
 }
 

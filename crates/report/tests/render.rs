@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use station_i18n::Catalog;
-use station_protocol::{BpCategory, Locale, Severity, ValueView};
+use station_protocol::{BpCategory, Locale, MeasureKind, ReadingSource, Severity, ValueView};
 use station_report::{
     render, BpEntry, Paper, QuestionnaireEntry, ReadingEntry, ReportInput, PLACEHOLDER,
 };
@@ -18,6 +18,9 @@ fn entry(taken_at: &str, s: u16, d: u16, p: u16, category: BpCategory) -> BpEntr
         pulse: p,
         category,
         isolated_systolic: false,
+        source: ReadingSource::Device {
+            model: "BP-Monitor 9000".to_string(),
+        },
     }
 }
 
@@ -78,20 +81,22 @@ fn value(label: &str, value: &str, unit: &str) -> ValueView {
 fn fever() -> ReadingEntry {
     ReadingEntry {
         taken_at: "2026-11-23 10:40".to_string(),
-        title: "measure-temperature".to_string(),
+        kind: MeasureKind::Temperature,
         values: vec![value("value-temperature", "39.5", "unit-celsius")],
         category: "temperature-category-high-fever".to_string(),
         advice: "temperature-advice-high-fever".to_string(),
         severity: Severity::Alert,
         notes: vec![],
         urgent: true,
+        guideline: "guideline-test".to_string(),
+        source: ReadingSource::Demo,
     }
 }
 
 fn body() -> ReadingEntry {
     ReadingEntry {
         taken_at: "2026-11-23 10:44".to_string(),
-        title: "measure-body".to_string(),
+        kind: MeasureKind::Body,
         values: vec![
             value("value-height", "165.0", "unit-cm"),
             value("value-weight", "70.0", "unit-kg"),
@@ -102,26 +107,30 @@ fn body() -> ReadingEntry {
         severity: Severity::Caution,
         notes: vec![],
         urgent: false,
+        guideline: "guideline-test".to_string(),
+        source: ReadingSource::Demo,
     }
 }
 
 fn glucose() -> ReadingEntry {
     ReadingEntry {
         taken_at: "2026-11-23 10:48".to_string(),
-        title: "measure-glucose".to_string(),
+        kind: MeasureKind::Glucose,
         values: vec![value("value-glucose", "5.2", "unit-mmol-per-l")],
         category: "glucose-category-normal".to_string(),
         advice: "glucose-advice-normal".to_string(),
         severity: Severity::Ok,
         notes: vec!["glucose-timing-fasting".to_string()],
         urgent: false,
+        guideline: "guideline-test".to_string(),
+        source: ReadingSource::Demo,
     }
 }
 
 fn spo2() -> ReadingEntry {
     ReadingEntry {
         taken_at: "2026-11-23 10:50".to_string(),
-        title: "measure-spo2".to_string(),
+        kind: MeasureKind::Spo2,
         values: vec![
             value("value-spo2", "97", "unit-percent"),
             value("value-pulse", "72", "unit-per-minute"),
@@ -131,6 +140,8 @@ fn spo2() -> ReadingEntry {
         severity: Severity::Ok,
         notes: vec![],
         urgent: false,
+        guideline: "guideline-test".to_string(),
+        source: ReadingSource::Demo,
     }
 }
 
@@ -173,7 +184,8 @@ fn wants_for(cat: &Catalog, e: &ReadingEntry) -> Vec<String> {
         Severity::Alert => "▲",
     };
     let mut wants = vec![
-        cat.text(&e.title),
+        cat.text(e.kind.message_id()),
+        squash_source(cat, &e.source),
         cat.text(&e.advice),
         format!("{symbol}{}", cat.text(&e.category)),
     ];
@@ -241,6 +253,19 @@ fn text_of(pdf: &Path) -> String {
     tool("pdftotext", &["-enc", "UTF-8"], pdf)
         .split_whitespace()
         .collect()
+}
+
+/// The words a reading's source prints as.
+fn squash_source(cat: &Catalog, source: &ReadingSource) -> String {
+    match source {
+        ReadingSource::Device { model } => {
+            cat.text_with("source-device", &[("model", model.clone())])
+        }
+        ReadingSource::Staff { badge } => {
+            cat.text_with("source-staff", &[("badge", badge.clone())])
+        }
+        ReadingSource::Demo => cat.text("source-demo"),
+    }
 }
 
 fn squash(s: &str) -> String {
@@ -688,6 +713,41 @@ fn questionnaire_without_a_clear_result_asks_for_a_doctor() {
                     assert!(!text.contains(&primary), "{name}: empty constitution line");
                 }
             }
+        }
+    }
+}
+
+#[test]
+fn every_reading_says_where_it_came_from_and_typed_values_are_marked() {
+    let out = Out::new();
+    let mut typed = entry("2026-11-23 10:30", 150, 95, 80, BpCategory::Grade1);
+    typed.source = ReadingSource::Staff {
+        badge: "****B2C3".to_string(),
+    };
+    let measured = entry("2026-11-23 10:20", 128, 82, 72, BpCategory::HighNormal);
+    let mut scale = body();
+    scale.source = ReadingSource::Device {
+        model: "Scale BS-8".to_string(),
+    };
+    let input = ReportInput {
+        bp: vec![measured, typed],
+        bp_history: Vec::new(),
+        other_readings: vec![fever(), scale],
+        questionnaire: None,
+        ..sample(Locale::ZhCn)
+    };
+    for paper in [Paper::A4, Paper::Receipt80mm] {
+        let r = render(&input, paper).expect("render");
+        let text = squash(&text_of(
+            &out.write(&format!("sources-{paper:?}.pdf"), &r.pdf),
+        ));
+        for want in [
+            "由工作人员录入（工作人员卡****B2C3）",
+            "测量设备：BP-Monitor9000",
+            "测量设备：ScaleBS-8",
+            "演示数据，不是真实测量",
+        ] {
+            assert!(text.contains(want), "{paper:?}: {want} missing in {text}");
         }
     }
 }

@@ -10,13 +10,13 @@
 //! - [`SilentVoice`] does nothing (headless runs).
 //! - [`RecordingVoice`] remembers what was asked of it (tests).
 
-mod doubles;
 mod library;
 mod rodio_voice;
+mod simulated;
 
-pub use doubles::{RecordingVoice, SilentVoice, VoiceEvent};
 pub use library::PromptLibrary;
 pub use rodio_voice::RodioVoice;
+pub use simulated::{RecordingVoice, SilentVoice, VoiceEvent};
 pub use station_protocol::{Locale, PromptId};
 
 /// Something that speaks the station's prompts. Every method returns at once.

@@ -159,7 +159,7 @@ fn id_card_figures(
     welcome: &str,
 ) -> Result<(), String> {
     use station_idcard::frame::{encode_reply, FrameDecoder};
-    use station_idcard::sim::{sample_holder, SimulatedSam};
+    use station_idcard::simulated::{sample_holder, SimulatedSam};
     use station_idcard::testbed::PtySam;
     use station_idcard::SamStatus;
 
@@ -223,6 +223,9 @@ fn report_and_print_figures() -> Result<(), String> {
         pulse: 70,
         category: BpCategory::HighNormal,
         isolated_systolic: false,
+        source: station_protocol::ReadingSource::Device {
+            model: "BP-Monitor 9000".into(),
+        },
     };
     let input = ReportInput {
         station_name: "五马街道禅街社区智慧健康站".into(),
@@ -417,6 +420,8 @@ fn sample_view() -> station_protocol::StationView {
         seq: 1,
         station_name: "五马街道禅街社区智慧健康站".into(),
         demo: false,
+        demo_cards: Vec::new(),
+        panel_diagonal_inches: 21.5,
         screen: Screen::Welcome,
         resident: None,
         notice: None,

@@ -31,11 +31,11 @@ pub mod thermometer;
 pub mod weight;
 
 #[cfg(test)]
-mod doubles;
-#[cfg(test)]
 mod procedure_tests;
 #[cfg(test)]
 mod published_vectors;
+#[cfg(test)]
+mod simulated;
 #[cfg(test)]
 mod testenc;
 

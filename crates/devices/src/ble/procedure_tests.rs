@@ -10,13 +10,13 @@ use std::time::{Duration, Instant};
 use proptest::prelude::*;
 use station_protocol::MeasureKind;
 
-use super::doubles::{Record, ScriptedLink, Step};
 use super::link::{CancelToken, GattLink, LinkError};
 use super::procedure::{run, Profile, Timing, PLX_STABLE_SAMPLES};
 use super::published_vectors::{
     NORDIC_BP_FULL, NORDIC_BP_SOME_KPA, NORDIC_GLUCOSE, NORDIC_ICP_FULL, NORDIC_ICP_MINIMAL,
     NORDIC_ICP_SOME_KPA, NORDIC_TEMPERATURE,
 };
+use super::simulated::{Record, ScriptedLink, Step};
 use super::testenc::Enc;
 use super::uuid16::*;
 use super::{BleDateTime, BleInstrument, Float, SFloat, SpecialValue};

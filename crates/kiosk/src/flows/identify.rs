@@ -14,15 +14,14 @@ use station_camera::{MatchOutcome, Verification};
 use station_card::{ReaderEvent, SocialSecurityCard};
 use station_core::clock::Clock;
 use station_core::resident::{mask_name, IdNumber};
-use station_idcard::IdCardEvent;
 use station_protocol::{
-    Action, DisplayPrefs, FaceHint, IdentifyMethod, Notice, PromptId, QrHint, ResidentView, Screen,
+    Action, DisplayPrefs, FaceHint, IdentifyMethod, Notice, QrHint, ResidentView, Screen,
 };
 use station_store::{AuditEvent, ResidentId, Store, StoreError, VisitEnd, VisitId};
 
 use crate::effects::Effects;
 use crate::station::{default_prefs, Phase, Speak, Station, To};
-use crate::visit::{PendingSwitch, Session, Visit};
+use crate::visit::{Session, Visit};
 
 /// How long the station looks for a health code (or a good face picture) before giving up.
 const SCAN_FOR: Duration = Duration::from_secs(30);
@@ -94,10 +93,10 @@ pub(crate) enum FaceEvent {
 }
 
 /// A resident identified by one of the station's ways.
-struct Identified<'a> {
-    id_number: &'a IdNumber,
-    name: &'a str,
-    method: IdentifyMethod,
+pub(crate) struct Identified<'a> {
+    pub id_number: &'a IdNumber,
+    pub name: &'a str,
+    pub method: IdentifyMethod,
 }
 
 impl<'a> Identified<'a> {
@@ -113,7 +112,7 @@ impl<'a> Identified<'a> {
 impl Station {
     /// The settings a new identification starts with: the welcome screen's (the resident may
     /// have chosen a language before the card), the station's after someone else's goodbye.
-    fn arriving_prefs(&self) -> Option<DisplayPrefs> {
+    pub(crate) fn arriving_prefs(&self) -> Option<DisplayPrefs> {
         match &self.phase {
             Phase::Welcome { prefs } => Some(*prefs),
             Phase::Goodbye { .. } => Some(default_prefs(&self.config)),
@@ -263,68 +262,6 @@ impl Station {
         }
     }
 
-    /// The resident-ID-card reader. A read ID card starts a visit like an inserted card; taking
-    /// it off the reader does not end the visit (residents pick it up at once), logout and idle do.
-    pub(crate) fn id_card_event(
-        &mut self,
-        event: IdCardEvent,
-        now: Duration,
-        store: &Store,
-    ) -> Effects {
-        let mut fx = Effects::default();
-        match event {
-            IdCardEvent::Status(status) => {
-                if self.readers.id_card != Some(status) {
-                    tracing::info!(?status, "ID card reader status");
-                    self.readers.id_card = Some(status);
-                    self.changed(&mut fx);
-                }
-            }
-            IdCardEvent::CardRead(holder) => {
-                if let Phase::InVisit(visit) = &mut self.phase {
-                    // The same person's ID card changes nothing; another person's is asked about.
-                    if store.id_hash(&holder.id_number) != visit.session.id_hash {
-                        tracing::info!(
-                            "another resident's ID card during a visit: asking before switching"
-                        );
-                        visit.idle.last_activity = now;
-                        visit.pending_switch = Some(PendingSwitch {
-                            id_number: holder.id_number.clone(),
-                            name: holder.name.clone(),
-                            method: IdentifyMethod::IdCard,
-                        });
-                        fx.say = Some((visit.prefs.locale, vec![PromptId::SwitchResident]));
-                        self.changed(&mut fx);
-                    }
-                } else if let Some(prefs) = self.arriving_prefs() {
-                    let who = Identified {
-                        id_number: &holder.id_number,
-                        name: &holder.name,
-                        method: IdentifyMethod::IdCard,
-                    };
-                    self.begin_visit(who, prefs, now, store, &mut fx);
-                } else {
-                    tracing::info!("ID card read while busy; ignored");
-                }
-            }
-            IdCardEvent::CardUnreadable(err) => {
-                if matches!(self.phase, Phase::Welcome { .. }) {
-                    tracing::info!(error = %err, "ID card not usable");
-                    self.notify(Notice::IdCardUnreadable, &mut fx);
-                    let reason = err.to_string();
-                    self.record(
-                        store,
-                        None,
-                        AuditEvent::IdCardUnreadable { reason },
-                        &mut fx,
-                    );
-                }
-            }
-            IdCardEvent::CardRemoved => {}
-        }
-        fx
-    }
-
     /// "是，换人": the visit on screen ends (no goodbye: the next resident is already here) and
     /// one starts for the resident whose card was presented. Nothing of the first carries over.
     pub(crate) fn confirm_switch(
@@ -354,7 +291,7 @@ impl Station {
     }
 
     /// One identity flow: whichever way succeeded, the same resident record and a new visit.
-    fn begin_visit(
+    pub(crate) fn begin_visit(
         &mut self,
         who: Identified<'_>,
         prefs: DisplayPrefs,

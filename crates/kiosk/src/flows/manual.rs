@@ -13,12 +13,9 @@ use station_core::manual::{blank_form, parse_entry};
 use station_protocol::{Action, ManualEntryView, MeasureKind, Notice};
 use station_store::AuditEvent;
 
-use super::measure::{save, ReadingSource};
+use super::measure::{save, Origin};
 use super::{Ctx, Next};
 use crate::visit::{Task, Visit};
-
-/// The device name of a typed reading.
-const MANUAL_DEVICE: &str = "manual";
 
 /// The form and the staff member filling it in.
 #[derive(Debug)]
@@ -126,11 +123,8 @@ fn save_typed(visit: &mut Visit, ctx: &mut Ctx<'_>) -> Next {
             return Next::Changed;
         }
     };
-    let source = ReadingSource {
-        device: MANUAL_DEVICE,
-        entered_by: Some(assist.staff.hex()),
-    };
-    match save(visit, reading, assessed, source, ctx) {
+    let staff = Origin::Staff(assist.staff.hex());
+    match save(visit, reading, assessed, staff, ctx) {
         Ok(result) => Next::Show(result),
         Err(e) => {
             // The form stays as typed, so staff can try again.

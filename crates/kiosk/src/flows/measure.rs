@@ -9,13 +9,15 @@
 
 use std::time::Duration;
 
-use station_core::clock::{day_stamp, minute_stamp};
+use station_core::clock::day_stamp;
+use station_core::config::StationMode;
 use station_core::reading::{Assessed, Reading};
+use station_core::summary::{source_of, summary, DEMO_DEVICE, MANUAL_DEVICE};
 use station_devices::{DeviceError, Measurement};
 use station_protocol::{
     Action, GlucoseTiming, MeasureKind, MeasureStep, Notice, ResultView, Screen, TrendView,
 };
-use station_store::{AuditEvent, ReadingRecord, ResidentId, Store, StoreError};
+use station_store::{AuditEvent, ReadingRecord, Store, StoreError};
 
 use super::{Ctx, Next};
 use crate::visit::{Task, Visit};
@@ -68,11 +70,10 @@ impl Measuring {
     }
 }
 
-/// Where a reading came from: a device's model, or staff typing it in.
-pub(crate) struct ReadingSource<'a> {
-    pub device: &'a str,
-    /// The staff badge (hex UID) of a manual entry.
-    pub entered_by: Option<String>,
+/// Who produced a reading: a device (its model), or staff typing it in (their badge, hex UID).
+pub(crate) enum Origin<'a> {
+    Device(&'a str),
+    Staff(String),
 }
 
 pub(crate) fn act(visit: &mut Visit, action: &Action, ctx: &mut Ctx<'_>) -> Next {
@@ -97,7 +98,7 @@ pub(crate) fn act(visit: &mut Visit, action: &Action, ctx: &mut Ctx<'_>) -> Next
             advance(m.kind, m.step, ctx)
         }
         (Action::MeasureRetry, Task::Result(result)) => {
-            let kind = result.kind;
+            let kind = result.summary.kind;
             Next::Show(Task::Measure(Measuring::at(kind, kind.retry_step())))
         }
         _ => Next::Stay,
@@ -139,6 +140,11 @@ pub(crate) fn on_measurement(
     };
     visit.idle.last_activity = ctx.now;
     let timing = visit.glucose_timing.unwrap_or(GlucoseTiming::Random);
+    // A device that replayed only its memory is told apart: the resident measures again.
+    let told = match &outcome {
+        Err(DeviceError::StaleRecord) => Notice::DeviceStaleRecord,
+        _ => Notice::DeviceNoResponse,
+    };
     let judged = outcome
         .map_err(|e| e.to_string())
         .and_then(|m| {
@@ -159,16 +165,12 @@ pub(crate) fn on_measurement(
         Ok(judged) => judged,
         Err(why) => {
             tracing::warn!(kind = kind.as_str(), %why, "measurement not usable");
+            ctx.notify(told);
             ctx.record(Some(visit.visit_id()), AuditEvent::DeviceFault { kind });
-            ctx.notify(Notice::DeviceNoResponse);
             return Next::Show(Task::Measure(Measuring::at(kind, kind.retry_step())));
         }
     };
-    let source = ReadingSource {
-        device: model,
-        entered_by: None,
-    };
-    match save(visit, reading, assessed, source, ctx) {
+    match save(visit, reading, assessed, Origin::Device(model), ctx) {
         Ok(task) => Next::Show(task),
         Err(e) => {
             tracing::error!(error = %e, "cannot save the reading");
@@ -200,55 +202,58 @@ pub(crate) fn tick(visit: &mut Visit, ctx: &mut Ctx<'_>) -> Next {
 }
 
 /// Commits the reading (with its alert and audit lines) first, then gives the result screen:
-/// a result on screen is always a stored one.
+/// a result on screen is always a stored one. In a demonstration a device's reading is stored
+/// (and shown, and printed) as a demonstration's.
 pub(crate) fn save(
     visit: &Visit,
     reading: Reading,
     assessed: Assessed,
-    source: ReadingSource<'_>,
+    origin: Origin<'_>,
     ctx: &mut Ctx<'_>,
 ) -> Result<Task, StoreError> {
-    let kind = reading.kind();
+    let (device, entered_by) = match (origin, ctx.config.mode) {
+        (Origin::Device(_), StationMode::Demo) => (DEMO_DEVICE, None),
+        (Origin::Device(model), StationMode::Station) => (model, None),
+        (Origin::Staff(badge), _) => (MANUAL_DEVICE, Some(badge)),
+    };
     let taken_at = ctx.clock.now();
     let record = ReadingRecord {
         reading,
         category: assessed.category.into(),
         guideline: assessed.source.into(),
-        device: source.device.into(),
-        entered_by: source.entered_by.clone(),
+        device: device.into(),
+        entered_by,
         taken_at,
     };
     let id = ctx
         .store
         .save_reading(visit.visit_id(), &record, assessed.urgent)?;
-    let trend = trend_of(&reading, visit.session.resident, ctx.store);
-    let mut notes: Vec<String> = assessed.notes.iter().map(|n| (*n).to_string()).collect();
-    if source.entered_by.is_some() {
-        notes.push("note-entered-by-staff".into());
-    }
+    let source = source_of(&record.device, record.entered_by.as_deref());
     Ok(Task::Result(Box::new(ResultView {
         reading_id: id.0,
-        kind,
-        values: reading.values(),
-        category: assessed.category.into(),
-        advice: assessed.advice.into(),
-        severity: assessed.severity,
-        notes,
-        urgent: assessed.urgent,
-        taken_at: minute_stamp(&taken_at),
-        guideline: assessed.guideline.into(),
-        trend,
+        summary: summary(&reading, &assessed, &taken_at, source),
+        trend: trend_of(&reading, visit, ctx.store),
     })))
 }
 
-/// The resident's last readings of this kind, oldest first, for the on-screen chart.
-fn trend_of(latest: &Reading, resident: ResidentId, store: &Store) -> TrendView {
-    let history = store
-        .readings(resident, Some(latest.kind()), TREND_POINTS)
-        .unwrap_or_else(|e| {
-            tracing::warn!(error = %e, "no trend: readings not readable");
-            Vec::new()
-        });
+/// The resident's last readings of this kind, oldest first, for the on-screen chart; only
+/// this visit's for an unverified identity (see `Visit::verified`).
+fn trend_of(latest: &Reading, visit: &Visit, store: &Store) -> TrendView {
+    let kind = latest.kind();
+    let history = if visit.verified() {
+        store.readings(visit.session.resident, Some(kind), TREND_POINTS)
+    } else {
+        store.visit_readings(visit.visit_id()).map(|mut all| {
+            all.retain(|r| r.record.reading.kind() == kind);
+            all.reverse();
+            all.truncate(TREND_POINTS);
+            all
+        })
+    }
+    .unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "no trend: readings not readable");
+        Vec::new()
+    });
     let points: Vec<(String, Reading)> = history
         .iter()
         .rev()

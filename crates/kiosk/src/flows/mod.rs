@@ -118,6 +118,10 @@ fn open_service(visit: &Visit, service: Service, ctx: &mut Ctx<'_>) -> Next {
     }
     match service {
         Service::SelfTest => Next::Show(Task::SelfTest),
+        Service::Reports if !visit.verified() => {
+            ctx.notify(Notice::HistoryNeedsVerifiedIdentity);
+            Next::Stay
+        }
         Service::Reports => reports::list(visit, ctx),
         _ => {
             ctx.notify(Notice::NotAvailableYet);

@@ -73,6 +73,10 @@ fn print(visit: &Visit, target: VisitId, ctx: &mut Ctx<'_>) -> Next {
     if !ctx.caps.has_printer || ctx.caps.printer_busy {
         return Next::Stay;
     }
+    if target != visit.visit_id() && !visit.verified() {
+        ctx.notify(Notice::HistoryNeedsVerifiedIdentity);
+        return Next::Stay;
+    }
     match ctx.store.visit_resident(target) {
         Ok(Some(owner)) if owner == visit.session.resident => {}
         Ok(_) => {

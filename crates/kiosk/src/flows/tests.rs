@@ -171,8 +171,13 @@ fn measure_walks_the_steps_and_takes_only_its_own_devices_answer() {
         panic!("expected a result, got {:?}", visit.screen());
     };
     assert_eq!(b.store.reading_count().expect("count"), 1);
-    assert_eq!(result.category, "bp-category-high-normal");
-    assert_eq!(result.taken_at, "2026-11-23 10:00");
+    assert_eq!(result.summary.category, "bp-category-high-normal");
+    assert_eq!(result.summary.taken_at, "2026-11-23 10:00");
+    // A station's reading says which device measured it.
+    assert_eq!(
+        result.summary.source,
+        station_protocol::ReadingSource::Device { model: "m".into() }
+    );
     // The same answer again changes nothing.
     let next = b.run(|ctx| measure::on_measurement(&mut visit, token, Ok(bp()), "m", ctx));
     assert!(matches!(next, Next::Stay));
@@ -407,8 +412,13 @@ fn manual_entry_opens_only_between_steps_and_types_only_once_a_kind_is_chosen() 
     let Screen::MeasureResult { result } = visit.screen() else {
         panic!("expected the result, got {:?}", visit.screen());
     };
-    assert_eq!(result.values[0].value, "36.8");
-    assert!(result.notes.contains(&"note-entered-by-staff".to_string()));
+    assert_eq!(result.summary.values[0].value, "36.8");
+    assert_eq!(
+        result.summary.source,
+        station_protocol::ReadingSource::Staff {
+            badge: "****B2C3".into()
+        }
+    );
     let stored = b.store.visit_readings(visit.visit_id()).expect("readings");
     assert_eq!(stored[0].record.entered_by.as_deref(), Some("04A1B2C3"));
 }

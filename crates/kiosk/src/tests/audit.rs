@@ -3,7 +3,7 @@
 
 use station_protocol::{Action, IdentifyMethod, MeasureKind, Notice, Screen};
 
-use super::{demo_camera, rig, rig_parts, Rig};
+use super::{rig, rig_with_camera, Rig};
 
 /// Makes every audit insert fail, as a full disk or a damaged page would, through a second
 /// connection to the station's own file.
@@ -50,13 +50,7 @@ fn a_print_outcome_that_cannot_be_recorded_is_told_to_staff() {
 
 #[test]
 fn the_camera_stays_off_when_consent_cannot_be_recorded() {
-    let r = rig_parts(
-        vec![],
-        chrono::NaiveTime::from_hms_opt(10, 0, 0).expect("time"),
-        None,
-        demo_camera(),
-        std::sync::Arc::new(station_camera::NotConfiguredVerifier),
-    );
+    let r = rig_with_camera();
     r.kiosk.act(Action::IdentifyWith {
         method: IdentifyMethod::Face,
     });

@@ -93,8 +93,13 @@ fn staff_type_a_reading_for_the_resident_validated_stored_and_audited() {
     let Screen::MeasureResult { result } = r.kiosk.view().screen else {
         panic!("expected the result, got {:?}", r.kiosk.view().screen);
     };
-    assert_eq!(result.category, "bp-category-grade1");
-    assert!(result.notes.contains(&"note-entered-by-staff".to_string()));
+    assert_eq!(result.summary.category, "bp-category-grade1");
+    assert_eq!(
+        result.summary.source,
+        station_protocol::ReadingSource::Staff {
+            badge: "****B2C3".into()
+        }
+    );
     let stored = r
         .store
         .readings(r.resident_id(), Some(MeasureKind::BloodPressure), 5)
@@ -133,7 +138,7 @@ fn glucose_asks_when_the_resident_ate_and_an_urgent_value_queues_an_alert() {
     let Screen::MeasureResult { result } = r.kiosk.view().screen else {
         panic!("expected the result");
     };
-    assert!(result.urgent);
+    assert!(result.summary.urgent);
     assert_eq!(r.store.queued_alerts(5).expect("alerts").len(), 1);
 }
 

@@ -3,12 +3,10 @@
 
 use std::time::Duration;
 
-use chrono::NaiveTime;
 use station_card::{ReaderEvent, StaffBadge};
-use station_idcard::SimulatedIdCardReader;
-use station_protocol::{Action, IdentifyMethod, ManualKey, MeasureKind, Screen, Service};
+use station_protocol::{Action, ManualKey, MeasureKind, Screen, Service};
 
-use super::{rig, rig_full, Rig};
+use super::{rig, rig_with_id_reader, Rig};
 
 /// How the visit ends.
 #[derive(Debug, Clone, Copy)]
@@ -146,18 +144,10 @@ fn a_visit_with_staff_typing_leaves_nothing_of_the_resident_or_the_badge() {
 
 #[test]
 fn a_visit_with_another_residents_card_waiting_leaves_neither_of_them() {
-    let id_reader = SimulatedIdCardReader::new();
-    let r = rig_full(
-        vec![],
-        NaiveTime::from_hms_opt(10, 0, 0).expect("time"),
-        Some(id_reader.clone()),
-    );
-    r.wait("id reader ready", |v| {
-        v.identify_methods.contains(&IdentifyMethod::IdCard)
-    });
+    let (r, id_reader) = rig_with_id_reader();
     r.identify();
     let mut traces = traces(&r);
-    let mut other = station_idcard::sim::sample_holder();
+    let mut other = station_idcard::simulated::sample_holder();
     other.name = "王明".into();
     other.id_number =
         station_core::resident::IdNumber::parse("11010519491231002X").expect("valid id");

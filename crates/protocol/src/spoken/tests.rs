@@ -3,7 +3,7 @@ use std::collections::HashMap;
 use proptest::prelude::*;
 
 use super::*;
-use crate::{MeasureKind, Severity, TrendView};
+use crate::{MeasureKind, ReadingSource, ResultView, Severity, TrendView};
 use PromptId::{Hundred, Numeral as N, Point};
 
 const ZH: Locale = Locale::ZhCn;
@@ -324,6 +324,19 @@ proptest! {
 fn result(values: &[(&str, &str, &str)], urgent: bool) -> ResultView {
     ResultView {
         reading_id: 1,
+        summary: summary(values, urgent),
+        trend: TrendView {
+            unit: "unit-mmhg".into(),
+            low: 0.0,
+            high: 200.0,
+            bands: Vec::new(),
+            series: Vec::new(),
+        },
+    }
+}
+
+fn summary(values: &[(&str, &str, &str)], urgent: bool) -> ReadingSummary {
+    ReadingSummary {
         kind: MeasureKind::BloodPressure,
         values: values
             .iter()
@@ -340,13 +353,7 @@ fn result(values: &[(&str, &str, &str)], urgent: bool) -> ResultView {
         urgent,
         taken_at: "2025-01-01 09:00".into(),
         guideline: "guideline-bp".into(),
-        trend: TrendView {
-            unit: "unit-mmhg".into(),
-            low: 0.0,
-            high: 200.0,
-            bands: Vec::new(),
-            series: Vec::new(),
-        },
+        source: ReadingSource::Demo,
     }
 }
 
@@ -453,7 +460,7 @@ fn values_the_words_cannot_say_are_left_out() {
         false,
     );
     assert_eq!(
-        speak_result(ZH, &odd),
+        speak_result(ZH, &odd.summary),
         vec![
             PromptId::ResultIntro,
             PromptId::Label(ValueLabel::Glucose),
@@ -465,9 +472,12 @@ fn values_the_words_cannot_say_are_left_out() {
     );
     // Nothing sayable: the screen's own prompt, as before numbers were read out.
     let none = result(&[("value-pulse", "n/a", "unit-per-minute")], false);
-    assert_eq!(speak_result(EN, &none), vec![PromptId::Result]);
+    assert_eq!(speak_result(EN, &none.summary), vec![PromptId::Result]);
     let none_urgent = result(&[], true);
-    assert_eq!(speak_result(EN, &none_urgent), vec![PromptId::Urgent]);
+    assert_eq!(
+        speak_result(EN, &none_urgent.summary),
+        vec![PromptId::Urgent]
+    );
 }
 
 #[test]

@@ -16,6 +16,9 @@ pub enum SimulatedFault {
     Abort(String),
     /// Accept jobs that never finish.
     TimeOut,
+    /// The driver crashes on the next job (a bug in a printing library): the station must
+    /// recover.
+    Panic,
 }
 
 #[derive(Debug, Default)]
@@ -68,6 +71,11 @@ impl Printer for SimulatedPrinter {
             SimulatedFault::State(s) => Err(PrintError::Simulated(s)),
             SimulatedFault::Abort(reason) => Ok(PrintOutcome::Aborted(reason)),
             SimulatedFault::TimeOut => Ok(PrintOutcome::TimedOut),
+            SimulatedFault::Panic => {
+                inner.fault = SimulatedFault::None;
+                drop(inner);
+                panic!("simulated printer driver crash")
+            }
         }
     }
 

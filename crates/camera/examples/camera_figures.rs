@@ -1,5 +1,5 @@
 //! Prints `name: value unit` lines: QR decode per 640x480 frame, face detection per frame.
-//! Run optimised: `cargo run -p station-camera --release --example figures`.
+//! Run optimised: `cargo run -p station-camera --release --example camera_figures`.
 
 use std::time::Instant;
 

@@ -1,6 +1,9 @@
 //! The demo backend: the same watcher as the serial reader (frames encoded, fragmented,
 //! decoded), talking to an in-memory [`SimulatedSam`] instead of a port.
 
+mod sam;
+pub use sam::{sample_holder, sample_id_number, SamFault, SimulatedSam, SAMPLE_NAME};
+
 use std::collections::VecDeque;
 use std::io;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -8,7 +11,6 @@ use std::time::Duration;
 
 use crate::link::{watch, Connector, SamLink, Timing};
 use crate::reader::{spawn_watcher, IdCardReaderBackend, IdEventSink, IdReaderHandle};
-use crate::sim::{SamFault, SimulatedSam};
 use crate::text::IdCardHolder;
 use crate::IdCardError;
 
@@ -60,7 +62,7 @@ impl SimulatedIdCardReader {
         self.sam.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Puts a card on the reader (e.g. [`crate::sim::sample_holder`]).
+    /// Puts a card on the reader (e.g. [`crate::simulated::sample_holder`]).
     pub fn place(&self, holder: IdCardHolder) {
         self.sam().place(holder);
     }
@@ -161,7 +163,7 @@ impl SamLink for SimLink {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::{sample_holder, sample_id_number};
+    use crate::simulated::{sample_holder, sample_id_number};
     use crate::IdCardEvent;
     use station_core::resident::mask_name;
     use station_protocol::ReaderStatus;
