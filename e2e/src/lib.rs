@@ -1,6 +1,7 @@
 //! End-to-end harness for the kiosk: everything a test needs to drive the real app window like
 //! a resident would (see README.md in this folder).
 
+pub mod bed;
 pub mod display;
 pub mod station;
 pub mod webdriver;

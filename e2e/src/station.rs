@@ -32,6 +32,8 @@ pub struct StationOptions {
     pub pcsc_socket: Option<PathBuf>,
     /// Reuse an existing data directory (restart scenarios).
     pub data_dir: Option<PathBuf>,
+    /// `[storage] key_dir`: a station key of this test's own (default: the user's shared one).
+    pub key_dir: Option<PathBuf>,
     /// Staff card UIDs (hex) for `[staff] card_uids`.
     pub staff_uids: Vec<String>,
     /// `[hardware] id_card_reader`: "auto", "none", "simulated" or a serial device path.
@@ -54,6 +56,7 @@ impl Default for StationOptions {
             measure_timeout: 90,
             pcsc_socket: None,
             data_dir: None,
+            key_dir: None,
             staff_uids: Vec::new(),
             // None unless a test names one ("auto" would be the simulator in a demo).
             id_card_reader: "none".into(),
@@ -91,7 +94,7 @@ pub fn write_config(path: &Path, opts: &StationOptions, data_dir: &Path) -> std:
          [hours]\nopens = \"{}\"\ncloses = \"{}\"\n\n\
          [idle]\ntimeout_seconds = {}\nwarning_seconds = {}\n\n\
          [hardware]\ncard_reader = \"{}\"\nid_card_reader = \"{}\"\ncamera = \"{}\"\n\n\
-         [storage]\ndata_dir = \"{}\"\n\n\
+         [storage]\ndata_dir = \"{}\"\n{}\n\
          [staff]\ncard_uids = [{}]\n\n\
          [printer]\nqueue = \"{}\"\njob_timeout_seconds = 10\n\n\
          [devices]\nmeasure_timeout_seconds = {}\n",
@@ -103,6 +106,10 @@ pub fn write_config(path: &Path, opts: &StationOptions, data_dir: &Path) -> std:
         opts.id_card_reader,
         opts.camera,
         data_dir.display(),
+        opts.key_dir
+            .as_ref()
+            .map(|k| format!("key_dir = \"{}\"\n", k.display()))
+            .unwrap_or_default(),
         opts.staff_uids
             .iter()
             .map(|u| format!("\"{u}\""))

@@ -4,81 +4,15 @@
 //!
 //! The tests share one display and one pcscd, so they take turns (a global lock).
 
-use std::path::PathBuf;
-use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
-use station_card::testbed::PrivatePcscd;
 use station_card::virtual_card::{CardBehaviour, CardImage, VpcdCard};
-use station_e2e::display::Display;
+use station_e2e::bed::{
+    bed, en, insert_resident, launch, measure_bp, pull_and_settle, socket, zh, Bed, MASKED_NAME,
+};
 use station_e2e::station::{Station, StationOptions};
 use station_i18n::Catalog;
-use station_protocol::{Locale, MeasureKind};
-
-struct Bed {
-    display: Display,
-    pcscd: PrivatePcscd,
-}
-
-fn bed() -> MutexGuard<'static, Bed> {
-    static BED: OnceLock<Mutex<Bed>> = OnceLock::new();
-    BED.get_or_init(|| {
-        let display = Display::start().expect("virtual display");
-        let pcscd = PrivatePcscd::start().expect("private pcscd with vpcd");
-        Mutex::new(Bed { display, pcscd })
-    })
-    .lock()
-    .unwrap_or_else(|p| p.into_inner())
-}
-
-fn zh() -> Catalog {
-    Catalog::new(Locale::ZhCn)
-}
-
-fn en() -> Catalog {
-    Catalog::new(Locale::EnUs)
-}
-
-fn socket(bed: &Bed) -> Option<PathBuf> {
-    Some(bed.pcscd.socket_env().1)
-}
-
-fn launch(bed: &Bed, opts: StationOptions) -> Station {
-    Station::launch(&bed.display, opts).expect("kiosk starts")
-}
-
-/// Pulls a card and gives pcscd time to notice: it polls card presence about every 0.4 s, and a
-/// card pulled and another inserted within one poll looks like one card that never left.
-fn pull_and_settle(card: VpcdCard) {
-    card.pull();
-    std::thread::sleep(Duration::from_secs(1));
-}
-
-/// Inserts the sample resident's social-security card into the first virtual reader.
-fn insert_resident(bed: &Bed) -> VpcdCard {
-    VpcdCard::insert(
-        bed.pcscd.vpcd_addr(),
-        CardBehaviour::Resident(CardImage::sample_resident()),
-    )
-    .expect("virtual card reaches vpcd")
-}
-
-/// From the home screen through the guided blood-pressure steps; returns the result page text.
-fn measure_bp(st: &Station, t: &Catalog) -> String {
-    for step in [
-        "service-self-test",
-        "measure-blood-pressure",
-        "measure-next",
-        "measure-start",
-    ] {
-        st.press(&t.text(step)).expect("guided step");
-    }
-    st.wait_text(&t.text("result-saved"))
-        .expect("result screen")
-}
-
-/// The sample card's holder, masked as the screen must show it.
-const MASKED_NAME: &str = "张*华";
+use station_protocol::MeasureKind;
 
 #[test]
 fn a_resident_measures_blood_pressure_and_leaves() {
@@ -1149,7 +1083,8 @@ fn the_face_is_used_only_after_consent_and_says_matching_is_not_set_up() {
     st.wait_text(&t.text("notice-face-not-configured")).unwrap();
     let store = station_store::Store::open(&st.data_dir).expect("store");
     assert_eq!(store.resident_count().expect("count"), 0);
-    // Nothing of the picture is on disk: only the store, its WAL and key are in the data dir.
+    // Nothing of the picture is on disk: only the store, its WAL, key check and backups are in
+    // the data dir (the key itself lives apart from the data).
     let files: Vec<_> = std::fs::read_dir(&st.data_dir)
         .unwrap()
         .filter_map(|e| e.ok())

@@ -247,6 +247,7 @@ notice-record-failed = The station could not keep its records. Please ask a memb
 notice-reader-missing = The card reader is not connected. Please ask a member of staff
 notice-device-stale-record = The device sent an earlier stored result, which was not used. Please measure again on the device
 notice-history-needs-verified-identity = Your identity is not verified, so earlier reports cannot be shown. Please insert your card or place your ID card to see them
+notice-store-restored = The station's records were damaged and have been restored from a backup; records made after that backup may be lost. Staff, please check
 
 # Staff-assisted manual entry (a staff badge tapped during a resident's visit)
 manual-entry-title = Staff entry

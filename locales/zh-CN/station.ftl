@@ -247,6 +247,7 @@ notice-record-failed = 本站的记录没有保存成功，请联系工作人员
 notice-reader-missing = 读卡器未连接，请联系工作人员
 notice-device-stale-record = 设备送来的是以前存的结果，没有采用。请在设备上重新测量
 notice-history-needs-verified-identity = 身份还没有核验，不能查看以前的报告。请插卡或放身份证后再看
+notice-store-restored = 本站的记录曾经损坏，已经用备份恢复，备份之后的记录可能丢失。请工作人员查看
 
 # Staff-assisted manual entry (a staff badge tapped during a resident's visit)
 manual-entry-title = 工作人员录入

@@ -133,6 +133,10 @@ impl Kiosk {
             .collect(),
         };
         let mut state = Station::new(config, demo, caps, readers, clock.as_ref());
+        if store.recovery().is_some() {
+            // Which backup, and from when, is in the log and the audit; the screen tells staff.
+            state.notice = Some(Notice::StoreRestored);
+        }
         if let Err(e) = store.record(None, AuditEvent::StationStarted) {
             tracing::error!(error = %e, "cannot write the audit record");
             state.notice = Some(Notice::RecordFailed);
