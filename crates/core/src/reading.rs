@@ -4,18 +4,23 @@
 //! fault), [`Reading::assess`] (category, advice, severity, urgency by the cited guideline) and
 //! [`trend`] (the resident's last readings with the guideline's bands). The kiosk runtime, the
 //! store and the report all use these, so a threshold lives in one place.
+//!
+//! Here: the `Reading` enum, `check` and `assess` with the advice messages. The values as shown
+//! are formatted in `reading/values.rs`, the trend chart is built in `reading/trend.rs`.
 
 use serde::{Deserialize, Serialize};
-use station_protocol::{
-    BpCategory, GlucoseTiming, MeasureKind, Severity, TrendBand, TrendPoint, TrendSeries,
-    TrendView, ValueView,
-};
+use station_protocol::{BpCategory, GlucoseTiming, MeasureKind, Severity};
 
 use crate::assessment::{assess_bp, bp_is_plausible, BP_GUIDELINE, PULSE_PLAUSIBLE};
 use crate::vitals::{
     assess_bmi, assess_glucose, assess_spo2, assess_temperature, BmiCategory, GlucoseCategory,
     Spo2Category, TemperatureCategory, TemperatureSite, Vital, VitalsError,
 };
+
+mod trend;
+mod values;
+
+pub use trend::trend;
 
 /// One measurement with the context it was taken in. Stored as JSON (without the kind, which
 /// has its own column), so field names are part of the store's format: add, never rename.
@@ -212,78 +217,6 @@ impl Reading {
             }
         }
     }
-
-    /// The numbers of the result screen and the report, formatted once, here.
-    pub fn values(&self) -> Vec<ValueView> {
-        let v = |label: &str, value: String, unit: &str| ValueView {
-            label: label.into(),
-            value,
-            unit: unit.into(),
-        };
-        match *self {
-            Reading::BloodPressure {
-                systolic,
-                diastolic,
-                pulse,
-                ..
-            } => vec![
-                v("bp-systolic", systolic.to_string(), "unit-mmhg"),
-                v("bp-diastolic", diastolic.to_string(), "unit-mmhg"),
-                v("value-pulse", pulse.to_string(), "unit-per-minute"),
-            ],
-            Reading::Body {
-                weight_kg,
-                height_cm,
-            } => {
-                let mut out = vec![
-                    v("value-height", format!("{height_cm:.1}"), "unit-cm"),
-                    v("value-weight", format!("{weight_kg:.1}"), "unit-kg"),
-                ];
-                if let Some(bmi) = self.trend_values().first() {
-                    out.push(v("value-bmi", format!("{bmi:.1}"), "unit-bmi"));
-                }
-                out
-            }
-            Reading::Temperature { celsius } => {
-                vec![v(
-                    "value-temperature",
-                    format!("{celsius:.1}"),
-                    "unit-celsius",
-                )]
-            }
-            Reading::Glucose { mmol_per_l, .. } => {
-                vec![v(
-                    "value-glucose",
-                    format!("{mmol_per_l:.1}"),
-                    "unit-mmol-per-l",
-                )]
-            }
-            Reading::Spo2 { percent, pulse } => vec![
-                v("value-spo2", format!("{percent:.0}"), "unit-percent"),
-                v("value-pulse", pulse.to_string(), "unit-per-minute"),
-            ],
-        }
-    }
-
-    /// The value(s) the trend chart draws, one per series of [`trend`].
-    fn trend_values(&self) -> Vec<f64> {
-        match *self {
-            Reading::BloodPressure {
-                systolic,
-                diastolic,
-                ..
-            } => vec![f64::from(systolic), f64::from(diastolic)],
-            Reading::Body {
-                weight_kg,
-                height_cm,
-            } => assess_bmi(weight_kg, height_cm / 100.0)
-                .map(|a| vec![a.bmi])
-                .unwrap_or_default(),
-            Reading::Temperature { celsius } => vec![celsius],
-            Reading::Glucose { mmol_per_l, .. } => vec![mmol_per_l],
-            Reading::Spo2 { percent, .. } => vec![percent],
-        }
-    }
 }
 
 /// Advice messages sit beside their category: `bmi-category-obese` → `bmi-advice-obese`.
@@ -351,153 +284,6 @@ const ADVICE: &[(&str, &str)] = &[
 /// Every advice message id, for the locale completeness test.
 pub fn advice_ids() -> impl Iterator<Item = &'static str> {
     ADVICE.iter().map(|(_, a)| *a).chain(["advice-see-doctor"])
-}
-
-/// The guideline's bands for the trend chart, on the first series' scale.
-fn bands(kind: MeasureKind, timing: Option<GlucoseTiming>) -> Vec<(f64, f64, Severity)> {
-    use Severity::*;
-    const LOW: f64 = f64::MIN;
-    const HIGH: f64 = f64::MAX;
-    match kind {
-        // By systolic, the first series.
-        MeasureKind::BloodPressure => vec![
-            (LOW, 120.0, Ok),
-            (120.0, 140.0, Caution),
-            (140.0, HIGH, Alert),
-        ],
-        MeasureKind::Body => vec![
-            (LOW, 18.5, Caution),
-            (18.5, 24.0, Ok),
-            (24.0, 28.0, Caution),
-            (28.0, HIGH, Alert),
-        ],
-        MeasureKind::Temperature => vec![
-            (LOW, 35.0, Alert),
-            (35.0, 36.0, Caution),
-            (36.0, 37.3, Ok),
-            (37.3, 38.1, Caution),
-            (38.1, HIGH, Alert),
-        ],
-        MeasureKind::Glucose => match timing.unwrap_or(GlucoseTiming::Random) {
-            GlucoseTiming::Fasting => vec![
-                (LOW, 3.9, Alert),
-                (3.9, 6.1, Ok),
-                (6.1, 7.0, Caution),
-                (7.0, HIGH, Alert),
-            ],
-            GlucoseTiming::TwoHour => vec![
-                (LOW, 3.9, Alert),
-                (3.9, 7.8, Ok),
-                (7.8, 11.1, Caution),
-                (11.1, HIGH, Alert),
-            ],
-            GlucoseTiming::Random => vec![(LOW, 3.9, Alert), (3.9, 11.1, Ok), (11.1, HIGH, Alert)],
-        },
-        MeasureKind::Spo2 => vec![(LOW, 90.0, Alert), (90.0, 95.0, Caution), (95.0, HIGH, Ok)],
-    }
-}
-
-fn series_labels(kind: MeasureKind) -> &'static [&'static str] {
-    match kind {
-        MeasureKind::BloodPressure => &["bp-systolic", "bp-diastolic"],
-        MeasureKind::Body => &["value-bmi"],
-        MeasureKind::Temperature => &["value-temperature"],
-        MeasureKind::Glucose => &["value-glucose"],
-        MeasureKind::Spo2 => &["value-spo2"],
-    }
-}
-
-fn trend_unit(kind: MeasureKind) -> &'static str {
-    match kind {
-        MeasureKind::BloodPressure => "unit-mmhg",
-        MeasureKind::Body => "unit-bmi",
-        MeasureKind::Temperature => "unit-celsius",
-        MeasureKind::Glucose => "unit-mmol-per-l",
-        MeasureKind::Spo2 => "unit-percent",
-    }
-}
-
-/// The trend chart of `kind` from readings given oldest first as ("MM-DD", reading). Readings
-/// of another kind, and glucose readings of another timing than `latest`, are left out: their
-/// cut-offs differ.
-pub fn trend(latest: &Reading, history: &[(String, Reading)]) -> TrendView {
-    let kind = latest.kind();
-    let timing = match latest {
-        Reading::Glucose { timing, .. } => Some(*timing),
-        _ => None,
-    };
-    let same = |r: &Reading| {
-        r.kind() == kind
-            && match (r, timing) {
-                (Reading::Glucose { timing: t, .. }, Some(want)) => *t == want,
-                _ => true,
-            }
-    };
-    let labels = series_labels(kind);
-    let mut series: Vec<TrendSeries> = labels
-        .iter()
-        .map(|l| TrendSeries {
-            label: (*l).into(),
-            points: Vec::new(),
-        })
-        .collect();
-    for (date, reading) in history.iter().filter(|(_, r)| same(r)) {
-        for (s, value) in series.iter_mut().zip(reading.trend_values()) {
-            s.points.push(TrendPoint {
-                date: date.clone(),
-                value,
-            });
-        }
-    }
-    let values = series.iter().flat_map(|s| s.points.iter().map(|p| p.value));
-    let (mut low, mut high) =
-        values.fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
-    let edges: Vec<f64> = bands(kind, timing)
-        .iter()
-        .flat_map(|(f, t, _)| [*f, *t])
-        .filter(|e| e.abs() < 1e6)
-        .collect();
-    if low > high {
-        // No points: the axis spans the bands.
-        low = edges.iter().copied().fold(f64::MAX, f64::min);
-        high = edges.iter().copied().fold(f64::MIN, f64::max);
-    }
-    // Room around the points, and the nearest band edge on each side (with a margin), so the
-    // reader sees where the next band starts.
-    let pad = ((high - low) * 0.15).max(1.0);
-    let nearest_below = edges
-        .iter()
-        .copied()
-        .filter(|e| *e <= low)
-        .fold(f64::NAN, f64::max);
-    let nearest_above = edges
-        .iter()
-        .copied()
-        .filter(|e| *e >= high)
-        .fold(f64::NAN, f64::min);
-    let mut axis_low = low - pad;
-    let mut axis_high = high + pad;
-    if nearest_below.is_finite() {
-        axis_low = axis_low.min(nearest_below - pad / 2.0);
-    }
-    if nearest_above.is_finite() {
-        axis_high = axis_high.max(nearest_above + pad / 2.0);
-    }
-    let (low, high) = (axis_low.floor(), axis_high.ceil());
-    let bands = bands(kind, timing)
-        .into_iter()
-        .filter_map(|(from, to, severity)| {
-            let (from, to) = (from.max(low), to.min(high));
-            (from < to).then_some(TrendBand { from, to, severity })
-        })
-        .collect();
-    TrendView {
-        unit: trend_unit(kind).into(),
-        low,
-        high,
-        bands,
-        series,
-    }
 }
 
 #[cfg(test)]
