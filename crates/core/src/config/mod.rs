@@ -3,16 +3,22 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::NaiveTime;
 use serde::Deserialize;
-use station_protocol::Locale;
+use station_protocol::{IdentifyMethod, Locale};
 use thiserror::Error;
 
+pub mod edit;
 mod hardware;
+mod hours;
 mod storage;
+pub use edit::{write_setting, Setting};
 pub use hardware::{
     CameraChoice, CardReaderChoice, IdCardReaderChoice, InstrumentChoice, PrinterChoice,
     StationMode,
+};
+pub use hours::{
+    weekday_key, MonthDay, OpeningHours, Season, Span, WeekdayHours, When, MIN_OPEN_WEEKDAYS,
+    WEEKDAY_KEYS,
 };
 pub use storage::StorageSettings;
 
@@ -22,6 +28,14 @@ pub struct StationConfig {
     pub mode: StationMode,
     /// Full name per Wenzhou standard 5.3.1: 街镇名 + 村（社区）名 + 识别名(可选) + 智慧健康站.
     pub station_name: String,
+    /// The parts of the name, as written (`station.town`, `station.community`, `station.label`).
+    pub name_parts: NameParts,
+    /// The station's tier per Wenzhou appendix A (`station.tier`); `None` until the installer
+    /// or staff say which.
+    pub tier: Option<StationTier>,
+    /// The ways of identifying this station offers (`station.identify`, all four by default),
+    /// in the file's order. The welcome screen shows those of them the station has hardware for.
+    pub identify: Vec<IdentifyMethod>,
     pub locale: Locale,
     pub opening: OpeningHours,
     pub idle: IdlePolicy,
@@ -46,20 +60,60 @@ pub struct StationConfig {
     /// The touchscreen's diagonal in inches (`[display] diagonal_inches`, 21.5 by default): text
     /// and targets are sized in millimetres on the glass.
     pub panel_diagonal_inches: f32,
+    /// Where the logs go and how long they are kept (`[logs]`).
+    pub logs: LogSettings,
 }
 
 pub use station_protocol::Paper;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct OpeningHours {
-    pub opens: NaiveTime,
-    pub closes: NaiveTime,
+/// The parts of the station's name (Wenzhou 5.3.1: 街镇名 + 村（社区）名 + 识别名(可选)).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameParts {
+    pub town: String,
+    pub community: String,
+    pub label: Option<String>,
 }
 
-impl OpeningHours {
-    pub fn is_open(&self, now: NaiveTime) -> bool {
-        now >= self.opens && now < self.closes
+/// The station's tier (Wenzhou standard, appendix A, table A.1; staffing in 6.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StationTier {
+    /// A档: in a government-run primary-care institution of a "future community / future
+    /// village", 80 m² or more; basic medical care on site; at least a doctor and a nurse.
+    A,
+    /// B档: preferably in a government-run primary-care institution, 50 m² or more; basic
+    /// medical care on site; at least one doctor at set times.
+    B,
+    /// C档: 15 m² or more; health monitoring, remote follow-up and remote family-doctor
+    /// services; no fixed staff, one trained contact person.
+    C,
+}
+
+impl StationTier {
+    pub const ALL: [StationTier; 3] = [StationTier::A, StationTier::B, StationTier::C];
+
+    /// "A", "B" or "C", as written in the file.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StationTier::A => "A",
+            StationTier::B => "B",
+            StationTier::C => "C",
+        }
     }
+
+    pub fn parse(s: &str) -> Option<StationTier> {
+        StationTier::ALL
+            .into_iter()
+            .find(|t| t.as_str() == s.trim())
+    }
+}
+
+/// `[logs]`: where the log files go and for how long they are kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogSettings {
+    /// `logs.dir`; `None` = `<data dir>/logs`, chosen by the shell.
+    pub dir: Option<PathBuf>,
+    /// `logs.keep_days`: files older than this are deleted (at start and daily).
+    pub keep_days: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,6 +139,22 @@ pub enum ConfigError {
         key: &'static str,
         reason: String,
     },
+    /// A setting could not be written back (the file is as it was).
+    #[error("config file {path} cannot be written: {source}")]
+    Unwritable {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl ConfigError {
+    /// The key at fault, when one is.
+    pub fn key(&self) -> Option<&'static str> {
+        match self {
+            ConfigError::Invalid { key, .. } => Some(key),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -92,7 +162,7 @@ pub enum ConfigError {
 struct RawConfig {
     station: RawStation,
     #[serde(default)]
-    hours: RawHours,
+    hours: hours::RawHours,
     #[serde(default)]
     idle: RawIdle,
     #[serde(default)]
@@ -109,6 +179,25 @@ struct RawConfig {
     devices: RawDevices,
     #[serde(default)]
     display: RawDisplay,
+    #[serde(default)]
+    logs: RawLogs,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawLogs {
+    dir: Option<PathBuf>,
+    keep_days: i64,
+}
+
+impl Default for RawLogs {
+    fn default() -> Self {
+        // A month: long enough for a maintainer to follow up a fault report (Wenzhou 7.2).
+        RawLogs {
+            dir: None,
+            keep_days: 30,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -194,6 +283,17 @@ struct RawStation {
     locale: String,
     #[serde(default = "default_mode")]
     mode: String,
+    #[serde(default)]
+    tier: Option<String>,
+    #[serde(default = "default_identify")]
+    identify: Vec<String>,
+}
+
+fn default_identify() -> Vec<String> {
+    IdentifyMethod::ALL
+        .iter()
+        .map(|m| m.as_str().to_string())
+        .collect()
 }
 
 fn default_mode() -> String {
@@ -205,23 +305,7 @@ fn default_locale() -> String {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawHours {
-    opens: String,
-    closes: String,
-}
-
-impl Default for RawHours {
-    fn default() -> Self {
-        RawHours {
-            opens: "08:30".into(),
-            closes: "19:00".into(),
-        }
-    }
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 struct RawIdle {
     timeout_seconds: i64,
     warning_seconds: i64,
@@ -326,6 +410,46 @@ impl StationConfig {
         }
         let label = raw.station.label.as_deref().map(str::trim).unwrap_or("");
         let station_name = format!("{town}{community}{label}{NAME_SUFFIX}");
+        let name_parts = NameParts {
+            town: town.to_string(),
+            community: community.to_string(),
+            label: (!label.is_empty()).then(|| label.to_string()),
+        };
+        let tier = raw
+            .station
+            .tier
+            .as_deref()
+            .map(|t| {
+                StationTier::parse(t).ok_or_else(|| {
+                    invalid(
+                        "station.tier",
+                        "must be \"A\", \"B\" or \"C\" (Wenzhou appendix A)",
+                    )
+                })
+            })
+            .transpose()?;
+        let mut identify = Vec::new();
+        for name in &raw.station.identify {
+            let method = IdentifyMethod::ALL
+                .into_iter()
+                .find(|m| m.as_str() == name.trim())
+                .ok_or_else(|| {
+                    invalid(
+                        "station.identify",
+                        "must list ways among \"insurance_card\", \"id_card\", \"health_qr\" and \"face\"",
+                    )
+                })?;
+            if identify.contains(&method) {
+                return Err(invalid("station.identify", "names a way twice"));
+            }
+            identify.push(method);
+        }
+        if identify.is_empty() {
+            return Err(invalid(
+                "station.identify",
+                "must offer at least one way of identifying",
+            ));
+        }
 
         let mode = match StationMode::parse(&raw.station.mode) {
             Some(_) if demo => StationMode::Demo,
@@ -335,13 +459,7 @@ impl StationConfig {
         let locale = Locale::from_tag(&raw.station.locale)
             .ok_or_else(|| invalid("station.locale", "must be \"zh-CN\" or \"en-US\""))?;
 
-        let opens = parse_time(&raw.hours.opens)
-            .ok_or_else(|| invalid("hours.opens", "must be a time like \"08:30\""))?;
-        let closes = parse_time(&raw.hours.closes)
-            .ok_or_else(|| invalid("hours.closes", "must be a time like \"19:00\""))?;
-        if closes <= opens {
-            return Err(invalid("hours.closes", "must be later than hours.opens"));
-        }
+        let opening = hours::resolve(&raw.hours).map_err(|(key, why)| invalid(key, why))?;
 
         let timeout_secs = u32::try_from(raw.idle.timeout_seconds)
             .ok()
@@ -457,12 +575,23 @@ impl StationConfig {
         #[allow(clippy::cast_possible_truncation)] // 10..=100 fits an f32 exactly enough
         let panel_diagonal_inches = diagonal as f32;
 
+        if raw.logs.dir.as_ref().is_some_and(|d| !d.is_absolute()) {
+            return Err(invalid("logs.dir", "must be an absolute path"));
+        }
+        let keep_days = u32::try_from(raw.logs.keep_days)
+            .ok()
+            .filter(|d| (1..=3650).contains(d))
+            .ok_or_else(|| invalid("logs.keep_days", "must be between 1 and 3650"))?;
+
         Ok(StationConfig {
             panel_diagonal_inches,
             mode,
             station_name,
+            name_parts,
+            tier,
+            identify,
             locale,
-            opening: OpeningHours { opens, closes },
+            opening,
             idle: IdlePolicy {
                 timeout_secs,
                 warning_secs,
@@ -478,6 +607,10 @@ impl StationConfig {
             data_dir: raw.storage.data_dir,
             storage,
             staff_card_uids,
+            logs: LogSettings {
+                dir: raw.logs.dir,
+                keep_days,
+            },
         })
     }
 }
@@ -496,10 +629,6 @@ fn parse_uid(s: &str) -> Option<Vec<u8>> {
                 .and_then(|h| u8::from_str_radix(h, 16).ok())
         })
         .collect()
-}
-
-fn parse_time(s: &str) -> Option<NaiveTime> {
-    NaiveTime::parse_from_str(s.trim(), "%H:%M").ok()
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
 use super::*;
+use chrono::NaiveTime;
 
 const GOOD: &str = r#"
 [station]
@@ -311,6 +312,9 @@ fn the_example_config_is_a_station_with_no_simulated_hardware_and_runs_as_a_demo
     assert_eq!(station.mode, StationMode::Station);
     assert_eq!(station.card_reader, CardReaderChoice::Pcsc);
     assert_eq!(station.instruments, InstrumentChoice::None);
+    assert_eq!(station.identify, IdentifyMethod::ALL.to_vec());
+    assert_eq!(station.logs.keep_days, 30);
+    assert_eq!(station.opening.open_weekdays(), 7);
     let demo = StationConfig::load(path, true).expect("valid as a demo");
     assert_eq!(demo.mode, StationMode::Demo);
     assert_eq!(demo.instruments, InstrumentChoice::Simulated);
@@ -324,5 +328,68 @@ fn the_panel_diagonal_defaults_to_21_5_inches_and_is_checked() {
     assert_eq!(
         bad_key(&format!("{GOOD}[display]\ndiagonal_inches = 3\n")),
         "display.diagonal_inches"
+    );
+}
+
+#[test]
+fn tier_identify_and_logs() {
+    let c = parse(GOOD).expect("valid");
+    assert_eq!(c.tier, None);
+    assert_eq!(c.identify, IdentifyMethod::ALL.to_vec());
+    assert_eq!(
+        c.logs,
+        LogSettings {
+            dir: None,
+            keep_days: 30
+        }
+    );
+    let c = parse(&GOOD.replace(
+        "[station]\n",
+        "[station]\ntier = \"C\"\nidentify = [\"id_card\", \"insurance_card\"]\n",
+    ))
+    .expect("valid");
+    assert_eq!(c.tier, Some(StationTier::C));
+    assert_eq!(
+        c.identify,
+        vec![IdentifyMethod::IdCard, IdentifyMethod::InsuranceCard]
+    );
+    assert_eq!(
+        bad_key(&GOOD.replace("[station]\n", "[station]\ntier = \"D\"\n")),
+        "station.tier"
+    );
+    for bad in ["[]", "[\"fingerprint\"]", "[\"face\", \"face\"]"] {
+        assert_eq!(
+            bad_key(&GOOD.replace("[station]\n", &format!("[station]\nidentify = {bad}\n"))),
+            "station.identify"
+        );
+    }
+    let c = parse(&format!(
+        "{GOOD}[logs]\ndir = \"/var/log/health-station\"\nkeep_days = 7\n"
+    ))
+    .expect("valid");
+    assert_eq!(
+        c.logs.dir.as_deref(),
+        Some(Path::new("/var/log/health-station"))
+    );
+    assert_eq!(c.logs.keep_days, 7);
+    assert_eq!(
+        bad_key(&format!("{GOOD}[logs]\ndir = \"logs\"\n")),
+        "logs.dir"
+    );
+    assert_eq!(
+        bad_key(&format!("{GOOD}[logs]\nkeep_days = 0\n")),
+        "logs.keep_days"
+    );
+}
+
+#[test]
+fn an_idle_section_may_name_one_key() {
+    let c = parse(&format!("{GOOD}[idle]\nwarning_seconds = 10\n")).expect("valid");
+    assert_eq!(
+        c.idle,
+        IdlePolicy {
+            timeout_secs: 60,
+            warning_secs: 10
+        }
     );
 }
