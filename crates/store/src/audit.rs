@@ -115,6 +115,43 @@ pub enum AuditEvent {
         readings: usize,
         questionnaires: usize,
     },
+    /// A staff member chose their admin PIN at first use (`staff`: the badge's hex UID, or
+    /// "station" for the station PIN). Written with the PIN.
+    AdminPinSet {
+        staff: String,
+    },
+    /// The right PIN: admin mode entered. Written with the reset of the wrong-try count.
+    AdminEntered {
+        staff: String,
+    },
+    /// A wrong PIN (`failures`: wrong tries in a row). Written with the count.
+    AdminPinWrong {
+        staff: String,
+        failures: u32,
+    },
+    /// Too many wrong PINs: entry locked until `until`. Written with the lockout.
+    AdminLocked {
+        staff: String,
+        until: String,
+    },
+    AdminLeft {
+        staff: String,
+    },
+    /// A setting written to station.toml (`key`: the key, never the value).
+    SettingChanged {
+        staff: String,
+        key: String,
+    },
+    /// The app was closed to the desktop from admin mode.
+    ExitToDesktop {
+        staff: String,
+    },
+    /// A fault report filed (`staff`: `None` when a resident pressed 报告故障; `device`: which
+    /// device or screen, never the description).
+    FaultReported {
+        staff: Option<String>,
+        device: String,
+    },
 }
 
 impl AuditEvent {
@@ -127,7 +164,19 @@ impl AuditEvent {
             | AlertQueued { .. }
             | QuestionnaireSaved { .. }
             | FaceConsentGiven => Actor::Resident,
-            ManualReading { staff, .. } | StaffAssist { staff } => Actor::Staff(staff.clone()),
+            ManualReading { staff, .. }
+            | StaffAssist { staff }
+            | AdminPinSet { staff }
+            | AdminEntered { staff }
+            | AdminPinWrong { staff, .. }
+            | AdminLocked { staff, .. }
+            | AdminLeft { staff }
+            | SettingChanged { staff, .. }
+            | ExitToDesktop { staff }
+            | FaultReported {
+                staff: Some(staff), ..
+            } => Actor::Staff(staff.clone()),
+            FaultReported { staff: None, .. } => Actor::Resident,
             StaffCardWithoutVisit => Actor::UnknownStaff,
             StationStarted
             | ReportPrinted
@@ -175,6 +224,14 @@ impl AuditEvent {
             StoreRestored { .. } => "store_restored",
             BackupFailed { .. } => "backup_failed",
             DataPurged { .. } => "data_purged",
+            AdminPinSet { .. } => "admin_pin_set",
+            AdminEntered { .. } => "admin_entered",
+            AdminPinWrong { .. } => "admin_pin_wrong",
+            AdminLocked { .. } => "admin_locked",
+            AdminLeft { .. } => "admin_left",
+            SettingChanged { .. } => "setting_changed",
+            ExitToDesktop { .. } => "exit_to_desktop",
+            FaultReported { .. } => "fault_reported",
         }
     }
 
@@ -202,6 +259,13 @@ impl AuditEvent {
                 questionnaires,
             } => format!("{readings} readings, {questionnaires} questionnaires"),
             StaffCardWithoutVisit => "staff mode not available".into(),
+            AdminPinWrong { failures, .. } => format!("{failures} wrong in a row"),
+            AdminLocked { until, .. } => format!("locked until {until}"),
+            SettingChanged { key, .. } => key.clone(),
+            FaultReported { device, .. } => device.clone(),
+            AdminPinSet { .. } | AdminEntered { .. } | AdminLeft { .. } | ExitToDesktop { .. } => {
+                String::new()
+            }
             StaffAssist { .. } => "manual entry opened".into(),
             StationStarted | ReportPrinted | FaceConsentGiven | FaceNotConfigured
             | CardReaderBack => String::new(),

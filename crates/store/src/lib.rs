@@ -15,6 +15,7 @@ mod files;
 mod keys;
 mod migrations;
 mod retention;
+mod staff_pins;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -38,6 +39,7 @@ pub use cipher::{cipher_version, PLAIN_HEADER};
 pub use keys::{default_key_dir, KeyStore, CREDENTIAL_NAME, KEY_DIR_ENV, KEY_FILE};
 pub use migrations::SCHEMA_VERSION;
 pub use retention::Purged;
+pub use staff_pins::PinRecord;
 
 pub const DB_FILE: &str = "station.sqlite3";
 /// Where stores written before encryption kept their HMAC key: beside the database. Taken into

@@ -84,6 +84,14 @@ pub(crate) const STEPS: &[&str] = &[
         name  TEXT PRIMARY KEY,
         value BLOB NOT NULL
     );",
+    // 8: staff PINs for admin mode (station-staff): one argon2id PHC string per badge (or the
+    // station PIN), wrong tries in a row, and the end of a lockout. Inside the encrypted file.
+    "CREATE TABLE staff_pins (
+        badge        TEXT PRIMARY KEY,
+        phc          TEXT NOT NULL,
+        failures     INTEGER NOT NULL DEFAULT 0,
+        locked_until TEXT
+    );",
 ];
 
 pub const SCHEMA_VERSION: i64 = STEPS.len() as i64;
