@@ -54,13 +54,14 @@ fn open_store(config: &StationConfig, data_dir: &std::path::Path) -> Result<Stor
 }
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    // Masked lines to stderr at once, and to the log files once the config says where.
+    let logging = match station_logs::Logging::init() {
+        Ok(l) => Some(l),
+        Err(e) => {
+            eprintln!("health-station: {e}");
+            None
+        }
+    };
     station_kiosk::install_panic_hook();
 
     // Config and store first, before any window: a broken station says why and stops.
@@ -74,6 +75,23 @@ fn main() -> ExitCode {
         }
     };
     let data_dir = paths::data_dir(&config);
+    if let Some(logging) = &logging {
+        let log_dir = paths::log_dir(&config, &data_dir);
+        let names = &config.name_parts;
+        let place_names = [
+            Some(&names.town),
+            Some(&names.community),
+            names.label.as_ref(),
+        ];
+        if let Err(e) = logging.open_files(
+            &log_dir,
+            config.logs.keep_days,
+            place_names.into_iter().flatten(),
+        ) {
+            // The station still runs; its lines go to stderr (the journal) only.
+            tracing::error!(error = %e, "log files cannot be written");
+        }
+    }
     let store = match open_store(&config, &data_dir) {
         Ok(s) => Arc::new(s),
         Err(e) => {

@@ -60,6 +60,15 @@ pub fn backup_dir(config: &StationConfig, data_dir: &Path) -> PathBuf {
     }
 }
 
+/// `[logs] dir` (a demonstration's files in `demo/` inside it), else `<data dir>/logs`.
+pub fn log_dir(config: &StationConfig, data_dir: &Path) -> PathBuf {
+    match (&config.logs.dir, config.mode) {
+        (Some(dir), StationMode::Demo) => dir.join("demo"),
+        (Some(dir), StationMode::Station) => dir.clone(),
+        (None, _) => data_dir.join("logs"),
+    }
+}
+
 /// Voice prompts: `HEALTH_STATION_AUDIO_DIR`, else the bundled resources, else the source tree
 /// (development builds run from the repository).
 pub fn audio_dir(resource_dir: Option<PathBuf>) -> PathBuf {
