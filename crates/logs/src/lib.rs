@@ -8,10 +8,13 @@
 //! - **Kept `keep_days`**: files of days more than `[logs] keep_days` before today are deleted
 //!   when the files are opened and on the first line of each new day.
 //! - **For staff**: [`recent_problems`] reads the newest warnings and errors back in plain words.
+//! - **Diagnostics**: [`bundle::write_bundle`] zips the masked logs, the config without secrets,
+//!   versions and the device list.
 //!
 //! Start-up order: [`Logging::init`] first (stderr at once; file lines are held in memory, at
 //! most [`EARLY_LINES`]), then, once the config says where, [`Logging::open_files`].
 
+pub mod bundle;
 mod files;
 mod mask;
 mod problems;
@@ -44,6 +47,8 @@ pub enum LogError {
     },
     #[error("logging was already set up in this process")]
     AlreadySet,
+    #[error("diagnostics bundle {path}: {message}")]
+    Bundle { path: PathBuf, message: String },
 }
 
 /// The running logs: where the file lines go, and the masker both outputs share.
