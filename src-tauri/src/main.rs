@@ -26,6 +26,10 @@ const EXIT_STORE: u8 = 73;
 /// fault (missing, or not this store's) exits with EXIT_CONFIG: a person must provision it.
 /// None of these is worth an automatic restart (systemd: RestartPreventExitStatus=65 73 78).
 const EXIT_DAMAGED: u8 = 65;
+/// Another copy of the kiosk is running (it holds the single-instance lock; EX_TEMPFAIL): this
+/// one exits at once, before the store or a window. Worth a later retry, so a unit restarting
+/// on it takes over once the other copy ends.
+const EXIT_RUNNING: u8 = 75;
 
 // Commands run off the main thread: a store write (fsync) under the state lock never freezes
 // the window.
@@ -72,6 +76,20 @@ fn main() -> ExitCode {
             eprintln!("health-station: {e}");
             tracing::error!(error = %e, "bad station configuration");
             return ExitCode::from(EXIT_CONFIG);
+        }
+    };
+    // One kiosk per station, without D-Bus: an OS file lock, held until the process ends
+    // (released by the OS even on kill -9). Before the store: two copies never share it.
+    let _instance = match station_lockdown::acquire(&paths::lock_file(&config)) {
+        Ok(lock) => lock,
+        Err(e) => {
+            eprintln!("health-station: {e}");
+            tracing::error!(error = %e, "not starting a second copy");
+            let code = match e {
+                station_lockdown::LockError::AlreadyRunning { .. } => EXIT_RUNNING,
+                station_lockdown::LockError::Io { .. } => EXIT_STORE,
+            };
+            return ExitCode::from(code);
         }
     };
     let data_dir = paths::data_dir(&config);
@@ -142,13 +160,9 @@ fn main() -> ExitCode {
         "station starting"
     );
 
+    // Single instance is the lock above (tauri-plugin-single-instance needs a D-Bus session
+    // bus on Linux, which a kiosk started by a system unit does not have).
     let result = tauri::Builder::default()
-        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
-            // A second launch (double-click, autostart race) brings the running kiosk forward.
-            if let Some(w) = app.get_webview_window("main") {
-                let _ = w.set_focus();
-            }
-        }))
         .invoke_handler(tauri::generate_handler![station_view, act])
         .setup(move |app| {
             let audio_dir = paths::audio_dir(app.path().resource_dir().ok());

@@ -33,9 +33,9 @@ pub fn demo_asked() -> bool {
 }
 
 /// `HEALTH_STATION_DATA_DIR`, else `storage.data_dir` from the config, else the OS app-data
-/// dir; a demonstration keeps its data in `demo/` inside it, apart from a station's residents.
-pub fn data_dir(config: &StationConfig) -> PathBuf {
-    let base = if let Some(p) = std::env::var_os("HEALTH_STATION_DATA_DIR") {
+/// dir: the station's folder, whatever the mode.
+pub fn base_data_dir(config: &StationConfig) -> PathBuf {
+    if let Some(p) = std::env::var_os("HEALTH_STATION_DATA_DIR") {
         PathBuf::from(p)
     } else if let Some(p) = &config.data_dir {
         p.clone()
@@ -43,7 +43,13 @@ pub fn data_dir(config: &StationConfig) -> PathBuf {
         dirs::data_dir()
             .unwrap_or_else(|| PathBuf::from("."))
             .join(APP_ID)
-    };
+    }
+}
+
+/// [`base_data_dir`]; a demonstration keeps its data in `demo/` inside it, apart from a
+/// station's residents.
+pub fn data_dir(config: &StationConfig) -> PathBuf {
+    let base = base_data_dir(config);
     match config.mode {
         StationMode::Demo => base.join("demo"),
         StationMode::Station => base,
@@ -58,6 +64,12 @@ pub fn backup_dir(config: &StationConfig, data_dir: &Path) -> PathBuf {
         (Some(dir), StationMode::Station) => dir.clone(),
         (None, _) => data_dir.join(station_store::DEFAULT_BACKUP_DIR),
     }
+}
+
+/// The single-instance lock: `$XDG_RUNTIME_DIR/health-station.lock`, else in the station's
+/// folder (the same for a demonstration: one kiosk window per station either way).
+pub fn lock_file(config: &StationConfig) -> PathBuf {
+    station_lockdown::default_lock_path(&base_data_dir(config))
 }
 
 /// `[logs] dir` (a demonstration's files in `demo/` inside it), else `<data dir>/logs`.
