@@ -66,18 +66,19 @@ pub fn backup_dir(config: &StationConfig, data_dir: &Path) -> PathBuf {
     }
 }
 
-/// The single-instance lock: `$XDG_RUNTIME_DIR/health-station.lock`, else in the station's
-/// folder (the same for a demonstration: one kiosk window per station either way).
+/// The single-instance lock: `$XDG_RUNTIME_DIR/health-station.lock`, else `station.lock` in the
+/// station's folder (the same for a demonstration: one kiosk window per station either way).
 pub fn lock_file(config: &StationConfig) -> PathBuf {
     station_lockdown::default_lock_path(&base_data_dir(config))
 }
 
-/// `[logs] dir` (a demonstration's files in `demo/` inside it), else `<data dir>/logs`.
+/// `[logs] dir` (a demonstration's files in `demo/` inside it), else `<data dir>/station.logs`
+/// (every name in the data folder starts with `station.`).
 pub fn log_dir(config: &StationConfig, data_dir: &Path) -> PathBuf {
     match (&config.logs.dir, config.mode) {
         (Some(dir), StationMode::Demo) => dir.join("demo"),
         (Some(dir), StationMode::Station) => dir.clone(),
-        (None, _) => data_dir.join("logs"),
+        (None, _) => data_dir.join("station.logs"),
     }
 }
 

@@ -7,7 +7,8 @@
 //! the file itself stays and is reused.
 //!
 //! Where: `$XDG_RUNTIME_DIR/health-station.lock` (per user, tmpfs, made by logind), else
-//! `health-station.lock` in the station's data folder ([`lock_path`]). The holder writes its
+//! `station.lock` in the station's data folder ([`lock_path`]; every name the station keeps
+//! there starts with `station.`). The holder writes its
 //! process id into the file, so a refused second launch can say which process runs.
 
 use std::fs::{self, File, OpenOptions};
@@ -16,8 +17,10 @@ use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
-/// The lock file's name.
+/// The lock file's name in the runtime folder.
 pub const LOCK_FILE: &str = "health-station.lock";
+/// The lock file's name in the station's data folder (when there is no runtime folder).
+pub const DATA_LOCK_FILE: &str = "station.lock";
 
 #[derive(Debug, Error)]
 pub enum LockError {
@@ -31,13 +34,13 @@ pub enum LockError {
     },
 }
 
-/// The lock file: in `runtime_dir` (`$XDG_RUNTIME_DIR`, when it is an absolute path), else in
-/// `fallback_dir` (the station's data folder).
+/// The lock file: [`LOCK_FILE`] in `runtime_dir` (`$XDG_RUNTIME_DIR`, when it is an absolute
+/// path), else [`DATA_LOCK_FILE`] in `fallback_dir` (the station's data folder).
 pub fn lock_path(runtime_dir: Option<&Path>, fallback_dir: &Path) -> PathBuf {
-    runtime_dir
-        .filter(|d| d.is_absolute())
-        .unwrap_or(fallback_dir)
-        .join(LOCK_FILE)
+    match runtime_dir.filter(|d| d.is_absolute()) {
+        Some(run) => run.join(LOCK_FILE),
+        None => fallback_dir.join(DATA_LOCK_FILE),
+    }
 }
 
 /// [`lock_path`] with this process's `$XDG_RUNTIME_DIR`.

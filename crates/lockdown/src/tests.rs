@@ -117,11 +117,11 @@ fn the_lock_lives_in_the_runtime_dir_else_the_data_dir() {
     );
     assert_eq!(
         lock_path(None, data),
-        Path::new("/var/lib/health-station/health-station.lock")
+        Path::new("/var/lib/health-station/station.lock")
     );
     // A relative XDG_RUNTIME_DIR is invalid per the spec and ignored.
     assert_eq!(
         lock_path(Some(Path::new("run")), data),
-        Path::new("/var/lib/health-station/health-station.lock")
+        Path::new("/var/lib/health-station/station.lock")
     );
 }

@@ -2,7 +2,7 @@
 //!
 //! - **Structured**: `tracing` events, to stderr (the journal, human format, as before) and to
 //!   daily files of JSON lines, `station.YYYY-MM-DD.log` (UTC days, `tracing-appender`), in the
-//!   configured folder (`[logs] dir`, default `<data dir>/logs`).
+//!   configured folder (`[logs] dir`, default `<data dir>/station.logs`).
 //! - **Masked**: every formatted line goes through [`Masker`] before a byte is written, to the
 //!   file and to stderr: ID numbers, long digit runs, health-code tokens and Chinese names.
 //! - **Kept `keep_days`**: files of days more than `[logs] keep_days` before today are deleted

@@ -110,7 +110,7 @@ impl StationTier {
 /// `[logs]`: where the log files go and for how long they are kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogSettings {
-    /// `logs.dir`; `None` = `<data dir>/logs`, chosen by the shell.
+    /// `logs.dir`; `None` = `<data dir>/station.logs`, chosen by the shell.
     pub dir: Option<PathBuf>,
     /// `logs.keep_days`: files older than this are deleted (at start and daily).
     pub keep_days: u32,
