@@ -11,8 +11,8 @@ mod paths;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use station_core::config::StationConfig;
-use station_kiosk::{Kiosk, SystemClock};
+use station_core::config::{StationConfig, StationMode};
+use station_kiosk::{Kiosk, StationFiles, SystemClock};
 use station_protocol::{Action, StationView, VIEW_EVENT};
 use station_store::{KeyStore, Maintenance, Store, StoreError, StoreOptions};
 use tauri::{Emitter, Manager};
@@ -162,8 +162,23 @@ fn main() -> ExitCode {
 
     // Single instance is the lock above (tauri-plugin-single-instance needs a D-Bus session
     // bus on Linux, which a kiosk started by a system unit does not have).
+    let demo = config.mode == StationMode::Demo;
+    let log_dir_for_admin = paths::log_dir(&config, &data_dir);
     let result = tauri::Builder::default()
         .invoke_handler(tauri::generate_handler![station_view, act])
+        .on_window_event(|window, event| {
+            // A kiosk window closes only from staff admin mode ("关闭自助机").
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                let allowed = window
+                    .app_handle()
+                    .try_state::<Kiosk>()
+                    .is_some_and(|k| k.may_close());
+                if !allowed {
+                    tracing::warn!("window close refused outside admin mode");
+                    api.prevent_close();
+                }
+            }
+        })
         .setup(move |app| {
             let audio_dir = paths::audio_dir(app.path().resource_dir().ok());
             let hw = hardware::select(&config, &audio_dir);
@@ -177,6 +192,13 @@ fn main() -> ExitCode {
                     let _ = handle.emit(VIEW_EVENT, view);
                 }),
             );
+            kiosk.set_station_files(StationFiles {
+                config: Some(config_path),
+                logs: Some(log_dir_for_admin),
+                demo,
+            });
+            let exit = app.handle().clone();
+            kiosk.set_exit_handler(Box::new(move || exit.exit(0)));
             kiosk.spawn_ticker();
             app.manage(kiosk);
             Ok(())

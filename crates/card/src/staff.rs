@@ -69,6 +69,11 @@ impl StaffBadge {
         StaffBadge(uid)
     }
 
+    /// The card's UID.
+    pub fn uid(&self) -> &[u8] {
+        &self.0
+    }
+
     /// The UID in upper-case hexadecimal, as written in `[staff] card_uids`.
     pub fn hex(&self) -> String {
         self.0.iter().map(|b| format!("{b:02X}")).collect()

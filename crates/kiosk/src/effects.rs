@@ -18,6 +18,11 @@ pub(crate) struct Effects {
     pub print: Option<PrintJob>,
     pub demo_insert: Option<DemoCard>,
     pub demo_remove: bool,
+    /// Admin mode: print a test page / open the camera for a frame.
+    pub admin_test_page: bool,
+    pub admin_test_camera: bool,
+    /// Admin mode: close the kiosk to the desktop (audited already).
+    pub exit: bool,
     /// The view changed and must be published.
     pub changed: bool,
 }

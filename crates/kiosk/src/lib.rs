@@ -63,6 +63,11 @@ pub use station_camera::CameraOpener;
 
 pub type Publisher = Box<dyn Fn(StationView) + Send + Sync>;
 
+/// What closes the app when staff ask for the desktop.
+pub type ExitHandler = Box<dyn Fn() + Send + Sync>;
+
+pub use flows::admin::StationFiles;
+
 /// How often the clock is looked at (idle countdown, opening hours, goodbye screen).
 pub const TICK: Duration = Duration::from_millis(250);
 
@@ -84,6 +89,8 @@ struct Shared {
     demo_id_card: Option<SimulatedIdCardReader>,
     clock: Arc<dyn Clock>,
     reader_handle: Mutex<Option<ReaderHandle>>,
+    /// Closes the app (admin mode's "关闭自助机"); the shell sets it.
+    exit: Mutex<Option<ExitHandler>>,
     id_reader_handle: Mutex<Option<IdReaderHandle>>,
 }
 
@@ -132,7 +139,8 @@ impl Kiosk {
             .filter_map(|(present, card)| present.then_some(card))
             .collect(),
         };
-        let mut state = Station::new(config, demo, caps, readers, clock.as_ref());
+        let pins = flows::admin::Pins(station_staff::StaffPins::new(store.clone(), clock.clone()));
+        let mut state = Station::new(config, demo, caps, readers, clock.as_ref(), pins);
         if store.recovery().is_some() {
             // Which backup, and from when, is in the log and the audit; the screen tells staff.
             state.notice = Some(Notice::StoreRestored);
@@ -155,6 +163,7 @@ impl Kiosk {
                 demo_id_card: hardware.demo_id_card,
                 clock,
                 reader_handle: Mutex::new(None),
+                exit: Mutex::new(None),
                 id_reader_handle: Mutex::new(None),
             }),
         };
@@ -282,6 +291,19 @@ impl Kiosk {
                 id.take();
             }
         }
+        if effects.admin_test_page {
+            self.print_test_page();
+        }
+        if effects.admin_test_camera {
+            self.test_camera();
+        }
+        if effects.exit {
+            if let Ok(exit) = s.exit.lock() {
+                if let Some(exit) = exit.as_ref() {
+                    exit();
+                }
+            }
+        }
         if let Some((token, kind)) = effects.start_measure {
             self.measure(token, kind);
         }
@@ -297,6 +319,23 @@ impl Kiosk {
         let view = self.view();
         (s.publish)(view.clone());
         view
+    }
+
+    /// Where admin mode writes settings and reads the logs.
+    pub fn set_station_files(&self, files: StationFiles) {
+        self.lock().files = files;
+    }
+
+    /// What closes the app when staff ask for the desktop from admin mode.
+    pub fn set_exit_handler(&self, exit: ExitHandler) {
+        if let Ok(mut h) = self.shared.exit.lock() {
+            *h = Some(exit);
+        }
+    }
+
+    /// Whether the window may close: only from admin mode (a kiosk has no close button).
+    pub fn may_close(&self) -> bool {
+        self.lock().may_close()
     }
 
     /// Ends any visit (app shutdown).

@@ -12,7 +12,7 @@ use station_store::{AuditEvent, Store, VisitEnd};
 
 use crate::effects::Effects;
 use crate::flows;
-use crate::flows::identify::{Identified, Step};
+use crate::flows::identify::{Identified, Identifying, Step};
 use crate::station::{Phase, Speak, Station, To};
 use crate::visit::{PendingSwitch, Visit};
 
@@ -41,6 +41,19 @@ impl Station {
             ReaderEvent::Status(status) => self.on_card_reader_status(status, now, store, &mut fx),
             ReaderEvent::StaffCard(badge) if self.phase.visit().is_some() => {
                 self.on_staff_badge(badge, now, store, clock, &mut fx)
+            }
+            // No resident here: the badge opens admin mode (its PIN first).
+            ReaderEvent::StaffCard(badge)
+                if matches!(
+                    &self.phase,
+                    Phase::Welcome { .. }
+                        | Phase::Identifying(Identifying {
+                            step: Step::ReadingCard,
+                            ..
+                        })
+                ) =>
+            {
+                self.enter_admin_with_badge(badge, now, &mut fx)
             }
             ReaderEvent::CardRemoved if self.phase.visit().is_some_and(Visit::by_card) => {
                 self.end_visit(VisitEnd::CardRemoved, now, store, &mut fx)

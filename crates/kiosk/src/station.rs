@@ -20,6 +20,7 @@ use station_protocol::{
 use station_store::{Store, VisitEnd, VisitId};
 
 use crate::effects::Effects;
+use crate::flows::admin::{AdminSession, Pins, StationFiles};
 use crate::flows::identify::Identifying;
 use crate::flows::{self, measure, reports, Capabilities, Ctx, Next};
 use crate::readers::Readers;
@@ -48,14 +49,20 @@ pub(crate) enum Phase {
         prefs: DisplayPrefs,
         since: Duration,
     },
+    /// Staff admin mode (badge + PIN), in the station's own settings.
+    Admin {
+        session: Box<AdminSession>,
+        prefs: DisplayPrefs,
+    },
 }
 
 impl Phase {
     fn prefs(&self) -> &DisplayPrefs {
         match self {
-            Phase::Closed { prefs } | Phase::Welcome { prefs } | Phase::Goodbye { prefs, .. } => {
-                prefs
-            }
+            Phase::Closed { prefs }
+            | Phase::Welcome { prefs }
+            | Phase::Goodbye { prefs, .. }
+            | Phase::Admin { prefs, .. } => prefs,
             Phase::Identifying(i) => &i.prefs,
             Phase::InVisit(v) => &v.prefs,
         }
@@ -63,9 +70,10 @@ impl Phase {
 
     fn prefs_mut(&mut self) -> &mut DisplayPrefs {
         match self {
-            Phase::Closed { prefs } | Phase::Welcome { prefs } | Phase::Goodbye { prefs, .. } => {
-                prefs
-            }
+            Phase::Closed { prefs }
+            | Phase::Welcome { prefs }
+            | Phase::Goodbye { prefs, .. }
+            | Phase::Admin { prefs, .. } => prefs,
             Phase::Identifying(i) => &mut i.prefs,
             Phase::InVisit(v) => &mut v.prefs,
         }
@@ -88,6 +96,7 @@ impl Phase {
             Phase::Identifying(i) => i.screen(),
             Phase::InVisit(v) => v.screen(),
             Phase::Goodbye { .. } => Screen::Goodbye,
+            Phase::Admin { session, .. } => session.screen(),
         }
     }
 }
@@ -118,6 +127,10 @@ pub(crate) struct Station {
     next_token: u64,
     /// The volume the voice was last set to, so a change of person or setting reaches it.
     volume_applied: u8,
+    /// Staff PINs (admin mode).
+    pub pins: Pins,
+    /// The files admin mode works on.
+    pub files: StationFiles,
 }
 
 /// The station's settings for a new person at the screen (vxsuite resets a voter's the same way).
@@ -137,9 +150,10 @@ impl Station {
         caps: Capabilities,
         readers: Readers,
         clock: &dyn Clock,
+        pins: Pins,
     ) -> Station {
         let prefs = default_prefs(&config);
-        let phase = if config.opening.is_open(clock.local_time()) {
+        let phase = if config.opening.is_open(clock.now()) {
             Phase::Welcome { prefs }
         } else {
             Phase::Closed { prefs }
@@ -154,6 +168,8 @@ impl Station {
             readers,
             caps,
             next_token: 0,
+            pins,
+            files: StationFiles::default(),
         }
     }
 
@@ -379,6 +395,7 @@ impl Station {
                 fx.demo_insert = Some(card)
             }
             Action::DemoRemoveCard if !self.readers.demo_cards.is_empty() => fx.demo_remove = true,
+            Action::Admin { action } => self.act_admin(action, now, store, clock, &mut fx),
             // Then the phase decides.
             action => match self.phase {
                 Phase::InVisit(_) => self.act_in_visit(action, now, store, clock, &mut fx),
@@ -386,6 +403,7 @@ impl Station {
                 | Phase::Identifying(_)
                 | Phase::Closed { .. }
                 | Phase::Goodbye { .. } => self.act_identify(action, now, store, clock, &mut fx),
+                Phase::Admin { .. } => {}
             },
         }
         self.sync_volume(&mut fx);
@@ -425,7 +443,7 @@ impl Station {
                 self.show(To::Phase(Phase::Welcome { prefs }), Speak::Quietly, &mut fx);
             }
         }
-        let open = self.config.opening.is_open(clock.local_time());
+        let open = self.config.opening.is_open(clock.now());
         match (&self.phase, open) {
             (Phase::Welcome { prefs }, false) => {
                 let prefs = *prefs;
@@ -438,6 +456,7 @@ impl Station {
             _ => {}
         }
         self.tick_identify(now, &mut fx);
+        self.tick_admin(now, store, &mut fx);
         self.in_visit(store, clock, now, &mut fx, measure::tick);
         self.tick_idle(now, store, &mut fx);
         self.sync_volume(&mut fx);

@@ -23,13 +23,14 @@ use station_voice::RecordingVoice;
 
 use crate::{Hardware, Kiosk, ManualClock};
 
+mod admin;
 mod audit;
 mod crashes;
 mod manual;
 mod unverified;
 mod wipe;
 
-const CONFIG: &str = r#"
+pub(crate) const CONFIG: &str = r#"
 [station]
 town = "五马街道"
 community = "禅街社区"
@@ -1253,4 +1254,22 @@ fn the_face_needs_consent_first_and_ends_not_configured_without_keeping_a_pictur
     for action in ["face_consent_given", "face_not_configured"] {
         assert!(audit.iter().any(|e| e.action == action), "{audit:?}");
     }
+}
+
+#[test]
+fn a_closed_date_keeps_the_station_closed_all_day() {
+    // The ManualClock's day is 2026-11-23; that date is closed in the config.
+    let config = CONFIG.to_string()
+        + "[hours]\nopens = \"08:30\"\ncloses = \"19:00\"\nclosed_dates = [\"2026-11-23\"]\n";
+    let r = rig_config(
+        &config,
+        vec![],
+        NaiveTime::from_hms_opt(10, 0, 0).expect("time"),
+        None,
+        None,
+        Arc::new(NotConfiguredVerifier),
+    );
+    assert!(matches!(r.kiosk.view().screen, Screen::Closed { .. }));
+    r.idle_for(2);
+    assert!(matches!(r.kiosk.view().screen, Screen::Closed { .. }));
 }

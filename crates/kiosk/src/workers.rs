@@ -262,3 +262,73 @@ fn face_hint(framing: &Framing) -> FaceHint {
         Framing::Good { .. } => FaceHint::HoldStill,
     }
 }
+
+impl Kiosk {
+    /// Admin mode's printer self-test: a page with the station's name and no resident on it.
+    pub(crate) fn print_test_page(&self) {
+        let k = self.clone();
+        let spawned = std::thread::Builder::new()
+            .name("admin-test-page".into())
+            .spawn(move || {
+                let printed = caught("admin-test-page", || k.render_and_print_test_page())
+                    .unwrap_or_else(|why| Err(format!("crashed: {why}")));
+                if let Err(why) = &printed {
+                    tracing::warn!(%why, "test page not printed");
+                }
+                let effects = k.lock().on_admin_test_page(
+                    printed.is_ok_and(|o| o == station_printer::PrintOutcome::Completed),
+                );
+                k.apply(effects);
+            });
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "cannot start the test page thread");
+        }
+    }
+
+    fn render_and_print_test_page(&self) -> Result<station_printer::PrintOutcome, String> {
+        let printer = self.shared.printer.as_ref().ok_or("no printer")?;
+        let (input, paper) = {
+            let st = self.lock();
+            let now = self.shared.clock.now();
+            let input = station_report::ReportInput {
+                station_name: st.config.station_name.clone(),
+                printed_at: station_core::clock::minute_stamp(&now),
+                locale: st.config.locale,
+                resident_masked_name: "—".into(),
+                resident_masked_id: "—".into(),
+                report_id: format!("TEST-{}", now.format("%Y%m%d%H%M")),
+                bp: Vec::new(),
+                bp_history: Vec::new(),
+                other_readings: Vec::new(),
+                questionnaire: None,
+            };
+            (input, st.config.paper)
+        };
+        let report = station_report::render(&input, paper).map_err(|e| format!("report: {e}"))?;
+        printer
+            .print("station-test-page", &report.pdf)
+            .map_err(|e| e.to_string())
+    }
+
+    /// Admin mode's camera self-test: open it, take one frame, close it (nothing is kept).
+    pub(crate) fn test_camera(&self) {
+        let k = self.clone();
+        let spawned = std::thread::Builder::new()
+            .name("admin-test-camera".into())
+            .spawn(move || {
+                let works = caught("admin-test-camera", || {
+                    let open = k.shared.camera.as_ref()?;
+                    let mut camera = open().ok()?;
+                    camera.next_frame().ok().map(drop)
+                })
+                .ok()
+                .flatten()
+                .is_some();
+                let effects = k.lock().on_admin_camera_test(works);
+                k.apply(effects);
+            });
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "cannot start the camera test thread");
+        }
+    }
+}

@@ -7,11 +7,16 @@
 use serde::{Deserialize, Serialize};
 use strum::{EnumCount, EnumDiscriminants, IntoStaticStr, VariantArray};
 
+mod admin;
 mod manual;
 mod measure;
 mod paper;
 mod prompt;
 mod spoken;
+pub use admin::{
+    AdminAction, AdminMessage, AdminPinView, AdminSection, AdminSetting, AdminView, DeviceClass,
+    DeviceLine, DeviceStatus, PinProblem, PinStage, SettingsView, StationCounts,
+};
 pub use manual::{ManualEntryView, ManualField, ManualFieldError, ManualFieldView, ManualKey};
 pub use measure::{
     GlucoseTiming, MeasureKind, MeasureStep, ReadingSource, ReadingSummary, ResultView, Severity,
@@ -109,6 +114,14 @@ pub enum Screen {
     ManualEntry {
         entry: ManualEntryView,
     },
+    /// Staff admin mode: the PIN keypad.
+    AdminPin {
+        pin: AdminPinView,
+    },
+    /// Staff admin mode, entered.
+    Admin {
+        admin: Box<AdminView>,
+    },
     Goodbye,
 }
 
@@ -132,6 +145,8 @@ impl Screen {
             Screen::Questionnaire { number, .. } => PromptId::TcmQuestion(*number),
             Screen::QuestionnaireResult { .. } => PromptId::QuestionnaireDone,
             Screen::ManualEntry { .. } => PromptId::ManualEntry,
+            Screen::AdminPin { .. } => PromptId::AdminPin,
+            Screen::Admin { .. } => PromptId::Admin,
             Screen::Goodbye => PromptId::Goodbye,
         }
     }
@@ -473,6 +488,11 @@ pub enum Action {
     },
     /// Manual entry: check and save what was typed.
     ManualSave,
+    /// Staff admin mode (badge + PIN, never from a visit).
+    Admin {
+        #[serde(flatten)]
+        action: AdminAction,
+    },
     BackHome,
     Logout,
     DemoInsertCard {

@@ -115,7 +115,6 @@ prompt_ids! {
         Reports,
         DeviceNoResponse,
         SaveFailed,
-        StaffModeNotAvailable,
         IdCardUnreadable,
         Printing,
         Printed,
@@ -138,6 +137,10 @@ prompt_ids! {
         QuestionnaireDone,
         /// Staff-assisted manual entry (staff badge during a visit).
         ManualEntry,
+        /// Staff admin mode: type the PIN.
+        AdminPin,
+        /// Staff admin mode, entered.
+        Admin,
         Goodbye,
         /// Opens a result read out ("测量完成，您的结果是"); the values follow as word prompts.
         ResultIntro,
@@ -171,8 +174,6 @@ prompt_ids! {
         NotAvailableYet,
         DeviceNoResponse,
         SaveFailed,
-        /// A staff card was recognised; staff mode is a later feature.
-        StaffModeNotAvailable,
         /// The ID card on the reader could not be read.
         IdCardUnreadable,
         /// The report is being printed.

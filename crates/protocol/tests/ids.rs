@@ -32,7 +32,7 @@ fn ids_are_unchanged() {
         (PromptId::Welcome, "welcome"),
         (PromptId::ReadingCard, "reading-card"),
         (PromptId::Spo2Clip, "spo2-clip"),
-        (PromptId::StaffModeNotAvailable, "staff-mode-not-available"),
+        (PromptId::AdminPin, "admin-pin"),
         (PromptId::IdCardUnreadable, "id-card-unreadable"),
         (PromptId::ScanQr, "scan-qr"),
         (PromptId::FaceNotCaptured, "face-not-captured"),
@@ -70,10 +70,7 @@ fn ids_are_unchanged() {
         Notice::CardUnreadable.message_id(),
         "notice-card-unreadable"
     );
-    assert_eq!(
-        Notice::StaffModeNotAvailable.message_id(),
-        "notice-staff-mode-not-available"
-    );
+    assert_eq!(Notice::ReaderMissing.message_id(), "notice-reader-missing");
     assert_eq!(
         Notice::FaceNotCaptured.message_id(),
         "notice-face-not-captured"

@@ -80,8 +80,6 @@ pub enum AuditEvent {
     IdCardUnreadable {
         reason: String,
     },
-    /// A staff badge with no resident to assist.
-    StaffCardWithoutVisit,
     /// A staff badge opened manual entry for the visit.
     StaffAssist {
         staff: String,
@@ -177,7 +175,6 @@ impl AuditEvent {
                 staff: Some(staff), ..
             } => Actor::Staff(staff.clone()),
             FaultReported { staff: None, .. } => Actor::Resident,
-            StaffCardWithoutVisit => Actor::UnknownStaff,
             StationStarted
             | ReportPrinted
             | PrintFailed { .. }
@@ -213,7 +210,6 @@ impl AuditEvent {
             DeviceFault { .. } => "device_fault",
             CardUnreadable { .. } => "card_unreadable",
             IdCardUnreadable { .. } => "id_card_unreadable",
-            StaffCardWithoutVisit => "staff_card",
             StaffAssist { .. } => "staff_assist",
             FaceConsentGiven => "face_consent_given",
             FaceNotConfigured => "face_not_configured",
@@ -258,7 +254,6 @@ impl AuditEvent {
                 readings,
                 questionnaires,
             } => format!("{readings} readings, {questionnaires} questionnaires"),
-            StaffCardWithoutVisit => "staff mode not available".into(),
             AdminPinWrong { failures, .. } => format!("{failures} wrong in a row"),
             AdminLocked { until, .. } => format!("locked until {until}"),
             SettingChanged { key, .. } => key.clone(),

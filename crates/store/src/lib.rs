@@ -16,6 +16,7 @@ mod keys;
 mod migrations;
 mod retention;
 mod staff_pins;
+mod stats;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};

@@ -245,10 +245,6 @@ impl Station {
                     fx,
                 );
             }
-            ReaderEvent::StaffCard(_) if reading => {
-                self.back_to_welcome(Notice::StaffModeNotAvailable, fx);
-                self.record(store, None, AuditEvent::StaffCardWithoutVisit, fx);
-            }
             ReaderEvent::CardUnreadable(err) if reading => {
                 tracing::info!(error = %err, "card not usable");
                 self.back_to_welcome(Notice::CardUnreadable, fx);

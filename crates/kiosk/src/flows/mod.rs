@@ -5,6 +5,7 @@
 //! Identification (before a visit exists) changes the station's phase and lives in
 //! `identify.rs` as methods of the station.
 
+pub(crate) mod admin;
 pub(crate) mod identify;
 pub(crate) mod manual;
 pub(crate) mod measure;

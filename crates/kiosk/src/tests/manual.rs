@@ -148,8 +148,12 @@ fn staff_cannot_step_in_mid_measurement_or_without_a_resident_and_back_ends_assi
         vec![(MeasureKind::Temperature, vec![SimulatedOutcome::Hang])],
         NaiveTime::from_hms_opt(10, 0, 0).expect("time"),
     );
-    // No visit: the staff card does not open a form for nobody.
+    // No visit: the staff card does not open a form for nobody (it asks for the admin PIN).
     tap_staff_card(&r);
+    assert!(matches!(r.kiosk.view().screen, Screen::AdminPin { .. }));
+    r.kiosk.act(Action::Admin {
+        action: station_protocol::AdminAction::Leave,
+    });
     assert!(matches!(r.kiosk.view().screen, Screen::Welcome));
 
     r.identify();

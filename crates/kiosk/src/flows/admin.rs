@@ -1,0 +1,626 @@
+//! Staff admin mode (Wenzhou 6.1, 7.2), a phase of its own: a staff badge tapped while no
+//! resident is at the station (or, on a station without badges, a long press on the welcome
+//! screen's corner) asks for the PIN; the right PIN opens admin mode. A resident's visit can
+//! never reach it: a badge during a visit is manual entry (`flows/manual.rs`).
+//!
+//! States (`Phase::Admin`): `Pin { Enter | Choose | Confirm }` → `Open { section }`; left with
+//! "退出管理", after 2 minutes without a touch, or to the desktop ("关闭自助机", audited).
+//! Actions: `Action::Admin { .. }`. PINs, their lockout and their audit lines are
+//! `station_staff`'s; settings are written to station.toml by `station_core::config::edit`.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chrono::Timelike;
+use station_core::config::edit::{write_setting, Setting};
+use station_core::config::StationConfig;
+use station_protocol::{
+    AdminMessage, AdminPinView, AdminSection, AdminSetting, AdminView, DeviceClass, DeviceLine,
+    DeviceStatus, ManualKey, MeasureKind, PinProblem, PinStage, ReaderStatus, SettingsView,
+    StationCounts,
+};
+use station_staff::{PinHolder, StaffPins, Verdict};
+use station_store::{AuditEvent, Store};
+
+use crate::effects::Effects;
+use crate::readers::Readers;
+
+use super::Capabilities;
+
+/// Admin mode is left after this long without a touch.
+pub(crate) const ADMIN_IDLE: Duration = Duration::from_secs(120);
+
+/// The station's PIN store, kept by the runtime (its `Debug` says nothing about PINs).
+pub(crate) struct Pins(pub StaffPins);
+
+impl std::fmt::Debug for Pins {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Pins")
+    }
+}
+
+/// Files admin mode works on, known to the shell.
+#[derive(Debug, Clone, Default)]
+pub struct StationFiles {
+    /// station.toml, where settings are written back.
+    pub config: Option<PathBuf>,
+    /// The log folder, for the recent problems shown to staff.
+    pub logs: Option<PathBuf>,
+    /// The station runs as a demonstration (settings are checked as such).
+    pub demo: bool,
+}
+
+#[derive(Debug)]
+pub(crate) struct AdminSession {
+    holder: PinHolder,
+    /// The badge masked ("****B2C3"), or empty for the station PIN.
+    masked: String,
+    pub step: AdminStep,
+    pub last_activity: Duration,
+}
+
+#[derive(Debug)]
+pub(crate) enum AdminStep {
+    Pin {
+        stage: PinStage,
+        typed: String,
+        /// The first of the two PINs typed when choosing one.
+        chosen: Option<String>,
+        problem: Option<PinProblem>,
+    },
+    Open(Box<AdminView>),
+}
+
+impl Drop for AdminSession {
+    fn drop(&mut self) {
+        // Digits typed stay in memory no longer than the keypad.
+        if let AdminStep::Pin { typed, chosen, .. } = &mut self.step {
+            typed.clear();
+            if let Some(c) = chosen.as_mut() {
+                c.clear();
+            }
+        }
+    }
+}
+
+/// What admin mode reads to draw its pages.
+pub(crate) struct AdminCtx<'a> {
+    pub store: &'a Store,
+    pub pins: &'a StaffPins,
+    pub config: &'a StationConfig,
+    pub readers: &'a Readers,
+    pub caps: &'a Capabilities,
+    pub files: &'a StationFiles,
+    pub now: chrono::DateTime<chrono::Local>,
+    pub fx: &'a mut Effects,
+}
+
+/// What admin mode asks of the station.
+pub(crate) enum AdminNext {
+    Stay,
+    Changed,
+    /// Admin mode opened (the PIN was right): speak its prompt.
+    Opened,
+    /// Back to the welcome screen.
+    Leave,
+    /// A setting changed the station's config.
+    Reconfigured(Box<StationConfig>),
+}
+
+impl AdminSession {
+    pub fn for_badge(uid: Vec<u8>, masked: String, now: Duration) -> AdminSession {
+        AdminSession::new(PinHolder::Badge(uid), masked, now)
+    }
+
+    pub fn for_station(now: Duration) -> AdminSession {
+        AdminSession::new(PinHolder::Station, String::new(), now)
+    }
+
+    fn new(holder: PinHolder, masked: String, now: Duration) -> AdminSession {
+        AdminSession {
+            holder,
+            masked,
+            step: AdminStep::Pin {
+                stage: PinStage::Enter,
+                typed: String::new(),
+                chosen: None,
+                problem: None,
+            },
+            last_activity: now,
+        }
+    }
+
+    pub fn staff_key(&self) -> String {
+        self.holder.key()
+    }
+
+    pub fn is_open(&self) -> bool {
+        matches!(self.step, AdminStep::Open(_))
+    }
+
+    pub fn screen(&self) -> station_protocol::Screen {
+        match &self.step {
+            AdminStep::Pin {
+                stage,
+                typed,
+                problem,
+                ..
+            } => station_protocol::Screen::AdminPin {
+                pin: AdminPinView {
+                    holder: self.masked.clone(),
+                    stage: *stage,
+                    typed: u8::try_from(typed.len()).unwrap_or(u8::MAX),
+                    problem: problem.clone(),
+                },
+            },
+            AdminStep::Open(view) => station_protocol::Screen::Admin {
+                admin: view.clone(),
+            },
+        }
+    }
+
+    /// Starts with the right stage: choose a PIN when the holder has none.
+    pub fn begin(&mut self, pins: &StaffPins) {
+        let stage = match pins.is_set(&self.holder) {
+            Ok(true) => PinStage::Enter,
+            Ok(false) => PinStage::Choose,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot read the staff PINs");
+                if let AdminStep::Pin { problem, .. } = &mut self.step {
+                    *problem = Some(PinProblem::Unavailable);
+                }
+                PinStage::Enter
+            }
+        };
+        if let AdminStep::Pin { stage: s, .. } = &mut self.step {
+            *s = stage;
+        }
+    }
+
+    pub fn key(&mut self, key: ManualKey) -> AdminNext {
+        let AdminStep::Pin { typed, problem, .. } = &mut self.step else {
+            return AdminNext::Stay;
+        };
+        match key {
+            ManualKey::Digit(d) if d < 10 && typed.len() < station_staff::MAX_PIN_LEN => {
+                typed.push(char::from(b'0' + d));
+            }
+            ManualKey::Delete => {
+                typed.pop();
+            }
+            _ => return AdminNext::Stay,
+        }
+        *problem = None;
+        AdminNext::Changed
+    }
+
+    pub fn submit(&mut self, ctx: &mut AdminCtx<'_>) -> AdminNext {
+        let AdminStep::Pin {
+            stage,
+            typed,
+            chosen,
+            problem,
+        } = &mut self.step
+        else {
+            return AdminNext::Stay;
+        };
+        let pin = std::mem::take(typed);
+        let verdict = match *stage {
+            PinStage::Choose => {
+                if station_staff::check_pin(&pin).is_err() {
+                    *problem = Some(PinProblem::BadLength);
+                    return AdminNext::Changed;
+                }
+                *chosen = Some(pin);
+                *stage = PinStage::Confirm;
+                *problem = None;
+                return AdminNext::Changed;
+            }
+            PinStage::Confirm => {
+                if chosen.as_deref() != Some(pin.as_str()) {
+                    *chosen = None;
+                    *stage = PinStage::Choose;
+                    *problem = Some(PinProblem::Mismatch);
+                    return AdminNext::Changed;
+                }
+                // Set (audited admin_pin_set), then entered like any right PIN.
+                ctx.pins
+                    .set_first(&self.holder, &pin)
+                    .and_then(|()| ctx.pins.verify(&self.holder, &pin))
+            }
+            PinStage::Enter => ctx.pins.verify(&self.holder, &pin),
+        };
+        let shown =
+            |t: chrono::DateTime<chrono::Local>| format!("{:02}:{:02}", t.hour(), t.minute());
+        *problem = match verdict {
+            Ok(Verdict::Entered) => {
+                self.step =
+                    AdminStep::Open(Box::new(page(&self.masked, AdminSection::Today, None, ctx)));
+                return AdminNext::Opened;
+            }
+            Ok(Verdict::Wrong { tries_left }) => Some(PinProblem::Wrong { tries_left }),
+            Ok(Verdict::LockedOut { until } | Verdict::StillLocked { until }) => {
+                Some(PinProblem::Locked {
+                    until: shown(until),
+                })
+            }
+            Ok(Verdict::NotSet) => {
+                *stage = PinStage::Choose;
+                None
+            }
+            Err(station_staff::StaffError::Pin(_)) => Some(PinProblem::BadLength),
+            Err(e) => {
+                tracing::error!(error = %e, "cannot check the staff PIN");
+                Some(PinProblem::Unavailable)
+            }
+        };
+        AdminNext::Changed
+    }
+
+    /// An action of the open admin mode.
+    pub fn act(
+        &mut self,
+        action: &station_protocol::AdminAction,
+        ctx: &mut AdminCtx<'_>,
+    ) -> AdminNext {
+        use station_protocol::AdminAction as A;
+        if *action == A::Leave {
+            return AdminNext::Leave;
+        }
+        let AdminStep::Open(view) = &mut self.step else {
+            return AdminNext::Stay;
+        };
+        let staff = self.holder.key();
+        match action {
+            A::Show { section } => {
+                **view = page(&self.masked, *section, None, ctx);
+                AdminNext::Changed
+            }
+            A::Test { device } => {
+                view.message = test(*device, ctx);
+                AdminNext::Changed
+            }
+            A::Set { setting } => {
+                let (next, message) = set(setting, &staff, ctx);
+                **view = page(&self.masked, AdminSection::Settings, Some(message), ctx);
+                if let Some(config) = next {
+                    // The page shows the settings as now written.
+                    view.settings = settings_view(&config);
+                    return AdminNext::Reconfigured(Box::new(config));
+                }
+                AdminNext::Changed
+            }
+            A::ExitToDesktop => {
+                if record(ctx.store, AuditEvent::ExitToDesktop { staff }) {
+                    ctx.fx.exit = true;
+                }
+                AdminNext::Changed
+            }
+            A::Leave => AdminNext::Leave,
+            A::CornerHold | A::PinKey { .. } | A::PinSubmit => AdminNext::Stay,
+        }
+    }
+
+    /// The answer of a printer test page.
+    pub fn on_test_page(&mut self, printed: bool) -> bool {
+        let AdminStep::Open(view) = &mut self.step else {
+            return false;
+        };
+        view.message = Some(if printed {
+            AdminMessage::TestPagePrinted
+        } else {
+            AdminMessage::TestPageFailed
+        });
+        true
+    }
+
+    /// The answer of a camera self-test.
+    pub fn on_camera_test(&mut self, works: bool) -> bool {
+        let AdminStep::Open(view) = &mut self.step else {
+            return false;
+        };
+        view.message = Some(if works {
+            AdminMessage::CameraWorks
+        } else {
+            AdminMessage::CameraFailed
+        });
+        true
+    }
+}
+
+fn record(store: &Store, event: AuditEvent) -> bool {
+    match store.record(None, event) {
+        Ok(()) => true,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot write the audit record");
+            false
+        }
+    }
+}
+
+/// A page of admin mode, drawn from the store, the readers and the config as they are now.
+fn page(
+    masked: &str,
+    section: AdminSection,
+    message: Option<AdminMessage>,
+    ctx: &AdminCtx<'_>,
+) -> AdminView {
+    let counts = |since| {
+        ctx.store.counts_since(since).unwrap_or_else(|e| {
+            tracing::error!(error = %e, "cannot count for staff");
+            StationCounts::default()
+        })
+    };
+    let midnight = ctx
+        .now
+        .with_hour(0)
+        .and_then(|t| t.with_minute(0))
+        .and_then(|t| t.with_second(0))
+        .unwrap_or(ctx.now);
+    let problems = ctx
+        .files
+        .logs
+        .as_deref()
+        .map(|dir| {
+            station_logs::recent_problems(dir, 20)
+                .map(|list| list.iter().map(ToString::to_string).collect())
+                .unwrap_or_else(|e| {
+                    tracing::warn!(error = %e, "cannot read the logs for staff");
+                    Vec::new()
+                })
+        })
+        .unwrap_or_default();
+    AdminView {
+        staff: masked.to_string(),
+        section,
+        today: counts(midnight),
+        week: counts(midnight - chrono::Duration::days(6)),
+        devices: devices(ctx),
+        settings: settings_view(ctx.config),
+        problems,
+        message,
+    }
+}
+
+fn settings_view(config: &StationConfig) -> SettingsView {
+    SettingsView {
+        volume: config.volume,
+        idle_timeout_secs: config.idle.timeout_secs,
+        locale: config.locale,
+        paper: config.paper,
+    }
+}
+
+/// Each device class and its status as the station knows it now.
+fn devices(ctx: &AdminCtx<'_>) -> Vec<DeviceLine> {
+    let reader = |status: Option<ReaderStatus>| match status {
+        Some(ReaderStatus::Ready) => DeviceStatus::Ready,
+        Some(_) => DeviceStatus::Fault,
+        None => DeviceStatus::NotConfigured,
+    };
+    let mut lines = vec![
+        DeviceLine {
+            device: DeviceClass::CardReader,
+            status: reader(ctx.readers.card),
+            testable: false,
+        },
+        DeviceLine {
+            device: DeviceClass::IdCardReader,
+            status: reader(ctx.readers.id_card),
+            testable: false,
+        },
+        DeviceLine {
+            device: DeviceClass::Camera,
+            status: if ctx.readers.has_camera {
+                DeviceStatus::OnUse
+            } else {
+                DeviceStatus::NotConfigured
+            },
+            testable: ctx.readers.has_camera,
+        },
+        DeviceLine {
+            device: DeviceClass::Printer,
+            status: if ctx.caps.has_printer {
+                DeviceStatus::OnUse
+            } else {
+                DeviceStatus::NotConfigured
+            },
+            testable: ctx.caps.has_printer,
+        },
+        DeviceLine {
+            device: DeviceClass::Voice,
+            status: DeviceStatus::OnUse,
+            testable: true,
+        },
+    ];
+    lines.extend(MeasureKind::ALL.into_iter().map(|kind| DeviceLine {
+        device: DeviceClass::Instrument(kind),
+        status: if ctx.caps.measure_kinds.contains(&kind) {
+            DeviceStatus::OnUse
+        } else {
+            DeviceStatus::NotConfigured
+        },
+        testable: false,
+    }));
+    lines
+}
+
+/// Starts a device's self-test; its outcome comes back as a message.
+fn test(device: DeviceClass, ctx: &mut AdminCtx<'_>) -> Option<AdminMessage> {
+    match device {
+        DeviceClass::Printer if ctx.caps.has_printer => {
+            ctx.fx.admin_test_page = true;
+            Some(AdminMessage::TestPagePrinting)
+        }
+        DeviceClass::Camera if ctx.readers.has_camera => {
+            ctx.fx.admin_test_camera = true;
+            None
+        }
+        DeviceClass::Voice => {
+            ctx.fx.say = Some((ctx.config.locale, vec![station_protocol::PromptId::Welcome]));
+            Some(AdminMessage::PromptPlayed)
+        }
+        _ => None,
+    }
+}
+
+/// Writes a setting to station.toml (the whole file checked first, comments kept).
+fn set(
+    setting: &AdminSetting,
+    staff: &str,
+    ctx: &AdminCtx<'_>,
+) -> (Option<StationConfig>, AdminMessage) {
+    let Some(path) = ctx.files.config.as_deref() else {
+        return (None, AdminMessage::SettingRefused);
+    };
+    let setting = match setting {
+        AdminSetting::Volume(v) => Setting::Volume(*v),
+        AdminSetting::IdleTimeout(s) => Setting::IdleTimeout(*s),
+        AdminSetting::Locale(l) => Setting::Locale(*l),
+        AdminSetting::Paper(p) => Setting::Paper(*p),
+    };
+    match write_setting(path, &setting, ctx.files.demo) {
+        Ok(config) => {
+            let changed = AuditEvent::SettingChanged {
+                staff: staff.to_string(),
+                key: setting.key().to_string(),
+            };
+            record(ctx.store, changed);
+            (Some(config), AdminMessage::SettingSaved)
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "setting refused");
+            (None, AdminMessage::SettingRefused)
+        }
+    }
+}
+
+use crate::station::{default_prefs, Phase, Speak, Station, To};
+use station_core::clock::Clock;
+
+impl Station {
+    /// A staff badge while no resident is here: the PIN keypad for that badge.
+    pub(crate) fn enter_admin_with_badge(
+        &mut self,
+        badge: station_card::StaffBadge,
+        now: Duration,
+        fx: &mut Effects,
+    ) {
+        let mut session = AdminSession::for_badge(badge.uid().to_vec(), badge.masked(), now);
+        session.begin(&self.pins.0);
+        self.enter_admin(session, fx);
+    }
+
+    fn enter_admin(&mut self, session: AdminSession, fx: &mut Effects) {
+        let prefs = default_prefs(&self.config);
+        let session = Box::new(session);
+        self.show(To::Phase(Phase::Admin { session, prefs }), Speak::Yes, fx);
+    }
+
+    fn leave_admin(&mut self, store: &Store, fx: &mut Effects) {
+        let Phase::Admin { session, prefs } = &self.phase else {
+            return;
+        };
+        if session.is_open() {
+            record(
+                store,
+                AuditEvent::AdminLeft {
+                    staff: session.staff_key(),
+                },
+            );
+        }
+        let prefs = *prefs;
+        self.show(To::Phase(Phase::Welcome { prefs }), Speak::Quietly, fx);
+    }
+
+    /// Admin mode is only ever the screen of nobody's visit: from the welcome screen (the
+    /// corner, on a station without badges) or in admin mode itself.
+    pub(crate) fn act_admin(
+        &mut self,
+        action: station_protocol::AdminAction,
+        now: Duration,
+        store: &Store,
+        clock: &dyn Clock,
+        fx: &mut Effects,
+    ) {
+        use station_protocol::AdminAction as A;
+        if matches!(self.phase, Phase::Welcome { .. }) {
+            if action == A::CornerHold && self.config.staff_card_uids.is_empty() {
+                let mut session = AdminSession::for_station(now);
+                session.begin(&self.pins.0);
+                self.enter_admin(session, fx);
+            }
+            return;
+        }
+        let Phase::Admin { session, .. } = &mut self.phase else {
+            return;
+        };
+        session.last_activity = now;
+        let mut ctx = AdminCtx {
+            store,
+            pins: &self.pins.0,
+            config: &self.config,
+            readers: &self.readers,
+            caps: &self.caps,
+            files: &self.files,
+            now: clock.now(),
+            fx,
+        };
+        let next = match &action {
+            A::PinKey { key } => session.key(*key),
+            A::PinSubmit => session.submit(&mut ctx),
+            other => session.act(other, &mut ctx),
+        };
+        match next {
+            AdminNext::Stay => {}
+            AdminNext::Changed => self.changed(fx),
+            AdminNext::Opened => {
+                fx.say = Some(self.speech());
+                self.changed(fx);
+            }
+            AdminNext::Leave => self.leave_admin(store, fx),
+            AdminNext::Reconfigured(config) => {
+                // Volume, language, idle time and paper apply to the next person at once.
+                self.config = *config;
+                self.changed(fx);
+            }
+        }
+    }
+
+    /// Admin mode closes by itself after [`ADMIN_IDLE`] without a touch.
+    pub(crate) fn tick_admin(&mut self, now: Duration, store: &Store, fx: &mut Effects) {
+        if let Phase::Admin { session, .. } = &self.phase {
+            if now.saturating_sub(session.last_activity) >= ADMIN_IDLE {
+                tracing::info!("admin mode left after two minutes without a touch");
+                self.leave_admin(store, fx);
+            }
+        }
+    }
+
+    /// The outcome of a test page.
+    pub(crate) fn on_admin_test_page(&mut self, printed: bool) -> Effects {
+        let mut fx = Effects::default();
+        if let Phase::Admin { session, .. } = &mut self.phase {
+            if session.on_test_page(printed) {
+                self.changed(&mut fx);
+            }
+        }
+        fx
+    }
+
+    /// The outcome of a camera self-test.
+    pub(crate) fn on_admin_camera_test(&mut self, works: bool) -> Effects {
+        let mut fx = Effects::default();
+        if let Phase::Admin { session, .. } = &mut self.phase {
+            if session.on_camera_test(works) {
+                self.changed(&mut fx);
+            }
+        }
+        fx
+    }
+
+    /// Closing the window is refused outside admin mode (a kiosk has no close button).
+    pub fn may_close(&self) -> bool {
+        matches!(&self.phase, Phase::Admin { session, .. } if session.is_open())
+    }
+}

@@ -1,0 +1,246 @@
+//! Staff admin mode: a badge (or the corner, without badges) and a PIN; never from a visit.
+
+use std::time::Duration;
+
+use station_card::{ReaderEvent, StaffBadge};
+use station_protocol::{
+    Action, AdminAction, AdminMessage, AdminSection, AdminSetting, DeviceClass, ManualKey,
+    MeasureKind, PinProblem, PinStage, Screen,
+};
+
+use super::{rig, Rig, CONFIG};
+use crate::StationFiles;
+
+const UID: [u8; 4] = [0x04, 0xA1, 0xB2, 0xC3];
+
+fn admin(r: &Rig, action: AdminAction) -> station_protocol::StationView {
+    r.kiosk.act(Action::Admin { action })
+}
+
+fn tap_badge(r: &Rig) {
+    r.kiosk
+        .on_reader_event(ReaderEvent::StaffCard(StaffBadge::new(UID.to_vec())));
+}
+
+fn type_pin(r: &Rig, pin: &str) -> station_protocol::StationView {
+    for c in pin.chars() {
+        let d = c.to_digit(10).expect("digit") as u8;
+        admin(
+            r,
+            AdminAction::PinKey {
+                key: ManualKey::Digit(d),
+            },
+        );
+    }
+    admin(r, AdminAction::PinSubmit)
+}
+
+fn pin_screen(v: &station_protocol::StationView) -> station_protocol::AdminPinView {
+    match &v.screen {
+        Screen::AdminPin { pin } => pin.clone(),
+        other => panic!("expected the PIN keypad, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_badge_with_nobody_here_asks_for_a_pin_set_at_first_use_then_opens_admin() {
+    let r = rig();
+    tap_badge(&r);
+    let v = r.kiosk.view();
+    let pin = pin_screen(&v);
+    assert_eq!(
+        (pin.holder.as_str(), pin.stage),
+        ("****B2C3", PinStage::Choose)
+    );
+    assert!(v.resident.is_none(), "a badge never starts a visit");
+    // Too short, then two PINs that differ: chosen again.
+    assert_eq!(
+        pin_screen(&type_pin(&r, "12")).problem,
+        Some(PinProblem::BadLength)
+    );
+    assert_eq!(pin_screen(&type_pin(&r, "2468")).stage, PinStage::Confirm);
+    let v = type_pin(&r, "2469");
+    assert_eq!(pin_screen(&v).problem, Some(PinProblem::Mismatch));
+    assert_eq!(pin_screen(&v).stage, PinStage::Choose);
+    type_pin(&r, "2468");
+    let v = type_pin(&r, "2468");
+    let Screen::Admin { admin: view } = &v.screen else {
+        panic!("expected admin mode, got {:?}", v.screen);
+    };
+    assert_eq!(view.staff, "****B2C3");
+    assert_eq!(view.section, AdminSection::Today);
+    // The typed digits are never in the view.
+    assert!(!format!("{v:?}").contains("2468"));
+    admin(&r, AdminAction::Leave);
+    assert!(matches!(r.kiosk.view().screen, Screen::Welcome));
+    // Next time the PIN is asked, not chosen.
+    tap_badge(&r);
+    assert_eq!(pin_screen(&r.kiosk.view()).stage, PinStage::Enter);
+    let actions: Vec<String> = r
+        .store
+        .audit_events(20)
+        .expect("audit")
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    for want in ["admin_pin_set", "admin_entered", "admin_left"] {
+        assert!(actions.iter().any(|a| a == want), "{want}: {actions:?}");
+    }
+}
+
+#[test]
+fn five_wrong_pins_lock_entry_for_five_minutes() {
+    let r = rig();
+    tap_badge(&r);
+    type_pin(&r, "2468");
+    type_pin(&r, "2468");
+    admin(&r, AdminAction::Leave);
+    tap_badge(&r);
+    for left in [4, 3, 2, 1] {
+        let v = type_pin(&r, "1111");
+        assert_eq!(
+            pin_screen(&v).problem,
+            Some(PinProblem::Wrong { tries_left: left })
+        );
+    }
+    let v = type_pin(&r, "1111");
+    assert!(matches!(
+        pin_screen(&v).problem,
+        Some(PinProblem::Locked { .. })
+    ));
+    // Locked: even the right PIN is refused.
+    let v = type_pin(&r, "2468");
+    assert!(matches!(
+        pin_screen(&v).problem,
+        Some(PinProblem::Locked { .. })
+    ));
+    r.clock.advance(Duration::from_secs(5 * 60));
+    let v = type_pin(&r, "2468");
+    assert!(matches!(v.screen, Screen::Admin { .. }), "{:?}", v.screen);
+}
+
+#[test]
+fn admin_mode_closes_itself_after_two_minutes_without_a_touch() {
+    let r = rig();
+    tap_badge(&r);
+    type_pin(&r, "2468");
+    type_pin(&r, "2468");
+    r.idle_for(119);
+    assert!(matches!(r.kiosk.view().screen, Screen::Admin { .. }));
+    r.idle_for(1);
+    assert!(matches!(r.kiosk.view().screen, Screen::Welcome));
+}
+
+#[test]
+fn a_residents_visit_never_reaches_admin_mode() {
+    let r = rig();
+    r.identify();
+    // The corner and the keypad mean nothing during a visit; a badge is manual entry.
+    admin(&r, AdminAction::CornerHold);
+    admin(&r, AdminAction::PinSubmit);
+    admin(
+        &r,
+        AdminAction::Show {
+            section: AdminSection::Settings,
+        },
+    );
+    assert!(matches!(r.kiosk.view().screen, Screen::Home));
+    tap_badge(&r);
+    assert!(matches!(r.kiosk.view().screen, Screen::ManualEntry { .. }));
+}
+
+#[test]
+fn the_corner_opens_the_station_pin_only_on_a_station_without_badges() {
+    let r = rig();
+    let v = admin(&r, AdminAction::CornerHold);
+    assert_eq!(pin_screen(&v).holder, "");
+    admin(&r, AdminAction::Leave);
+    // With badges configured, the corner does nothing (config with one badge).
+    let with_badges = CONFIG.to_string() + "[staff]\ncard_uids = [\"04A1B2C3\"]\n";
+    let r = super::rig_config(
+        &with_badges,
+        vec![],
+        chrono::NaiveTime::from_hms_opt(10, 0, 0).expect("time"),
+        None,
+        None,
+        std::sync::Arc::new(station_camera::NotConfiguredVerifier),
+    );
+    let v = admin(&r, AdminAction::CornerHold);
+    assert!(matches!(v.screen, Screen::Welcome));
+}
+
+#[test]
+fn staff_see_counts_test_the_printer_and_change_a_setting_written_to_the_config() {
+    let r = rig();
+    r.identify();
+    r.measure(MeasureKind::BloodPressure);
+    r.kiosk.act(Action::Logout);
+    r.idle_for(5);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("station.toml");
+    std::fs::write(&config, format!("# staff keep this comment\n{CONFIG}")).expect("config");
+    r.kiosk.set_station_files(StationFiles {
+        config: Some(config.clone()),
+        logs: None,
+        demo: true,
+    });
+    tap_badge(&r);
+    type_pin(&r, "2468");
+    let v = type_pin(&r, "2468");
+    let Screen::Admin { admin: view } = &v.screen else {
+        panic!("expected admin mode");
+    };
+    assert_eq!(view.today.visits, 1);
+    assert_eq!(view.today.readings, vec![(MeasureKind::BloodPressure, 1)]);
+    // The printer's self-test prints a page.
+    admin(
+        &r,
+        AdminAction::Test {
+            device: DeviceClass::Printer,
+        },
+    );
+    let v = r.wait("test page", |v| match &v.screen {
+        Screen::Admin { admin } => admin.message == Some(AdminMessage::TestPagePrinted),
+        _ => false,
+    });
+    assert!(matches!(v.screen, Screen::Admin { .. }));
+    assert_eq!(r.printer.printed(), 1);
+    // A setting: written, comments kept, audited; a bad one refused with the file untouched.
+    let v = admin(
+        &r,
+        AdminAction::Set {
+            setting: AdminSetting::Volume(55),
+        },
+    );
+    let Screen::Admin { admin: view } = &v.screen else {
+        panic!("expected admin mode");
+    };
+    assert_eq!(view.message, Some(AdminMessage::SettingSaved));
+    assert_eq!(view.settings.volume, 55);
+    let text = std::fs::read_to_string(&config).expect("config");
+    assert!(
+        text.contains("# staff keep this comment") && text.contains("volume = 55"),
+        "{text}"
+    );
+    let v = admin(
+        &r,
+        AdminAction::Set {
+            setting: AdminSetting::IdleTimeout(1),
+        },
+    );
+    let Screen::Admin { admin: view } = &v.screen else {
+        panic!("expected admin mode");
+    };
+    assert_eq!(view.message, Some(AdminMessage::SettingRefused));
+    assert_eq!(std::fs::read_to_string(&config).expect("config"), text);
+    let audit = r.store.audit_events(30).expect("audit");
+    assert!(
+        audit
+            .iter()
+            .any(|e| e.action == "setting_changed" && e.detail.contains("volume")),
+        "{audit:?}"
+    );
+    // The next resident hears the new volume.
+    admin(&r, AdminAction::Leave);
+    assert_eq!(r.kiosk.view().prefs.volume, 80, "this person keeps theirs");
+}

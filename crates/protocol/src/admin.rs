@@ -1,0 +1,233 @@
+//! Staff admin mode (Wenzhou 6.1, 7.2): entered with a staff badge and a PIN (or, on a station
+//! without badges, a long press on a corner and the station PIN), never from a resident's
+//! visit. What the admin screens show and what staff can ask.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Locale, ManualKey, MeasureKind, Paper};
+
+/// The PIN keypad.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminPinView {
+    /// Whose PIN: the badge masked ("****B2C3"), or empty for the station PIN.
+    pub holder: String,
+    pub stage: PinStage,
+    /// How many digits are typed (never the digits).
+    pub typed: u8,
+    pub problem: Option<PinProblem>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PinStage {
+    /// Type your PIN.
+    Enter,
+    /// No PIN yet: choose one (4 to 12 digits).
+    Choose,
+    /// Type the chosen PIN again.
+    Confirm,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "problem", rename_all = "snake_case")]
+pub enum PinProblem {
+    Wrong {
+        tries_left: u32,
+    },
+    /// Too many wrong PINs: entry is locked until this station time ("HH:MM").
+    Locked {
+        until: String,
+    },
+    /// 4 to 12 digits.
+    BadLength,
+    /// The two PINs typed when choosing one differ.
+    Mismatch,
+    /// The PIN store cannot be read or written: staff must look at the logs.
+    Unavailable,
+}
+
+/// A page of admin mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AdminSection {
+    /// Today and this week: counts only, no names.
+    Today,
+    /// Each device's status and self-test.
+    Devices,
+    Settings,
+    /// Recent warnings and errors, in plain words.
+    Logs,
+}
+
+impl AdminSection {
+    pub const ALL: [AdminSection; 4] = [
+        AdminSection::Today,
+        AdminSection::Devices,
+        AdminSection::Settings,
+        AdminSection::Logs,
+    ];
+    pub fn message_id(self) -> &'static str {
+        match self {
+            AdminSection::Today => "admin-section-today",
+            AdminSection::Devices => "admin-section-devices",
+            AdminSection::Settings => "admin-section-settings",
+            AdminSection::Logs => "admin-section-logs",
+        }
+    }
+}
+
+/// What happened at the station over a period: counts only.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StationCounts {
+    pub visits: u32,
+    pub readings: Vec<(MeasureKind, u32)>,
+    pub reports_printed: u32,
+    pub faults: u32,
+}
+
+/// A device class of the station, for its status line and self-test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "device", content = "kind", rename_all = "snake_case")]
+pub enum DeviceClass {
+    CardReader,
+    IdCardReader,
+    Camera,
+    Printer,
+    Voice,
+    Instrument(MeasureKind),
+}
+
+impl DeviceClass {
+    pub fn message_id(self) -> &'static str {
+        match self {
+            DeviceClass::CardReader => "admin-device-card-reader",
+            DeviceClass::IdCardReader => "admin-device-id-card-reader",
+            DeviceClass::Camera => "admin-device-camera",
+            DeviceClass::Printer => "admin-device-printer",
+            DeviceClass::Voice => "admin-device-voice",
+            DeviceClass::Instrument(kind) => kind.message_id(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviceStatus {
+    Ready,
+    /// Configured, not answering (unplugged, service down).
+    Fault,
+    /// The station has none configured.
+    NotConfigured,
+    /// Configured; its state is known only when it is used (measuring devices sleep).
+    OnUse,
+}
+
+impl DeviceStatus {
+    pub fn message_id(self) -> &'static str {
+        match self {
+            DeviceStatus::Ready => "admin-status-ready",
+            DeviceStatus::Fault => "admin-status-fault",
+            DeviceStatus::NotConfigured => "admin-status-not-configured",
+            DeviceStatus::OnUse => "admin-status-on-use",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceLine {
+    pub device: DeviceClass,
+    pub status: DeviceStatus,
+    /// It has a self-test staff can run from here.
+    pub testable: bool,
+}
+
+/// The settings staff change here (the rest are in station.toml).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SettingsView {
+    pub volume: u8,
+    pub idle_timeout_secs: u32,
+    pub locale: Locale,
+    pub paper: Paper,
+}
+
+/// One setting changed from admin mode; written to station.toml (comments kept) after the whole
+/// file is checked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "setting", content = "value", rename_all = "snake_case")]
+pub enum AdminSetting {
+    Volume(u8),
+    IdleTimeout(u32),
+    Locale(Locale),
+    Paper(Paper),
+}
+
+/// The outcome of the last thing staff asked, as a message id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AdminMessage {
+    TestPagePrinting,
+    TestPagePrinted,
+    TestPageFailed,
+    PromptPlayed,
+    CameraWorks,
+    CameraFailed,
+    SettingSaved,
+    SettingRefused,
+    /// Settings take effect from the next start of the station.
+    RestartToApply,
+}
+
+impl AdminMessage {
+    pub fn message_id(self) -> &'static str {
+        match self {
+            AdminMessage::TestPagePrinting => "admin-msg-test-page-printing",
+            AdminMessage::TestPagePrinted => "admin-msg-test-page-printed",
+            AdminMessage::TestPageFailed => "admin-msg-test-page-failed",
+            AdminMessage::PromptPlayed => "admin-msg-prompt-played",
+            AdminMessage::CameraWorks => "admin-msg-camera-works",
+            AdminMessage::CameraFailed => "admin-msg-camera-failed",
+            AdminMessage::SettingSaved => "admin-msg-setting-saved",
+            AdminMessage::SettingRefused => "admin-msg-setting-refused",
+            AdminMessage::RestartToApply => "admin-msg-restart-to-apply",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdminView {
+    /// Who is in admin mode: the badge masked, or empty for the station PIN.
+    pub staff: String,
+    pub section: AdminSection,
+    pub today: StationCounts,
+    pub week: StationCounts,
+    pub devices: Vec<DeviceLine>,
+    pub settings: SettingsView,
+    /// Recent warnings and errors, "2026-12-01 10:02 error: …" (already masked).
+    pub problems: Vec<String>,
+    pub message: Option<AdminMessage>,
+}
+
+/// What staff can ask in admin mode (and on the way in).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "admin", rename_all = "snake_case")]
+pub enum AdminAction {
+    /// A long press on the welcome screen's corner: the station PIN (stations without badges).
+    CornerHold,
+    PinKey {
+        key: ManualKey,
+    },
+    PinSubmit,
+    Show {
+        section: AdminSection,
+    },
+    Test {
+        device: DeviceClass,
+    },
+    Set {
+        setting: AdminSetting,
+    },
+    /// Back to the welcome screen (also after 2 minutes without a touch).
+    Leave,
+    /// Close the kiosk to the desktop (audited); only from admin mode.
+    ExitToDesktop,
+}
