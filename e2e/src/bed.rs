@@ -72,7 +72,7 @@ pub fn measure_bp(st: &Station, t: &Catalog) -> String {
     ] {
         st.press(&t.text(step)).expect("guided step");
     }
-    st.wait_text(&t.text("result-saved"))
+    st.wait_screen("measure_result", &t.text("result-saved"))
         .expect("result screen")
 }
 

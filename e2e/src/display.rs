@@ -1,5 +1,6 @@
-//! A virtual screen for the kiosk window: Xvfb at 1920x1080 with a window manager, so the
-//! full-screen window really fills the screen (a bare Xvfb leaves it at 800x600).
+//! A virtual screen for the kiosk window: Xvfb at 1920x1080 (or another size, e.g. a portrait
+//! 1080x1920 panel) with a window manager, so the full-screen window really fills the screen
+//! (a bare Xvfb leaves it at 800x600).
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -16,6 +17,11 @@ pub struct Display {
 
 impl Display {
     pub fn start() -> Result<Display, String> {
+        Display::start_sized(1920, 1080)
+    }
+
+    /// A screen of `width` x `height` pixels: 1080x1920 is a portrait panel.
+    pub fn start_sized(width: u32, height: u32) -> Result<Display, String> {
         let number = (90..200)
             .find(|n| !Path::new(&format!("/tmp/.X{n}-lock")).exists())
             .ok_or("no free X display number")?;
@@ -24,7 +30,7 @@ impl Display {
             format!(":{number}"),
             "-screen".into(),
             "0".into(),
-            "1920x1080x24".into(),
+            format!("{width}x{height}x24"),
             "-nolisten".into(),
             "tcp".into(),
         ]);

@@ -213,6 +213,60 @@ impl Station {
         .map_err(|e| format!("{e}; wanted {text:?}; page shows:\n{last}"))
     }
 
+    /// Waits until the page is the screen `name` (its `data-screen` marker) and `text` is in
+    /// that screen's own header, body or bar (not the notice row or the demo strip: several
+    /// strings appear on two screens, or inside a notice). Returns the screen's text.
+    pub fn wait_screen(&self, name: &str, text: &str) -> Result<String, String> {
+        let mut last = (String::new(), String::new());
+        wait_for(Duration::from_secs(30), || {
+            let v = self.session.execute(SCREEN_TEXT, vec![])?;
+            let screen = v[0].as_str().unwrap_or_default().to_string();
+            let words = v[1].as_str().unwrap_or_default().to_string();
+            let found = screen == name && words.contains(text);
+            last = (screen, words.clone());
+            Ok(found.then_some(words))
+        })
+        .map_err(|e| {
+            format!(
+                "{e}; wanted {text:?} on screen {name:?}; showing {:?}:\n{}",
+                last.0, last.1
+            )
+        })
+    }
+
+    /// Waits until the notice row (not the screen under it) says `text`.
+    pub fn wait_notice(&self, text: &str) -> Result<String, String> {
+        let mut last = String::new();
+        wait_for(Duration::from_secs(30), || {
+            let v = self.session.execute(
+                "const n = document.querySelector('.station > .notice'); return n ? n.innerText : '';",
+                vec![],
+            )?;
+            last = v.as_str().unwrap_or_default().to_string();
+            Ok(last.contains(text).then(|| last.clone()))
+        })
+        .map_err(|e| format!("{e}; wanted notice {text:?}; notice shows {last:?}"))
+    }
+
+    /// The value shown next to the label `label` on a result (`<dt>label</dt><dd>value…</dd>`),
+    /// so a test binds each number to what it is: systolic and diastolic swapped fail.
+    pub fn reading_value(&self, label: &str) -> Result<String, String> {
+        let v = self.session.execute(
+            "for (const dt of document.querySelectorAll('.station dl dt')) {\
+               if (dt.innerText.trim() === arguments[0]) {\
+                 const dd = dt.nextElementSibling;\
+                 const value = dd && dd.querySelector('.value');\
+                 return value ? value.innerText.trim() : (dd ? dd.innerText.trim() : null);\
+               }\
+             }\
+             return null;",
+            vec![serde_json::json!(label)],
+        )?;
+        v.as_str()
+            .map(str::to_string)
+            .ok_or_else(|| format!("no value labelled {label:?} on the screen"))
+    }
+
     pub fn wait_gone(&self, text: &str) -> Result<(), String> {
         let mut last = String::new();
         wait_for(Duration::from_secs(15), || {
@@ -282,3 +336,9 @@ impl Drop for Station {
         }
     }
 }
+
+/// The screen's name and the text of its own parts (header, body, bar, an overlay question).
+const SCREEN_TEXT: &str = "const s = document.querySelector('.station');\
+  if (!s) return ['', ''];\
+  const parts = [...s.children].filter(e => e.matches('.screen-head, .screen-body, .bar, .overlay'));\
+  return [s.dataset.screen || '', parts.map(e => e.innerText).join('\\n')];";

@@ -113,6 +113,13 @@ impl Session {
             .unwrap_or(false))
     }
 
+    /// W3C "Perform Actions": input through the browser's own event path (a pointer pressed
+    /// and released, keys…), not events made up in page script.
+    pub fn perform_actions(&self, actions: Value) -> Result<(), String> {
+        self.call("POST", "/actions", Some(json!({ "actions": actions })))
+            .map(|_| ())
+    }
+
     /// PNG bytes of the window.
     pub fn screenshot(&self) -> Result<Vec<u8>, String> {
         let v = self.call("GET", "/screenshot", None)?;

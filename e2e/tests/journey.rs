@@ -29,7 +29,9 @@ fn a_resident_measures_blood_pressure_and_leaves() {
     );
     // Welcome: station name, the spoken card prompt in big type; only the ways this station has
     // hardware for (no camera here: no health code, no face).
-    let page = st.wait_text(&t.text("welcome-insert-card")).unwrap();
+    let page = st
+        .wait_screen("welcome", &t.text("welcome-insert-card"))
+        .unwrap();
     assert!(page.contains("五马街道禅街社区智慧健康站"), "{page}");
     assert!(!page.contains(&t.text("identify-face")), "{page}");
     assert!(!page.contains(&t.text("identify-health-qr")), "{page}");
@@ -39,7 +41,10 @@ fn a_resident_measures_blood_pressure_and_leaves() {
     let full_id = station_card::virtual_card::sample_id_number();
     let card = insert_resident(&bed);
     let page = st
-        .wait_text(&t.text_with("home-greeting", &[("name", MASKED_NAME.into())]))
+        .wait_screen(
+            "home",
+            &t.text_with("home-greeting", &[("name", MASKED_NAME.into())]),
+        )
         .unwrap();
     assert!(!page.contains(&full_id), "full ID number on screen");
     assert!(!page.contains("张小华"), "full name on screen");
@@ -57,15 +62,23 @@ fn a_resident_measures_blood_pressure_and_leaves() {
     // Blood pressure: choose it, guided steps, then the result with its category.
     st.press(&t.text("service-self-test")).unwrap();
     st.press(&t.text("measure-blood-pressure")).unwrap();
-    st.wait_text(&t.text("step-sit-title")).unwrap();
+    st.wait_screen("measure", &t.text("step-sit-title"))
+        .unwrap();
     st.press(&t.text("measure-next")).unwrap();
-    st.wait_text(&t.text("step-cuff-title")).unwrap();
+    st.wait_screen("measure", &t.text("step-cuff-title"))
+        .unwrap();
     st.press(&t.text("measure-start")).unwrap();
-    let page = st.wait_text(&t.text("result-saved")).unwrap();
-    assert!(
-        page.contains("128") && page.contains("82") && page.contains("72"),
-        "{page}"
-    );
+    let page = st
+        .wait_screen("measure_result", &t.text("result-saved"))
+        .unwrap();
+    // Each number next to its own label: systolic and diastolic swapped would fail here.
+    for (label, value) in [
+        ("bp-systolic", "128"),
+        ("bp-diastolic", "82"),
+        ("value-pulse", "72"),
+    ] {
+        assert_eq!(st.reading_value(&t.text(label)).unwrap(), value, "{label}");
+    }
     assert!(page.contains(&t.text("bp-category-high-normal")), "{page}");
     assert!(page.contains(&t.text("bp-advice-high-normal")), "{page}");
     st.save_screenshot("bp-result");
@@ -77,9 +90,11 @@ fn a_resident_measures_blood_pressure_and_leaves() {
 
     // Exit: goodbye, then the welcome screen with no trace of the resident.
     st.press(&t.text("logout")).unwrap();
-    let page = st.wait_text(&t.text("goodbye-title")).unwrap();
+    let page = st.wait_screen("goodbye", &t.text("goodbye-title")).unwrap();
     assert!(!page.contains(MASKED_NAME), "{page}");
-    let page = st.wait_text(&t.text("welcome-insert-card")).unwrap();
+    let page = st
+        .wait_screen("welcome", &t.text("welcome-insert-card"))
+        .unwrap();
     assert!(!page.contains(MASKED_NAME), "{page}");
     card.pull();
 }
@@ -95,11 +110,13 @@ fn pulling_the_card_ends_the_visit_and_resets_the_residents_settings() {
             ..Default::default()
         },
     );
-    st.wait_text(&t.text("welcome-insert-card")).unwrap();
+    st.wait_screen("welcome", &t.text("welcome-insert-card"))
+        .unwrap();
 
     // The resident switches to English and extra-large text.
     st.press(&t.text("locale-en-US")).unwrap();
-    st.wait_text(&e.text("welcome-insert-card")).unwrap();
+    st.wait_screen("welcome", &e.text("welcome-insert-card"))
+        .unwrap();
     st.press(&e.text("text-size-extra-large")).unwrap();
     let body_px = st
         .session
@@ -114,13 +131,17 @@ fn pulling_the_card_ends_the_visit_and_resets_the_residents_settings() {
     );
 
     let card = insert_resident(&bed);
-    st.wait_text(&e.text_with("home-greeting", &[("name", MASKED_NAME.into())]))
-        .unwrap();
+    st.wait_screen(
+        "home",
+        &e.text_with("home-greeting", &[("name", MASKED_NAME.into())]),
+    )
+    .unwrap();
     card.pull();
-    st.wait_text(&e.text("goodbye-title")).unwrap();
+    st.wait_screen("goodbye", &e.text("goodbye-title")).unwrap();
 
     // The next resident gets the station defaults again: Chinese, large text.
-    st.wait_text(&t.text("welcome-insert-card")).unwrap();
+    st.wait_screen("welcome", &t.text("welcome-insert-card"))
+        .unwrap();
     let size = st
         .session
         .execute(
@@ -146,9 +167,10 @@ fn an_idle_visit_warns_with_a_countdown_then_logs_out() {
             ..Default::default()
         },
     );
-    st.wait_text(&t.text("welcome-insert-card")).unwrap();
+    st.wait_screen("welcome", &t.text("welcome-insert-card"))
+        .unwrap();
     let card = insert_resident(&bed);
-    st.wait_text(&t.text("home-title")).unwrap();
+    st.wait_screen("home", &t.text("home-title")).unwrap();
 
     // The warning comes with a countdown and a way to stay.
     st.wait_text_for(&t.text("idle-warning-title"), Duration::from_secs(20))
@@ -168,7 +190,9 @@ fn an_idle_visit_warns_with_a_countdown_then_logs_out() {
         .unwrap();
     st.wait_text_for(&t.text("goodbye-title"), Duration::from_secs(20))
         .unwrap();
-    let page = st.wait_text(&t.text("welcome-insert-card")).unwrap();
+    let page = st
+        .wait_screen("welcome", &t.text("welcome-insert-card"))
+        .unwrap();
     assert!(!page.contains(MASKED_NAME));
     card.pull();
 }
@@ -184,16 +208,17 @@ fn unreadable_and_half_read_cards_get_a_clear_message() {
             ..Default::default()
         },
     );
-    st.wait_text(&t.text("welcome-insert-card")).unwrap();
+    st.wait_screen("welcome", &t.text("welcome-insert-card"))
+        .unwrap();
 
     let card = VpcdCard::insert(bed.pcscd.vpcd_addr(), CardBehaviour::Foreign).unwrap();
-    st.wait_text(&t.text("notice-card-unreadable")).unwrap();
+    st.wait_notice(&t.text("notice-card-unreadable")).unwrap();
     pull_and_settle(card);
     st.press(&t.text("dismiss")).unwrap();
     st.wait_gone(&t.text("notice-card-unreadable")).unwrap();
 
     let card = VpcdCard::insert(bed.pcscd.vpcd_addr(), CardBehaviour::Garbage).unwrap();
-    st.wait_text(&t.text("notice-card-unreadable")).unwrap();
+    st.wait_notice(&t.text("notice-card-unreadable")).unwrap();
     pull_and_settle(card);
     st.press(&t.text("dismiss")).unwrap();
     st.wait_gone(&t.text("notice-card-unreadable")).unwrap();
@@ -204,7 +229,8 @@ fn unreadable_and_half_read_cards_get_a_clear_message() {
         CardBehaviour::PullAfter(CardImage::sample_resident(), 2),
     )
     .unwrap();
-    let page = st.wait_text(&t.text("notice-card-pulled-early")).unwrap();
+    st.wait_notice(&t.text("notice-card-pulled-early")).unwrap();
+    let page = st.session.page_text().unwrap();
     assert!(!page.contains(MASKED_NAME), "{page}");
     assert!(!page.contains(&t.text("home-title")), "{page}");
     drop(card);
@@ -224,11 +250,14 @@ fn without_the_card_service_the_kiosk_says_so_and_keeps_running() {
             ..Default::default()
         },
     );
-    let page = st.wait_text(&t.text("notice-reader-unavailable")).unwrap();
+    // Said on the welcome screen itself, under the card prompt.
+    let page = st
+        .wait_screen("welcome", &t.text("notice-reader-unavailable"))
+        .unwrap();
     assert!(page.contains(&t.text("welcome-insert-card")), "{page}");
     // Still alive and answering the resident.
     st.press(&t.text("locale-en-US")).unwrap();
-    st.wait_text(&en().text("notice-reader-unavailable"))
+    st.wait_screen("welcome", &en().text("notice-reader-unavailable"))
         .unwrap();
 }
 
@@ -247,7 +276,8 @@ fn a_reading_shown_survives_the_app_being_killed() {
             ..Default::default()
         },
     );
-    st.wait_text(&t.text("welcome-insert-card")).unwrap();
+    st.wait_screen("welcome", &t.text("welcome-insert-card"))
+        .unwrap();
     let card = insert_resident(&bed);
     let page = measure_bp(&st, &t);
     assert!(page.contains(&t.text("bp-category-grade2")), "{page}");
@@ -283,7 +313,8 @@ fn a_reading_shown_survives_the_app_being_killed() {
             ..Default::default()
         },
     );
-    st.wait_text(&t.text("welcome-insert-card")).unwrap();
+    st.wait_screen("welcome", &t.text("welcome-insert-card"))
+        .unwrap();
     let store = station_store::Store::open(&store_dir).expect("store");
     assert_eq!(
         store
@@ -309,13 +340,16 @@ fn demo_mode_walks_the_journey_with_the_simulated_card() {
     );
     st.wait_text(&t.text("demo-title")).unwrap();
     st.press(&t.text("demo-insert-bad-card")).unwrap();
-    st.wait_text(&t.text("notice-card-unreadable")).unwrap();
+    st.wait_notice(&t.text("notice-card-unreadable")).unwrap();
     st.press(&t.text("demo-remove-card")).unwrap();
     st.press(&t.text("demo-insert-card")).unwrap();
-    st.wait_text(&t.text_with("home-greeting", &[("name", MASKED_NAME.into())]))
-        .unwrap();
+    st.wait_screen(
+        "home",
+        &t.text_with("home-greeting", &[("name", MASKED_NAME.into())]),
+    )
+    .unwrap();
     st.press(&t.text("demo-remove-card")).unwrap();
-    st.wait_text(&t.text("goodbye-title")).unwrap();
+    st.wait_screen("goodbye", &t.text("goodbye-title")).unwrap();
     // A demonstration keeps its data apart from a station's residents.
     assert!(st.data_dir.ends_with("demo"), "{}", st.data_dir.display());
     let store = station_store::Store::open(&st.data_dir).expect("store");
@@ -389,8 +423,15 @@ fn a_station_without_its_card_reader_says_so_and_recovers_when_it_is_plugged_in(
         },
     );
     // Not a demo: a plain fault for staff, and no sample cards to press.
-    let page = st.wait_text(&t.text("notice-reader-missing")).unwrap();
+    let page = st
+        .wait_screen("welcome", &t.text("notice-reader-missing"))
+        .unwrap();
     assert!(!page.contains(&t.text("demo-title")), "{page}");
+    assert!(!st
+        .session
+        .page_text()
+        .unwrap()
+        .contains(&t.text("demo-title")));
     // The reader is plugged in: the message goes by itself and a card is read.
     bed.0
         .pcscd
@@ -398,8 +439,11 @@ fn a_station_without_its_card_reader_says_so_and_recovers_when_it_is_plugged_in(
         .expect("readers back");
     st.wait_gone(&t.text("notice-reader-missing")).unwrap();
     let card = insert_resident(bed.0);
-    st.wait_text(&t.text_with("home-greeting", &[("name", MASKED_NAME.into())]))
-        .unwrap();
+    st.wait_screen(
+        "home",
+        &t.text_with("home-greeting", &[("name", MASKED_NAME.into())]),
+    )
+    .unwrap();
     card.pull();
     let store = station_store::Store::open(&st.data_dir).expect("store");
     let audit = store.audit_events(50).expect("audit");
@@ -434,7 +478,7 @@ fn outside_opening_hours_the_station_says_it_is_closed() {
             ..Default::default()
         },
     );
-    let page = st.wait_text(&t.text("closed-title")).unwrap();
+    let page = st.wait_screen("closed", &t.text("closed-title")).unwrap();
     assert!(
         page.contains(&t.text_with(
             "closed-hours",
@@ -457,7 +501,8 @@ fn the_kiosk_meets_the_elderly_friendly_rules() {
             ..Default::default()
         },
     );
-    st.wait_text(&t.text("welcome-insert-card")).unwrap();
+    st.wait_screen("welcome", &t.text("welcome-insert-card"))
+        .unwrap();
     let check = r#"
         const out = { small: [], targets: [] };
         for (const el of document.querySelectorAll('.station p, .station h1, .station h2, .station button, .station dt, .station dd')) {
@@ -474,7 +519,7 @@ fn the_kiosk_meets_the_elderly_friendly_rules() {
     for screen in ["welcome", "home", "result"] {
         if screen == "home" {
             st.press(&t.text("demo-insert-card")).unwrap();
-            st.wait_text(&t.text("home-title")).unwrap();
+            st.wait_screen("home", &t.text("home-title")).unwrap();
         }
         if screen == "result" {
             // The busiest screen: values, assessment, advice and the trend chart.
@@ -584,23 +629,30 @@ fn losing_the_card_service_mid_visit_ends_it_safely_and_the_kiosk_recovers() {
             ..Default::default()
         },
     );
-    st.wait_text(&t.text("welcome-insert-card")).unwrap();
+    st.wait_screen("welcome", &t.text("welcome-insert-card"))
+        .unwrap();
     let card = insert_resident(&bed);
-    st.wait_text(&t.text("home-title")).unwrap();
+    st.wait_screen("home", &t.text("home-title")).unwrap();
 
     // The card service dies (reader unplugged, pcscd crash): no resident stays identified.
     bed.pcscd.kill();
-    let page = st.wait_text(&t.text("notice-reader-unavailable")).unwrap();
+    st.wait_notice(&t.text("notice-reader-unavailable"))
+        .unwrap();
+    let page = st.session.page_text().unwrap();
     assert!(!page.contains(MASKED_NAME), "{page}");
     drop(card);
 
     // It comes back: the message goes and a card is read again.
     bed.pcscd.restart().expect("pcscd restarts");
     st.wait_gone(&t.text("notice-reader-unavailable")).unwrap();
-    st.wait_text(&t.text("welcome-insert-card")).unwrap();
-    let card = insert_resident(&bed);
-    st.wait_text(&t.text_with("home-greeting", &[("name", MASKED_NAME.into())]))
+    st.wait_screen("welcome", &t.text("welcome-insert-card"))
         .unwrap();
+    let card = insert_resident(&bed);
+    st.wait_screen(
+        "home",
+        &t.text_with("home-greeting", &[("name", MASKED_NAME.into())]),
+    )
+    .unwrap();
     card.pull();
 }
 
@@ -616,18 +668,22 @@ fn a_staff_card_never_starts_a_visit_and_lets_staff_type_a_reading_for_a_residen
             ..Default::default()
         },
     );
-    st.wait_text(&t.text("welcome-insert-card")).unwrap();
+    st.wait_screen("welcome", &t.text("welcome-insert-card"))
+        .unwrap();
     let card = VpcdCard::insert(
         bed.pcscd.vpcd_addr(),
         CardBehaviour::Staff(vec![0x04, 0xA1, 0xB2, 0xC3]),
     )
     .unwrap();
     // With no resident here, a badge opens staff admin mode at its PIN: never a visit.
-    let page = st.wait_text(&t.text("admin-pin-title")).unwrap();
+    let page = st
+        .wait_screen("admin_pin", &t.text("admin-pin-title"))
+        .unwrap();
     assert!(!page.contains(&t.text("home-title")), "{page}");
     pull_and_settle(card);
     st.press(&t.text("admin-leave")).unwrap();
-    st.wait_text(&t.text("welcome-insert-card")).unwrap();
+    st.wait_screen("welcome", &t.text("welcome-insert-card"))
+        .unwrap();
 
     // A card with an unlisted UID is just a card we cannot read.
     let card = VpcdCard::insert(
@@ -635,7 +691,7 @@ fn a_staff_card_never_starts_a_visit_and_lets_staff_type_a_reading_for_a_residen
         CardBehaviour::Staff(vec![9, 9, 9, 9]),
     )
     .unwrap();
-    st.wait_text(&t.text("notice-card-unreadable")).unwrap();
+    st.wait_notice(&t.text("notice-card-unreadable")).unwrap();
     pull_and_settle(card);
     let store = station_store::Store::open(&st.data_dir).expect("store");
     assert_eq!(store.resident_count().expect("count"), 0);
@@ -644,24 +700,32 @@ fn a_staff_card_never_starts_a_visit_and_lets_staff_type_a_reading_for_a_residen
     // A resident's card stays in; staff tap their badge on the second reader and type a
     // blood pressure taken with a manual cuff.
     let resident = insert_resident(&bed);
-    st.wait_text(&t.text_with("home-greeting", &[("name", MASKED_NAME.into())]))
-        .unwrap();
+    st.wait_screen(
+        "home",
+        &t.text_with("home-greeting", &[("name", MASKED_NAME.into())]),
+    )
+    .unwrap();
     let badge = VpcdCard::insert(
         bed.pcscd.vpcd_addr_second(),
         CardBehaviour::Staff(vec![0x04, 0xA1, 0xB2, 0xC3]),
     )
     .unwrap();
-    st.wait_text(&t.text_with("manual-entry-staff", &[("badge", "****B2C3".into())]))
-        .unwrap();
+    st.wait_screen(
+        "manual_entry",
+        &t.text_with("manual-entry-staff", &[("badge", "****B2C3".into())]),
+    )
+    .unwrap();
     badge.pull();
     st.press(&t.text("measure-blood-pressure")).unwrap();
-    st.wait_text(&t.text("manual-entry-save")).unwrap();
+    st.wait_screen("manual_entry", &t.text("manual-entry-save"))
+        .unwrap();
     for key in ["4", "0", "0"] {
         st.press(key).unwrap();
     }
-    st.wait_text("400").unwrap();
+    st.wait_screen("manual_entry", "400").unwrap();
     st.press(&t.text("manual-entry-save")).unwrap();
-    st.wait_text(&t.text("manual-error-range")).unwrap();
+    st.wait_screen("manual_entry", &t.text("manual-error-range"))
+        .unwrap();
     st.save_screenshot("manual-entry");
     for _ in 0..3 {
         st.press(&t.text("manual-entry-delete")).unwrap();
@@ -675,11 +739,23 @@ fn a_staff_card_never_starts_a_visit_and_lets_staff_type_a_reading_for_a_residen
         for key in digits.chars() {
             st.press(&key.to_string()).unwrap();
         }
-        st.wait_text(digits).unwrap();
+        st.wait_screen("manual_entry", digits).unwrap();
     }
     st.press(&t.text("manual-entry-save")).unwrap();
-    let page = st.wait_text(&t.text("note-entered-by-staff")).unwrap();
+    let page = st
+        .wait_screen(
+            "measure_result",
+            &t.text_with("source-staff", &[("badge", "****B2C3".into())]),
+        )
+        .unwrap();
     st.save_screenshot("manual-entry-result");
+    for (label, value) in [
+        ("bp-systolic", "145"),
+        ("bp-diastolic", "92"),
+        ("value-pulse", "70"),
+    ] {
+        assert_eq!(st.reading_value(&t.text(label)).unwrap(), value, "{label}");
+    }
     assert!(page.contains(&t.text("bp-category-grade1")), "{page}");
     // Stored as typed, with who typed it, audited in the same transaction.
     let typed = store
@@ -716,7 +792,8 @@ fn an_id_card_on_the_serial_reader_identifies_the_same_resident_as_the_card() {
         },
     );
     // The welcome screen offers the ID card reader once it answers, instead of a button.
-    st.wait_text(&t.text("welcome-place-id-card")).unwrap();
+    st.wait_screen("welcome", &t.text("welcome-place-id-card"))
+        .unwrap();
     assert!(st
         .session
         .find_button(&t.text("identify-id-card"))
@@ -725,7 +802,10 @@ fn an_id_card_on_the_serial_reader_identifies_the_same_resident_as_the_card() {
 
     sam.place(sample_holder());
     let page = st
-        .wait_text(&t.text_with("home-greeting", &[("name", MASKED_NAME.into())]))
+        .wait_screen(
+            "home",
+            &t.text_with("home-greeting", &[("name", MASKED_NAME.into())]),
+        )
         .unwrap();
     assert!(!page.contains("张小华"), "{page}");
     // Picking the ID card up does not end the visit; 退出 does.
@@ -737,11 +817,12 @@ fn an_id_card_on_the_serial_reader_identifies_the_same_resident_as_the_card() {
         .unwrap()
         .contains(&t.text("home-title")));
     st.press(&t.text("logout")).unwrap();
-    st.wait_text(&t.text("welcome-insert-card")).unwrap();
+    st.wait_screen("welcome", &t.text("welcome-insert-card"))
+        .unwrap();
 
     // The same person's social-security card: the same resident record.
     let card = insert_resident(&bed);
-    st.wait_text(&t.text("home-title")).unwrap();
+    st.wait_screen("home", &t.text("home-title")).unwrap();
     let store = station_store::Store::open(&st.data_dir).expect("store");
     assert_eq!(store.resident_count().expect("count"), 1);
 
@@ -756,7 +837,7 @@ fn an_id_card_on_the_serial_reader_identifies_the_same_resident_as_the_card() {
         .unwrap();
     st.press(&t.text("switch-confirm")).unwrap();
     let greeting = t.text_with("home-greeting", &[("name", "王*".into())]);
-    st.wait_text(&greeting).unwrap();
+    st.wait_screen("home", &greeting).unwrap();
     pull_and_settle(card);
     assert!(st.session.page_text().unwrap().contains(&greeting));
     assert_eq!(store.resident_count().expect("count"), 2);
@@ -779,12 +860,13 @@ fn the_report_prints_through_cups_and_a_stopped_printer_is_told() {
             ..Default::default()
         },
     );
-    st.wait_text(&t.text("welcome-insert-card")).unwrap();
+    st.wait_screen("welcome", &t.text("welcome-insert-card"))
+        .unwrap();
     let card = insert_resident(&bed);
     measure_bp(&st, &t);
 
     st.press(&t.text("print-report")).unwrap();
-    st.wait_text(&t.text("notice-printed")).unwrap();
+    st.wait_notice(&t.text("notice-printed")).unwrap();
     let pdf = cups
         .listener()
         .wait_for_job(1, Duration::from_secs(20))
@@ -822,7 +904,8 @@ fn the_report_prints_through_cups_and_a_stopped_printer_is_told() {
 /// From the self-test menu through `kind`'s steps up to "measuring".
 fn start_measuring(st: &Station, t: &Catalog, kind_id: &str, step_title: &str) {
     st.press(&t.text(kind_id)).expect("measurement tile");
-    st.wait_text(&t.text(step_title)).expect("first step");
+    st.wait_screen("measure", &t.text(step_title))
+        .expect("first step");
     st.press(&t.text("measure-start")).expect("start button");
 }
 
@@ -843,14 +926,17 @@ fn every_measurement_is_guided_and_an_urgent_value_is_flagged() {
             ..Default::default()
         },
     );
-    st.wait_text(&t.text("welcome-insert-card")).unwrap();
+    st.wait_screen("welcome", &t.text("welcome-insert-card"))
+        .unwrap();
     let card = insert_resident(&bed);
-    st.wait_text(&t.text("home-title")).unwrap();
+    st.wait_screen("home", &t.text("home-title")).unwrap();
 
     // Height and weight: BMI with its category, advice and the trend chart.
     st.press(&t.text("service-self-test")).unwrap();
     start_measuring(&st, &t, "measure-body", "step-stand-on-scale-title");
-    let page = st.wait_text(&t.text("result-saved")).unwrap();
+    let page = st
+        .wait_screen("measure_result", &t.text("result-saved"))
+        .unwrap();
     assert!(page.contains("25.7"), "{page}");
     assert!(page.contains(&t.text("bmi-category-overweight")), "{page}");
     assert!(page.contains(&t.text("bmi-advice-overweight")), "{page}");
@@ -861,17 +947,22 @@ fn every_measurement_is_guided_and_an_urgent_value_is_flagged() {
             vec![],
         )
         .unwrap();
-    assert_eq!(markers, serde_json::json!(1), "one reading in the trend");
+    // A first reading has nothing to compare with: no trend is drawn for one point.
+    assert_eq!(markers, serde_json::json!(0), "a trend of one reading");
     st.save_screenshot("body-result");
 
     // Glucose is judged by when the resident ate: 6.5 fasting is impaired fasting glucose.
     st.press(&t.text("measure-other")).unwrap();
     st.press(&t.text("measure-glucose")).unwrap();
-    st.wait_text(&t.text("step-glucose-timing-title")).unwrap();
+    st.wait_screen("measure", &t.text("step-glucose-timing-title"))
+        .unwrap();
     st.press(&t.text("glucose-timing-fasting")).unwrap();
-    st.wait_text(&t.text("step-prepare-strip-title")).unwrap();
+    st.wait_screen("measure", &t.text("step-prepare-strip-title"))
+        .unwrap();
     st.press(&t.text("measure-start")).unwrap();
-    let page = st.wait_text(&t.text("result-saved")).unwrap();
+    let page = st
+        .wait_screen("measure_result", &t.text("result-saved"))
+        .unwrap();
     assert!(
         page.contains(&t.text("glucose-category-impaired-fasting")),
         "{page}"
@@ -880,7 +971,9 @@ fn every_measurement_is_guided_and_an_urgent_value_is_flagged() {
     // SpO2 86 %: urgent on screen, and an alert queued for the family doctor.
     st.press(&t.text("measure-other")).unwrap();
     start_measuring(&st, &t, "measure-spo2", "step-clip-finger-title");
-    let page = st.wait_text(&t.text("result-urgent")).unwrap();
+    let page = st
+        .wait_screen("measure_result", &t.text("result-urgent"))
+        .unwrap();
     assert!(page.contains(&t.text("spo2-category-very-low")), "{page}");
     st.save_screenshot("spo2-urgent");
     let store = station_store::Store::open(&st.data_dir).expect("store");
@@ -914,16 +1007,18 @@ fn a_silent_device_times_out_with_a_retry() {
         "measure-temperature",
         "step-place-thermometer-title",
     );
-    st.wait_text(&t.text("step-measuring-title")).unwrap();
+    st.wait_screen("measure", &t.text("step-measuring-title"))
+        .unwrap();
     // No answer: the station gives up, says so and offers the step again.
-    let page = st.wait_text(&t.text("notice-device-no-response")).unwrap();
-    assert!(
-        page.contains(&t.text("step-place-thermometer-title")),
-        "{page}"
-    );
+    st.wait_notice(&t.text("notice-device-no-response"))
+        .unwrap();
+    st.wait_screen("measure", &t.text("step-place-thermometer-title"))
+        .unwrap();
     st.press(&t.text("dismiss")).unwrap();
     st.press(&t.text("measure-start")).unwrap();
-    let page = st.wait_text(&t.text("result-saved")).unwrap();
+    let page = st
+        .wait_screen("measure_result", &t.text("result-saved"))
+        .unwrap();
     assert!(page.contains("36.6"), "{page}");
 }
 
@@ -940,18 +1035,20 @@ fn my_reports_lists_an_earlier_visit_and_prints_it_again() {
             ..Default::default()
         },
     );
-    st.wait_text(&t.text("welcome-insert-card")).unwrap();
+    st.wait_screen("welcome", &t.text("welcome-insert-card"))
+        .unwrap();
     let card = insert_resident(&bed);
     measure_bp(&st, &t);
     // The visit ends with the card; the next visit finds it in "我的报告".
     pull_and_settle(card);
-    st.wait_text(&t.text("welcome-insert-card")).unwrap();
+    st.wait_screen("welcome", &t.text("welcome-insert-card"))
+        .unwrap();
     let card = insert_resident(&bed);
     st.press(&t.text("service-reports")).unwrap();
-    let page = st.wait_text(&t.text("reports-title")).unwrap();
+    let page = st.wait_screen("reports", &t.text("reports-title")).unwrap();
     assert!(page.contains(&t.text("measure-blood-pressure")), "{page}");
     st.press(&t.text("print-report")).unwrap();
-    st.wait_text(&t.text("notice-printed")).unwrap();
+    st.wait_notice(&t.text("notice-printed")).unwrap();
     card.pull();
 }
 
@@ -976,7 +1073,7 @@ fn the_tcm_questionnaire_is_answered_by_touch_and_stored() {
             "tcm-progress",
             &[("number", number.to_string()), ("total", "33".into())],
         );
-        let page = st.wait_text(&progress).unwrap();
+        let page = st.wait_screen("questionnaire", &progress).unwrap();
         assert!(
             page.contains(&t.text(&format!("tcm-q{number:02}"))),
             "{page}"
@@ -994,7 +1091,9 @@ fn the_tcm_questionnaire_is_answered_by_touch_and_stored() {
         };
         st.press(&answer).unwrap();
     }
-    let page = st.wait_text(&t.text("tcm-result-title")).unwrap();
+    let page = st
+        .wait_screen("questionnaire_result", &t.text("tcm-result-title"))
+        .unwrap();
     assert!(page.contains(&t.text("tcm-constitution-pinghe")), "{page}");
     assert!(page.contains(&t.text("tcm-advice-pinghe")), "{page}");
     st.save_screenshot("questionnaire-result");
@@ -1035,11 +1134,15 @@ fn a_health_code_shown_to_the_camera_identifies_an_unverified_resident() {
             ..Default::default()
         },
     );
-    st.wait_text(&t.text("welcome-insert-card")).unwrap();
+    st.wait_screen("welcome", &t.text("welcome-insert-card"))
+        .unwrap();
     st.press(&t.text("identify-health-qr")).unwrap();
     let masked = "424****0000";
     let page = st
-        .wait_text(&t.text_with("home-greeting-unverified", &[("code", masked.into())]))
+        .wait_screen(
+            "home",
+            &t.text_with("home-greeting-unverified", &[("code", masked.into())]),
+        )
         .unwrap();
     assert!(!page.contains(SAMPLE_VOUCHER), "the full code is on screen");
     st.save_screenshot("health-code-home");
@@ -1047,7 +1150,8 @@ fn a_health_code_shown_to_the_camera_identifies_an_unverified_resident() {
     assert_eq!(store.resident_count().expect("count"), 1);
     drop(store);
     st.press(&t.text("logout")).unwrap();
-    st.wait_text(&t.text("welcome-insert-card")).unwrap();
+    st.wait_screen("welcome", &t.text("welcome-insert-card"))
+        .unwrap();
 }
 
 #[test]
@@ -1069,18 +1173,23 @@ fn the_face_is_used_only_after_consent_and_says_matching_is_not_set_up() {
             ..Default::default()
         },
     );
-    st.wait_text(&t.text("welcome-insert-card")).unwrap();
+    st.wait_screen("welcome", &t.text("welcome-insert-card"))
+        .unwrap();
     st.press(&t.text("identify-face")).unwrap();
-    let page = st.wait_text(&t.text("face-consent-title")).unwrap();
+    let page = st
+        .wait_screen("face_consent", &t.text("face-consent-title"))
+        .unwrap();
     assert!(page.contains(&t.text("face-consent-not-kept")), "{page}");
     st.save_screenshot("face-consent");
     // No: back to the welcome screen.
     st.press(&t.text("face-consent-decline")).unwrap();
-    st.wait_text(&t.text("welcome-insert-card")).unwrap();
+    st.wait_screen("welcome", &t.text("welcome-insert-card"))
+        .unwrap();
     // Yes: the guide takes one picture and says plainly that matching is not set up.
     st.press(&t.text("identify-face")).unwrap();
     st.press(&t.text("face-consent-agree")).unwrap();
-    st.wait_text(&t.text("notice-face-not-configured")).unwrap();
+    st.wait_notice(&t.text("notice-face-not-configured"))
+        .unwrap();
     let store = station_store::Store::open(&st.data_dir).expect("store");
     assert_eq!(store.resident_count().expect("count"), 0);
     // Nothing of the picture is on disk: only the store, its WAL, key check and backups are in

@@ -1,50 +1,93 @@
-//! The UI kit every screen is built from: screen frame with step title, big buttons, the
-//! "再听一遍" replay button, the notice bar, the idle countdown. Sizes and colours live in
-//! static/station.css (physical text heights, >= 60 px targets, >= 7:1 contrast).
+//! The UI kit every screen is built from: the screen frame (header with the step title,
+//! "再听一遍" and "退出", the body, the bar of actions along the bottom edge), big buttons with
+//! pictograms, the notice bar, the idle and switch questions, the demo strip, and the scroll
+//! arrows. Sizes and colours live in static/station.css: lengths are physical millimetres of the
+//! panel (`--mm`, set by `physical_size`), colours give >= 7:1 contrast in both modes.
 
 use leptos::prelude::*;
-use station_protocol::{Action, DemoCard, IdentifyMethod, StationView};
+use station_protocol::{Action, DemoCard, StationView};
 use wasm_bindgen::JsCast;
 
 use crate::ipc::send;
+use crate::pictograms::{self, picture};
 use crate::texts::Texts;
 
-/// One task per screen: a title, optional step label, the body, and the replay button.
-/// `exit`: the resident is identified and may leave from here ("退出" is always one press away).
+/// The top of a screen: what this step is, and the resident's ways out.
+pub struct Head {
+    pub title: String,
+    /// A line above the title: which measurement, which step.
+    pub step: Option<String>,
+    /// The resident is identified and may leave from here ("退出" is one press away, always in
+    /// the top right corner).
+    pub exit: bool,
+}
+
+impl Head {
+    pub fn new(title: String) -> Head {
+        Head {
+            title,
+            step: None,
+            exit: false,
+        }
+    }
+
+    pub fn step(mut self, step: String) -> Head {
+        self.step = Some(step);
+        self
+    }
+
+    pub fn exit(mut self, exit: bool) -> Head {
+        self.exit = exit;
+        self
+    }
+}
+
+/// One task per screen: the header, the body (which uses the panel's height) and the bar of
+/// actions at the bottom edge, in reach of a seated person. They are placed on the page's grid
+/// (`.station` in station.css), so the notice bar gets a row of its own and covers nothing.
 pub fn screen_frame(
     t: &Texts,
-    title: String,
-    step: Option<String>,
-    exit: bool,
+    head: Head,
     body: impl IntoView + 'static,
+    bar: Option<impl IntoView + 'static>,
 ) -> impl IntoView {
+    let Head { title, step, exit } = head;
+    let bar = bar.map(|bar| view! { <footer class="bar">{bar}</footer> });
     view! {
-        <section class="screen">
-            <header class="screen-head">
-                <div class="titles">
-                    {step.map(|s| view! { <p class="step">{s}</p> })}
-                    <h1>{title}</h1>
-                </div>
-                <div class="head-actions">
-                    {replay_button(t)}
-                    {exit.then(|| big_button(t.tr("logout"), "btn-secondary", Action::Logout))}
-                </div>
-            </header>
-            <div class="screen-body">{body}</div>
-        </section>
+        <header class="screen-head">
+            <div class="titles">
+                {step.map(|s| view! { <p class="step">{s}</p> })}
+                <h1>{title}</h1>
+            </div>
+            <div class="head-actions">
+                {replay_button(t)}
+                {exit.then(|| exit_button(t))}
+            </div>
+        </header>
+        // Focusable, so a body that scrolls (extra-large text) can be scrolled without a
+        // pointer too (axe: scrollable-region-focusable).
+        <main class="screen-body" tabindex="0">{body}</main>
+        {bar}
     }
 }
 
 pub fn replay_button(t: &Texts) -> impl IntoView {
-    view! {
-        <button class="btn btn-replay" on:click=move |_| send(Action::ReplayPrompt)>
-            <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
-                <path d="M3 9h4l5-4v14l-5-4H3z" fill="currentColor"/>
-                <path d="M15.5 8.5a5 5 0 0 1 0 7M18 6a8.5 8.5 0 0 1 0 12" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"/>
-            </svg>
-            {t.tr("replay")}
-        </button>
-    }
+    icon_button(
+        t.tr("replay"),
+        pictograms::REPLAY,
+        "btn-secondary btn-replay",
+        Action::ReplayPrompt,
+    )
+}
+
+/// "退出": the same place and size on every screen that has it.
+pub fn exit_button(t: &Texts) -> impl IntoView {
+    icon_button(
+        t.tr("logout"),
+        pictograms::LOGOUT,
+        "btn-primary btn-exit",
+        Action::Logout,
+    )
 }
 
 /// A big button that sends one action.
@@ -54,12 +97,81 @@ pub fn big_button(label: String, class: &'static str, action: Action) -> impl In
     }
 }
 
+/// A big button with its pictogram before the words.
+pub fn icon_button(
+    label: String,
+    svg: &'static str,
+    class: &'static str,
+    action: Action,
+) -> impl IntoView {
+    view! {
+        <button class=format!("btn btn-icon {class}") on:click=move |_| send(action.clone())>
+            {picture(svg, "picto")}
+            <span class="label">{label}</span>
+        </button>
+    }
+}
+
+/// A bar along the bottom edge: full width for one action, shared for more.
+pub fn bar_button(
+    label: String,
+    svg: Option<&'static str>,
+    primary: bool,
+    action: Action,
+) -> impl IntoView {
+    let class = if primary {
+        "btn btn-icon bar-btn btn-primary"
+    } else {
+        "btn btn-icon bar-btn btn-secondary"
+    };
+    view! {
+        <button class=class on:click=move |_| send(action.clone())>
+            {svg.map(|s| picture(s, "picto"))}
+            <span class="label">{label}</span>
+        </button>
+    }
+}
+
+/// "返回首页" as a bar.
+pub fn home_bar(t: &Texts, primary: bool) -> impl IntoView {
+    bar_button(
+        t.tr("back-home"),
+        Some(pictograms::BACK_HOME),
+        primary,
+        Action::BackHome,
+    )
+}
+
+/// Things the station cannot do here, named on one quiet line instead of as equal tiles.
+/// The names stay buttons (disabled), so a screen reader and a test find them where they
+/// would be.
+pub fn unavailable_line(heading: String, names: Vec<String>) -> impl IntoView {
+    (!names.is_empty()).then(|| {
+        let items = names
+            .into_iter()
+            .map(|name| {
+                view! { <button class="btn-unavailable" disabled=true>{name}</button> }
+            })
+            .collect::<Vec<_>>();
+        let name = heading.clone();
+        view! {
+            <div class="unavailable" role="group" aria-label=name>
+                <span class="unavailable-heading">{heading}"："</span>
+                {items}
+            </div>
+        }
+    })
+}
+
+/// A notice in its own row above the bar: it pushes the body up instead of lying over other
+/// controls, so a press meant for a button under it is never caught by it.
 pub fn notice_bar(v: &StationView, t: &Texts) -> impl IntoView {
     v.notice.map(|n| {
         view! {
-            <div class="notice" role="alert">
-                <p>{t.tr(n.message_id())}</p>
-                {big_button(t.tr("dismiss"), "btn-secondary", Action::DismissNotice)}
+            <div class="notice">
+                <span class="notice-mark" aria-hidden="true">"!"</span>
+                <p role="alert">{t.tr(n.message_id())}</p>
+                {big_button(t.tr("dismiss"), "btn-secondary btn-dismiss", Action::DismissNotice)}
             </div>
         }
     })
@@ -69,13 +181,18 @@ pub fn notice_bar(v: &StationView, t: &Texts) -> impl IntoView {
 pub fn idle_overlay(v: &StationView, t: &Texts) -> impl IntoView {
     v.idle_warning.map(|seconds| {
         view! {
-            <div class="overlay" role="alertdialog" aria-live="assertive">
-                <div class="dialog">
-                    <h1>{t.tr("idle-warning-title")}</h1>
-                    <p class="countdown">
-                        {t.tr_with("idle-warning-countdown", &[("seconds", seconds.to_string())])}
-                    </p>
-                    {big_button(t.tr("keep-using"), "btn-primary", Action::KeepAlive)}
+            <div class="overlay">
+                <div class="dialog" role="alertdialog" aria-modal="true"
+                    aria-labelledby="idle-title" aria-describedby="idle-countdown">
+                    <div class="dialog-words">
+                        <h1 id="idle-title">{t.tr("idle-warning-title")}</h1>
+                        <p id="idle-countdown" class="countdown" aria-live="assertive">
+                            {t.tr_with("idle-warning-countdown", &[("seconds", seconds.to_string())])}
+                        </p>
+                    </div>
+                    <div class="dialog-actions">
+                        {bar_button(t.tr("keep-using"), None, true, Action::KeepAlive)}
+                    </div>
                 </div>
             </div>
         }
@@ -86,13 +203,16 @@ pub fn idle_overlay(v: &StationView, t: &Texts) -> impl IntoView {
 pub fn switch_overlay(v: &StationView, t: &Texts) -> impl IntoView {
     v.switch_to.as_ref().map(|name| {
         view! {
-            <div class="overlay" role="alertdialog" aria-live="assertive">
-                <div class="dialog">
-                    <h1>{t.tr_with("switch-title", &[("name", name.clone())])}</h1>
-                    <p>{t.tr("switch-body")}</p>
-                    <div class="row">
-                        {big_button(t.tr("switch-keep"), "btn-secondary", Action::CancelSwitch)}
-                        {big_button(t.tr("switch-confirm"), "btn-primary", Action::ConfirmSwitch)}
+            <div class="overlay">
+                <div class="dialog" role="alertdialog" aria-modal="true"
+                    aria-labelledby="switch-title" aria-describedby="switch-body">
+                    <div class="dialog-words">
+                        <h1 id="switch-title">{t.tr_with("switch-title", &[("name", name.clone())])}</h1>
+                        <p id="switch-body">{t.tr("switch-body")}</p>
+                    </div>
+                    <div class="dialog-actions">
+                        {bar_button(t.tr("switch-keep"), None, false, Action::CancelSwitch)}
+                        {bar_button(t.tr("switch-confirm"), None, true, Action::ConfirmSwitch)}
                     </div>
                 </div>
             </div>
@@ -100,18 +220,113 @@ pub fn switch_overlay(v: &StationView, t: &Texts) -> impl IntoView {
     })
 }
 
-/// Demo mode only: stands in for the card slot of a real station.
-pub fn demo_panel(v: &StationView, t: &Texts) -> impl IntoView {
-    let id_card = v.identify_methods.contains(&IdentifyMethod::IdCard);
+/// Demo mode only: a slim strip along the top edge, marked off from the resident's screen,
+/// that says so on every screen and stands in for the card slots the demo simulates.
+pub fn demo_strip(v: &StationView, t: &Texts) -> impl IntoView {
+    let has = |card| v.demo_cards.contains(&card);
+    let slot = has(DemoCard::Resident);
+    let any = !v.demo_cards.is_empty();
     view! {
         <aside class="demo" aria-label=t.tr("demo-title")>
             <p class="demo-title">{t.tr("demo-title")}</p>
-            {big_button(t.tr("demo-insert-card"), "btn-demo", Action::DemoInsertCard { card: DemoCard::Resident })}
-            {big_button(t.tr("demo-insert-bad-card"), "btn-demo", Action::DemoInsertCard { card: DemoCard::Unreadable })}
-            {id_card.then(|| big_button(t.tr("demo-place-id-card"), "btn-demo", Action::DemoInsertCard { card: DemoCard::IdCard }))}
-            {big_button(t.tr("demo-remove-card"), "btn-demo", Action::DemoRemoveCard)}
+            <p class="demo-note">{t.tr("demo-note")}</p>
+            <div class="demo-actions">
+                {slot.then(|| big_button(t.tr("demo-insert-card"), "btn-demo", Action::DemoInsertCard { card: DemoCard::Resident }))}
+                {slot.then(|| big_button(t.tr("demo-insert-bad-card"), "btn-demo", Action::DemoInsertCard { card: DemoCard::Unreadable }))}
+                {has(DemoCard::IdCard).then(|| big_button(t.tr("demo-place-id-card"), "btn-demo", Action::DemoInsertCard { card: DemoCard::IdCard }))}
+                {any.then(|| big_button(t.tr("demo-remove-card"), "btn-demo", Action::DemoRemoveCard))}
+            </div>
         </aside>
     }
+}
+
+/// Whether the screen body can scroll up or down from where it is.
+#[derive(Clone, Copy, Default, PartialEq)]
+pub struct Scroll {
+    pub up: bool,
+    pub down: bool,
+}
+
+fn body_element() -> Option<web_sys::Element> {
+    web_sys::window()?
+        .document()?
+        .query_selector(".screen-body")
+        .ok()?
+}
+
+/// Measures the screen body: what is above and below the part shown.
+pub fn measure_scroll() -> Scroll {
+    body_element()
+        .map(|b| {
+            let top = b.scroll_top();
+            let hidden = b.scroll_height() - b.client_height();
+            Scroll {
+                up: top > 1,
+                down: hidden - top > 1,
+            }
+        })
+        .unwrap_or_default()
+}
+
+fn scroll_body(direction: i32) {
+    if let Some(b) = body_element() {
+        let step = (b.client_height() as f64 * 0.8) as i32;
+        b.set_scroll_top(b.scroll_top() + direction * step);
+    }
+}
+
+const ARROW_UP: &str =
+    r#"<svg viewBox="0 0 48 36"><path d="M24 2L46 34H2z" fill="currentColor"/></svg>"#;
+const ARROW_DOWN: &str =
+    r#"<svg viewBox="0 0 48 36"><path d="M2 2h44L24 34z" fill="currentColor"/></svg>"#;
+
+/// Large arrows beside the body, shown only when it holds more than fits (extra-large text on
+/// a busy screen): content is never cut off, and scrolling needs no swipe.
+pub fn scroll_arrows(scroll: ReadSignal<Scroll>, t: &Texts) -> impl IntoView {
+    let t = *t;
+    move || {
+        let s = scroll.get();
+        (s.up || s.down).then(|| {
+            view! {
+                <div class="scroll-arrows">
+                    {s.up.then(|| view! {
+                        <button class="btn btn-secondary scroll-arrow" on:click=move |_| scroll_body(-1)>
+                            {picture(ARROW_UP, "arrow")}
+                            <span class="label">{t.tr("scroll-up")}</span>
+                        </button>
+                    })}
+                    {s.down.then(|| view! {
+                        <button class="btn btn-secondary scroll-arrow scroll-down" on:click=move |_| scroll_body(1)>
+                            <span class="label">{t.tr("scroll-down")}</span>
+                            {picture(ARROW_DOWN, "arrow")}
+                        </button>
+                    })}
+                </div>
+            }
+        })
+    }
+}
+
+/// Pixels per millimetre of the panel, from the window's size and the panel's diagonal
+/// (`[station] panel_diagonal_inches`): the window fills the panel on a kiosk.
+pub fn px_per_mm(width: f64, height: f64, diagonal_inches: f32) -> f64 {
+    let diagonal = if diagonal_inches.is_finite() && diagonal_inches > 1.0 {
+        f64::from(diagonal_inches)
+    } else {
+        21.5
+    };
+    (width * width + height * height).sqrt() / (diagonal * 25.4)
+}
+
+pub fn window_size() -> (f64, f64) {
+    let Some(w) = web_sys::window() else {
+        return (1920.0, 1080.0);
+    };
+    let get = |v: Result<wasm_bindgen::JsValue, _>| v.ok().and_then(|v| v.as_f64());
+    (
+        get(w.inner_width()).unwrap_or(1920.0),
+        get(w.inner_height()).unwrap_or(1080.0),
+    )
 }
 
 pub fn set_document_lang(tag: &str) {
@@ -123,17 +338,54 @@ pub fn set_document_lang(tag: &str) {
     }
 }
 
+pub fn listen(target: &web_sys::EventTarget, event: &str, f: impl FnMut(web_sys::Event) + 'static) {
+    let cb = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::Event)>::new(f);
+    let _ = target.add_event_listener_with_callback(event, cb.as_ref().unchecked_ref());
+    // Listeners live as long as the page.
+    cb.forget();
+}
+
+/// A pressed button shows it at once, drawn on the touch itself rather than on the release
+/// (`:active` alone waits for WebKit's tap handling on a touchscreen).
+pub fn press_feedback() {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let pressed = |e: &web_sys::Event| {
+        e.target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|el| el.closest("button:not([disabled])").ok().flatten())
+    };
+    listen(&doc, "pointerdown", move |e| {
+        if let Some(b) = pressed(&e) {
+            let _ = b.class_list().add_1("pressed");
+        }
+    });
+    for end in ["pointerup", "pointercancel"] {
+        listen(&doc, end, move |_| {
+            if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+                if let Ok(list) = doc.query_selector_all(".pressed") {
+                    for i in 0..list.length() {
+                        if let Some(el) = list
+                            .item(i)
+                            .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+                        {
+                            let _ = el.class_list().remove_1("pressed");
+                        }
+                    }
+                }
+            }
+        });
+    }
+}
+
 /// No context menu, no text selection drag, no pinch or ctrl-wheel zoom on a kiosk.
 pub fn block_browser_gestures() {
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
     for event in ["contextmenu", "selectstart", "gesturestart", "dragstart"] {
-        let cb = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::Event)>::new(
-            |e: web_sys::Event| e.prevent_default(),
-        );
-        let _ = doc.add_event_listener_with_callback(event, cb.as_ref().unchecked_ref());
-        cb.forget();
+        listen(&doc, event, |e| e.prevent_default());
     }
     let wheel = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::WheelEvent)>::new(
         |e: web_sys::WheelEvent| {

@@ -115,6 +115,7 @@ fn run() -> Result<(), String> {
     drop(st);
 
     measurement_figures(&display, &t)?;
+    touch_figures(&display, &t)?;
 
     id_card_figures(&display, socket.clone(), &greeting, &welcome)?;
     report_and_print_figures()?;
@@ -129,6 +130,8 @@ fn measurement_figures(display: &Display, t: &Catalog) -> Result<(), String> {
     let st = Station::launch(
         display,
         StationOptions {
+            // Simulated hardware (the demo card, an instrument answering at once): demo only.
+            demo: true,
             card_reader: "simulated",
             measure_seconds: 0.0,
             ..Default::default()
@@ -148,6 +151,84 @@ fn measurement_figures(display: &Display, t: &Catalog) -> Result<(), String> {
         st.wait_text(&t.text("step-place-thermometer-title"))?;
     }
     figure("measure_start_to_result_on_screen", median(times), "ms");
+    Ok(())
+}
+
+/// Watches every press in the page: from the pointer event's timestamp to the first task after
+/// the next frame, which is the frame that draws the button pressed (`press_feedback` in
+/// ui/src/kit.rs marks it on the pointerdown itself).
+const PRESS_PROBE: &str = r#"
+window.__pressed = [];
+if (!window.__pressProbe) {
+  window.__pressProbe = true;
+  document.addEventListener('pointerdown', e => {
+    const t0 = e.timeStamp;
+    const b = e.target.closest ? e.target.closest('button') : null;
+    requestAnimationFrame(() => {
+      const ch = new MessageChannel();
+      ch.port1.onmessage = () => window.__pressed.push({
+        ms: performance.now() - t0,
+        pressed: !!(b && b.classList.contains('pressed')),
+      });
+      ch.port2.postMessage(0);
+    });
+  }, true);
+}
+"#;
+
+/// A touch → the pressed state drawn, in the real window: a pointer pressed on "中文" (already
+/// chosen, so nothing changes) through WebDriver's input actions, the platform's own event path
+/// into the page (a touch pointer where the driver has one, else the mouse).
+fn touch_figures(display: &Display, t: &Catalog) -> Result<(), String> {
+    let st = Station::launch(
+        display,
+        StationOptions {
+            demo: true,
+            card_reader: "simulated",
+            ..Default::default()
+        },
+    )?;
+    st.wait_text(&t.text("welcome-insert-card"))?;
+    st.session.execute(PRESS_PROBE, vec![])?;
+    let label = t.text("locale-zh-CN");
+    let mut pointer = "touch";
+    for n in 1..=15u64 {
+        let at = st.session.execute(
+            "const b = [...document.querySelectorAll('button')].find(b => b.textContent.trim() === arguments[0]);
+             const r = b.getBoundingClientRect(); return [Math.round(r.left + r.width / 2), Math.round(r.top + r.height / 2)];",
+            vec![json!(label)],
+        )?;
+        let press = |kind: &str| {
+            json!([{
+                "type": "pointer", "id": "finger", "parameters": { "pointerType": kind },
+                "actions": [
+                    { "type": "pointerMove", "duration": 0, "origin": "viewport", "x": at[0], "y": at[1] },
+                    { "type": "pointerDown", "button": 0 },
+                    { "type": "pause", "duration": 120 },
+                    { "type": "pointerUp", "button": 0 },
+                ],
+            }])
+        };
+        if st.session.perform_actions(press(pointer)).is_err() {
+            pointer = "mouse";
+            st.session.perform_actions(press(pointer))?;
+        }
+        wait_for(Duration::from_secs(5), || {
+            let seen = st
+                .session
+                .execute("return window.__pressed.length;", vec![])?;
+            Ok((seen.as_u64().unwrap_or(0) >= n).then_some(()))
+        })?;
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    let seen = st.session.execute("return window.__pressed;", vec![])?;
+    let presses = seen.as_array().cloned().unwrap_or_default();
+    if presses.iter().any(|p| p["pressed"] != json!(true)) {
+        return Err(format!("a press was not drawn pressed: {seen}"));
+    }
+    let times = presses.iter().filter_map(|p| p["ms"].as_f64()).collect();
+    eprintln!("touch_to_pressed_drawn: by {pointer} pointer actions");
+    figure("touch_to_pressed_drawn", median(times), "ms");
     Ok(())
 }
 

@@ -1,12 +1,24 @@
-//! Home: the station's services as big tiles. Tiles not built yet are visibly disabled.
+//! Home: the services this station offers as large tiles with pictograms, filling the panel.
+//! Services not offered yet are named on one quiet line below, never as equal tiles.
 
 use leptos::prelude::*;
 use station_protocol::{Action, StationView};
 
 use super::settings::settings_bar;
 use crate::ipc::send;
-use crate::kit::{big_button, screen_frame};
+use crate::kit::{screen_frame, unavailable_line, Head};
+use crate::pictograms::{self, picture};
 use crate::texts::Texts;
+
+/// A large tile: the pictogram over the words.
+pub fn tile(label: String, svg: &'static str, action: Action) -> impl IntoView {
+    view! {
+        <button class="btn tile" on:click=move |_| send(action.clone())>
+            {picture(svg, "tile-picture")}
+            <span class="tile-label">{label}</span>
+        </button>
+    }
+}
 
 pub fn home(v: &StationView, t: &Texts) -> impl IntoView {
     let greeting = v
@@ -21,34 +33,37 @@ pub fn home(v: &StationView, t: &Texts) -> impl IntoView {
             }
         })
         .unwrap_or_default();
-    let tiles = v
+    let offered = v
         .services
         .iter()
-        .map(|tile| {
-            let service = tile.service;
-            let label = t.tr(service.message_id());
-            if tile.available {
-                view! {
-                    <button class="tile" on:click=move |_| send(Action::OpenService { service })>{label}</button>
-                }
-                .into_any()
-            } else {
-                view! {
-                    <button class="tile tile-disabled" disabled=true aria-disabled="true">
-                        {label}<span class="tile-note">{t.tr("tile-coming-soon")}</span>
-                    </button>
-                }
-                .into_any()
-            }
+        .filter(|s| s.available)
+        .collect::<Vec<_>>();
+    let tiles = offered
+        .iter()
+        .map(|tile_view| {
+            let service = tile_view.service;
+            tile(
+                t.tr(service.message_id()),
+                pictograms::service(service),
+                Action::OpenService { service },
+            )
         })
+        .collect::<Vec<_>>();
+    let later = v
+        .services
+        .iter()
+        .filter(|s| !s.available)
+        .map(|s| t.tr(s.service.message_id()))
         .collect::<Vec<_>>();
     let body = view! {
         <p class="greeting">{greeting}</p>
-        <div class="tiles">
-            {tiles}
-            {big_button(t.tr("logout"), "tile tile-exit", Action::Logout)}
-        </div>
-        {settings_bar(v, t)}
+        <div class=format!("tiles tiles-{}", offered.len().min(6))>{tiles}</div>
+        {unavailable_line(t.tr("tile-coming-soon"), later)}
     };
-    screen_frame(t, t.tr("home-title"), None, false, body)
+    screen_frame(
+        t,
+        Head::new(t.tr("home-title")).exit(true),
+        body,
+        Some(settings_bar(v, t)),
+    )
 }

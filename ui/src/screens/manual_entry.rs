@@ -6,36 +6,46 @@ use station_protocol::{
     Action, GlucoseTiming, ManualEntryView, ManualFieldView, ManualKey, MeasureKind,
 };
 
+use super::home::tile;
 use crate::ipc::send;
-use crate::kit::{big_button, screen_frame};
+use crate::kit::{bar_button, big_button, home_bar, screen_frame, Head};
+use crate::pictograms;
 use crate::texts::Texts;
 
 pub fn manual_entry(entry: &ManualEntryView, t: &Texts) -> impl IntoView {
     let staff = t.tr_with("manual-entry-staff", &[("badge", entry.staff.clone())]);
-    let body = match entry.kind {
-        None => kind_list(t).into_any(),
-        Some(kind) => form(entry, kind, t).into_any(),
+    let (body, save) = match entry.kind {
+        None => (kind_list(t).into_any(), false),
+        Some(kind) => (form(entry, kind, t).into_any(), true),
     };
-    screen_frame(t, t.tr("manual-entry-title"), Some(staff), true, body)
+    let bar = view! {
+        <div class="actions">
+            {home_bar(t, false)}
+            {save.then(|| bar_button(t.tr("manual-entry-save"), None, true, Action::ManualSave))}
+        </div>
+    };
+    screen_frame(
+        t,
+        Head::new(t.tr("manual-entry-title")).step(staff).exit(true),
+        body,
+        Some(bar),
+    )
 }
 
 fn kind_list(t: &Texts) -> impl IntoView {
     let tiles = MeasureKind::ALL
         .into_iter()
         .map(|kind| {
-            big_button(
+            tile(
                 t.tr(kind.message_id()),
-                "tile",
+                pictograms::kind(kind),
                 Action::ManualChooseKind { kind },
             )
         })
         .collect::<Vec<_>>();
     view! {
         <p class="lead">{t.tr("manual-entry-choose")}</p>
-        <div class="tiles">
-            {tiles}
-            {big_button(t.tr("back-home"), "tile tile-exit", Action::BackHome)}
-        </div>
+        <div class=format!("tiles tiles-{}", MeasureKind::ALL.len())>{tiles}</div>
     }
 }
 
@@ -77,10 +87,6 @@ fn form(entry: &ManualEntryView, kind: MeasureKind, t: &Texts) -> impl IntoView 
             <div class="manual-fields">{fields}{timing}</div>
             <div class="keypad" role="group" aria-label=t.tr("manual-entry-title")>{keys}</div>
         </div>
-        <div class="row">
-            {big_button(t.tr("manual-entry-save"), "btn-primary", Action::ManualSave)}
-            {big_button(t.tr("back-home"), "btn-secondary", Action::BackHome)}
-        </div>
     }
 }
 
@@ -114,16 +120,18 @@ fn timing_choice(entry: &ManualEntryView, t: &Texts) -> impl IntoView {
     let buttons = GlucoseTiming::ALL
         .into_iter()
         .map(|timing| {
-            let class = if entry.timing == Some(timing) {
-                "btn-choice selected"
+            let chosen = entry.timing == Some(timing);
+            let class = if chosen {
+                "btn btn-choice selected"
             } else {
-                "btn-choice"
+                "btn btn-choice"
             };
-            big_button(
-                t.tr(timing.message_id()),
-                class,
-                Action::ManualChooseTiming { timing },
-            )
+            view! {
+                <button class=class aria-pressed=chosen.to_string()
+                    on:click=move |_| send(Action::ManualChooseTiming { timing })>
+                    {t.tr(timing.message_id())}
+                </button>
+            }
         })
         .collect::<Vec<_>>();
     let missing = entry.timing_missing.then(|| {

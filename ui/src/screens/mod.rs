@@ -1,6 +1,8 @@
 //! One module per screen; each draws one task.
 
+mod admin;
 mod face;
+mod gauge;
 mod home;
 mod manual_entry;
 mod measure;
@@ -15,19 +17,78 @@ mod welcome;
 use leptos::prelude::*;
 use station_protocol::{Screen, StationView};
 
-use crate::kit::screen_frame;
+use crate::kit::{screen_frame, Head};
+use crate::pictograms::{self, picture};
 use crate::texts::Texts;
+
+/// The screen's name as the page marks it (`data-screen`): the serde tag of [`Screen`], so a
+/// test can wait for the screen itself rather than for words that may appear on two screens.
+pub fn name(screen: &Screen) -> &'static str {
+    match screen {
+        Screen::Welcome => "welcome",
+        Screen::Closed { .. } => "closed",
+        Screen::ReadingCard => "reading_card",
+        Screen::ScanQr { .. } => "scan_qr",
+        Screen::FaceConsent => "face_consent",
+        Screen::FaceScan { .. } => "face_scan",
+        Screen::Home => "home",
+        Screen::SelfTest => "self_test",
+        Screen::Measure { .. } => "measure",
+        Screen::MeasureResult { .. } => "measure_result",
+        Screen::Questionnaire { .. } => "questionnaire",
+        Screen::QuestionnaireResult { .. } => "questionnaire_result",
+        Screen::Reports { .. } => "reports",
+        Screen::ManualEntry { .. } => "manual_entry",
+        Screen::Goodbye => "goodbye",
+        Screen::AdminPin { .. } => "admin_pin",
+        Screen::Admin { .. } => "admin",
+    }
+}
+
+/// Points down at the card slot under the screen.
+const SLOT_ARROW: &str = r#"<svg viewBox="0 0 80 120" fill="none" stroke="currentColor" stroke-width="10" stroke-linecap="round" stroke-linejoin="round"><path d="M40 8v100M8 76l32 32 32-32"/></svg>"#;
+
+/// A screen that only asks the resident to wait or to do one thing: the words and a large
+/// picture, centred in the panel's height.
+fn message_screen(
+    t: &Texts,
+    title: String,
+    lead: String,
+    svg: &'static str,
+    spinner: bool,
+) -> impl IntoView {
+    let body = view! {
+        <div class="message">
+            {picture(svg, "illustration message-picture")}
+            <p class="lead message-lead">{lead}</p>
+            {spinner.then(|| view! { <div class="spinner" aria-hidden="true"></div> })}
+        </div>
+    };
+    screen_frame(t, Head::new(title), body, None::<()>)
+}
+
+/// Goodbye: take the card back, with an arrow down to the slot below the screen (the card
+/// pictograms show a card going in, and this asks for it back).
+fn goodbye(t: &Texts) -> impl IntoView {
+    let body = view! {
+        <div class="message goodbye">
+            <p class="lead message-lead">{t.tr("goodbye-take-card")}</p>
+            {picture(SLOT_ARROW, "slot-arrow")}
+        </div>
+    };
+    screen_frame(t, Head::new(t.tr("goodbye-title")), body, None::<()>)
+}
 
 pub fn render(v: &StationView, t: &Texts) -> AnyView {
     match &v.screen {
         Screen::Welcome => welcome::welcome(v, t).into_any(),
         Screen::Closed { opens, closes } => welcome::closed(v, t, opens, closes).into_any(),
-        Screen::ReadingCard => screen_frame(
+        Screen::ReadingCard => message_screen(
             t,
             t.tr("reading-card-title"),
-            None,
-            false,
-            view! { <p class="lead">{t.tr("reading-card-hint")}</p><div class="spinner" aria-hidden="true"></div> },
+            t.tr("reading-card-hint"),
+            pictograms::INSERT_CARD,
+            true,
         )
         .into_any(),
         Screen::ScanQr { hint } => scan_qr::scan_qr(*hint, t).into_any(),
@@ -44,15 +105,12 @@ pub fn render(v: &StationView, t: &Texts) -> AnyView {
             chosen,
             anchors,
         } => questionnaire::question(*number, *total, *chosen, *anchors, t).into_any(),
-        Screen::QuestionnaireResult { result } => questionnaire::result(result, v.printer, t).into_any(),
+        Screen::QuestionnaireResult { result } => {
+            questionnaire::result(result, v.printer, t).into_any()
+        }
         Screen::ManualEntry { entry } => manual_entry::manual_entry(entry, t).into_any(),
-        Screen::Goodbye => screen_frame(
-            t,
-            t.tr("goodbye-title"),
-            None,
-            false,
-            view! { <p class="lead">{t.tr("goodbye-take-card")}</p> },
-        )
-        .into_any(),
+        Screen::Goodbye => goodbye(t).into_any(),
+        Screen::AdminPin { pin } => admin::pin(pin, t).into_any(),
+        Screen::Admin { admin } => admin::admin(admin, t).into_any(),
     }
 }

@@ -4,7 +4,8 @@
 use leptos::prelude::*;
 use station_protocol::{Action, QuestionnaireView};
 
-use crate::kit::{big_button, screen_frame};
+use crate::kit::{bar_button, home_bar, screen_frame, Head};
+use crate::pictograms;
 use crate::texts::Texts;
 
 pub fn question(
@@ -36,30 +37,28 @@ pub fn question(
         })
         .collect::<Vec<_>>();
     let back = (number > 1).then(|| {
-        big_button(
+        bar_button(
             t.tr("tcm-previous"),
-            "btn-secondary",
+            Some(pictograms::BACK),
+            false,
             Action::PreviousQuestion,
         )
     });
     let body = view! {
-        {(number == 1).then(|| view! { <p>{t.tr("tcm-questionnaire-intro")}</p> })}
+        {(number == 1).then(|| view! { <p class="intro">{t.tr("tcm-questionnaire-intro")}</p> })}
         <p class="question">{t.tr(&id)}</p>
         <div class="answers">{answers}</div>
-        <div class="row">
-            {back}
-            {big_button(t.tr("back-home"), "btn-secondary", Action::BackHome)}
-        </div>
     };
     screen_frame(
         t,
-        t.tr("tcm-questionnaire-title"),
-        Some(t.tr_with(
-            "tcm-progress",
-            &[("number", number.to_string()), ("total", total.to_string())],
-        )),
-        true,
+        Head::new(t.tr("tcm-questionnaire-title"))
+            .step(t.tr_with(
+                "tcm-progress",
+                &[("number", number.to_string()), ("total", total.to_string())],
+            ))
+            .exit(true),
         body,
+        Some(view! { <div class="actions">{back}{home_bar(t, false)}</div> }),
     )
 }
 
@@ -81,11 +80,19 @@ pub fn result(r: &QuestionnaireView, printer: bool, t: &Texts) -> impl IntoView 
         {advice}
         {(r.needs_review || !clear).then(|| view! { <p class="notes">{t.tr("tcm-needs-review")}</p> })}
         <p class="small">{t.tr("result-saved")}" · "{t.tr("tcm-source")}</p>
-        <div class="row">
-            {big_button(t.tr("measure-other"), "btn-secondary", Action::OpenService { service: station_protocol::Service::SelfTest })}
-            {printer.then(|| big_button(t.tr("print-report"), "btn-secondary", Action::PrintReport))}
-            {big_button(t.tr("back-home"), "btn-primary", Action::BackHome)}
+    };
+    let body = view! { <div class="tcm-result">{body}</div> };
+    let bar = view! {
+        <div class="actions">
+            {bar_button(t.tr("measure-other"), None, false, Action::OpenService { service: station_protocol::Service::SelfTest })}
+            {printer.then(|| bar_button(t.tr("print-report"), Some(pictograms::PRINT), false, Action::PrintReport))}
+            {home_bar(t, true)}
         </div>
     };
-    screen_frame(t, t.tr("tcm-result-title"), None, true, body)
+    screen_frame(
+        t,
+        Head::new(t.tr("tcm-result-title")).exit(true),
+        body,
+        Some(bar),
+    )
 }

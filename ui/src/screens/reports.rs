@@ -3,7 +3,8 @@
 use leptos::prelude::*;
 use station_protocol::{Action, PastReportView, StationView};
 
-use crate::kit::{big_button, screen_frame};
+use crate::kit::{home_bar, icon_button, screen_frame, Head};
+use crate::pictograms::{self, picture};
 use crate::texts::Texts;
 
 pub fn reports(v: &StationView, reports: &[PastReportView], t: &Texts) -> impl IntoView {
@@ -18,8 +19,9 @@ pub fn reports(v: &StationView, reports: &[PastReportView], t: &Texts) -> impl I
                 .collect::<Vec<_>>()
                 .join("、");
             let print = v.printer.then(|| {
-                big_button(
+                icon_button(
                     t.tr("print-report"),
+                    pictograms::PRINT,
                     "btn-secondary",
                     Action::PrintVisitReport { visit: r.visit },
                 )
@@ -37,10 +39,19 @@ pub fn reports(v: &StationView, reports: &[PastReportView], t: &Texts) -> impl I
         .collect::<Vec<_>>();
     let empty = reports.is_empty();
     let body = view! {
-        {empty.then(|| view! { <p class="lead">{t.tr("reports-empty")}</p> })}
+        {empty.then(|| view! {
+            <div class="message">
+                {picture(pictograms::service(station_protocol::Service::Reports), "illustration message-picture")}
+                <p class="lead message-lead">{t.tr("reports-empty")}</p>
+            </div>
+        })}
         {(!empty && !v.printer).then(|| view! { <p>{t.tr("reports-no-printer")}</p> })}
-        <ul class="report-list">{rows}</ul>
-        <div class="row">{big_button(t.tr("back-home"), "btn-primary", Action::BackHome)}</div>
+        {(!empty).then(|| view! { <ul class="report-list">{rows}</ul> })}
     };
-    screen_frame(t, t.tr("reports-title"), None, true, body)
+    screen_frame(
+        t,
+        Head::new(t.tr("reports-title")).exit(true),
+        body,
+        Some(view! { <div class="actions">{home_bar(t, true)}</div> }),
+    )
 }

@@ -1,38 +1,44 @@
-//! Self-test: choose what to measure. Kinds the station has no device for are drawn disabled.
+//! Self-test: choose what to measure, each kind a tile with its pictogram. Kinds the station
+//! has no device for are named on one quiet line, not drawn as tiles.
 
 use leptos::prelude::*;
 use station_protocol::{Action, MeasureKind, StationView};
 
-use crate::ipc::send;
-use crate::kit::{big_button, screen_frame};
+use super::home::tile;
+use crate::kit::{home_bar, screen_frame, unavailable_line, Head};
+use crate::pictograms;
 use crate::texts::Texts;
 
 pub fn self_test(v: &StationView, t: &Texts) -> impl IntoView {
-    let tiles = MeasureKind::ALL
+    let (offered, missing): (Vec<MeasureKind>, Vec<MeasureKind>) = MeasureKind::ALL
+        .into_iter()
+        .partition(|kind| v.measure_kinds.contains(kind));
+    let count = offered.len() + 1;
+    let tiles = offered
         .into_iter()
         .map(|kind| {
-            let label = t.tr(kind.message_id());
-            if v.measure_kinds.contains(&kind) {
-                view! {
-                    <button class="tile" on:click=move |_| send(Action::ChooseMeasurement { kind })>{label}</button>
-                }
-                .into_any()
-            } else {
-                view! {
-                    <button class="tile tile-disabled" disabled=true aria-disabled="true">
-                        {label}<span class="tile-note">{t.tr("tile-no-device")}</span>
-                    </button>
-                }
-                .into_any()
-            }
+            tile(
+                t.tr(kind.message_id()),
+                pictograms::kind(kind),
+                Action::ChooseMeasurement { kind },
+            )
         })
         .collect::<Vec<_>>();
+    let missing = missing
+        .into_iter()
+        .map(|kind| t.tr(kind.message_id()))
+        .collect::<Vec<_>>();
     let body = view! {
-        <div class="tiles">
+        <div class=format!("tiles tiles-{}", count.min(6))>
             {tiles}
-            {big_button(t.tr("tcm-questionnaire-title"), "tile", Action::StartQuestionnaire)}
-            {big_button(t.tr("back-home"), "tile tile-exit", Action::BackHome)}
+            {tile(t.tr("tcm-questionnaire-title"), pictograms::QUESTIONNAIRE, Action::StartQuestionnaire)}
         </div>
+        {unavailable_line(t.tr("tile-no-device"), missing)}
     };
-    screen_frame(t, t.tr("self-test-title"), None, true, body)
+    screen_frame(
+        t,
+        Head::new(t.tr("self-test-title")).exit(true),
+        body,
+        Some(view! { <div class="actions">{home_bar(t, false)}</div> }),
+    )
 }

@@ -4,7 +4,8 @@ use leptos::prelude::*;
 use station_protocol::{Action, IdentifyMethod, ReaderStatus, StationView};
 
 use super::settings::settings_bar;
-use crate::kit::{big_button, replay_button};
+use crate::kit::{icon_button, replay_button};
+use crate::pictograms::{self, picture};
 use crate::texts::Texts;
 
 fn clock_text() -> String {
@@ -29,74 +30,83 @@ fn station_clock(t: &Texts) -> impl IntoView {
 }
 
 pub fn welcome(v: &StationView, t: &Texts) -> impl IntoView {
-    let reader_problem = v.reader != ReaderStatus::Ready;
+    // A missing reader is a fault for staff, said plainly; residents may still use other ways.
+    let reader_problem = match v.reader {
+        ReaderStatus::Ready => None,
+        ReaderStatus::NoReader => Some("notice-reader-missing"),
+        ReaderStatus::NoService => Some("notice-reader-unavailable"),
+    };
     let has = |m: IdentifyMethod| v.identify_methods.contains(&m);
     // Only the ways this station has hardware for. A card reader needs no button (the resident
     // inserts or places the card); a health code or a face is asked for with one, and the camera
     // is on only then.
     let other_ways = [
-        (IdentifyMethod::HealthQr, "identify-health-qr"),
-        (IdentifyMethod::Face, "identify-face"),
+        (
+            IdentifyMethod::HealthQr,
+            "identify-health-qr",
+            pictograms::HEALTH_QR,
+        ),
+        (IdentifyMethod::Face, "identify-face", pictograms::FACE),
     ]
     .into_iter()
-    .filter(|(m, _)| has(*m))
-    .map(|(method, label)| {
-        big_button(
+    .filter(|(m, _, _)| has(*m))
+    .map(|(method, label, svg)| {
+        icon_button(
             t.tr(label),
-            "btn-secondary",
+            svg,
+            "btn-secondary btn-way",
             Action::IdentifyWith { method },
         )
     })
     .collect::<Vec<_>>();
     view! {
-        <section class="screen welcome">
-            <header class="screen-head">
-                <div class="titles">
-                    <p class="station-name">{v.station_name.clone()}</p>
-                    {station_clock(t)}
-                </div>
-                {replay_button(t)}
-            </header>
-            <div class="screen-body">
-                <div class="insert-panel">
-                    <svg class="card-picture" viewBox="0 0 160 140" aria-hidden="true">
-                        <g fill="none" stroke="currentColor" stroke-width="6" stroke-linejoin="round" stroke-linecap="round">
-                            <rect x="20" y="10" width="120" height="76" rx="10"/>
-                            <rect x="38" y="30" width="28" height="22" rx="4" fill="currentColor" fill-opacity="0.3"/>
-                            <path d="M80 100v32M64 118l16 16 16-16"/>
-                        </g>
-                    </svg>
-                    <div>
-                        <h1 class="insert-card">{t.tr("welcome-insert-card")}</h1>
-                        <p class="lead">{t.tr("welcome-insert-hint")}</p>
-                    </div>
-                </div>
-                {reader_problem.then(|| view! { <p class="warning" role="status">{t.tr("notice-reader-unavailable")}</p> })}
-                {has(IdentifyMethod::IdCard).then(|| view! { <p class="lead id-card-hint">{t.tr("welcome-place-id-card")}</p> })}
-                {(!other_ways.is_empty()).then(|| view! {
-                    <h2>{t.tr("welcome-other-ways")}</h2>
-                    <div class="row">{other_ways}</div>
-                })}
+        <header class="screen-head">
+            <div class="titles">
+                <p class="station-name">{v.station_name.clone()}</p>
+                {station_clock(t)}
             </div>
-            {settings_bar(v, t)}
-        </section>
+            <div class="head-actions">{replay_button(t)}</div>
+        </header>
+        <main class="screen-body welcome" tabindex="0">
+            <div class="insert-panel">
+                {picture(pictograms::INSERT_CARD, "illustration insert-picture")}
+                <div class="insert-words">
+                    <h1 class="insert-card">{t.tr("welcome-insert-card")}</h1>
+                    <p class="lead">{t.tr("welcome-insert-hint")}</p>
+                    {reader_problem.map(|id| view! { <p class="warning" role="status">{t.tr(id)}</p> })}
+                </div>
+            </div>
+            {has(IdentifyMethod::IdCard).then(|| view! {
+                <p class="lead id-card-hint">{picture(pictograms::ID_CARD, "picto")}{t.tr("welcome-place-id-card")}</p>
+            })}
+            {(!other_ways.is_empty()).then(|| view! {
+                <div class="other-ways">
+                    <h2>{t.tr("welcome-other-ways")}</h2>
+                    <div class="ways">{other_ways}</div>
+                </div>
+            })}
+        </main>
+        <footer class="bar">{settings_bar(v, t)}</footer>
+        {crate::staff_corner::corner()}
     }
 }
 
 pub fn closed(v: &StationView, t: &Texts, opens: &str, closes: &str) -> impl IntoView {
     view! {
-        <section class="screen closed">
-            <header class="screen-head">
-                <div class="titles">
-                    <p class="station-name">{v.station_name.clone()}</p>
-                    <h1>{t.tr("closed-title")}</h1>
-                </div>
-                {replay_button(t)}
-            </header>
-            <div class="screen-body">
-                <p class="lead">{t.tr_with("closed-hours", &[("opens", opens.to_string()), ("closes", closes.to_string())])}</p>
+        <header class="screen-head">
+            <div class="titles">
+                <p class="station-name">{v.station_name.clone()}</p>
+                {station_clock(t)}
             </div>
-            {settings_bar(v, t)}
-        </section>
+            <div class="head-actions">{replay_button(t)}</div>
+        </header>
+        <main class="screen-body closed" tabindex="0">
+            <div class="message">
+                {picture(pictograms::CLOCK, "illustration clock-picture")}
+                <h1 class="insert-card">{t.tr("closed-title")}</h1>
+                <p class="lead message-lead">{t.tr_with("closed-hours", &[("opens", opens.to_string()), ("closes", closes.to_string())])}</p>
+            </div>
+        </main>
+        <footer class="bar">{settings_bar(v, t)}</footer>
     }
 }

@@ -1,0 +1,125 @@
+//! Staff admin mode in the real window: the hidden corner (a station without badges), the PIN
+//! chosen at first use, a setting written to station.toml, and the way out to the desktop,
+//! audited. The runtime's rules (lockout, never from a visit) are unit-tested in the kiosk
+//! crate; here the screens and the window are.
+
+use std::time::Duration;
+
+use serde_json::json;
+use station_core::config::StationConfig;
+use station_e2e::bed::{bed, launch, socket, zh};
+use station_e2e::station::{Station, StationOptions};
+use station_e2e::wait_for;
+use station_i18n::Catalog;
+
+/// Holds a finger on the top-left corner of the panel for `seconds`, through the browser's own
+/// input path (W3C actions), as a staff member does.
+fn hold_corner(st: &Station, seconds: f64) {
+    let ms = (seconds * 1000.0) as u64;
+    st.session
+        .perform_actions(json!([{
+            "type": "pointer",
+            "id": "finger",
+            "parameters": { "pointerType": "touch" },
+            "actions": [
+                { "type": "pointerMove", "origin": "viewport", "x": 12, "y": 12, "duration": 0 },
+                { "type": "pointerDown", "button": 0 },
+                { "type": "pause", "duration": ms },
+                { "type": "pointerUp", "button": 0 }
+            ]
+        }]))
+        .expect("pointer actions");
+}
+
+fn type_pin(st: &Station, t: &Catalog, pin: &str) {
+    for digit in pin.chars() {
+        st.press(&digit.to_string()).expect("keypad digit");
+    }
+    st.press(&t.text("admin-pin-submit"))
+        .expect("submit the PIN");
+}
+
+#[test]
+fn staff_open_admin_from_the_corner_change_a_setting_and_leave_to_the_desktop() {
+    let bed = bed();
+    let t = zh();
+    let st = launch(
+        &bed,
+        StationOptions {
+            pcsc_socket: socket(&bed),
+            ..Default::default()
+        },
+    );
+    st.wait_screen("welcome", &t.text("welcome-insert-card"))
+        .unwrap();
+
+    // A brief touch on the corner does nothing: a resident leaning on the screen stays put.
+    hold_corner(&st, 0.5);
+    std::thread::sleep(Duration::from_secs(4));
+    st.wait_screen("welcome", &t.text("welcome-insert-card"))
+        .unwrap();
+
+    // Held for three seconds, it asks for the station PIN, chosen at first use.
+    hold_corner(&st, 3.5);
+    let page = st
+        .wait_screen("admin_pin", &t.text("admin-pin-choose"))
+        .unwrap();
+    assert!(page.contains(&t.text("admin-pin-station")), "{page}");
+    type_pin(&st, &t, "2468");
+    let page = st
+        .wait_screen("admin_pin", &t.text("admin-pin-confirm"))
+        .unwrap();
+    assert!(!page.contains("2468"), "typed digits shown: {page}");
+    type_pin(&st, &t, "2468");
+    st.wait_screen("admin", &t.text("admin-today")).unwrap();
+    st.save_screenshot("admin-today");
+
+    // Settings: louder, written to station.toml after the whole file is checked.
+    let before = StationConfig::load(&st.config_path, false)
+        .expect("config")
+        .volume;
+    st.press(&t.text("admin-section-settings")).unwrap();
+    st.wait_screen("admin", &t.text("admin-setting-volume"))
+        .unwrap();
+    st.press(&t.text("admin-louder")).unwrap();
+    st.wait_screen("admin", &t.text("admin-msg-setting-saved"))
+        .unwrap();
+    st.save_screenshot("admin-settings");
+    let after = StationConfig::load(&st.config_path, false)
+        .expect("config still valid")
+        .volume;
+    assert_eq!(after, before.saturating_add(10).min(100));
+
+    // Devices: each class with its status in words.
+    st.press(&t.text("admin-section-devices")).unwrap();
+    let page = st
+        .wait_screen("admin", &t.text("admin-device-card-reader"))
+        .unwrap();
+    assert!(page.contains(&t.text("admin-status-ready")), "{page}");
+    st.save_screenshot("admin-devices");
+
+    // Out to the desktop: the kiosk closes, and the store says who and when.
+    let pid = st.app_pid().expect("the app runs");
+    st.press(&t.text("admin-exit-desktop")).unwrap();
+    wait_for(Duration::from_secs(20), || {
+        let alive = std::path::Path::new(&format!("/proc/{pid}")).exists()
+            && !std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .unwrap_or_default()
+                .contains(") Z ");
+        Ok((!alive).then_some(()))
+    })
+    .expect("the kiosk closed");
+    let store = station_store::Store::open(&st.data_dir).expect("store");
+    let actions: Vec<String> = store
+        .audit_events(20)
+        .expect("audit")
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    for action in ["admin_pin_set", "admin_entered", "exit_to_desktop"] {
+        assert!(
+            actions.iter().any(|a| a == action),
+            "{action} not audited: {actions:?}"
+        );
+    }
+}

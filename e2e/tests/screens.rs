@@ -1,0 +1,932 @@
+//! Every screen the resident meets, in the real kiosk window, on a landscape (1920x1080) and a
+//! portrait (1080x1920) panel, in both contrast modes and both text sizes:
+//! - a screenshot of each into `target/e2e-screens/<screen>-<orientation>-<contrast>.png` (大字;
+//!   `-xl` added for 特大), to be looked at as a resident would;
+//! - layout checks on the element boxes: the bars of actions and "退出" at least 15 mm high at
+//!   the panel's size (21.5" diagonal), the measured value's capital height at least 25 mm and
+//!   the largest text on its screen, targets >= 60 px and text >= 24 px, nothing outside the
+//!   viewport or spilling out of its box (a body too long scrolls with large arrows), and the
+//!   lowest content in the bottom third of the screen;
+//! - axe-core with the WCAG 2.x A, AA and AAA tags and WCAG 2.1/2.2 A and AA: no violations,
+//!   and every "incomplete" result resolved (see `INCOMPLETE_RESOLVED`).
+//!
+//! The screens are reached the way a resident reaches them: the demo cards and simulated
+//! instruments in demo mode, and for what a demo cannot show (a card being read, another
+//! resident's ID card, a staff badge, the camera screens, the idle warning, the closed
+//! station) real readers on a private pcscd and a pseudo-terminal, still camera images, short
+//! idle times and closed hours.
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpStream};
+use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use station_card::testbed::PrivatePcscd;
+use station_card::virtual_card::{CardBehaviour, CardImage, VirtualCard, VpcdCard};
+use station_e2e::display::Display;
+use station_e2e::station::{Station, StationOptions};
+use station_e2e::{wait_for, workspace_root};
+use station_i18n::Catalog;
+use station_protocol::{Locale, MeasureKind};
+
+/// The panel the kiosk is configured for by default (`panel_diagonal_inches`).
+const DIAGONAL_INCHES: f64 = 21.5;
+
+struct Panel {
+    orientation: &'static str,
+    display: Display,
+}
+
+struct Bed {
+    panels: Vec<Panel>,
+    pcscd: PrivatePcscd,
+}
+
+/// Both screens and one pcscd for the whole binary; the tests take turns.
+fn bed() -> MutexGuard<'static, Bed> {
+    static BED: OnceLock<Mutex<Bed>> = OnceLock::new();
+    BED.get_or_init(|| {
+        let panels = vec![
+            Panel {
+                orientation: "landscape",
+                display: Display::start_sized(1920, 1080).expect("landscape display"),
+            },
+            Panel {
+                orientation: "portrait",
+                display: Display::start_sized(1080, 1920).expect("portrait display"),
+            },
+        ];
+        let pcscd = PrivatePcscd::start().expect("private pcscd with vpcd");
+        Mutex::new(Bed { panels, pcscd })
+    })
+    .lock()
+    .unwrap_or_else(|p| p.into_inner())
+}
+
+/// The panels and looks to walk: all of them, unless `SCREENS_ONLY` narrows it while working on
+/// one screen ("landscape", "portrait", "light", "dark", "xl", "large", comma-separated).
+fn walks(bed: &Bed) -> Vec<(&Panel, Look)> {
+    let only = std::env::var("SCREENS_ONLY").unwrap_or_default();
+    let words: Vec<&str> = only
+        .split(',')
+        .map(str::trim)
+        .filter(|w| !w.is_empty())
+        .collect();
+    // A dimension is narrowed only when one of its words is named.
+    let keep = |options: &[&str], value: &str| {
+        !options.iter().any(|o| words.contains(o)) || words.contains(&value)
+    };
+    let mut out = Vec::new();
+    for panel in &bed.panels {
+        for look in LOOKS {
+            let size = if look.extra_large { "xl" } else { "large" };
+            if keep(&["landscape", "portrait"], panel.orientation)
+                && keep(&["light", "dark"], look.contrast())
+                && keep(&["xl", "large"], size)
+            {
+                out.push((panel, look));
+            }
+        }
+    }
+    out
+}
+
+fn zh() -> Catalog {
+    Catalog::new(Locale::ZhCn)
+}
+
+/// A contrast mode and a text size, as the resident picks them on the settings bar.
+#[derive(Clone, Copy, Debug)]
+struct Look {
+    dark: bool,
+    extra_large: bool,
+}
+
+const LOOKS: [Look; 4] = [
+    Look {
+        dark: false,
+        extra_large: false,
+    },
+    Look {
+        dark: true,
+        extra_large: false,
+    },
+    Look {
+        dark: false,
+        extra_large: true,
+    },
+    Look {
+        dark: true,
+        extra_large: true,
+    },
+];
+
+impl Look {
+    fn contrast(self) -> &'static str {
+        if self.dark {
+            "dark"
+        } else {
+            "light"
+        }
+    }
+
+    fn suffix(self) -> &'static str {
+        if self.extra_large {
+            "-xl"
+        } else {
+            ""
+        }
+    }
+
+    /// Chooses this look on a screen with the settings bar (welcome, closed, home).
+    fn apply(self, st: &Station, t: &Catalog) {
+        if self.dark {
+            st.press(&t.text("contrast-high-dark"))
+                .expect("contrast button");
+        }
+        if self.extra_large {
+            st.press(&t.text("text-size-extra-large"))
+                .expect("text size button");
+        }
+        wait_for(Duration::from_secs(10), || {
+            let class = station_class(st)?;
+            Ok((class.contains(if self.dark {
+                "contrast-high-dark"
+            } else {
+                "contrast-high-light"
+            }) && class.contains(if self.extra_large {
+                "text-extra-large"
+            } else {
+                "text-large"
+            }))
+            .then_some(()))
+        })
+        .expect("the look is applied");
+    }
+}
+
+fn station_class(st: &Station) -> Result<String, String> {
+    let v = st.session.execute(
+        "const s = document.querySelector('.station'); return s ? s.className : '';",
+        vec![],
+    )?;
+    Ok(v.as_str().unwrap_or_default().to_string())
+}
+
+fn screen_of(st: &Station) -> Result<String, String> {
+    let v = st.session.execute(
+        "const s = document.querySelector('.station'); return s ? (s.dataset.screen || '') : '';",
+        vec![],
+    )?;
+    Ok(v.as_str().unwrap_or_default().to_string())
+}
+
+/// Waits for the screen marked `data-screen=name`, drawn.
+fn wait_screen(st: &Station, name: &str) {
+    let mut last = String::new();
+    wait_for(Duration::from_secs(30), || {
+        last = screen_of(st)?;
+        Ok((last == name).then_some(()))
+    })
+    .unwrap_or_else(|e| panic!("screen {name}: {e}; showing {last}"));
+}
+
+/// Waits until `selector` matches a visible element.
+fn wait_selector(st: &Station, selector: &str) {
+    wait_for(Duration::from_secs(30), || {
+        let v = st.session.execute(
+            "const e = document.querySelector(arguments[0]); return !!(e && e.getBoundingClientRect().height > 0);",
+            vec![json!(selector)],
+        )?;
+        Ok(v.as_bool().unwrap_or(false).then_some(()))
+    })
+    .unwrap_or_else(|e| panic!("{selector}: {e}"));
+}
+
+/// The layout rules, read from the element boxes of the page as drawn. `arguments[0]` is the
+/// panel's pixels per millimetre.
+const LAYOUT: &str = r#"
+const mm = arguments[0];
+const W = window.innerWidth, H = window.innerHeight;
+const st = document.querySelector('.station');
+const out = { w: W, h: H, problems: [], lowest: 0, bodyLowest: 0, scrolls: false };
+if (!st) { out.problems.push('no .station'); return out; }
+const shown = el => {
+  const r = el.getBoundingClientRect();
+  const cs = getComputedStyle(el);
+  return r.width > 0 && r.height > 0 && cs.visibility !== 'hidden' && cs.display !== 'none';
+};
+const name = el => {
+  const c = typeof el.className === 'string' ? el.className.trim().split(/\s+/).filter(Boolean).join('.') : '';
+  return el.tagName.toLowerCase() + (c ? '.' + c : '') + ' "' + (el.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 24) + '"';
+};
+const ownText = el => Array.from(el.childNodes).some(n => n.nodeType === 3 && n.textContent.trim());
+const mmOf = px => (px / mm).toFixed(1) + ' mm';
+
+// Targets: every button >= 60 px; the bars of actions, the dialog's answers and "退出" >= 15 mm.
+for (const b of st.querySelectorAll('button')) {
+  if (!shown(b)) continue;
+  const r = b.getBoundingClientRect();
+  if (r.width < 60 || r.height < 60) out.problems.push('target under 60 px: ' + name(b) + ' ' + Math.round(r.width) + 'x' + Math.round(r.height));
+  if (b.closest('.bar .actions, .dialog-actions') || b.classList.contains('btn-exit')) {
+    if (r.height < 15 * mm - 0.5) out.problems.push('bar under 15 mm: ' + name(b) + ' ' + mmOf(r.height));
+  }
+}
+// No control lies over another, and the notice lies over none (a press meant for a button
+// must reach it).
+const controls = Array.from(st.querySelectorAll('button, .notice')).filter(shown);
+for (let i = 0; i < controls.length; i++) {
+  for (let j = i + 1; j < controls.length; j++) {
+    const a = controls[i], b = controls[j];
+    if (a.contains(b) || b.contains(a)) continue;
+    const p = a.getBoundingClientRect(), q = b.getBoundingClientRect();
+    const x = Math.min(p.right, q.right) - Math.max(p.left, q.left);
+    const y = Math.min(p.bottom, q.bottom) - Math.max(p.top, q.top);
+    if (x > 1 && y > 1) out.problems.push('overlap: ' + name(a) + ' and ' + name(b));
+  }
+}
+// Text >= 24 px, outside the demo strip (the demonstrator's, not the resident's).
+for (const el of st.querySelectorAll('*')) {
+  if (el.closest('.demo') || !shown(el) || !ownText(el)) continue;
+  const px = parseFloat(getComputedStyle(el).fontSize);
+  if (px < 24) out.problems.push('text under 24 px: ' + name(el) + ' ' + px);
+}
+// Nothing outside the viewport, nothing spilling out of its box or cut off by it. The body
+// may hold more than fits only with the scroll arrows beside it.
+const doc = document.scrollingElement || document.documentElement;
+if (doc.scrollWidth > W + 1 || doc.scrollHeight > H + 1) out.problems.push('the page is larger than the window: ' + doc.scrollWidth + 'x' + doc.scrollHeight);
+const body = st.querySelector('.screen-body');
+const scrolls = !!body && body.scrollHeight > body.clientHeight + 2;
+out.scrolls = scrolls;
+const arrows = st.querySelectorAll('.scroll-arrows .scroll-arrow').length > 0;
+if (scrolls && !arrows) out.problems.push('the body scrolls without arrows');
+for (const el of st.querySelectorAll('*')) {
+  if (!shown(el)) continue;
+  const r = el.getBoundingClientRect();
+  const inBody = body && body !== el && body.contains(el);
+  if (!(inBody && scrolls) && (r.left < -1 || r.top < -1 || r.right > W + 1 || r.bottom > H + 1)) {
+    out.problems.push('outside the window: ' + name(el) + ' ' + [r.left, r.top, r.right, r.bottom].map(Math.round).join(','));
+  }
+  if (el instanceof SVGElement || el === body) continue;
+  if (el.scrollWidth > el.clientWidth + 2 && el.clientWidth > 0) out.problems.push('wider than its box: ' + name(el) + ' ' + el.scrollWidth + '>' + el.clientWidth);
+  if (el.scrollHeight > el.clientHeight + 2 && el.clientHeight > 0) out.problems.push('taller than its box: ' + name(el) + ' ' + el.scrollHeight + '>' + el.clientHeight);
+}
+// The lowest content, as a fraction of the height (the demo strip is not content).
+const bodyBottom = body ? body.getBoundingClientRect().bottom : H;
+for (const el of st.querySelectorAll('button, p, h1, h2, dt, dd, li, svg, .gauge-scale, .spinner')) {
+  if (el.closest('.demo') || !shown(el)) continue;
+  const b = el.getBoundingClientRect().bottom;
+  out.lowest = Math.max(out.lowest, b / H);
+  if (body && body.contains(el)) out.bodyLowest = Math.max(out.bodyLowest, Math.min(b, bodyBottom) / H);
+}
+// The measured value: its capital height, and the largest text on the screen.
+const v = st.querySelector('.value-main');
+if (v) {
+  const cs = getComputedStyle(v);
+  const ctx = document.createElement('canvas').getContext('2d');
+  ctx.font = cs.fontWeight + ' ' + cs.fontSize + ' ' + cs.fontFamily;
+  const m = ctx.measureText(v.textContent.trim());
+  out.valueCapMm = m.actualBoundingBoxAscent / mm;
+  out.valuePx = parseFloat(cs.fontSize);
+  for (const el of st.querySelectorAll('*')) {
+    if (el.closest('.value-main') || el.closest('.demo') || !shown(el) || !ownText(el)) continue;
+    if (parseFloat(getComputedStyle(el).fontSize) >= out.valuePx) out.problems.push('as large as the measured value: ' + name(el));
+  }
+}
+return out;
+"#;
+
+/// axe-core: WCAG 2.0/2.1/2.2 A and AA, and 2.0 AAA (enhanced contrast 7:1 among them).
+const AXE: &str = r#"
+const done = arguments[arguments.length - 1];
+axe.run(document, {
+  runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag2aaa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+  // meta-viewport (WCAG 1.4.4): pinch zoom is off on purpose on this shared public kiosk; a
+  // zoomed page would greet the next resident half off the screen, with no browser controls to
+  // undo it. Residents enlarge text with the station's own 特大 size, for which every screen is
+  // laid out and checked here, and hear every screen read aloud. See ui/static/index.html.
+  rules: { 'meta-viewport': { enabled: false } },
+  resultTypes: ['violations', 'incomplete'],
+}).then(r => done({
+  violations: r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ') + ' (' + (n.failureSummary || '').replace(/\s+/g, ' ') + ')').join(' | ')),
+  incomplete: r.incomplete.flatMap(v => v.nodes.map(n => {
+    const el = n.target.length === 1 ? document.querySelector(n.target[0]) : null;
+    return {
+      rule: v.id,
+      target: n.target.join(' '),
+      // Which of the resolved cases (arguments[0]: [rule, selector] pairs) this node is.
+      resolved: arguments[0].findIndex(([rule, selector]) => rule === v.id && el && el.matches(selector)),
+      why: n.any.concat(n.all, n.none).map(c => c.id + ': ' + (c.message || '')).join('; '),
+    };
+  })),
+})).catch(e => done({ violations: ['axe failed: ' + e], incomplete: [] }));
+"#;
+
+/// axe's "incomplete" results (checks it could not decide) that were looked at one by one and
+/// are resolved here: (rule, the CSS selector the element matches, why it passes). Everything
+/// else axe leaves undecided fails the test.
+const INCOMPLETE_RESOLVED: &[(&str, &str, &str)] = &[
+    // The trend chart's numbers and dates are SVG text inside the chart (an image, role="img",
+    // named by its caption): axe does not compute a background through an SVG ("element
+    // contains an image node"). They are drawn in the text colour on the page background with
+    // a halo of the background colour (`.trend text` in station.css): 21:1 in both modes.
+    (
+        "color-contrast",
+        ".trend svg text",
+        "SVG chart text, page colours",
+    ),
+    (
+        "color-contrast-enhanced",
+        ".trend svg text",
+        "SVG chart text, page colours",
+    ),
+    // A unit that is a symbol only ("℃", "%"): axe cannot tell a symbol from an icon font
+    // ("contains only non-text characters"). It is text, in the same colours as the other
+    // units beside it, which axe does check.
+    ("color-contrast", ".unit", "a unit symbol, page colours"),
+    (
+        "color-contrast-enhanced",
+        ".unit",
+        "a unit symbol, page colours",
+    ),
+    // The staff keypad's single digits at 特大 ("too short to determine if it is actual text"):
+    // they are text, in the colours of every other secondary button, which axe does check.
+    (
+        "color-contrast",
+        ".keypad .key",
+        "a one-digit key, button colours",
+    ),
+    (
+        "color-contrast-enhanced",
+        ".keypad .key",
+        "a one-digit key, button colours",
+    ),
+];
+
+/// What one walk found, screen by screen.
+#[derive(Default)]
+struct Findings {
+    problems: Vec<String>,
+    incomplete: BTreeMap<String, Vec<String>>,
+    resolved: BTreeMap<String, usize>,
+    figures: Vec<String>,
+}
+
+struct Check<'a> {
+    st: &'a Station,
+    orientation: &'static str,
+    look: Look,
+    findings: &'a mut Findings,
+}
+
+impl Check<'_> {
+    /// Screenshot, layout rules and axe on the screen shown now, named `screen`.
+    fn screen(&mut self, screen: &str) {
+        self.screen_with(screen, true);
+    }
+
+    fn screen_with(&mut self, screen: &str, bottom_third: bool) {
+        let name = format!(
+            "{screen}-{}-{}{}",
+            self.orientation,
+            self.look.contrast(),
+            self.look.suffix()
+        );
+        self.st.save_screenshot(&name);
+        let (w, h) = window_size(self.st);
+        let px_per_mm = (w * w + h * h).sqrt() / (DIAGONAL_INCHES * 25.4);
+        let r = self
+            .st
+            .session
+            .execute(LAYOUT, vec![json!(px_per_mm)])
+            .unwrap_or_else(|e| json!({ "problems": [format!("layout script: {e}")] }));
+        for p in r["problems"].as_array().into_iter().flatten() {
+            self.findings
+                .problems
+                .push(format!("{name}: {}", p.as_str().unwrap_or_default()));
+        }
+        let lowest = r["lowest"].as_f64().unwrap_or(0.0);
+        if bottom_third && lowest < 2.0 / 3.0 {
+            self.findings.problems.push(format!(
+                "{name}: the lowest content ends at {:.0} % of the height, above the bottom third",
+                lowest * 100.0
+            ));
+        }
+        if let Some(cap) = r["valueCapMm"].as_f64() {
+            if cap < 25.0 {
+                self.findings.problems.push(format!(
+                    "{name}: the measured value's capital height is {cap:.1} mm, under 25 mm"
+                ));
+            }
+            self.findings
+                .figures
+                .push(format!("{name}: value cap height {cap:.1} mm"));
+        }
+        self.findings.figures.push(format!(
+            "{name}: lowest {:.0} %, body {:.0} %{}",
+            lowest * 100.0,
+            r["bodyLowest"].as_f64().unwrap_or(0.0) * 100.0,
+            if r["scrolls"].as_bool().unwrap_or(false) {
+                ", scrolls with arrows"
+            } else {
+                ""
+            }
+        ));
+        self.axe(&name);
+    }
+
+    fn axe(&mut self, name: &str) {
+        let st = self.st;
+        let loaded = st
+            .session
+            .execute("return typeof axe !== 'undefined';", vec![])
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
+        if !loaded {
+            let source = std::fs::read_to_string(
+                workspace_root().join(".tools/node_modules/axe-core/axe.min.js"),
+            )
+            .expect("axe-core (scripts/setup installs it)");
+            st.session.execute(&source, vec![]).expect("axe injects");
+        }
+        let resolved: Vec<Value> = INCOMPLETE_RESOLVED
+            .iter()
+            .map(|(rule, selector, _)| json!([rule, selector]))
+            .collect();
+        let r = st
+            .session
+            .execute_async(AXE, vec![Value::Array(resolved)])
+            .unwrap_or_else(|e| json!({ "violations": [format!("axe: {e}")], "incomplete": [] }));
+        for v in r["violations"].as_array().into_iter().flatten() {
+            self.findings.problems.push(format!(
+                "{name}: axe violation {}",
+                v.as_str().unwrap_or_default()
+            ));
+        }
+        for i in r["incomplete"].as_array().into_iter().flatten() {
+            let rule = i["rule"].as_str().unwrap_or_default();
+            let target = i["target"].as_str().unwrap_or_default();
+            let resolved = i["resolved"].as_i64().unwrap_or(-1);
+            if let Some((_, _, why)) = usize::try_from(resolved)
+                .ok()
+                .and_then(|n| INCOMPLETE_RESOLVED.get(n))
+            {
+                *self
+                    .findings
+                    .resolved
+                    .entry(format!("{rule} ({why})"))
+                    .or_default() += 1;
+            } else {
+                self.findings
+                    .incomplete
+                    .entry(format!("{rule} {target}"))
+                    .or_default()
+                    .push(format!("{name}: {}", i["why"].as_str().unwrap_or_default()));
+            }
+        }
+    }
+}
+
+fn window_size(st: &Station) -> (f64, f64) {
+    let v = st
+        .session
+        .execute("return [window.innerWidth, window.innerHeight];", vec![])
+        .unwrap_or(Value::Null);
+    (v[0].as_f64().unwrap_or(0.0), v[1].as_f64().unwrap_or(0.0))
+}
+
+/// Fails with everything found, after printing the figures.
+fn report(findings: Findings) {
+    for f in &findings.figures {
+        println!("{f}");
+    }
+    for (what, n) in &findings.resolved {
+        println!("axe incomplete, resolved: {what}, {n} elements over all screens");
+    }
+    let mut failures = findings.problems;
+    for (what, wher) in &findings.incomplete {
+        failures.push(format!(
+            "axe incomplete, not resolved: {what} — {}",
+            wher.join(" / ")
+        ));
+    }
+    assert!(
+        failures.is_empty(),
+        "{} layout/accessibility problems:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+fn launch(panel: &Panel, opts: StationOptions) -> Station {
+    let st = Station::launch(&panel.display, opts).expect("kiosk starts");
+    wait_for(Duration::from_secs(30), || {
+        Ok(screen_of(&st)
+            .map(|s| !s.is_empty())
+            .unwrap_or(false)
+            .then_some(()))
+    })
+    .expect("first screen");
+    st
+}
+
+fn demo_options() -> StationOptions {
+    StationOptions {
+        demo: true,
+        card_reader: "simulated",
+        printer: "simulated".into(),
+        // Long enough to look at the measuring screen.
+        measure_seconds: 4.0,
+        device_scripts: vec![
+            (MeasureKind::BloodPressure, "128/82/72".into()),
+            (MeasureKind::Body, "70/165".into()),
+            (MeasureKind::Temperature, "36.6".into()),
+            (MeasureKind::Glucose, "6.5".into()),
+            (MeasureKind::Spo2, "86/110".into()),
+        ],
+        ..Default::default()
+    }
+}
+
+/// Presses `label` and waits for the screen `screen`.
+fn go(st: &Station, label: &str, screen: &str) {
+    st.press(label)
+        .unwrap_or_else(|e| panic!("pressing {label}: {e}"));
+    wait_screen(st, screen);
+}
+
+/// Waits for the measure screen showing the step whose title is `title`.
+fn wait_step(st: &Station, title: &str) {
+    wait_screen(st, "measure");
+    st.wait_text(title).expect("step title");
+}
+
+#[test]
+fn every_demo_screen_fits_both_panels_and_passes_the_accessibility_scan() {
+    let bed = bed();
+    let t = zh();
+    let mut findings = Findings::default();
+    for (panel, look) in walks(&bed) {
+        {
+            let st = launch(panel, demo_options());
+            let mut c = Check {
+                st: &st,
+                orientation: panel.orientation,
+                look,
+                findings: &mut findings,
+            };
+            wait_screen(&st, "welcome");
+            look.apply(&st, &t);
+            c.screen("welcome");
+
+            // A notice: its own row, nothing under it.
+            st.press(&t.text("demo-insert-bad-card")).unwrap();
+            st.wait_text(&t.text("notice-card-unreadable")).unwrap();
+            c.screen("notice");
+            // The notice covers nothing: a settings button along the bottom edge still takes
+            // the press (the contrast already chosen, so nothing changes).
+            st.press(&t.text(if look.dark {
+                "contrast-high-dark"
+            } else {
+                "contrast-high-light"
+            }))
+            .expect("a button near the notice takes the press");
+            st.wait_text(&t.text("notice-card-unreadable")).unwrap();
+            st.press(&t.text("dismiss")).unwrap();
+            st.wait_gone(&t.text("notice-card-unreadable")).unwrap();
+            st.press(&t.text("demo-remove-card")).unwrap();
+
+            go(&st, &t.text("demo-insert-card"), "home");
+            c.screen("home");
+            // A first visit: no earlier reports yet.
+            go(&st, &t.text("service-reports"), "reports");
+            st.wait_text(&t.text("reports-empty")).unwrap();
+            c.screen("reports-empty");
+            go(&st, &t.text("back-home"), "home");
+            go(&st, &t.text("service-self-test"), "self_test");
+            c.screen("self-test");
+
+            // Blood pressure: every step, the measuring screen, the first result (no trend
+            // yet), then again for a result with a trend.
+            st.press(&t.text("measure-blood-pressure")).unwrap();
+            wait_step(&st, &t.text("step-sit-title"));
+            c.screen("step-sit");
+            st.press(&t.text("measure-next")).unwrap();
+            wait_step(&st, &t.text("step-cuff-title"));
+            c.screen("step-cuff");
+            st.press(&t.text("measure-start")).unwrap();
+            wait_step(&st, &t.text("step-measuring-title"));
+            c.screen("step-measuring");
+            wait_screen(&st, "measure_result");
+            c.screen("result-blood-pressure");
+            st.press(&t.text("measure-retry")).unwrap();
+            wait_step(&st, &t.text("step-cuff-title"));
+            go(&st, &t.text("measure-start"), "measure_result");
+            wait_selector(&st, ".trend");
+            c.screen("result-blood-pressure-trend");
+            // A notice on the result screen: printing.
+            st.press(&t.text("print-report")).unwrap();
+            st.wait_text(&t.text("notice-printed")).unwrap();
+            c.screen("result-notice");
+            st.press(&t.text("dismiss")).unwrap();
+
+            go(&st, &t.text("measure-other"), "self_test");
+            st.press(&t.text("measure-body")).unwrap();
+            wait_step(&st, &t.text("step-stand-on-scale-title"));
+            c.screen("step-stand-on-scale");
+            go(&st, &t.text("measure-start"), "measure_result");
+            c.screen("result-body");
+
+            go(&st, &t.text("measure-other"), "self_test");
+            st.press(&t.text("measure-temperature")).unwrap();
+            wait_step(&st, &t.text("step-place-thermometer-title"));
+            c.screen("step-place-thermometer");
+            go(&st, &t.text("measure-start"), "measure_result");
+            c.screen("result-temperature");
+
+            go(&st, &t.text("measure-other"), "self_test");
+            st.press(&t.text("measure-glucose")).unwrap();
+            wait_step(&st, &t.text("step-glucose-timing-title"));
+            c.screen("step-glucose-timing");
+            st.press(&t.text("glucose-timing-fasting")).unwrap();
+            wait_step(&st, &t.text("step-prepare-strip-title"));
+            c.screen("step-prepare-strip");
+            go(&st, &t.text("measure-start"), "measure_result");
+            c.screen("result-glucose");
+
+            go(&st, &t.text("measure-other"), "self_test");
+            st.press(&t.text("measure-spo2")).unwrap();
+            wait_step(&st, &t.text("step-clip-finger-title"));
+            c.screen("step-clip-finger");
+            go(&st, &t.text("measure-start"), "measure_result");
+            st.wait_text(&t.text("result-urgent")).unwrap();
+            c.screen("result-spo2-urgent");
+
+            // The questionnaire: the first question, one with the form's own answer words,
+            // and the result.
+            go(&st, &t.text("measure-other"), "self_test");
+            go(&st, &t.text("tcm-questionnaire-title"), "questionnaire");
+            c.screen("questionnaire-q1");
+            for number in 1..=33u8 {
+                let progress = t.text_with(
+                    "tcm-progress",
+                    &[("number", number.to_string()), ("total", "33".into())],
+                );
+                st.wait_text(&progress).unwrap();
+                if number == 9 {
+                    c.screen("questionnaire-q9");
+                }
+                st.press(&t.text("tcm-answer-3")).unwrap();
+            }
+            wait_screen(&st, "questionnaire_result");
+            c.screen("questionnaire-result");
+
+            go(&st, &t.text("back-home"), "home");
+            go(&st, &t.text("service-reports"), "reports");
+            c.screen("reports");
+
+            go(&st, &t.text("logout"), "goodbye");
+            c.screen("goodbye");
+            drop(st);
+        }
+    }
+    report(findings);
+}
+
+/// A social-security card that answers each APDU only after `delay`, so the "正在读卡" screen
+/// stays long enough to be looked at (vpcd's protocol, as `VpcdCard` speaks it).
+struct SlowCard {
+    stream: TcpStream,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl SlowCard {
+    fn insert(addr: SocketAddr, delay: Duration) -> SlowCard {
+        let stream = TcpStream::connect(addr).expect("vpcd");
+        stream.set_nodelay(true).expect("nodelay");
+        let mut served = stream.try_clone().expect("clone");
+        let thread = std::thread::spawn(move || {
+            let mut card = VirtualCard::new(CardBehaviour::Resident(CardImage::sample_resident()));
+            let send = |s: &mut TcpStream, payload: &[u8]| {
+                let mut msg = (payload.len() as u16).to_be_bytes().to_vec();
+                msg.extend_from_slice(payload);
+                s.write_all(&msg)
+            };
+            loop {
+                let mut len = [0u8; 2];
+                if served.read_exact(&mut len).is_err() {
+                    return;
+                }
+                let mut payload = vec![0u8; usize::from(u16::from_be_bytes(len))];
+                if served.read_exact(&mut payload).is_err() {
+                    return;
+                }
+                let sent = match payload.as_slice() {
+                    [0] | [1] | [2] => {
+                        card.reset();
+                        Ok(())
+                    }
+                    [4] => send(&mut served, card.atr()),
+                    [_] | [] => Ok(()),
+                    apdu => {
+                        std::thread::sleep(delay);
+                        let answer = card.answer(apdu);
+                        send(&mut served, &answer)
+                    }
+                };
+                if sent.is_err() {
+                    return;
+                }
+            }
+        });
+        SlowCard {
+            stream,
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for SlowCard {
+    fn drop(&mut self) {
+        let _ = self.stream.shutdown(Shutdown::Both);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+#[test]
+fn the_station_screens_a_demo_cannot_show_fit_and_pass_the_scan() {
+    use station_idcard::simulated::{sample_holder, SimulatedSam};
+    use station_idcard::testbed::PtySam;
+
+    let bed = bed();
+    let t = zh();
+    let mut findings = Findings::default();
+    // A camera that sees an empty room: the scan screens stay up with their advice.
+    let stills = tempfile::tempdir().unwrap();
+    image::RgbImage::from_pixel(640, 480, image::Rgb([128, 128, 128]))
+        .save(stills.path().join("empty.png"))
+        .unwrap();
+    for (panel, look) in walks(&bed) {
+        {
+            // The camera screens: still images (demo mode only), an empty room.
+            let st = launch(
+                panel,
+                StationOptions {
+                    demo: true,
+                    card_reader: "simulated",
+                    camera: format!("stills:{}", stills.path().display()),
+                    ..Default::default()
+                },
+            );
+            let mut c = Check {
+                st: &st,
+                orientation: panel.orientation,
+                look,
+                findings: &mut findings,
+            };
+            wait_screen(&st, "welcome");
+            look.apply(&st, &t);
+            go(&st, &t.text("identify-health-qr"), "scan_qr");
+            c.screen("scan-qr");
+            go(&st, &t.text("scan-back"), "welcome");
+            go(&st, &t.text("identify-face"), "face_consent");
+            c.screen("face-consent");
+            go(&st, &t.text("face-consent-agree"), "face_scan");
+            c.screen("face-scan");
+            drop(st);
+
+            // A station with its readers (no demo): a card being read, another resident's ID
+            // card mid-visit, a staff badge.
+            let sam = PtySam::start(SimulatedSam::new()).expect("simulated SAM reader");
+            let st = launch(
+                panel,
+                StationOptions {
+                    pcsc_socket: Some(bed.pcscd.socket_env().1),
+                    id_card_reader: sam.path().display().to_string(),
+                    staff_uids: vec!["04A1B2C3".into()],
+                    ..Default::default()
+                },
+            );
+            let mut c = Check {
+                st: &st,
+                orientation: panel.orientation,
+                look,
+                findings: &mut findings,
+            };
+            wait_screen(&st, "welcome");
+            st.wait_text(&t.text("welcome-place-id-card")).unwrap();
+            look.apply(&st, &t);
+            c.screen("welcome-station");
+
+            let card = SlowCard::insert(bed.pcscd.vpcd_addr(), Duration::from_millis(1500));
+            wait_screen(&st, "reading_card");
+            c.screen("reading-card");
+            wait_screen(&st, "home");
+
+            // Another resident's ID card mid-visit: the question.
+            let mut other = sample_holder();
+            other.name = "王明".into();
+            other.id_number =
+                station_core::resident::IdNumber::parse("11010519491231002X").expect("valid id");
+            sam.place(other);
+            wait_selector(&st, ".overlay .dialog");
+            c.screen("switch-question");
+            st.press(&t.text("switch-keep")).unwrap();
+            sam.take();
+            wait_screen(&st, "home");
+
+            // A staff badge on the second reader: manual entry.
+            let badge = VpcdCard::insert(
+                bed.pcscd.vpcd_addr_second(),
+                CardBehaviour::Staff(vec![0x04, 0xA1, 0xB2, 0xC3]),
+            )
+            .unwrap();
+            wait_screen(&st, "manual_entry");
+            c.screen("manual-entry");
+            badge.pull();
+            st.press(&t.text("measure-blood-pressure")).unwrap();
+            st.wait_text(&t.text("manual-entry-save")).unwrap();
+            c.screen("manual-entry-form");
+            go(&st, &t.text("back-home"), "home");
+            go(&st, &t.text("logout"), "goodbye");
+            drop(card);
+            drop(st);
+            drop(sam);
+            // pcscd notices the card is gone before the next station starts.
+            std::thread::sleep(Duration::from_secs(1));
+        }
+    }
+    report(findings);
+}
+
+#[test]
+fn the_idle_warning_and_the_closed_station_fit_and_pass_the_scan() {
+    let bed = bed();
+    let t = zh();
+    let mut findings = Findings::default();
+    // Hours that exclude the present moment, whatever time the test runs.
+    let hour = std::process::Command::new("date")
+        .arg("+%H")
+        .output()
+        .unwrap();
+    let hour: u32 = String::from_utf8_lossy(&hour.stdout)
+        .trim()
+        .parse()
+        .unwrap_or(0);
+    let closed = if hour < 12 {
+        ("13:00", "14:00")
+    } else {
+        ("01:00", "02:00")
+    };
+    for (panel, look) in walks(&bed) {
+        {
+            let st = launch(
+                panel,
+                StationOptions {
+                    demo: true,
+                    card_reader: "simulated",
+                    idle: (10, 60),
+                    ..Default::default()
+                },
+            );
+            let mut c = Check {
+                st: &st,
+                orientation: panel.orientation,
+                look,
+                findings: &mut findings,
+            };
+            wait_screen(&st, "welcome");
+            look.apply(&st, &t);
+            go(&st, &t.text("demo-insert-card"), "home");
+            wait_selector(&st, ".overlay .dialog");
+            c.screen("idle-warning");
+            st.press(&t.text("keep-using")).unwrap();
+            drop(st);
+
+            let st = launch(
+                panel,
+                StationOptions {
+                    demo: true,
+                    card_reader: "simulated",
+                    hours: (closed.0.into(), closed.1.into()),
+                    ..Default::default()
+                },
+            );
+            let mut c = Check {
+                st: &st,
+                orientation: panel.orientation,
+                look,
+                findings: &mut findings,
+            };
+            wait_screen(&st, "closed");
+            look.apply(&st, &t);
+            c.screen("closed");
+        }
+    }
+    report(findings);
+}

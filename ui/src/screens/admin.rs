@@ -1,0 +1,280 @@
+//! Staff admin mode: the PIN keypad, then the pages (today and this week, devices, settings,
+//! problems). Staff are trained users, but the same big type and targets serve them too.
+
+use leptos::prelude::*;
+use station_protocol::{
+    Action, AdminAction, AdminPinView, AdminSection, AdminSetting, AdminView, DeviceLine,
+    DeviceStatus, Locale, ManualKey, Paper, PinProblem, PinStage, StationCounts,
+};
+
+use crate::ipc::send;
+use crate::kit::{bar_button, big_button, screen_frame, Head};
+use crate::texts::Texts;
+
+fn act(action: AdminAction) -> Action {
+    Action::Admin { action }
+}
+
+fn holder(holder: &str, t: &Texts) -> String {
+    if holder.is_empty() {
+        t.tr("admin-pin-station")
+    } else {
+        t.tr_with("admin-pin-holder", &[("badge", holder.to_string())])
+    }
+}
+
+pub fn pin(pin: &AdminPinView, t: &Texts) -> impl IntoView {
+    let ask = match pin.stage {
+        PinStage::Enter => t.tr("admin-pin-enter"),
+        PinStage::Choose => t.tr("admin-pin-choose"),
+        PinStage::Confirm => t.tr("admin-pin-confirm"),
+    };
+    let problem = pin.problem.as_ref().map(|p| {
+        let text = match p {
+            PinProblem::Wrong { tries_left } => {
+                t.tr_with("admin-pin-wrong", &[("tries", tries_left.to_string())])
+            }
+            PinProblem::Locked { until } => {
+                t.tr_with("admin-pin-locked", &[("until", until.clone())])
+            }
+            PinProblem::BadLength => t.tr("admin-pin-bad-length"),
+            PinProblem::Mismatch => t.tr("admin-pin-mismatch"),
+            PinProblem::Unavailable => t.tr("admin-pin-unavailable"),
+        };
+        view! { <p class="warning" role="alert">{text}</p> }
+    });
+    // The digits are never shown (nor sent back): dots for what is typed.
+    let dots = "●".repeat(usize::from(pin.typed));
+    let keys = (1..=9)
+        .chain([0])
+        .map(|d| {
+            big_button(
+                d.to_string(),
+                "btn-secondary key",
+                act(AdminAction::PinKey {
+                    key: ManualKey::Digit(d),
+                }),
+            )
+        })
+        .chain(std::iter::once(big_button(
+            t.tr("manual-entry-delete"),
+            "btn-secondary key key-word",
+            act(AdminAction::PinKey {
+                key: ManualKey::Delete,
+            }),
+        )))
+        .collect::<Vec<_>>();
+    let body = view! {
+        <p class="lead">{ask}</p>
+        <p class="value pin-dots" aria-label=t.tr_with("admin-pin-typed", &[("count", pin.typed.to_string())])>
+            {dots}
+        </p>
+        {problem}
+        <div class="keypad" role="group" aria-label=t.tr("admin-pin-title")>{keys}</div>
+    };
+    let bar = view! {
+        <div class="actions">
+            {bar_button(t.tr("admin-leave"), None, false, act(AdminAction::Leave))}
+            {bar_button(t.tr("admin-pin-submit"), None, true, act(AdminAction::PinSubmit))}
+        </div>
+    };
+    screen_frame(
+        t,
+        Head::new(t.tr("admin-pin-title")).step(holder(&pin.holder, t)),
+        body,
+        Some(bar),
+    )
+}
+
+pub fn admin(v: &AdminView, t: &Texts) -> impl IntoView {
+    let tabs = AdminSection::ALL
+        .into_iter()
+        .map(|section| {
+            let current = section == v.section;
+            let class = if current {
+                "btn btn-choice selected"
+            } else {
+                "btn btn-choice"
+            };
+            view! {
+                <button class=class aria-pressed=current.to_string()
+                    on:click=move |_| send(act(AdminAction::Show { section }))>
+                    {t.tr(section.message_id())}
+                </button>
+            }
+        })
+        .collect::<Vec<_>>();
+    let message = v.message.map(|m| {
+        view! { <p class="notice-inline" role="status">{t.tr(m.message_id())}</p> }
+    });
+    let page = match v.section {
+        AdminSection::Today => today(v, t).into_any(),
+        AdminSection::Devices => devices(&v.devices, t).into_any(),
+        AdminSection::Settings => settings(v, t).into_any(),
+        AdminSection::Logs => problems(&v.problems, t).into_any(),
+    };
+    let body = view! {
+        <div class="row admin-tabs" role="group" aria-label=t.tr("admin-title")>{tabs}</div>
+        {message}
+        {page}
+    };
+    let bar = view! {
+        <div class="actions">
+            {bar_button(t.tr("admin-exit-desktop"), None, false, act(AdminAction::ExitToDesktop))}
+            {bar_button(t.tr("admin-leave"), None, true, act(AdminAction::Leave))}
+        </div>
+    };
+    let staff = if v.staff.is_empty() {
+        t.tr("admin-pin-station")
+    } else {
+        t.tr_with("admin-staff", &[("badge", v.staff.clone())])
+    };
+    screen_frame(
+        t,
+        Head::new(t.tr("admin-title")).step(staff),
+        body,
+        Some(bar),
+    )
+}
+
+fn counts(title: String, c: &StationCounts, t: &Texts) -> impl IntoView {
+    let readings: u32 = c.readings.iter().map(|(_, n)| n).sum();
+    let by_kind = c
+        .readings
+        .iter()
+        .map(|(kind, n)| format!("{} {n}", t.tr(kind.message_id())))
+        .collect::<Vec<_>>()
+        .join(" · ");
+    view! {
+        <section class="admin-counts">
+            <h2>{title}</h2>
+            <dl class="values">
+                <div><dt>{t.tr("admin-count-visits")}</dt><dd>{c.visits}</dd></div>
+                <div><dt>{t.tr("admin-count-readings")}</dt><dd>{readings}</dd></div>
+                <div><dt>{t.tr("admin-count-printed")}</dt><dd>{c.reports_printed}</dd></div>
+                <div><dt>{t.tr("admin-count-faults")}</dt><dd>{c.faults}</dd></div>
+            </dl>
+            {(!by_kind.is_empty()).then(|| view! { <p>{by_kind}</p> })}
+        </section>
+    }
+}
+
+fn today(v: &AdminView, t: &Texts) -> impl IntoView {
+    view! {
+        <div class="row">
+            {counts(t.tr("admin-today"), &v.today, t)}
+            {counts(t.tr("admin-week"), &v.week, t)}
+        </div>
+    }
+}
+
+fn devices(lines: &[DeviceLine], t: &Texts) -> impl IntoView {
+    let rows = lines
+        .iter()
+        .map(|line| {
+            let device = line.device;
+            let status = line.status;
+            let class = match status {
+                DeviceStatus::Ready => "status status-ok",
+                DeviceStatus::Fault => "status status-fault",
+                DeviceStatus::NotConfigured | DeviceStatus::OnUse => "status",
+            };
+            view! {
+                <li class="admin-device">
+                    <span>{t.tr(device.message_id())}</span>
+                    <span class=class>{t.tr(status.message_id())}</span>
+                    {line.testable.then(|| big_button(
+                        t.tr("admin-test"),
+                        "btn-secondary",
+                        act(AdminAction::Test { device }),
+                    ))}
+                </li>
+            }
+        })
+        .collect::<Vec<_>>();
+    view! { <ul class="admin-devices">{rows}</ul> }
+}
+
+fn setting_row(label: String, value: String, buttons: Vec<AnyView>) -> impl IntoView {
+    view! {
+        <div class="admin-setting">
+            <span>{label}</span>
+            <span class="value">{value}</span>
+            <div class="row">{buttons}</div>
+        </div>
+    }
+}
+
+fn settings(v: &AdminView, t: &Texts) -> impl IntoView {
+    let s = &v.settings;
+    let set = |label: String, setting: AdminSetting| {
+        big_button(label, "btn-secondary", act(AdminAction::Set { setting })).into_any()
+    };
+    let volume = setting_row(
+        t.tr("admin-setting-volume"),
+        s.volume.to_string(),
+        vec![
+            set(
+                t.tr("admin-quieter"),
+                AdminSetting::Volume(s.volume.saturating_sub(10)),
+            ),
+            set(
+                t.tr("admin-louder"),
+                AdminSetting::Volume(s.volume.saturating_add(10).min(100)),
+            ),
+        ],
+    );
+    let idle = setting_row(
+        t.tr("admin-setting-idle"),
+        s.idle_timeout_secs.to_string(),
+        vec![
+            set(
+                t.tr("admin-shorter"),
+                AdminSetting::IdleTimeout(s.idle_timeout_secs.saturating_sub(30)),
+            ),
+            set(
+                t.tr("admin-longer"),
+                AdminSetting::IdleTimeout(s.idle_timeout_secs.saturating_add(30)),
+            ),
+        ],
+    );
+    let locale = setting_row(
+        t.tr("admin-setting-locale"),
+        t.tr(&format!("locale-{}", s.locale.tag())),
+        Locale::ALL
+            .into_iter()
+            .map(|l| {
+                set(
+                    t.tr(&format!("locale-{}", l.tag())),
+                    AdminSetting::Locale(l),
+                )
+            })
+            .collect(),
+    );
+    let paper = setting_row(
+        t.tr("admin-setting-paper"),
+        t.tr(match s.paper {
+            Paper::A4 => "admin-paper-a4",
+            Paper::Receipt80mm => "admin-paper-receipt",
+        }),
+        vec![
+            set(t.tr("admin-paper-a4"), AdminSetting::Paper(Paper::A4)),
+            set(
+                t.tr("admin-paper-receipt"),
+                AdminSetting::Paper(Paper::Receipt80mm),
+            ),
+        ],
+    );
+    view! { <div class="admin-settings">{volume}{idle}{locale}{paper}</div> }
+}
+
+fn problems(lines: &[String], t: &Texts) -> impl IntoView {
+    if lines.is_empty() {
+        return view! { <p class="lead">{t.tr("admin-no-problems")}</p> }.into_any();
+    }
+    let items = lines
+        .iter()
+        .map(|l| view! { <li>{l.clone()}</li> })
+        .collect::<Vec<_>>();
+    view! { <ul class="admin-problems">{items}</ul> }.into_any()
+}
