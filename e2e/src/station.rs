@@ -285,6 +285,44 @@ impl Station {
         self.session.click(&button)
     }
 
+    /// Holds a finger on the panel at (`x`, `y`) CSS pixels for `seconds`, through the
+    /// browser's own input path (W3C actions): how staff open admin mode from the corner.
+    pub fn hold_at(&self, x: u32, y: u32, seconds: f64) -> Result<(), String> {
+        let ms = (seconds * 1000.0) as u64;
+        self.session.perform_actions(serde_json::json!([{
+            "type": "pointer",
+            "id": "finger",
+            "parameters": { "pointerType": "touch" },
+            "actions": [
+                { "type": "pointerMove", "origin": "viewport", "x": x, "y": y, "duration": 0 },
+                { "type": "pointerDown", "button": 0 },
+                { "type": "pause", "duration": ms },
+                { "type": "pointerUp", "button": 0 }
+            ]
+        }]))
+    }
+
+    /// Opens staff admin mode on a station without badges: the corner held, the station PIN
+    /// chosen (first use) or typed.
+    pub fn open_admin(&self, t: &station_i18n::Catalog, pin: &str) -> Result<(), String> {
+        self.hold_at(12, 12, 3.5)?;
+        let page = self.wait_screen("admin_pin", &t.text("admin-pin-title"))?;
+        let rounds = if page.contains(&t.text("admin-pin-choose")) {
+            2
+        } else {
+            1
+        };
+        for _ in 0..rounds {
+            for digit in pin.chars() {
+                self.press(&digit.to_string())?;
+            }
+            self.press(&t.text("admin-pin-submit"))?;
+            std::thread::sleep(Duration::from_millis(300));
+        }
+        self.wait_screen("admin", &t.text("admin-today"))
+            .map(|_| ())
+    }
+
     /// The app's process id (found by its unique config path).
     pub fn app_pid(&self) -> Option<u32> {
         let out = Command::new("pgrep")

@@ -5,31 +5,11 @@
 
 use std::time::Duration;
 
-use serde_json::json;
 use station_core::config::StationConfig;
 use station_e2e::bed::{bed, launch, socket, zh};
 use station_e2e::station::{Station, StationOptions};
 use station_e2e::wait_for;
 use station_i18n::Catalog;
-
-/// Holds a finger on the top-left corner of the panel for `seconds`, through the browser's own
-/// input path (W3C actions), as a staff member does.
-fn hold_corner(st: &Station, seconds: f64) {
-    let ms = (seconds * 1000.0) as u64;
-    st.session
-        .perform_actions(json!([{
-            "type": "pointer",
-            "id": "finger",
-            "parameters": { "pointerType": "touch" },
-            "actions": [
-                { "type": "pointerMove", "origin": "viewport", "x": 12, "y": 12, "duration": 0 },
-                { "type": "pointerDown", "button": 0 },
-                { "type": "pause", "duration": ms },
-                { "type": "pointerUp", "button": 0 }
-            ]
-        }]))
-        .expect("pointer actions");
-}
 
 fn type_pin(st: &Station, t: &Catalog, pin: &str) {
     for digit in pin.chars() {
@@ -54,13 +34,13 @@ fn staff_open_admin_from_the_corner_change_a_setting_and_leave_to_the_desktop() 
         .unwrap();
 
     // A brief touch on the corner does nothing: a resident leaning on the screen stays put.
-    hold_corner(&st, 0.5);
+    st.hold_at(12, 12, 0.5).unwrap();
     std::thread::sleep(Duration::from_secs(4));
     st.wait_screen("welcome", &t.text("welcome-insert-card"))
         .unwrap();
 
     // Held for three seconds, it asks for the station PIN, chosen at first use.
-    hold_corner(&st, 3.5);
+    st.hold_at(12, 12, 3.5).unwrap();
     let page = st
         .wait_screen("admin_pin", &t.text("admin-pin-choose"))
         .unwrap();

@@ -529,7 +529,7 @@ fn launch(panel: &Panel, opts: StationOptions) -> Station {
             .unwrap_or(false)
             .then_some(()))
     })
-    .expect("first screen");
+    .unwrap_or_else(|e| panic!("first screen: {e}\napp log:\n{}", st.app_log()));
     st
 }
 
@@ -865,7 +865,7 @@ fn the_station_screens_a_demo_cannot_show_fit_and_pass_the_scan() {
 }
 
 #[test]
-fn the_idle_warning_and_the_closed_station_fit_and_pass_the_scan() {
+fn the_idle_warning_the_closed_station_and_admin_mode_fit_and_pass_the_scan() {
     let bed = bed();
     let t = zh();
     let mut findings = Findings::default();
@@ -926,6 +926,44 @@ fn the_idle_warning_and_the_closed_station_fit_and_pass_the_scan() {
             wait_screen(&st, "closed");
             look.apply(&st, &t);
             c.screen("closed");
+            drop(st);
+
+            // Staff admin mode (a station without badges: the corner and the station PIN).
+            // Entering it resets the resident's look to the station's, and admin has no look
+            // settings of its own, so it is checked once per panel.
+            if look.dark || look.extra_large {
+                continue;
+            }
+            let st = launch(
+                panel,
+                StationOptions {
+                    pcsc_socket: Some(bed.pcscd.socket_env().1),
+                    ..Default::default()
+                },
+            );
+            let mut c = Check {
+                st: &st,
+                orientation: panel.orientation,
+                look,
+                findings: &mut findings,
+            };
+            wait_screen(&st, "welcome");
+            look.apply(&st, &t);
+            st.hold_at(12, 12, 3.5).unwrap();
+            wait_screen(&st, "admin_pin");
+            c.screen("admin-pin");
+            st.open_admin(&t, "2468").unwrap();
+            c.screen("admin-today");
+            for (section, name) in [
+                ("admin-section-devices", "admin-devices"),
+                ("admin-section-settings", "admin-settings"),
+                ("admin-section-logs", "admin-problems"),
+            ] {
+                st.press(&t.text(section)).unwrap();
+                wait_selector(&st, "[aria-pressed=true]");
+                std::thread::sleep(Duration::from_millis(300));
+                c.screen(name);
+            }
         }
     }
     report(findings);

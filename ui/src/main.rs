@@ -31,11 +31,7 @@ fn App() -> impl IntoView {
     };
     ipc::set_view_sink(accept);
     ipc::listen_views(accept);
-    leptos::task::spawn_local(async move {
-        if let Some(v) = ipc::station_view().await {
-            accept(v);
-        }
-    });
+    first_view(accept);
     kit::block_browser_gestures();
     kit::press_feedback();
     staff_corner::install();
@@ -113,4 +109,21 @@ fn App() -> impl IntoView {
             .into_any()
         }
     }
+}
+
+/// Asks for the station's view until it comes: the page can load before the runtime is
+/// registered with the window (the shell opens devices first), and a view missed then would
+/// leave the kiosk blank until the next event, which on a quiet welcome screen may never come.
+fn first_view(accept: impl Fn(StationView) + Copy + 'static) {
+    leptos::task::spawn_local(async move {
+        match ipc::station_view().await {
+            Some(v) => accept(v),
+            None => {
+                set_timeout(
+                    move || first_view(accept),
+                    std::time::Duration::from_millis(300),
+                );
+            }
+        }
+    });
 }

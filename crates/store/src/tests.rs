@@ -1,5 +1,7 @@
 use super::*;
 use chrono::TimeZone;
+use station_core::clock::SystemClock;
+use station_protocol::{IdentifyMethod, MeasureKind};
 
 mod at_rest;
 

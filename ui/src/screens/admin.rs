@@ -66,7 +66,7 @@ pub fn pin(pin: &AdminPinView, t: &Texts) -> impl IntoView {
         .collect::<Vec<_>>();
     let body = view! {
         <p class="lead">{ask}</p>
-        <p class="value pin-dots" aria-label=t.tr_with("admin-pin-typed", &[("count", pin.typed.to_string())])>
+        <p class="value pin-dots" role="status" aria-label=t.tr_with("admin-pin-typed", &[("count", pin.typed.to_string())])>
             {dots}
         </p>
         {problem}
