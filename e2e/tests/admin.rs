@@ -78,6 +78,19 @@ fn staff_open_admin_from_the_corner_change_a_setting_and_leave_to_the_desktop() 
     assert!(page.contains(&t.text("admin-status-ready")), "{page}");
     st.save_screenshot("admin-devices");
 
+    // A fault report: which device, what is wrong; kept and waiting for upload.
+    st.press(&t.text("admin-section-faults")).unwrap();
+    st.wait_screen("admin", &t.text("admin-fault-device"))
+        .unwrap();
+    st.press(&t.text("admin-device-printer")).unwrap();
+    st.press(&t.text("fault-problem-needs-supplies")).unwrap();
+    st.press(&t.text("admin-fault-submit")).unwrap();
+    let page = st
+        .wait_screen("admin", &t.text("admin-msg-fault-filed"))
+        .unwrap();
+    assert!(page.contains(&t.text("admin-fault-waiting")), "{page}");
+    st.save_screenshot("admin-faults");
+
     // Out to the desktop: the kiosk closes, and the store says who and when.
     let pid = st.app_pid().expect("the app runs");
     st.press(&t.text("admin-exit-desktop")).unwrap();
@@ -96,7 +109,22 @@ fn staff_open_admin_from_the_corner_change_a_setting_and_leave_to_the_desktop() 
         .into_iter()
         .map(|e| e.action)
         .collect();
-    for action in ["admin_pin_set", "admin_entered", "exit_to_desktop"] {
+    let faults = store.fault_reports(10).expect("fault reports");
+    assert_eq!(faults.len(), 1);
+    assert_eq!(
+        (
+            faults[0].record.device.as_deref(),
+            faults[0].record.problem.as_deref(),
+            faults[0].delivered
+        ),
+        (Some("printer"), Some("needs_supplies"), false)
+    );
+    for action in [
+        "admin_pin_set",
+        "admin_entered",
+        "exit_to_desktop",
+        "fault_reported",
+    ] {
         assert!(
             actions.iter().any(|a| a == action),
             "{action} not audited: {actions:?}"

@@ -898,6 +898,24 @@ fn the_report_prints_through_cups_and_a_stopped_printer_is_told() {
         )
         .unwrap();
     assert!(page.contains(&t.text("result-saved")), "{page}");
+    // Something at the station is broken: the resident can tell staff from the message itself.
+    st.press(&t.text("report-fault")).unwrap();
+    st.wait_notice(&t.text("notice-fault-reported")).unwrap();
+    let store = station_store::Store::open(&st.data_dir).expect("store");
+    let faults = store.fault_reports(10).expect("fault reports");
+    assert_eq!(faults.len(), 1);
+    assert_eq!(
+        (
+            faults[0].record.device.as_deref(),
+            faults[0].record.screen.as_deref(),
+            faults[0].record.notice.as_deref()
+        ),
+        (
+            Some("printer"),
+            Some("measure_result"),
+            Some("notice-printer-unavailable")
+        )
+    );
     card.pull();
 }
 

@@ -958,6 +958,7 @@ fn the_idle_warning_the_closed_station_and_admin_mode_fit_and_pass_the_scan() {
                 ("admin-section-devices", "admin-devices"),
                 ("admin-section-settings", "admin-settings"),
                 ("admin-section-logs", "admin-problems"),
+                ("admin-section-faults", "admin-faults"),
             ] {
                 st.press(&t.text(section)).unwrap();
                 wait_selector(&st, "[aria-pressed=true]");

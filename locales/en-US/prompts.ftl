@@ -43,6 +43,7 @@ prompt-reader-missing = The card reader is not connected. Please ask a member of
 prompt-device-stale-record = The device sent an earlier stored result, which was not used. Please measure again on the device.
 prompt-history-needs-verified-identity = Your identity is not verified, so earlier reports cannot be shown. Please insert your card or place your ID card to see them.
 prompt-store-restored = The station's records were damaged and have been restored from a backup; records made after that backup may be lost. Staff, please check.
+prompt-fault-reported = The fault is recorded. Staff will see to it soon. Thank you.
 
 prompt-manual-entry = Staff entry. Choose an item, type the value, then press save.
 

@@ -43,6 +43,7 @@ prompt-reader-missing = 读卡器未连接，请联系工作人员。
 prompt-device-stale-record = 设备送来的是以前存的结果，没有采用。请在设备上重新测量。
 prompt-history-needs-verified-identity = 身份还没有核验，不能查看以前的报告。请插卡或放身份证后再看。
 prompt-store-restored = 本站的记录曾经损坏，已经用备份恢复，备份之后的记录可能丢失。请工作人员查看。
+prompt-fault-reported = 已记录故障，工作人员会尽快处理，谢谢。
 
 prompt-manual-entry = 工作人员录入。请选择项目，输入数值后点保存。
 

@@ -171,6 +171,8 @@ pub fn notice_bar(v: &StationView, t: &Texts) -> impl IntoView {
             <div class="notice">
                 <span class="notice-mark" aria-hidden="true">"!"</span>
                 <p role="alert">{t.tr(n.message_id())}</p>
+                // Something at the station is broken: the resident can say so to staff.
+                {n.is_fault().then(|| big_button(t.tr("report-fault"), "btn-secondary btn-dismiss", Action::ReportFault))}
                 {big_button(t.tr("dismiss"), "btn-secondary btn-dismiss", Action::DismissNotice)}
             </div>
         }

@@ -96,7 +96,7 @@ fn App() -> impl IntoView {
             };
             kit::set_document_lang(v.prefs.locale.tag());
             view! {
-                <div class=class style=("--mm", mm) data-screen=screens::name(&v.screen)
+                <div class=class style=("--mm", mm) data-screen=v.screen.name()
                     on:pointerdown=move |_| ipc::touch()>
                     {v.demo.then(|| kit::demo_strip(&v, &t))}
                     {screens::render(&v, &t)}

@@ -1,5 +1,8 @@
 use super::*;
-use station_protocol::{BpCategory, FaceHint, Notice, PromptId, QrHint, Service};
+use station_protocol::{
+    AdminMessage, AdminSection, BpCategory, DeviceClass, FaceHint, FaultProblem, Notice, PromptId,
+    QrHint, Service,
+};
 use std::collections::BTreeSet;
 
 #[test]
@@ -38,6 +41,14 @@ fn every_id_the_protocol_names_exists() {
     }
     ids.extend(QrHint::ALL.iter().map(|h| h.message_id().to_string()));
     ids.extend(FaceHint::ALL.iter().map(|h| h.message_id().to_string()));
+    ids.extend(FaultProblem::ALL.iter().map(|p| p.message_id()));
+    ids.extend(
+        DeviceClass::all()
+            .iter()
+            .map(|d| d.message_id().to_string()),
+    );
+    ids.extend(AdminSection::ALL.iter().map(|s| s.message_id().to_string()));
+    ids.extend(AdminMessage::ALL.iter().map(|m| m.message_id().to_string()));
     for locale in Locale::ALL {
         let cat = Catalog::new(locale);
         for id in &ids {

@@ -391,6 +391,7 @@ impl Station {
                     self.changed(&mut fx);
                 }
             }
+            Action::ReportFault => self.report_fault(store, &mut fx),
             Action::DemoInsertCard { card } if self.readers.demo_cards.contains(&card) => {
                 fx.demo_insert = Some(card)
             }

@@ -26,6 +26,7 @@ use crate::{Hardware, Kiosk, ManualClock};
 mod admin;
 mod audit;
 mod crashes;
+mod faults;
 mod manual;
 mod unverified;
 mod wipe;

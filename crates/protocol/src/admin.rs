@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Locale, ManualKey, MeasureKind, Paper};
+use crate::{FaultDraft, FaultLine, FaultProblem, Locale, ManualKey, MeasureKind, Paper};
 
 /// The PIN keypad.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -57,14 +57,17 @@ pub enum AdminSection {
     Settings,
     /// Recent warnings and errors, in plain words.
     Logs,
+    /// Fault reports: file one, see those waiting for upload.
+    Faults,
 }
 
 impl AdminSection {
-    pub const ALL: [AdminSection; 4] = [
+    pub const ALL: [AdminSection; 5] = [
         AdminSection::Today,
         AdminSection::Devices,
         AdminSection::Settings,
         AdminSection::Logs,
+        AdminSection::Faults,
     ];
     pub fn message_id(self) -> &'static str {
         match self {
@@ -72,6 +75,7 @@ impl AdminSection {
             AdminSection::Devices => "admin-section-devices",
             AdminSection::Settings => "admin-section-settings",
             AdminSection::Logs => "admin-section-logs",
+            AdminSection::Faults => "admin-section-faults",
         }
     }
 }
@@ -162,7 +166,9 @@ pub enum AdminSetting {
 }
 
 /// The outcome of the last thing staff asked, as a message id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::EnumCount, strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum AdminMessage {
     TestPagePrinting,
@@ -175,9 +181,16 @@ pub enum AdminMessage {
     SettingRefused,
     /// Settings take effect from the next start of the station.
     RestartToApply,
+    /// The fault report is kept and waits for upload.
+    FaultFiled,
+    /// The fault report could not be stored: staff must look at the logs.
+    FaultNotFiled,
 }
 
 impl AdminMessage {
+    pub const ALL: [AdminMessage; <AdminMessage as strum::EnumCount>::COUNT] =
+        crate::all_variants();
+
     pub fn message_id(self) -> &'static str {
         match self {
             AdminMessage::TestPagePrinting => "admin-msg-test-page-printing",
@@ -189,6 +202,8 @@ impl AdminMessage {
             AdminMessage::SettingSaved => "admin-msg-setting-saved",
             AdminMessage::SettingRefused => "admin-msg-setting-refused",
             AdminMessage::RestartToApply => "admin-msg-restart-to-apply",
+            AdminMessage::FaultFiled => "admin-msg-fault-filed",
+            AdminMessage::FaultNotFiled => "admin-msg-fault-not-filed",
         }
     }
 }
@@ -204,6 +219,9 @@ pub struct AdminView {
     pub settings: SettingsView,
     /// Recent warnings and errors, "2026-12-01 10:02 error: …" (already masked).
     pub problems: Vec<String>,
+    /// Fault reports, newest first, and the one being filled in.
+    pub faults: Vec<FaultLine>,
+    pub fault_draft: FaultDraft,
     pub message: Option<AdminMessage>,
 }
 
@@ -226,6 +244,16 @@ pub enum AdminAction {
     Set {
         setting: AdminSetting,
     },
+    /// The device a fault report is about.
+    FaultDevice {
+        device: DeviceClass,
+    },
+    /// What is wrong with it.
+    FaultProblem {
+        problem: FaultProblem,
+    },
+    /// File the report (device and problem chosen).
+    FaultSubmit,
     /// Back to the welcome screen (also after 2 minutes without a touch).
     Leave,
     /// Close the kiosk to the desktop (audited); only from admin mode.

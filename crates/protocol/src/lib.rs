@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use strum::{EnumCount, EnumDiscriminants, IntoStaticStr, VariantArray};
 
 mod admin;
+mod fault;
 mod manual;
 mod measure;
 mod paper;
@@ -17,6 +18,7 @@ pub use admin::{
     AdminAction, AdminMessage, AdminPinView, AdminSection, AdminSetting, AdminView, DeviceClass,
     DeviceLine, DeviceStatus, PinProblem, PinStage, SettingsView, StationCounts,
 };
+pub use fault::{FaultDraft, FaultLine, FaultProblem};
 pub use manual::{ManualEntryView, ManualField, ManualFieldError, ManualFieldView, ManualKey};
 pub use measure::{
     GlucoseTiming, MeasureKind, MeasureStep, ReadingSource, ReadingSummary, ResultView, Severity,
@@ -61,8 +63,9 @@ pub struct StationView {
     pub switch_to: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, IntoStaticStr)]
 #[serde(tag = "screen", rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Screen {
     Welcome,
     /// Outside opening hours; times as "HH:MM" station local time.
@@ -126,6 +129,12 @@ pub enum Screen {
 }
 
 impl Screen {
+    /// The screen's name, as the page marks it (`data-screen`) and a fault report records it:
+    /// its serde tag ("measure_result").
+    pub fn name(&self) -> &'static str {
+        self.into()
+    }
+
     /// This screen's own prompt. What is said when it appears is [`Screen::speech`]: this prompt,
     /// or for a result its values read out.
     pub fn prompt(&self) -> PromptId {
@@ -443,6 +452,9 @@ pub enum Action {
     },
     ReplayPrompt,
     DismissNotice,
+    /// "报告故障" on a message about something broken: recorded for staff with the screen, the
+    /// message and the time.
+    ReportFault,
     IdentifyWith {
         method: IdentifyMethod,
     },
@@ -513,6 +525,38 @@ const fn all_variants<T: VariantArray + Copy, const N: usize>() -> [T; N] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_screens_name_is_its_serde_tag() {
+        let screens = [
+            Screen::Welcome,
+            Screen::ReadingCard,
+            Screen::FaceConsent,
+            Screen::Home,
+            Screen::SelfTest,
+            Screen::Goodbye,
+            Screen::Measure {
+                kind: MeasureKind::BloodPressure,
+                step: MeasureStep::Sit,
+            },
+        ];
+        for screen in screens {
+            let json = serde_json::to_value(&screen).expect("serialize");
+            assert_eq!(json["screen"], screen.name(), "{screen:?}");
+        }
+        assert_eq!(Screen::FaceConsent.name(), "face_consent");
+    }
+
+    #[test]
+    fn device_and_problem_keys_round_trip() {
+        for device in DeviceClass::all() {
+            assert_eq!(DeviceClass::from_key(&device.key()), Some(device));
+        }
+        for problem in FaultProblem::ALL {
+            assert_eq!(FaultProblem::from_key(problem.as_str()), Some(problem));
+        }
+        assert_eq!(DeviceClass::all().len(), 5 + MeasureKind::ALL.len());
+    }
 
     #[test]
     fn actions_round_trip_as_tagged_json() {

@@ -134,6 +134,7 @@ prompt_ids! {
         DeviceStaleRecord,
         HistoryNeedsVerifiedIdentity,
         StoreRestored,
+        FaultReported,
         QuestionnaireDone,
         /// Staff-assisted manual entry (staff badge during a visit).
         ManualEntry,
@@ -205,6 +206,8 @@ prompt_ids! {
         /// The store was damaged and restored from a backup at start: what was recorded after
         /// that backup is lost; staff must look (the log and the audit say which backup).
         StoreRestored,
+        /// The resident's "报告故障" was recorded for staff.
+        FaultReported,
     }
 
     numerals: [0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 30 40 50 60 70 80 90],

@@ -11,6 +11,7 @@
 mod audit;
 mod backup;
 mod cipher;
+mod faults;
 mod files;
 mod keys;
 mod migrations;
@@ -40,6 +41,7 @@ pub use backup::{
     BackupInfo, Maintenance, MaintenanceHandle, Recovery, DEFAULT_BACKUP_COPIES, DEFAULT_BACKUP_DIR,
 };
 pub use cipher::{cipher_version, PLAIN_HEADER};
+pub use faults::{FaultRecord, StoredFault};
 pub use keys::{default_key_dir, KeyStore, CREDENTIAL_NAME, KEY_DIR_ENV, KEY_FILE};
 pub use migrations::SCHEMA_VERSION;
 pub use retention::Purged;

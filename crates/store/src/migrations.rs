@@ -92,6 +92,21 @@ pub(crate) const STEPS: &[&str] = &[
         failures     INTEGER NOT NULL DEFAULT 0,
         locked_until TEXT
     );",
+    // 9: fault reports (Wenzhou 7.2.3 work orders), kept until the platform link delivers them.
+    // Device and problem are keys ("printer", "not_working"); a resident's report has the
+    // screen and the message they saw instead of a problem. No one's name or ID: the reporter is
+    // a staff badge or "resident".
+    "CREATE TABLE fault_reports (
+        id           INTEGER PRIMARY KEY,
+        reported_at  TEXT NOT NULL,
+        reporter     TEXT NOT NULL,
+        device       TEXT,
+        problem      TEXT,
+        screen       TEXT,
+        notice       TEXT,
+        photo        BLOB,
+        delivered_at TEXT
+    );",
 ];
 
 pub const SCHEMA_VERSION: i64 = STEPS.len() as i64;

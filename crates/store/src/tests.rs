@@ -12,7 +12,7 @@ fn options(dir: &Path) -> StoreOptions {
     StoreOptions::with_keys(dir, KeyStore::in_dir(&dir.join("test-keys")))
 }
 
-fn open(dir: &Path) -> Result<Store, StoreError> {
+pub(crate) fn open(dir: &Path) -> Result<Store, StoreError> {
     Store::open_with(dir, Arc::new(SystemClock::new()), &options(dir))
 }
 

@@ -21,30 +21,6 @@ use crate::kit::{screen_frame, Head};
 use crate::pictograms::{self, picture};
 use crate::texts::Texts;
 
-/// The screen's name as the page marks it (`data-screen`): the serde tag of [`Screen`], so a
-/// test can wait for the screen itself rather than for words that may appear on two screens.
-pub fn name(screen: &Screen) -> &'static str {
-    match screen {
-        Screen::Welcome => "welcome",
-        Screen::Closed { .. } => "closed",
-        Screen::ReadingCard => "reading_card",
-        Screen::ScanQr { .. } => "scan_qr",
-        Screen::FaceConsent => "face_consent",
-        Screen::FaceScan { .. } => "face_scan",
-        Screen::Home => "home",
-        Screen::SelfTest => "self_test",
-        Screen::Measure { .. } => "measure",
-        Screen::MeasureResult { .. } => "measure_result",
-        Screen::Questionnaire { .. } => "questionnaire",
-        Screen::QuestionnaireResult { .. } => "questionnaire_result",
-        Screen::Reports { .. } => "reports",
-        Screen::ManualEntry { .. } => "manual_entry",
-        Screen::Goodbye => "goodbye",
-        Screen::AdminPin { .. } => "admin_pin",
-        Screen::Admin { .. } => "admin",
-    }
-}
-
 /// Points down at the card slot under the screen.
 const SLOT_ARROW: &str = r#"<svg viewBox="0 0 80 120" fill="none" stroke="currentColor" stroke-width="10" stroke-linecap="round" stroke-linejoin="round"><path d="M40 8v100M8 76l32 32 32-32"/></svg>"#;
 

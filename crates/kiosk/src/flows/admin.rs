@@ -16,8 +16,8 @@ use station_core::config::edit::{write_setting, Setting};
 use station_core::config::StationConfig;
 use station_protocol::{
     AdminMessage, AdminPinView, AdminSection, AdminSetting, AdminView, DeviceClass, DeviceLine,
-    DeviceStatus, ManualKey, MeasureKind, PinProblem, PinStage, ReaderStatus, SettingsView,
-    StationCounts,
+    DeviceStatus, FaultDraft, ManualKey, MeasureKind, PinProblem, PinStage, ReaderStatus,
+    SettingsView, StationCounts,
 };
 use station_staff::{PinHolder, StaffPins, Verdict};
 use station_store::{AuditEvent, Store};
@@ -296,6 +296,28 @@ impl AdminSession {
                 }
                 AdminNext::Changed
             }
+            A::FaultDevice { device } => {
+                view.fault_draft.device = Some(*device);
+                view.message = None;
+                AdminNext::Changed
+            }
+            A::FaultProblem { problem } => {
+                view.fault_draft.problem = Some(*problem);
+                view.message = None;
+                AdminNext::Changed
+            }
+            A::FaultSubmit => {
+                if let Some(message) = super::fault::file(&view.fault_draft, &staff, ctx.store) {
+                    let filed = message == AdminMessage::FaultFiled;
+                    if filed {
+                        // A fresh form, and the report at the top of the list.
+                        **view = page(&self.masked, AdminSection::Faults, Some(message), ctx);
+                    } else {
+                        view.message = Some(message);
+                    }
+                }
+                AdminNext::Changed
+            }
             A::Leave => AdminNext::Leave,
             A::CornerHold | A::PinKey { .. } | A::PinSubmit => AdminNext::Stay,
         }
@@ -378,6 +400,8 @@ fn page(
         devices: devices(ctx),
         settings: settings_view(ctx.config),
         problems,
+        faults: super::fault::lines(ctx.store),
+        fault_draft: FaultDraft::default(),
         message,
     }
 }

@@ -244,3 +244,16 @@ fn staff_see_counts_test_the_printer_and_change_a_setting_written_to_the_config(
     admin(&r, AdminAction::Leave);
     assert_eq!(r.kiosk.view().prefs.volume, 80, "this person keeps theirs");
 }
+
+#[test]
+fn the_window_may_close_only_in_admin_mode() {
+    let r = rig();
+    assert!(!r.kiosk.may_close(), "welcome");
+    tap_badge(&r);
+    assert!(!r.kiosk.may_close(), "at the PIN keypad");
+    type_pin(&r, "2468");
+    type_pin(&r, "2468");
+    assert!(r.kiosk.may_close(), "in admin mode");
+    admin(&r, AdminAction::Leave);
+    assert!(!r.kiosk.may_close(), "after leaving admin mode");
+}
