@@ -78,6 +78,23 @@ fn staff_open_admin_from_the_corner_change_a_setting_and_leave_to_the_desktop() 
     assert!(page.contains(&t.text("admin-status-ready")), "{page}");
     st.save_screenshot("admin-devices");
 
+    // The diagnostics bundle for a maintainer: on a USB drive when one is mounted, else in the
+    // station's folder; the screen says where.
+    st.press(&t.text("admin-section-logs")).unwrap();
+    st.press(&t.text("admin-save-diagnostics")).unwrap();
+    let page = st
+        .wait_screen("admin", &t.text("admin-msg-diagnostics-saved"))
+        .unwrap();
+    let prefix = t.text_with("admin-saved-to", &[("path", String::new())]);
+    let saved = page
+        .lines()
+        .find_map(|l| l.trim().strip_prefix(prefix.trim()))
+        .map(|p| std::path::PathBuf::from(p.trim()))
+        .unwrap_or_else(|| panic!("where it was saved: {page}"));
+    let zip = std::fs::read(&saved).unwrap_or_else(|e| panic!("{saved:?}: {e}"));
+    assert!(zip.starts_with(b"PK"), "a zip at {saved:?}");
+    st.save_screenshot("admin-problems");
+
     // A fault report: which device, what is wrong; kept and waiting for upload.
     st.press(&t.text("admin-section-faults")).unwrap();
     st.wait_screen("admin", &t.text("admin-fault-device"))

@@ -164,6 +164,8 @@ fn main() -> ExitCode {
     // bus on Linux, which a kiosk started by a system unit does not have).
     let demo = config.mode == StationMode::Demo;
     let log_dir_for_admin = paths::log_dir(&config, &data_dir);
+    // Diagnostics bundles go to a USB drive; without one, here.
+    let diagnostics_dir = data_dir.join("station.diagnostics");
     let result = tauri::Builder::default()
         .invoke_handler(tauri::generate_handler![station_view, act])
         .on_window_event(|window, event| {
@@ -196,6 +198,7 @@ fn main() -> ExitCode {
                 config: Some(config_path),
                 logs: Some(log_dir_for_admin),
                 demo,
+                diagnostics: Some(diagnostics_dir),
             });
             let exit = app.handle().clone();
             kiosk.set_exit_handler(Box::new(move || exit.exit(0)));

@@ -80,6 +80,41 @@ pub struct BundleInput<'a> {
     pub masker: &'a Masker,
 }
 
+/// Where a bundle goes: the first USB drive mounted for a user (`/media/<user>/<label>`,
+/// `/run/media/<user>/<label>`) that can be written, else `fallback` (created when missing).
+pub fn destination(fallback: &Path) -> Result<PathBuf, LogError> {
+    destination_among(&[Path::new("/media"), Path::new("/run/media")], fallback)
+}
+
+/// [`destination`] with the mount roots given (tests).
+pub fn destination_among(roots: &[&Path], fallback: &Path) -> Result<PathBuf, LogError> {
+    let mut drives: Vec<PathBuf> = roots
+        .iter()
+        .filter_map(|root| fs::read_dir(root).ok())
+        .flat_map(|users| users.flatten().map(|u| u.path()))
+        .filter_map(|user| fs::read_dir(user).ok())
+        .flat_map(|labels| labels.flatten().map(|l| l.path()))
+        .filter(|p| p.is_dir() && writable(p))
+        .collect();
+    drives.sort();
+    if let Some(drive) = drives.into_iter().next() {
+        return Ok(drive);
+    }
+    fs::create_dir_all(fallback).map_err(|e| LogError::Bundle {
+        path: fallback.to_path_buf(),
+        message: format!("cannot create the folder: {e}"),
+    })?;
+    Ok(fallback.to_path_buf())
+}
+
+/// Can a file be made here (a read-only or full drive cannot take a bundle).
+fn writable(dir: &Path) -> bool {
+    let probe = dir.join(format!(".health-station-probe-{}", std::process::id()));
+    let ok = fs::File::create(&probe).is_ok();
+    let _ = fs::remove_file(&probe);
+    ok
+}
+
 /// Writes `health-station-diagnostics-YYYYMMDD-HHMMSS.zip` into `dest_dir` (a USB mount or a
 /// chosen folder) and returns its path. `now`: the station's clock.
 pub fn write_bundle(
@@ -439,6 +474,24 @@ mod tests {
         assert!(
             err.to_string().contains("health-station-diagnostics-"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn a_mounted_usb_drive_is_chosen_else_the_fallback_folder() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let media = dir.path().join("media");
+        let fallback = dir.path().join("station.diagnostics");
+        // No drive: the fallback, created.
+        let to = destination_among(&[&media], &fallback).expect("fallback");
+        assert_eq!(to, fallback);
+        assert!(fallback.is_dir());
+        // A drive mounted for the kiosk user.
+        let drive = media.join("kiosk").join("USB-STICK");
+        fs::create_dir_all(&drive).expect("drive");
+        assert_eq!(
+            destination_among(&[&media], &fallback).expect("drive"),
+            drive
         );
     }
 }

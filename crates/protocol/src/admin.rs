@@ -185,6 +185,10 @@ pub enum AdminMessage {
     FaultFiled,
     /// The fault report could not be stored: staff must look at the logs.
     FaultNotFiled,
+    /// The diagnostics bundle was written ([`AdminView::saved_to`] says where).
+    DiagnosticsSaved,
+    /// The diagnostics bundle could not be written (no logs folder, drive full or pulled out).
+    DiagnosticsFailed,
 }
 
 impl AdminMessage {
@@ -204,6 +208,8 @@ impl AdminMessage {
             AdminMessage::RestartToApply => "admin-msg-restart-to-apply",
             AdminMessage::FaultFiled => "admin-msg-fault-filed",
             AdminMessage::FaultNotFiled => "admin-msg-fault-not-filed",
+            AdminMessage::DiagnosticsSaved => "admin-msg-diagnostics-saved",
+            AdminMessage::DiagnosticsFailed => "admin-msg-diagnostics-failed",
         }
     }
 }
@@ -222,6 +228,8 @@ pub struct AdminView {
     /// Fault reports, newest first, and the one being filled in.
     pub faults: Vec<FaultLine>,
     pub fault_draft: FaultDraft,
+    /// Where the last diagnostics bundle was written (a path on the USB drive or the station).
+    pub saved_to: Option<String>,
     pub message: Option<AdminMessage>,
 }
 
@@ -254,6 +262,9 @@ pub enum AdminAction {
     },
     /// File the report (device and problem chosen).
     FaultSubmit,
+    /// Write the diagnostics bundle (masked logs, config without secrets, versions, devices) to
+    /// a USB drive, else to the station's diagnostics folder.
+    SaveDiagnostics,
     /// Back to the welcome screen (also after 2 minutes without a touch).
     Leave,
     /// Close the kiosk to the desktop (audited); only from admin mode.

@@ -112,7 +112,11 @@ pub fn admin(v: &AdminView, t: &Texts) -> impl IntoView {
         AdminSection::Today => today(v, t).into_any(),
         AdminSection::Devices => devices(&v.devices, t).into_any(),
         AdminSection::Settings => settings(v, t).into_any(),
-        AdminSection::Logs => problems(&v.problems, t).into_any(),
+        AdminSection::Logs => view! {
+            {problems(&v.problems, t)}
+            {diagnostics(v, t)}
+        }
+        .into_any(),
         AdminSection::Faults => faults(v, t).into_any(),
     };
     let body = view! {
@@ -372,6 +376,20 @@ fn faults(v: &AdminView, t: &Texts) -> impl IntoView {
         <section>
             <h2>{t.tr("admin-fault-list")}</h2>
             {list}
+        </section>
+    }
+}
+
+/// "保存诊断包": for a maintainer, to a USB drive (else the station's folder), and where it went.
+fn diagnostics(v: &AdminView, t: &Texts) -> impl IntoView {
+    let saved = v
+        .saved_to
+        .as_ref()
+        .map(|path| view! { <p>{t.tr_with("admin-saved-to", &[("path", path.clone())])}</p> });
+    view! {
+        <section class="admin-diagnostics">
+            {big_button(t.tr("admin-save-diagnostics"), "btn-secondary", act(AdminAction::SaveDiagnostics))}
+            {saved}
         </section>
     }
 }

@@ -48,6 +48,8 @@ pub struct StationFiles {
     pub logs: Option<PathBuf>,
     /// The station runs as a demonstration (settings are checked as such).
     pub demo: bool,
+    /// Where a diagnostics bundle goes when no USB drive is mounted.
+    pub diagnostics: Option<PathBuf>,
 }
 
 #[derive(Debug)]
@@ -318,6 +320,21 @@ impl AdminSession {
                 }
                 AdminNext::Changed
             }
+            A::SaveDiagnostics => {
+                match super::diagnostics::save(&view.devices, ctx.files, ctx.now) {
+                    Ok(path) => {
+                        tracing::info!(path = %path.display(), "diagnostics bundle written");
+                        view.saved_to = Some(path.display().to_string());
+                        view.message = Some(AdminMessage::DiagnosticsSaved);
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, "cannot write the diagnostics bundle");
+                        view.saved_to = None;
+                        view.message = Some(AdminMessage::DiagnosticsFailed);
+                    }
+                }
+                AdminNext::Changed
+            }
             A::Leave => AdminNext::Leave,
             A::CornerHold | A::PinKey { .. } | A::PinSubmit => AdminNext::Stay,
         }
@@ -402,6 +419,7 @@ fn page(
         problems,
         faults: super::fault::lines(ctx.store),
         fault_draft: FaultDraft::default(),
+        saved_to: None,
         message,
     }
 }

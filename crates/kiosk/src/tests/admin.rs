@@ -183,6 +183,7 @@ fn staff_see_counts_test_the_printer_and_change_a_setting_written_to_the_config(
         config: Some(config.clone()),
         logs: None,
         demo: true,
+        diagnostics: None,
     });
     tap_badge(&r);
     type_pin(&r, "2468");
@@ -256,4 +257,72 @@ fn the_window_may_close_only_in_admin_mode() {
     assert!(r.kiosk.may_close(), "in admin mode");
     admin(&r, AdminAction::Leave);
     assert!(!r.kiosk.may_close(), "after leaving admin mode");
+}
+
+#[test]
+fn staff_save_a_diagnostics_bundle_without_personal_data() {
+    let r = rig();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let logs = dir.path().join("station.logs");
+    std::fs::create_dir_all(&logs).expect("logs");
+    // A log line that slipped through with an ID number and a name must come out masked.
+    std::fs::write(
+        logs.join("station.2026-12-01.log"),
+        "{\"level\":\"WARN\",\"message\":\"card 11010519491231002X of 张小华 refused\"}\n",
+    )
+    .expect("log");
+    let config = dir.path().join("station.toml");
+    std::fs::write(&config, CONFIG).expect("config");
+    let out = dir.path().join("station.diagnostics");
+    r.kiosk.set_station_files(StationFiles {
+        config: Some(config),
+        logs: Some(logs),
+        demo: true,
+        diagnostics: Some(out.clone()),
+    });
+    tap_badge(&r);
+    type_pin(&r, "2468");
+    type_pin(&r, "2468");
+    let v = admin(&r, AdminAction::SaveDiagnostics);
+    let Screen::Admin { admin: view } = &v.screen else {
+        panic!("admin mode, got {:?}", v.screen);
+    };
+    assert_eq!(view.message, Some(AdminMessage::DiagnosticsSaved));
+    let saved = std::path::PathBuf::from(view.saved_to.clone().expect("where"));
+    assert!(saved.starts_with(&out), "{saved:?}");
+    let bytes = std::fs::read(&saved).expect("the bundle");
+    assert!(bytes.starts_with(b"PK"), "a zip");
+    let text = unzip(&saved);
+    assert!(text.contains("station.2026-12-01.log"), "{text}");
+    assert!(!text.contains("11010519491231002X"), "{text}");
+    assert!(!text.contains("张小华"), "{text}");
+}
+
+#[test]
+fn a_bundle_with_no_folders_known_is_told_not_claimed() {
+    let r = rig();
+    tap_badge(&r);
+    type_pin(&r, "2468");
+    type_pin(&r, "2468");
+    let v = admin(&r, AdminAction::SaveDiagnostics);
+    let Screen::Admin { admin: view } = &v.screen else {
+        panic!("admin mode, got {:?}", v.screen);
+    };
+    assert_eq!(view.message, Some(AdminMessage::DiagnosticsFailed));
+    assert_eq!(view.saved_to, None);
+}
+
+/// Every entry of a zip, names and contents, as one text.
+fn unzip(path: &std::path::Path) -> String {
+    use std::io::Read;
+    let file = std::fs::File::open(path).expect("open");
+    let mut archive = zip::ZipArchive::new(file).expect("zip");
+    let mut all = String::new();
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).expect("entry");
+        all.push_str(entry.name());
+        all.push('\n');
+        entry.read_to_string(&mut all).expect("utf-8 entry");
+    }
+    all
 }
