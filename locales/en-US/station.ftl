@@ -153,6 +153,8 @@ volume-down = Quieter
 volume-up = Louder
 locale-zh-CN = 中文
 locale-en-US = English
+# Between the items of a list ("Qi-deficient, Yang-deficient").
+list-separator = { ", " }
 
 ## Demo mode (simulated hardware)
 demo-title = Demo mode

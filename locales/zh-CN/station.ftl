@@ -153,6 +153,8 @@ volume-down = 小声
 volume-up = 大声
 locale-zh-CN = 中文
 locale-en-US = English
+# Between the items of a list ("气虚质、阳虚质").
+list-separator = { "、" }
 
 ## Demo mode (simulated hardware)
 demo-title = 演示模式

@@ -40,4 +40,9 @@ impl Texts {
     pub fn tr_with(&self, id: &str, args: &[(&str, String)]) -> String {
         self.with(|c| c.text_with(id, args))
     }
+
+    /// Items of a list joined the locale's way (`Catalog::join`).
+    pub fn join(&self, items: impl IntoIterator<Item = String>) -> String {
+        self.with(|c| c.join(items))
+    }
 }

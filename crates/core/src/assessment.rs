@@ -4,7 +4,7 @@
 use station_protocol::BpCategory;
 
 /// 《中国高血压防治指南（2018年修订版）》, table 3 (office blood pressure, adults >= 18).
-pub const BP_GUIDELINE: &str = "中国高血压防治指南2018修订版";
+pub const BP_GUIDELINE: &str = "中国高血压防治指南2018修订版"; // i18n-exempt: the cited guideline's own title
 
 /// Blood-pressure assessment of one reading.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

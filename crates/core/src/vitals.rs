@@ -21,18 +21,18 @@ use thiserror::Error;
 pub const VITALS_RULES_VERSION: u32 = 1;
 
 /// 中华人民共和国卫生行业标准 WS/T 428-2013《成人体重判定》, 表 1 (adults >= 18).
-pub const BMI_STANDARD: &str = "WS/T 428-2013 成人体重判定";
+pub const BMI_STANDARD: &str = "WS/T 428-2013 成人体重判定"; // i18n-exempt: the cited standard's own title
 /// 《诊断学》第9版（人民卫生出版社，2018）: normal ranges under 体温 (口测法 36.3–37.2 ℃,
 /// 腋测法 36.0–37.0 ℃) and the fever grades under 发热 (低热 37.3–38 ℃, 中等度热 38.1–39 ℃,
 /// 高热 39.1–41 ℃, 超高热 41 ℃以上).
-pub const TEMPERATURE_SOURCE: &str = "诊断学 第9版 体温/发热分度";
+pub const TEMPERATURE_SOURCE: &str = "诊断学 第9版 体温/发热分度"; // i18n-exempt: the cited source's own title
 /// 《中国2型糖尿病防治指南（2020年版）》: table of glycaemic states (空腹 < 6.1 正常,
 /// 6.1–<7.0 空腹血糖受损, 糖负荷后2h < 7.8 正常, 7.8–<11.1 糖耐量异常; 糖尿病诊断 空腹 >= 7.0,
 /// OGTT 2h >= 11.1, 随机 >= 11.1) and hypoglycaemia level 1 (< 3.9).
-pub const GLUCOSE_GUIDELINE: &str = "中国2型糖尿病防治指南2020年版";
+pub const GLUCOSE_GUIDELINE: &str = "中国2型糖尿病防治指南2020年版"; // i18n-exempt: the cited guideline's own title
 /// 《国家基层糖尿病防治管理指南（2022）》 urgent referral: 随机血糖 >= 16.7 mmol/L, or
 /// blood glucose < 3.9 mmol/L (hypoglycaemia) — the kiosk's abnormal-value alert.
-pub const GLUCOSE_URGENT_SOURCE: &str = "国家基层糖尿病防治管理指南2022 紧急转诊";
+pub const GLUCOSE_URGENT_SOURCE: &str = "国家基层糖尿病防治管理指南2022 紧急转诊"; // i18n-exempt: the cited guideline's own title
 /// WHO, *Pulse Oximetry Training Manual* (2011): normal 95–100 %; below 94 % (and
 /// especially below 90 %) hypoxaemia that needs prompt action, < 90 % a clinical emergency.
 pub const SPO2_SOURCE: &str = "WHO Pulse Oximetry Training Manual 2011";

@@ -67,6 +67,15 @@ impl Catalog {
         self.format(id, None)
     }
 
+    /// Items of a list joined the locale's way ("气虚质、阳虚质"; "Qi-deficient, Yang-deficient"):
+    /// the separator is the message `list-separator`.
+    pub fn join(&self, items: impl IntoIterator<Item = String>) -> String {
+        items
+            .into_iter()
+            .collect::<Vec<_>>()
+            .join(&self.text("list-separator"))
+    }
+
     pub fn text_with(&self, id: &str, args: &[(&str, String)]) -> String {
         let mut fa = FluentArgs::new();
         for (k, v) in args {

@@ -182,3 +182,11 @@ fn every_self_test_id_exists() {
         assert!(missing.is_empty(), "{} lacks {missing:?}", locale.tag());
     }
 }
+
+#[test]
+fn lists_are_joined_the_locales_way() {
+    let items = || ["A".to_string(), "B".to_string(), "C".to_string()];
+    assert_eq!(Catalog::new(Locale::ZhCn).join(items()), "A、B、C");
+    assert_eq!(Catalog::new(Locale::EnUs).join(items()), "A, B, C");
+    assert_eq!(Catalog::new(Locale::EnUs).join(Vec::new()), "");
+}

@@ -19,7 +19,7 @@ pub const PHOTO_LEN: usize = 1024;
 const FIELDS: [usize; 10] = [30, 2, 4, 16, 70, 36, 30, 16, 16, 36];
 
 /// What the card says when a card never expires.
-pub const NO_EXPIRY: &str = "长期";
+pub const NO_EXPIRY: &str = "长期"; // i18n-exempt: the word the ID card itself carries
 
 /// Sex per GB/T 2261.1 (1 male, 2 female; 0 unknown and 9 unstated read as `None`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -150,7 +150,10 @@ pub fn parse_text_block(block: &[u8]) -> Result<IdCardHolder, IdCardError> {
         None
     } else {
         Some(parse_date(&valid_to_raw).ok_or_else(|| {
-            IdCardError::Malformed("the valid-to field is neither a date nor 长期".into())
+            // The error names the card's own word for "no expiry" (i18n-exempt: not screen text).
+            IdCardError::Malformed(format!(
+                "the valid-to field is neither a date nor {NO_EXPIRY}"
+            ))
         })?)
     };
     Ok(IdCardHolder {

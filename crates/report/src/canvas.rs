@@ -346,15 +346,15 @@ fn to_ops(elements: &[Element], height: f32, font_id: &FontId) -> Vec<Op> {
 fn no_line_start(token: &str) -> bool {
     matches!(
         token,
-        "，" | "。"
-            | "、"
+        "，" | "。"  // i18n-exempt: punctuation classes for line breaking, not text
+            | "、"  // i18n-exempt: punctuation
             | "；"
             | "："
             | "！"
             | "？"
             | "）"
-            | "》"
-            | "」"
+            | "》"  // i18n-exempt: punctuation
+            | "」"  // i18n-exempt: punctuation
             | "”"
             | ","
             | "."

@@ -1,7 +1,6 @@
 //! The TCM constitution questionnaire section ("中医体质辨识").
 
 use station_i18n::Catalog;
-use station_protocol::Locale;
 
 use crate::blocks::{height_of, labelled, section_heading};
 use crate::canvas::Canvas;
@@ -25,16 +24,7 @@ fn questionnaire_block(c: &mut Canvas, st: &Style, cat: &Catalog, q: &Questionna
         st.body,
         &cat.text_with("report-tcm-taken-at", &[("time", q.taken_at.clone())]),
     );
-    let separator = match cat.locale() {
-        Locale::ZhCn => "、",
-        Locale::EnUs => ", ",
-    };
-    let names = |ids: &[String]| {
-        ids.iter()
-            .map(|id| cat.text(id))
-            .collect::<Vec<_>>()
-            .join(separator)
-    };
+    let names = |ids: &[String]| cat.join(ids.iter().map(|id| cat.text(id)));
     let mut result = Vec::new();
     if !q.primary.is_empty() {
         let label = labelled(cat, &cat.text("report-tcm-primary"));

@@ -189,7 +189,7 @@ fn main() -> Result<(), Error> {
     let small = tempfile::tempdir()?;
     {
         let store = open(small.path(), keys.path())?;
-        let ours = store.upsert_resident(&id, "张*华")?;
+        let ours = store.upsert_resident(&id, "张*华")?; // i18n-exempt: sample masked name
         load(&store, ours.0, SMALL)?;
         let visit = store.start_visit(ours, IdentifyMethod::IdCard)?;
         let mut saves = Vec::new();
@@ -218,7 +218,7 @@ fn main() -> Result<(), Error> {
     // A station store of a million readings.
     let dir = tempfile::tempdir()?;
     let store = open(dir.path(), keys.path())?;
-    let ours = store.upsert_resident(&id, "张*华")?;
+    let ours = store.upsert_resident(&id, "张*华")?; // i18n-exempt: sample masked name
     let load_s = load(&store, ours.0, TOTAL)?;
     drop(store);
     let size = std::fs::metadata(dir.path().join(DB_FILE))?.len();

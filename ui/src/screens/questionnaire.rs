@@ -63,7 +63,7 @@ pub fn question(
 }
 
 pub fn result(r: &QuestionnaireView, printer: bool, t: &Texts) -> impl IntoView {
-    let names = |ids: &[String]| ids.iter().map(|i| t.tr(i)).collect::<Vec<_>>().join("、");
+    let names = |ids: &[String]| t.join(ids.iter().map(|i| t.tr(i)));
     let advice = r
         .advice
         .iter()

@@ -11,13 +11,12 @@ pub fn reports(v: &StationView, reports: &[PastReportView], t: &Texts) -> impl I
     let rows = reports
         .iter()
         .map(|r| {
-            let kinds = r
-                .kinds
-                .iter()
-                .map(|k| t.tr(k.message_id()))
-                .chain(r.questionnaire.then(|| t.tr("tcm-questionnaire-title")))
-                .collect::<Vec<_>>()
-                .join("、");
+            let kinds = t.join(
+                r.kinds
+                    .iter()
+                    .map(|k| t.tr(k.message_id()))
+                    .chain(r.questionnaire.then(|| t.tr("tcm-questionnaire-title"))),
+            );
             let print = v.printer.then(|| {
                 icon_button(
                     t.tr("print-report"),

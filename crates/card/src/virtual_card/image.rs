@@ -31,7 +31,7 @@ const TAG_BIRTHPLACE: u8 = 0x0C;
 const TAG_BIRTH_DATE: u8 = 0x0D;
 
 /// The sample resident's name.
-pub const SAMPLE_NAME: &str = "张小华";
+pub const SAMPLE_NAME: &str = "张小华"; // i18n-exempt: sample card data
 /// [`SAMPLE_NAME`] in GBK (张 D5C5, 小 D0A1, 华 BBAA), as the card stores it: written out so the
 /// reader's decoding is checked against bytes, not against the same library encoding them.
 pub(super) const SAMPLE_NAME_GBK: [u8; 6] = [0xD5, 0xC5, 0xD0, 0xA1, 0xBB, 0xAA];

@@ -366,7 +366,7 @@ impl Default for RawHardware {
 }
 
 /// The suffix every station name carries (Wenzhou 5.3.1).
-const NAME_SUFFIX: &str = "智慧健康站";
+const NAME_SUFFIX: &str = "智慧健康站"; // i18n-exempt: the name ending Wenzhou 5.3.1 requires
 
 impl StationConfig {
     /// Reads the file; `demo` (the `--demo` flag) runs it as a demonstration whatever its mode.
@@ -399,13 +399,13 @@ impl StationConfig {
         if town.is_empty() {
             return Err(invalid(
                 "station.town",
-                "must name the town or street (街镇名)",
+                "must name the town or street (街镇名)", // i18n-exempt: the standard's term in a message to the installer
             ));
         }
         if community.is_empty() {
             return Err(invalid(
                 "station.community",
-                "must name the village or community (村/社区名)",
+                "must name the village or community (村/社区名)", // i18n-exempt: the standard's term in a message to the installer
             ));
         }
         let label = raw.station.label.as_deref().map(str::trim).unwrap_or("");

@@ -9,7 +9,7 @@ use crate::frame::{encode_reply, parse_request, Command, FrameDecoder, FrameErro
 use crate::text::{encode_base_message, IdCardHolder, Sex, PHOTO_LEN};
 
 /// The sample resident's name (same as the social-security virtual card's).
-pub const SAMPLE_NAME: &str = "张小华";
+pub const SAMPLE_NAME: &str = "张小华"; // i18n-exempt: sample card data of the simulator
 /// First 17 digits of the sample resident's ID number (same person as the social-security
 /// virtual card: born 1956-08-15, 温州市鹿城区).
 pub const SAMPLE_ID_FIRST17: &str = "33030219560815042";
@@ -30,9 +30,9 @@ pub fn sample_holder() -> IdCardHolder {
         sex: Some(Sex::Female),
         nation_code: "01".into(),
         birth_date: NaiveDate::from_ymd_opt(1956, 8, 15),
-        address: "浙江省温州市鹿城区五马街道公园路88号".into(),
+        address: "浙江省温州市鹿城区五马街道公园路88号".into(), // i18n-exempt: sample card data
         id_number,
-        authority: "温州市公安局鹿城分局".into(),
+        authority: "温州市公安局鹿城分局".into(), // i18n-exempt: sample card data
         valid_from: NaiveDate::from_ymd_opt(2016, 3, 1),
         valid_to: None,
         photo_wlt: (0..PHOTO_LEN)

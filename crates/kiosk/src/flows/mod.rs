@@ -6,6 +6,7 @@
 //! `identify.rs` as methods of the station.
 
 pub(crate) mod admin;
+mod admin_pages;
 pub(crate) mod diagnostics;
 pub(crate) mod fault;
 pub(crate) mod identify;

@@ -1,0 +1,174 @@
+//! The pages of staff admin mode, drawn from the store, the readers and the config as they are
+//! now, and what staff ask on them (device self-tests, settings written to station.toml). The
+//! session, the PIN and the way in and out are in `admin.rs`.
+
+use chrono::Timelike;
+use station_core::config::edit::{write_setting, Setting};
+use station_core::config::StationConfig;
+use station_protocol::{
+    AdminMessage, AdminSection, AdminSetting, AdminView, DeviceClass, DeviceLine, DeviceStatus,
+    FaultDraft, MeasureKind, ReaderStatus, SettingsView, StationCounts,
+};
+use station_store::AuditEvent;
+
+use super::admin::{record, AdminCtx};
+
+/// A page of admin mode, drawn from the store, the readers and the config as they are now.
+pub(super) fn page(
+    masked: &str,
+    section: AdminSection,
+    message: Option<AdminMessage>,
+    ctx: &AdminCtx<'_>,
+) -> AdminView {
+    let counts = |since| {
+        ctx.store.counts_since(since).unwrap_or_else(|e| {
+            tracing::error!(error = %e, "cannot count for staff");
+            StationCounts::default()
+        })
+    };
+    let midnight = ctx
+        .now
+        .with_hour(0)
+        .and_then(|t| t.with_minute(0))
+        .and_then(|t| t.with_second(0))
+        .unwrap_or(ctx.now);
+    let problems = ctx
+        .files
+        .logs
+        .as_deref()
+        .map(|dir| {
+            station_logs::recent_problems(dir, 20)
+                .map(|list| list.iter().map(ToString::to_string).collect())
+                .unwrap_or_else(|e| {
+                    tracing::warn!(error = %e, "cannot read the logs for staff");
+                    Vec::new()
+                })
+        })
+        .unwrap_or_default();
+    AdminView {
+        staff: masked.to_string(),
+        section,
+        today: counts(midnight),
+        week: counts(midnight - chrono::Duration::days(6)),
+        devices: devices(ctx),
+        settings: settings_view(ctx.config),
+        problems,
+        faults: super::fault::lines(ctx.store),
+        fault_draft: FaultDraft::default(),
+        saved_to: None,
+        message,
+    }
+}
+
+pub(super) fn settings_view(config: &StationConfig) -> SettingsView {
+    SettingsView {
+        volume: config.volume,
+        idle_timeout_secs: config.idle.timeout_secs,
+        locale: config.locale,
+        paper: config.paper,
+    }
+}
+
+/// Each device class and its status as the station knows it now.
+fn devices(ctx: &AdminCtx<'_>) -> Vec<DeviceLine> {
+    let reader = |status: Option<ReaderStatus>| match status {
+        Some(ReaderStatus::Ready) => DeviceStatus::Ready,
+        Some(_) => DeviceStatus::Fault,
+        None => DeviceStatus::NotConfigured,
+    };
+    let mut lines = vec![
+        DeviceLine {
+            device: DeviceClass::CardReader,
+            status: reader(ctx.readers.card),
+            testable: false,
+        },
+        DeviceLine {
+            device: DeviceClass::IdCardReader,
+            status: reader(ctx.readers.id_card),
+            testable: false,
+        },
+        DeviceLine {
+            device: DeviceClass::Camera,
+            status: if ctx.readers.has_camera {
+                DeviceStatus::OnUse
+            } else {
+                DeviceStatus::NotConfigured
+            },
+            testable: ctx.readers.has_camera,
+        },
+        DeviceLine {
+            device: DeviceClass::Printer,
+            status: if ctx.caps.has_printer {
+                DeviceStatus::OnUse
+            } else {
+                DeviceStatus::NotConfigured
+            },
+            testable: ctx.caps.has_printer,
+        },
+        DeviceLine {
+            device: DeviceClass::Voice,
+            status: DeviceStatus::OnUse,
+            testable: true,
+        },
+    ];
+    lines.extend(MeasureKind::ALL.into_iter().map(|kind| DeviceLine {
+        device: DeviceClass::Instrument(kind),
+        status: if ctx.caps.measure_kinds.contains(&kind) {
+            DeviceStatus::OnUse
+        } else {
+            DeviceStatus::NotConfigured
+        },
+        testable: false,
+    }));
+    lines
+}
+
+/// Starts a device's self-test; its outcome comes back as a message.
+pub(super) fn test(device: DeviceClass, ctx: &mut AdminCtx<'_>) -> Option<AdminMessage> {
+    match device {
+        DeviceClass::Printer if ctx.caps.has_printer => {
+            ctx.fx.admin_test_page = true;
+            Some(AdminMessage::TestPagePrinting)
+        }
+        DeviceClass::Camera if ctx.readers.has_camera => {
+            ctx.fx.admin_test_camera = true;
+            None
+        }
+        DeviceClass::Voice => {
+            ctx.fx.say = Some((ctx.config.locale, vec![station_protocol::PromptId::Welcome]));
+            Some(AdminMessage::PromptPlayed)
+        }
+        _ => None,
+    }
+}
+
+/// Writes a setting to station.toml (the whole file checked first, comments kept).
+pub(super) fn set(
+    setting: &AdminSetting,
+    staff: &str,
+    ctx: &AdminCtx<'_>,
+) -> (Option<StationConfig>, AdminMessage) {
+    let Some(path) = ctx.files.config.as_deref() else {
+        return (None, AdminMessage::SettingRefused);
+    };
+    let setting = match setting {
+        AdminSetting::Volume(v) => Setting::Volume(*v),
+        AdminSetting::IdleTimeout(s) => Setting::IdleTimeout(*s),
+        AdminSetting::Locale(l) => Setting::Locale(*l),
+        AdminSetting::Paper(p) => Setting::Paper(*p),
+    };
+    match write_setting(path, &setting, ctx.files.demo) {
+        Ok(config) => {
+            let changed = AuditEvent::SettingChanged {
+                staff: staff.to_string(),
+                key: setting.key().to_string(),
+            };
+            record(ctx.store, changed);
+            (Some(config), AdminMessage::SettingSaved)
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "setting refused");
+            (None, AdminMessage::SettingRefused)
+        }
+    }
+}
