@@ -370,6 +370,9 @@ impl Drop for Station {
             let gone = wait_for(Duration::from_secs(5), || Ok((!alive()).then_some(())));
             if gone.is_err() {
                 let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+                // Until it is really gone: its single-instance lock and its card service
+                // connection go with it, and the next test may start a station at once.
+                let _ = wait_for(Duration::from_secs(10), || Ok((!alive()).then_some(())));
             }
         }
     }
