@@ -302,6 +302,14 @@ impl Station {
         }]))
     }
 
+    /// Types `pin` on the admin keypad and presses "确定".
+    pub fn type_pin(&self, t: &station_i18n::Catalog, pin: &str) -> Result<(), String> {
+        for digit in pin.chars() {
+            self.press(&digit.to_string())?;
+        }
+        self.press(&t.text("admin-pin-submit"))
+    }
+
     /// Opens staff admin mode on a station without badges: the corner held, the station PIN
     /// chosen (first use) or typed.
     pub fn open_admin(&self, t: &station_i18n::Catalog, pin: &str) -> Result<(), String> {
@@ -313,10 +321,7 @@ impl Station {
             1
         };
         for _ in 0..rounds {
-            for digit in pin.chars() {
-                self.press(&digit.to_string())?;
-            }
-            self.press(&t.text("admin-pin-submit"))?;
+            self.type_pin(t, pin)?;
             std::thread::sleep(Duration::from_millis(300));
         }
         self.wait_screen("admin", &t.text("admin-today"))

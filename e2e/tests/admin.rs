@@ -9,15 +9,6 @@ use station_core::config::StationConfig;
 use station_e2e::bed::{bed, launch, socket, zh};
 use station_e2e::station::{Station, StationOptions};
 use station_e2e::wait_for;
-use station_i18n::Catalog;
-
-fn type_pin(st: &Station, t: &Catalog, pin: &str) {
-    for digit in pin.chars() {
-        st.press(&digit.to_string()).expect("keypad digit");
-    }
-    st.press(&t.text("admin-pin-submit"))
-        .expect("submit the PIN");
-}
 
 #[test]
 fn staff_open_admin_from_the_corner_change_a_setting_and_leave_to_the_desktop() {
@@ -45,12 +36,12 @@ fn staff_open_admin_from_the_corner_change_a_setting_and_leave_to_the_desktop() 
         .wait_screen("admin_pin", &t.text("admin-pin-choose"))
         .unwrap();
     assert!(page.contains(&t.text("admin-pin-station")), "{page}");
-    type_pin(&st, &t, "2468");
+    st.type_pin(&t, "2468").unwrap();
     let page = st
         .wait_screen("admin_pin", &t.text("admin-pin-confirm"))
         .unwrap();
     assert!(!page.contains("2468"), "typed digits shown: {page}");
-    type_pin(&st, &t, "2468");
+    st.type_pin(&t, "2468").unwrap();
     st.wait_screen("admin", &t.text("admin-today")).unwrap();
     st.save_screenshot("admin-today");
 

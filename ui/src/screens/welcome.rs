@@ -29,6 +29,20 @@ fn station_clock(t: &Texts) -> impl IntoView {
     view! { <p class="clock">{move || t.tr_with("welcome-clock", &[("time", now.get())])}</p> }
 }
 
+/// The header of the screens before anyone is identified: the station's name, the time and
+/// "再听一遍" (no step title, no "退出").
+fn station_head(v: &StationView, t: &Texts) -> impl IntoView {
+    view! {
+        <header class="screen-head">
+            <div class="titles">
+                <p class="station-name">{v.station_name.clone()}</p>
+                {station_clock(t)}
+            </div>
+            <div class="head-actions">{replay_button(t)}</div>
+        </header>
+    }
+}
+
 pub fn welcome(v: &StationView, t: &Texts) -> impl IntoView {
     // A missing reader is a fault for staff, said plainly; residents may still use other ways.
     let reader_problem = match v.reader {
@@ -60,13 +74,7 @@ pub fn welcome(v: &StationView, t: &Texts) -> impl IntoView {
     })
     .collect::<Vec<_>>();
     view! {
-        <header class="screen-head">
-            <div class="titles">
-                <p class="station-name">{v.station_name.clone()}</p>
-                {station_clock(t)}
-            </div>
-            <div class="head-actions">{replay_button(t)}</div>
-        </header>
+        {station_head(v, t)}
         <main class="screen-body welcome" tabindex="0">
             <div class="insert-panel">
                 {picture(pictograms::INSERT_CARD, "illustration insert-picture")}
@@ -93,13 +101,7 @@ pub fn welcome(v: &StationView, t: &Texts) -> impl IntoView {
 
 pub fn closed(v: &StationView, t: &Texts, opens: &str, closes: &str) -> impl IntoView {
     view! {
-        <header class="screen-head">
-            <div class="titles">
-                <p class="station-name">{v.station_name.clone()}</p>
-                {station_clock(t)}
-            </div>
-            <div class="head-actions">{replay_button(t)}</div>
-        </header>
+        {station_head(v, t)}
         <main class="screen-body closed" tabindex="0">
             <div class="message">
                 {picture(pictograms::CLOCK, "illustration clock-picture")}

@@ -35,6 +35,14 @@ fn type_pin(r: &Rig, pin: &str) -> station_protocol::StationView {
     admin(r, AdminAction::PinSubmit)
 }
 
+/// The admin page on screen (fails the test on any other screen).
+pub(super) fn admin_view(v: &station_protocol::StationView) -> &station_protocol::AdminView {
+    match &v.screen {
+        Screen::Admin { admin } => admin,
+        other => panic!("expected admin mode, got {other:?}"),
+    }
+}
+
 fn pin_screen(v: &station_protocol::StationView) -> station_protocol::AdminPinView {
     match &v.screen {
         Screen::AdminPin { pin } => pin.clone(),
@@ -64,9 +72,7 @@ fn a_badge_with_nobody_here_asks_for_a_pin_set_at_first_use_then_opens_admin() {
     assert_eq!(pin_screen(&v).stage, PinStage::Choose);
     type_pin(&r, "2468");
     let v = type_pin(&r, "2468");
-    let Screen::Admin { admin: view } = &v.screen else {
-        panic!("expected admin mode, got {:?}", v.screen);
-    };
+    let view = admin_view(&v);
     assert_eq!(view.staff, "****B2C3");
     assert_eq!(view.section, AdminSection::Today);
     // The typed digits are never in the view.
@@ -188,9 +194,7 @@ fn staff_see_counts_test_the_printer_and_change_a_setting_written_to_the_config(
     tap_badge(&r);
     type_pin(&r, "2468");
     let v = type_pin(&r, "2468");
-    let Screen::Admin { admin: view } = &v.screen else {
-        panic!("expected admin mode");
-    };
+    let view = admin_view(&v);
     assert_eq!(view.today.visits, 1);
     assert_eq!(view.today.readings, vec![(MeasureKind::BloodPressure, 1)]);
     // The printer's self-test prints a page.
@@ -213,9 +217,7 @@ fn staff_see_counts_test_the_printer_and_change_a_setting_written_to_the_config(
             setting: AdminSetting::Volume(55),
         },
     );
-    let Screen::Admin { admin: view } = &v.screen else {
-        panic!("expected admin mode");
-    };
+    let view = admin_view(&v);
     assert_eq!(view.message, Some(AdminMessage::SettingSaved));
     assert_eq!(view.settings.volume, 55);
     let text = std::fs::read_to_string(&config).expect("config");
@@ -229,9 +231,7 @@ fn staff_see_counts_test_the_printer_and_change_a_setting_written_to_the_config(
             setting: AdminSetting::IdleTimeout(1),
         },
     );
-    let Screen::Admin { admin: view } = &v.screen else {
-        panic!("expected admin mode");
-    };
+    let view = admin_view(&v);
     assert_eq!(view.message, Some(AdminMessage::SettingRefused));
     assert_eq!(std::fs::read_to_string(&config).expect("config"), text);
     let audit = r.store.audit_events(30).expect("audit");
@@ -284,9 +284,7 @@ fn staff_save_a_diagnostics_bundle_without_personal_data() {
     type_pin(&r, "2468");
     type_pin(&r, "2468");
     let v = admin(&r, AdminAction::SaveDiagnostics);
-    let Screen::Admin { admin: view } = &v.screen else {
-        panic!("admin mode, got {:?}", v.screen);
-    };
+    let view = admin_view(&v);
     assert_eq!(view.message, Some(AdminMessage::DiagnosticsSaved));
     let saved = std::path::PathBuf::from(view.saved_to.clone().expect("where"));
     assert!(saved.starts_with(&out), "{saved:?}");
@@ -305,9 +303,7 @@ fn a_bundle_with_no_folders_known_is_told_not_claimed() {
     type_pin(&r, "2468");
     type_pin(&r, "2468");
     let v = admin(&r, AdminAction::SaveDiagnostics);
-    let Screen::Admin { admin: view } = &v.screen else {
-        panic!("admin mode, got {:?}", v.screen);
-    };
+    let view = admin_view(&v);
     assert_eq!(view.message, Some(AdminMessage::DiagnosticsFailed));
     assert_eq!(view.saved_to, None);
 }

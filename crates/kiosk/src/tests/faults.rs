@@ -8,6 +8,7 @@ use station_protocol::{
     ManualKey, MeasureKind, Notice, Screen,
 };
 
+use super::admin::admin_view;
 use super::{rig, rig_with, Rig};
 
 #[test]
@@ -102,9 +103,7 @@ fn staff_file_a_report_with_a_device_and_a_problem() {
         },
     );
     let v = admin(&r, AdminAction::FaultSubmit);
-    let Screen::Admin { admin: view } = &v.screen else {
-        panic!("admin mode, got {:?}", v.screen);
-    };
+    let view = admin_view(&v);
     assert_eq!(view.message, Some(AdminMessage::FaultFiled));
     assert_eq!(view.fault_draft, Default::default(), "a fresh form");
     assert_eq!(view.faults.len(), 1);
