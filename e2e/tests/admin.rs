@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use station_core::config::StationConfig;
 use station_e2e::bed::{bed, launch, socket, zh};
-use station_e2e::station::{Station, StationOptions};
+use station_e2e::station::StationOptions;
 use station_e2e::wait_for;
 
 #[test]
