@@ -3,6 +3,7 @@
 
 pub mod bed;
 pub mod display;
+pub mod service;
 pub mod station;
 pub mod webdriver;
 

@@ -42,6 +42,8 @@ pub struct StationOptions {
     pub printer: String,
     /// `[hardware] camera`: "auto", "none", "simulated", "stills:<dir>".
     pub camera: String,
+    /// The app to start (default: [`app_binary`]); the installed package's `/usr/bin/health-station`.
+    pub app: Option<PathBuf>,
 }
 
 impl Default for StationOptions {
@@ -62,6 +64,7 @@ impl Default for StationOptions {
             id_card_reader: "none".into(),
             printer: "none".into(),
             camera: "none".into(),
+            app: None,
         }
     }
 }
@@ -131,7 +134,7 @@ impl Station {
         let config_path = dir.path().join("station.toml");
         write_config(&config_path, &opts, &data_dir).map_err(|e| e.to_string())?;
 
-        let app = app_binary();
+        let app = opts.app.clone().unwrap_or_else(app_binary);
         if !app.exists() {
             return Err(format!(
                 "{} is missing: build it first (cargo build -p health-station)",

@@ -35,6 +35,14 @@ const EXIT_RUNNING: u8 = 75;
 // the window.
 #[tauri::command(async)]
 fn station_view(kiosk: tauri::State<'_, Kiosk>) -> StationView {
+    // The UI asks for its first view once its code runs in the window: from then on the station
+    // is up, and a `Type=notify` unit may count it started (after a boot or a crash restart).
+    static UP: std::sync::Once = std::sync::Once::new();
+    UP.call_once(|| {
+        if let Err(e) = station_lockdown::tell_service_manager_ready() {
+            tracing::warn!(error = %e, "cannot tell the service manager the kiosk is up");
+        }
+    });
     kiosk.view()
 }
 

@@ -5,19 +5,21 @@ use fluent_bundle::{FluentArgs, FluentBundle, FluentResource, FluentValue};
 use station_protocol::Locale;
 
 /// Every catalog file of one locale, in load order.
-fn sources(locale: Locale) -> [&'static str; 4] {
+fn sources(locale: Locale) -> [&'static str; 5] {
     match locale {
         Locale::ZhCn => [
             include_str!("../../../locales/zh-CN/station.ftl"),
             include_str!("../../../locales/zh-CN/prompts.ftl"),
             include_str!("../../../locales/zh-CN/report.ftl"),
             include_str!("../../../locales/zh-CN/questionnaire.ftl"),
+            include_str!("../../../locales/zh-CN/clinic.ftl"),
         ],
         Locale::EnUs => [
             include_str!("../../../locales/en-US/station.ftl"),
             include_str!("../../../locales/en-US/prompts.ftl"),
             include_str!("../../../locales/en-US/report.ftl"),
             include_str!("../../../locales/en-US/questionnaire.ftl"),
+            include_str!("../../../locales/en-US/clinic.ftl"),
         ],
     }
 }

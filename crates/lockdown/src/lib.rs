@@ -17,6 +17,9 @@ use std::path::{Path, PathBuf};
 
 use thiserror::Error;
 
+mod service;
+pub use service::tell_service_manager_ready;
+
 /// The lock file's name in the runtime folder.
 pub const LOCK_FILE: &str = "health-station.lock";
 /// The lock file's name in the station's data folder (when there is no runtime folder).

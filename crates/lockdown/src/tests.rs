@@ -125,3 +125,27 @@ fn the_lock_lives_in_the_runtime_dir_else_the_data_dir() {
         Path::new("/var/lib/health-station/station.lock")
     );
 }
+
+/// Under a `Type=notify` unit the kiosk says READY=1 on systemd's socket; with no socket named,
+/// the call is a quiet no-op (a developer's shell, the e2e harness).
+#[cfg(unix)]
+#[test]
+fn readiness_reaches_the_notify_socket_named_by_the_service_manager() {
+    use std::os::unix::net::UnixDatagram;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("notify");
+    let manager = UnixDatagram::bind(&path).expect("a notify socket");
+    manager
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
+    // This test alone in this binary touches NOTIFY_SOCKET.
+    std::env::set_var("NOTIFY_SOCKET", &path);
+    tell_service_manager_ready().expect("sent");
+    std::env::remove_var("NOTIFY_SOCKET");
+    let mut buf = [0u8; 256];
+    let n = manager.recv(&mut buf).expect("a datagram from the kiosk");
+    let said = String::from_utf8_lossy(&buf[..n]);
+    assert!(said.lines().any(|l| l == "READY=1"), "{said:?}");
+    // No manager: nothing to tell, and no error.
+    tell_service_manager_ready().expect("a no-op without NOTIFY_SOCKET");
+}
