@@ -13,15 +13,18 @@ pub mod accounts;
 pub mod clock;
 pub mod config;
 mod hub;
-pub mod messages;
 pub mod queue;
 pub mod records;
 mod secret;
 pub mod server;
 pub mod stations;
 pub mod store;
+#[cfg(feature = "testbed")]
+pub mod testbed;
 
 pub use accounts::{Accounts, Doctor, LoginError};
 pub use config::ConsoleConfig;
 pub use server::Console;
+/// The signalling protocol, shared with the kiosk's link (crates/clinic-protocol).
+pub use station_clinic_protocol as messages;
 pub use store::{ConsoleStore, StoreError};

@@ -5,21 +5,9 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-pub type CallId = String;
-
-/// One reading of the visit, as the kiosk shows it (already formatted, units included).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Vital {
-    pub kind: String,
-    pub value: String,
-    pub unit: String,
-    /// When it was measured (RFC 3339).
-    pub at: String,
-}
+pub use station_clinic_protocol::{CallId, Vital};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CallState {

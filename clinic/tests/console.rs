@@ -7,87 +7,23 @@
 #![allow(clippy::unwrap_used)]
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use chrono::{DateTime, TimeZone, Utc};
 use futures::{SinkExt, StreamExt};
 use serde_json::{json, Value};
-use station_clinic::clock::Clock;
-use station_clinic::config::ConsoleConfig;
-use station_clinic::{records, stations, Console, ConsoleStore};
+use station_clinic::records;
+use station_clinic::testbed::{TestConsole, PASSWORD};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
-const PASSWORD: &str = "correct horse battery";
-
-struct Bed {
-    addr: SocketAddr,
-    console: Arc<Console>,
-    now: Arc<Mutex<DateTime<Utc>>>,
-    keys: Vec<String>,
-    _dir: tempfile::TempDir,
-}
-
-impl Bed {
-    fn advance(&self, seconds: i64) {
-        let mut now = self.now.lock().unwrap();
-        *now += chrono::Duration::seconds(seconds);
-    }
-}
-
-async fn bed() -> Bed {
-    let dir = tempfile::tempdir().unwrap();
-    let config = ConsoleConfig::parse(
-        &format!(
-            "listen = \"127.0.0.1:0\"\ndatabase = \"{}\"\n",
-            dir.path().join("console.db").display()
-        ),
-        std::path::Path::new("clinic.toml"),
-    )
-    .unwrap();
-    let now = Arc::new(Mutex::new(
-        Utc.with_ymd_and_hms(2026, 12, 1, 1, 0, 0).unwrap(),
-    ));
-    let clock: Clock = {
-        let now = now.clone();
-        Arc::new(move || *now.lock().unwrap())
-    };
-    let store = Arc::new(ConsoleStore::open(&config.database).unwrap());
-    let t0 = *now.lock().unwrap();
-    let keys = [
-        ("s1", "五马街道禅街社区智慧健康站"),
-        ("s2", "五马街道墨池社区智慧健康站"),
-    ]
-    .iter()
-    .map(|(id, name)| stations::issue_key(&store, id, name, "wuma", t0).unwrap())
-    .collect();
-    let console = Console::new(config, store, clock);
-    for (user, name, group) in [
-        ("li", "李医生", "wuma"),
-        ("wang", "王医生", "wuma"),
-        ("zhao", "赵医生", "other"),
-    ] {
-        console
-            .accounts()
-            .add_doctor(user, name, group, PASSWORD)
-            .unwrap();
-    }
-    let listener = station_clinic::server::bind("127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(station_clinic::server::serve(listener, console.clone()));
-    Bed {
-        addr,
-        console,
-        now,
-        keys,
-        _dir: dir,
-    }
+/// The console on loopback (station-clinic's `testbed`): stations s1, s2; doctors li, wang
+/// (group wuma) and zhao (group other).
+async fn bed() -> TestConsole {
+    // Its own runtime is made on a plain thread, outside this test's.
+    std::thread::spawn(TestConsole::start).join().unwrap()
 }
 
 async fn connect(addr: SocketAddr, path: &str) -> Ws {
@@ -137,7 +73,7 @@ async fn closed(ws: &mut Ws) {
         .expect("the server closes the socket");
 }
 
-async fn station(bed: &Bed, index: usize) -> Ws {
+async fn station(bed: &TestConsole, index: usize) -> Ws {
     let mut ws = connect(bed.addr, "/ws/station").await;
     let id = format!("s{}", index + 1);
     send(
@@ -169,7 +105,7 @@ async fn login(addr: SocketAddr, user: &str, password: &str) -> (u16, Value) {
     .unwrap()
 }
 
-async fn doctor(bed: &Bed, user: &str) -> Ws {
+async fn doctor(bed: &TestConsole, user: &str) -> Ws {
     let (status, body) = login(bed.addr, user, PASSWORD).await;
     assert_eq!(status, 200, "{body}");
     let mut ws = connect(bed.addr, "/ws/doctor").await;

@@ -78,3 +78,16 @@ pub fn measure_bp(st: &Station, t: &Catalog) -> String {
 
 /// The sample card's holder, masked as the screen must show it.
 pub const MASKED_NAME: &str = "张*华";
+
+/// The text layer of a printed PDF (`pdftotext`, poppler-utils): what is on paper.
+pub fn pdf_text(pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("printed.pdf");
+    std::fs::write(&path, pdf).expect("the PDF written");
+    let out = std::process::Command::new("pdftotext")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils)");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}

@@ -44,6 +44,9 @@ pub struct StationOptions {
     pub camera: String,
     /// The app to start (default: [`app_binary`]); the installed package's `/usr/bin/health-station`.
     pub app: Option<PathBuf>,
+    /// Start with this config file as it is (a restart keeps what admin mode wrote to it);
+    /// by default a new one is written from these options.
+    pub config: Option<PathBuf>,
 }
 
 impl Default for StationOptions {
@@ -65,6 +68,7 @@ impl Default for StationOptions {
             printer: "none".into(),
             camera: "none".into(),
             app: None,
+            config: None,
         }
     }
 }
@@ -131,8 +135,14 @@ impl Station {
             .data_dir
             .clone()
             .unwrap_or_else(|| dir.path().join("data"));
-        let config_path = dir.path().join("station.toml");
-        write_config(&config_path, &opts, &data_dir).map_err(|e| e.to_string())?;
+        let config_path = match &opts.config {
+            Some(path) => path.clone(),
+            None => {
+                let path = dir.path().join("station.toml");
+                write_config(&path, &opts, &data_dir).map_err(|e| e.to_string())?;
+                path
+            }
+        };
 
         let app = opts.app.clone().unwrap_or_else(app_binary);
         if !app.exists() {
@@ -279,6 +289,15 @@ impl Station {
             Ok(gone.then_some(()))
         })
         .map_err(|e| format!("{e}; {text:?} still shown:\n{last}"))
+    }
+
+    /// Presses the button `label` beside the list item naming `row` (a device's self-test).
+    pub fn press_in_row(&self, row: &str, label: &str) -> Result<(), String> {
+        let button = wait_for(Duration::from_secs(15), || {
+            self.session.find_button_in_row(row, label)
+        })
+        .map_err(|e| format!("no button {label:?} beside {row:?}: {e}"))?;
+        self.session.click(&button)
     }
 
     /// Presses the button showing `label`, as a resident would.

@@ -79,10 +79,23 @@ impl Session {
     /// The button whose visible text is `text` (exactly, else the first that contains it).
     pub fn find_button(&self, text: &str) -> Result<Option<Element>, String> {
         let lit = xpath_literal(text);
-        for xpath in [
+        self.first_of(&[
             format!("//button[normalize-space(.)={lit}]"),
             format!("//button[contains(normalize-space(.), {lit})]"),
-        ] {
+        ])
+    }
+
+    /// The button `text` in the list item that names `row` (one of several "自检" buttons, each
+    /// beside its device).
+    pub fn find_button_in_row(&self, row: &str, text: &str) -> Result<Option<Element>, String> {
+        let (row, text) = (xpath_literal(row), xpath_literal(text));
+        self.first_of(&[format!(
+            "//li[./*[normalize-space(.)={row}]]//button[normalize-space(.)={text}]"
+        )])
+    }
+
+    fn first_of(&self, xpaths: &[String]) -> Result<Option<Element>, String> {
+        for xpath in xpaths {
             let v = self.call(
                 "POST",
                 "/elements",

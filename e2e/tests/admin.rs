@@ -1,6 +1,7 @@
 //! Staff admin mode in the real window: the hidden corner (a station without badges), the PIN
-//! chosen at first use, a setting written to station.toml, and the way out to the desktop,
-//! audited. The runtime's rules (lockout, never from a visit) are unit-tested in the kiosk
+//! chosen at first use, a setting written to station.toml and kept across a restart, the
+//! printer's test page through CUPS, the lockout after five wrong PINs, and the way out to the
+//! desktop, audited. The runtime's rules (never from a visit) are unit-tested in the kiosk
 //! crate; here the screens and the window are.
 
 use std::time::Duration;
@@ -9,6 +10,16 @@ use station_core::config::StationConfig;
 use station_e2e::bed::{bed, launch, socket, zh};
 use station_e2e::station::StationOptions;
 use station_e2e::wait_for;
+
+/// What the audit says happened, newest first.
+fn audit_actions(store: &station_store::Store) -> Vec<String> {
+    store
+        .audit_events(50)
+        .expect("audit")
+        .into_iter()
+        .map(|e| e.action)
+        .collect()
+}
 
 #[test]
 fn staff_open_admin_from_the_corner_change_a_setting_and_leave_to_the_desktop() {
@@ -113,12 +124,7 @@ fn staff_open_admin_from_the_corner_change_a_setting_and_leave_to_the_desktop() 
     })
     .expect("the kiosk closed");
     let store = station_store::Store::open(&st.data_dir).expect("store");
-    let actions: Vec<String> = store
-        .audit_events(20)
-        .expect("audit")
-        .into_iter()
-        .map(|e| e.action)
-        .collect();
+    let actions = audit_actions(&store);
     let faults = store.fault_reports(10).expect("fault reports");
     assert_eq!(faults.len(), 1);
     assert_eq!(
@@ -140,4 +146,116 @@ fn staff_open_admin_from_the_corner_change_a_setting_and_leave_to_the_desktop() 
             "{action} not audited: {actions:?}"
         );
     }
+}
+
+/// The rest of admin mode's promises in the window: the printer's self-test prints a test page
+/// through CUPS (bytes caught at the queue's device), a setting survives the kiosk's restart,
+/// and five wrong PINs lock entry for five minutes — said on screen and audited.
+#[test]
+fn the_printer_test_page_prints_settings_survive_a_restart_and_wrong_pins_lock_entry() {
+    use station_e2e::station::write_config;
+    use station_printer::testbed::PrivateCups;
+
+    let bed = bed();
+    let t = zh();
+    let cups = PrivateCups::start().expect("private cupsd with a raw queue");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (config, data, keys) = (
+        dir.path().join("station.toml"),
+        dir.path().join("data"),
+        dir.path().join("keys"),
+    );
+    let options = || StationOptions {
+        pcsc_socket: socket(&bed),
+        data_dir: Some(data.clone()),
+        key_dir: Some(keys.clone()),
+        printer: cups.queue_uri(),
+        config: Some(config.clone()),
+        ..Default::default()
+    };
+    write_config(&config, &options(), &data).expect("config");
+
+    let st = launch(&bed, options());
+    st.wait_screen("welcome", &t.text("welcome-insert-card"))
+        .unwrap();
+    st.open_admin(&t, "2468").unwrap();
+
+    // The printer's self-test: a test page with the station's name reaches the printer.
+    st.press(&t.text("admin-section-devices")).unwrap();
+    st.press_in_row(&t.text("admin-device-printer"), &t.text("admin-test"))
+        .unwrap();
+    st.wait_screen("admin", &t.text("admin-msg-test-page-printed"))
+        .unwrap();
+    let pdf = cups
+        .listener()
+        .wait_for_job(1, Duration::from_secs(20))
+        .expect("the printer got the test page");
+    let text = station_e2e::bed::pdf_text(&pdf);
+    assert!(text.contains("五马街道禅街社区智慧健康站"), "{text}");
+    assert!(text.contains("TEST-"), "{text}");
+
+    // A setting changed, then the kiosk restarted: the new value is what it runs with.
+    st.press(&t.text("admin-section-settings")).unwrap();
+    st.press(&t.text("admin-quieter")).unwrap();
+    st.wait_screen("admin", &t.text("admin-msg-setting-saved"))
+        .unwrap();
+    let quieter = StationConfig::load(&config, false).expect("config").volume;
+    drop(st);
+    let st = launch(&bed, options());
+    st.wait_screen("welcome", &t.text("welcome-insert-card"))
+        .unwrap();
+    st.open_admin(&t, "2468").unwrap();
+    st.press(&t.text("admin-section-settings")).unwrap();
+    let shown = st
+        .session
+        .execute(
+            "for (const row of document.querySelectorAll('.admin-setting')) {\
+               if (row.firstElementChild.innerText.trim() === arguments[0]) {\
+                 return row.querySelector('.value').innerText.trim();\
+               }\
+             }\
+             return null;",
+            vec![serde_json::json!(t.text("admin-setting-volume"))],
+        )
+        .unwrap();
+    assert_eq!(shown.as_str(), Some(quieter.to_string().as_str()));
+    st.press(&t.text("admin-leave")).unwrap();
+    st.wait_screen("welcome", &t.text("welcome-insert-card"))
+        .unwrap();
+
+    // Five wrong PINs: entry locked, and the screen says until when.
+    st.hold_at(12, 12, 3.5).unwrap();
+    st.wait_screen("admin_pin", &t.text("admin-pin-enter"))
+        .unwrap();
+    for _ in 0..5 {
+        st.type_pin(&t, "1357").unwrap();
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    // The words before the time ("密码错误次数太多，"): the time is the station clock's.
+    let locked = t.text_with("admin-pin-locked", &[("until", "\u{1}".into())]);
+    let locked_words = locked.split('\u{1}').next().unwrap_or_default().to_string();
+    assert!(!locked_words.trim().is_empty(), "{locked}");
+    st.wait_text(locked_words.trim()).unwrap();
+    // The right PIN is refused while locked.
+    st.type_pin(&t, "2468").unwrap();
+    std::thread::sleep(Duration::from_secs(1));
+    assert!(
+        !st.session
+            .page_text()
+            .unwrap()
+            .contains(&t.text("admin-today")),
+        "admin opened while locked"
+    );
+    drop(st);
+    let store = station_store::Store::open_with(
+        &data,
+        std::sync::Arc::new(station_core::clock::SystemClock::new()),
+        &station_store::StoreOptions::with_keys(&data, station_store::KeyStore::in_dir(&keys)),
+    )
+    .expect("store");
+    let actions = audit_actions(&store);
+    assert!(
+        actions.iter().any(|a| a == "admin_locked"),
+        "lockout not audited: {actions:?}"
+    );
 }

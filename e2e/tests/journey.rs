@@ -873,15 +873,7 @@ fn the_report_prints_through_cups_and_a_stopped_printer_is_told() {
         .expect("the printer got the job");
     assert!(pdf.starts_with(b"%PDF"), "not a PDF");
     // What is on paper: the station, the masked resident, the reading; never the full name.
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("report.pdf");
-    std::fs::write(&path, &pdf).unwrap();
-    let out = std::process::Command::new("pdftotext")
-        .arg(&path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils)");
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = station_e2e::bed::pdf_text(&pdf);
     assert!(text.contains("五马街道禅街社区智慧健康站"), "{text}");
     assert!(text.contains(MASKED_NAME), "{text}");
     assert!(text.contains("150"), "{text}");

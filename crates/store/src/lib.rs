@@ -6,14 +6,12 @@
 //! keyed hash of their ID number (HMAC-SHA256) plus the last four characters for display: the
 //! plain number is never stored. Every page is encrypted (SQLCipher, AES-256 with a per-page
 //! HMAC) with a key derived from the station key, which lives in the OS credential store, not
-//! beside the data (see `keys.rs` and the README).
+//! beside the data (see crates/keys and the README).
 
 mod audit;
 mod backup;
 mod cipher;
 mod faults;
-mod files;
-mod keys;
 mod migrations;
 mod open;
 mod questionnaires;
@@ -43,9 +41,12 @@ pub use backup::{
 pub use cipher::{cipher_version, PLAIN_HEADER};
 pub use faults::{FaultRecord, StoredFault};
 pub use keys::{default_key_dir, KeyStore, CREDENTIAL_NAME, KEY_DIR_ENV, KEY_FILE};
+// The key and the file steps live in crates/keys (the store's only Windows-specific code).
 pub use migrations::SCHEMA_VERSION;
 pub use retention::Purged;
 pub use staff_pins::PinRecord;
+pub(crate) use station_keys as keys;
+pub(crate) use station_keys::files;
 
 pub const DB_FILE: &str = "station.sqlite3";
 /// Where stores written before encryption kept their HMAC key: beside the database. Taken into
@@ -57,6 +58,17 @@ pub const KEY_CHECK_FILE: &str = "station.keycheck";
 pub(crate) const LEGACY_HMAC_SECRET: &str = "legacy_id_hmac_key";
 /// How many characters of an ID number (or health-code token) the store keeps: the last four.
 pub const KEPT_ID_CHARS: usize = 4;
+
+impl From<station_keys::KeyError> for StoreError {
+    fn from(e: station_keys::KeyError) -> StoreError {
+        match e {
+            station_keys::KeyError::BadKey { path } => StoreError::BadKey { path },
+            station_keys::KeyError::Unavailable { keys, source } => {
+                StoreError::KeyUnavailable { keys, source }
+            }
+        }
+    }
+}
 
 #[derive(Debug, Error)]
 pub enum StoreError {

@@ -1,4 +1,4 @@
-//! File-system steps the store depends on for privacy and durability.
+//! File-system steps the key and the store depend on for privacy and durability.
 //!
 //! Privacy: every file the store writes (database, WAL, shared memory, key, backups) is 0600 and
 //! its directories 0700 on Unix. SQLite creates the WAL and shared-memory files with the mode
@@ -14,7 +14,7 @@ use std::io::{self, Write};
 use std::path::Path;
 
 /// Creates `dir` (and its parents) when absent; a directory the store creates is 0700.
-pub(crate) fn create_private_dir(dir: &Path) -> io::Result<()> {
+pub fn create_private_dir(dir: &Path) -> io::Result<()> {
     if dir.is_dir() {
         return Ok(());
     }
@@ -29,7 +29,7 @@ pub(crate) fn create_private_dir(dir: &Path) -> io::Result<()> {
 }
 
 /// Makes an existing file readable and writable by its owner only (no-op when absent).
-pub(crate) fn make_private(path: &Path) -> io::Result<()> {
+pub fn make_private(path: &Path) -> io::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -58,7 +58,7 @@ fn private_options() -> fs::OpenOptions {
 
 /// Creates `path` empty and 0600 when absent (so SQLite's files inherit the mode); an existing
 /// file is made 0600.
-pub(crate) fn touch_private(path: &Path) -> io::Result<()> {
+pub fn touch_private(path: &Path) -> io::Result<()> {
     match private_options().create_new(true).open(path) {
         Ok(f) => {
             f.sync_all()?;
@@ -75,7 +75,7 @@ pub(crate) fn touch_private(path: &Path) -> io::Result<()> {
 /// Writes `bytes` to a new 0600 file at `path`, whole or not at all: through a temporary file,
 /// then linked into place only if nothing is there (never replacing). Returns false when a
 /// file was already there (it is left as it was).
-pub(crate) fn write_new_private(path: &Path, bytes: &[u8]) -> io::Result<bool> {
+pub fn write_new_private(path: &Path, bytes: &[u8]) -> io::Result<bool> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let tmp = unique_temp(path);
     let result = (|| {
@@ -111,7 +111,7 @@ fn place_no_clobber(tmp: &Path, path: &Path) -> io::Result<()> {
 }
 
 /// Replaces `path` with `bytes` (0600), atomically and durably.
-pub(crate) fn replace_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
+pub fn replace_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let tmp = unique_temp(path);
     let result = (|| {
         let mut f = private_options().create_new(true).open(&tmp)?;
@@ -137,13 +137,13 @@ fn unique_temp(path: &Path) -> std::path::PathBuf {
 }
 
 /// Flushes the file's data and metadata to disk.
-pub(crate) fn sync_file(path: &Path) -> io::Result<()> {
+pub fn sync_file(path: &Path) -> io::Result<()> {
     fs::File::open(path)?.sync_all()
 }
 
 /// Renames atomically, then makes the rename durable by syncing the target's directory (and the
 /// source's, when it differs).
-pub(crate) fn durable_rename(from: &Path, to: &Path) -> io::Result<()> {
+pub fn durable_rename(from: &Path, to: &Path) -> io::Result<()> {
     fs::rename(from, to)?;
     let to_dir = to.parent().unwrap_or(Path::new("."));
     sync_dir(to_dir)?;
@@ -154,7 +154,7 @@ pub(crate) fn durable_rename(from: &Path, to: &Path) -> io::Result<()> {
 }
 
 /// Removes a file (absent is fine) and makes the removal durable.
-pub(crate) fn durable_remove(path: &Path) -> io::Result<()> {
+pub fn durable_remove(path: &Path) -> io::Result<()> {
     match fs::remove_file(path) {
         Ok(()) => sync_dir(path.parent().unwrap_or(Path::new("."))),
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
@@ -163,8 +163,8 @@ pub(crate) fn durable_remove(path: &Path) -> io::Result<()> {
 }
 
 /// fsync of a directory, so the entries created, renamed or removed in it survive a power cut.
-pub(crate) fn sync_dir(dir: &Path) -> io::Result<()> {
-    #[cfg(test)]
+pub fn sync_dir(dir: &Path) -> io::Result<()> {
+    #[cfg(any(test, feature = "durability-probe"))]
     synced::record(dir);
     #[cfg(unix)]
     {
@@ -177,10 +177,11 @@ pub(crate) fn sync_dir(dir: &Path) -> io::Result<()> {
     }
 }
 
-/// Test hook: which directories this thread synced, so tests can prove each rename is made
-/// durable (an fsync itself cannot be observed from inside the process).
-#[cfg(test)]
-pub(crate) mod synced {
+/// Test hook (feature `durability-probe`): which directories this thread synced, so tests can
+/// prove each rename is made durable (an fsync itself cannot be observed from inside the
+/// process). Bounded, so a long test run of the whole app cannot grow it without end.
+#[cfg(any(test, feature = "durability-probe"))]
+pub mod synced {
     use std::cell::RefCell;
     use std::path::{Path, PathBuf};
 
@@ -188,12 +189,12 @@ pub(crate) mod synced {
         static DIRS: RefCell<Vec<PathBuf>> = const { RefCell::new(Vec::new()) };
     }
 
-    pub(crate) fn record(dir: &Path) {
+    pub fn record(dir: &Path) {
         DIRS.with(|d| d.borrow_mut().push(dir.to_path_buf()));
     }
 
     /// The directories synced on this thread since the last call (and forgets them).
-    pub(crate) fn take() -> Vec<PathBuf> {
+    pub fn take() -> Vec<PathBuf> {
         DIRS.with(|d| std::mem::take(&mut *d.borrow_mut()))
     }
 }

@@ -1,4 +1,5 @@
-//! The station key: one 32-byte master key, kept apart from the data, from which the store
+//! The station key (split out of station-store so the Windows-only code — DPAPI — is a small
+//! crate of its own): one 32-byte master key, kept apart from the data, from which the store
 //! derives what it uses (HKDF-SHA256, one label each):
 //! - the SQLCipher key that encrypts every page of the database and its backups;
 //! - the HMAC key that stands a resident's ID number in for the number itself;
@@ -16,11 +17,24 @@ use hkdf::Hkdf;
 use sha2::Sha256;
 use zeroize::{Zeroize, Zeroizing};
 
-use crate::files;
-use crate::StoreError;
+use thiserror::Error;
 
 #[cfg(windows)]
 mod dpapi;
+pub mod files;
+
+/// What can go wrong with the key itself; the store adds what only it can tell (a key missing
+/// while data exists, a key that is not the store's).
+#[derive(Debug, Error)]
+pub enum KeyError {
+    #[error("station key {path} is damaged (expected 32 bytes, or 64 hex digits)")]
+    BadKey { path: PathBuf },
+    #[error("station key ({keys}) cannot be read or kept: {source}")]
+    Unavailable {
+        keys: String,
+        source: std::io::Error,
+    },
+}
 
 /// The name of the systemd credential holding the master key (`LoadCredentialEncrypted=`).
 pub const CREDENTIAL_NAME: &str = "health-station-key";
@@ -57,7 +71,7 @@ impl KeyStore {
     /// The key store the app uses: the systemd credential when the unit was given one; else a
     /// key file in `HEALTH_STATION_KEY_DIR`, else in `configured_dir` (`[storage] key_dir`),
     /// else in `<OS config dir>/cn.healthstation.kiosk/keys` (Linux: `~/.config/…`).
-    pub fn locate(configured_dir: Option<&Path>) -> Result<KeyStore, StoreError> {
+    pub fn locate(configured_dir: Option<&Path>) -> Result<KeyStore, KeyError> {
         if let Some(creds) = std::env::var_os("CREDENTIALS_DIRECTORY") {
             let path = PathBuf::from(creds).join(CREDENTIAL_NAME);
             if path.is_file() {
@@ -68,7 +82,7 @@ impl KeyStore {
             Some(dir) => PathBuf::from(dir),
             None => match configured_dir {
                 Some(dir) => dir.to_path_buf(),
-                None => default_key_dir().ok_or_else(|| StoreError::KeyUnavailable {
+                None => default_key_dir().ok_or_else(|| KeyError::Unavailable {
                     keys: "the default key directory".into(),
                     source: std::io::Error::other(
                         "no config directory for this user: set [storage] key_dir",
@@ -105,13 +119,13 @@ impl KeyStore {
     }
 
     /// The master key, or `None` when there is none yet.
-    pub(crate) fn load(&self) -> Result<Option<MasterKey>, StoreError> {
+    pub fn load(&self) -> Result<Option<MasterKey>, KeyError> {
         let path = self.location();
         let bytes = match std::fs::read(path) {
             Ok(bytes) => Zeroizing::new(bytes),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(source) => {
-                return Err(StoreError::KeyUnavailable {
+                return Err(KeyError::Unavailable {
                     keys: self.to_string(),
                     source,
                 })
@@ -121,7 +135,7 @@ impl KeyStore {
             KeyStore::SystemdCredential { .. } | KeyStore::File { .. } => bytes,
             #[cfg(windows)]
             KeyStore::Dpapi { .. } => {
-                dpapi::unprotect(&bytes).map_err(|source| StoreError::KeyUnavailable {
+                dpapi::unprotect(&bytes).map_err(|source| KeyError::Unavailable {
                     keys: self.to_string(),
                     source,
                 })?
@@ -129,7 +143,7 @@ impl KeyStore {
         };
         MasterKey::from_bytes(&plain)
             .map(Some)
-            .ok_or_else(|| StoreError::BadKey {
+            .ok_or_else(|| KeyError::BadKey {
                 path: path.to_path_buf(),
             })
     }
@@ -137,8 +151,8 @@ impl KeyStore {
     /// Makes a new master key and keeps it. Refused for a systemd credential (the installer
     /// provisions it). Never replaces a key that exists: when another process made one first,
     /// that one is returned.
-    pub(crate) fn create(&self) -> Result<MasterKey, StoreError> {
-        let unavailable = |source| StoreError::KeyUnavailable {
+    pub fn create(&self) -> Result<MasterKey, KeyError> {
+        let unavailable = |source| KeyError::Unavailable {
             keys: self.to_string(),
             source,
         };
@@ -193,12 +207,12 @@ pub fn default_key_dir() -> Option<PathBuf> {
 }
 
 /// The station's master key: 32 random bytes; zeroized on drop, never printed.
-pub(crate) struct MasterKey(Zeroizing<[u8; 32]>);
+pub struct MasterKey(Zeroizing<[u8; 32]>);
 
 impl MasterKey {
     /// 32 raw bytes, or 64 hex digits (optionally with a trailing newline), as an installer
     /// may write with `openssl rand -hex 32`.
-    pub(crate) fn from_bytes(bytes: &[u8]) -> Option<MasterKey> {
+    pub fn from_bytes(bytes: &[u8]) -> Option<MasterKey> {
         let mut key = Zeroizing::new([0u8; 32]);
         if bytes.len() == 32 {
             key.copy_from_slice(bytes);
@@ -234,15 +248,16 @@ impl fmt::Debug for MasterKey {
 }
 
 /// What the store uses, derived from the master key. Zeroized on drop.
-pub(crate) struct DerivedKeys {
+pub struct DerivedKeys {
     sqlcipher: Zeroizing<[u8; 32]>,
-    pub(crate) id_hmac: Zeroizing<[u8; 32]>,
+    /// The HMAC key that stands a resident's ID number in for the number itself.
+    pub id_hmac: Zeroizing<[u8; 32]>,
     /// Not secret (a one-way function of the key): kept beside the database.
-    pub(crate) check: [u8; 16],
+    pub check: [u8; 16],
 }
 
 impl DerivedKeys {
-    pub(crate) fn derive(master: &MasterKey) -> DerivedKeys {
+    pub fn derive(master: &MasterKey) -> DerivedKeys {
         let hk = Hkdf::<Sha256>::new(Some(HKDF_SALT), master.0.as_slice());
         let mut sqlcipher = Zeroizing::new([0u8; 32]);
         let mut id_hmac = Zeroizing::new([0u8; 32]);
@@ -266,7 +281,7 @@ impl DerivedKeys {
 
     /// The `PRAGMA key` / `ATTACH … KEY` value: a raw 256-bit key (`x'…'`), so SQLCipher
     /// skips its passphrase KDF (the key is already random).
-    pub(crate) fn sqlcipher_raw(&self) -> Zeroizing<String> {
+    pub fn sqlcipher_raw(&self) -> Zeroizing<String> {
         let mut s = Zeroizing::new(String::with_capacity(67));
         s.push_str("x'");
         for b in self.sqlcipher.iter() {
@@ -278,7 +293,7 @@ impl DerivedKeys {
     }
 
     /// The key check as text, for the `station.keycheck` file.
-    pub(crate) fn check_text(&self) -> String {
+    pub fn check_text(&self) -> String {
         self.check
             .iter()
             .map(|b| {
@@ -361,10 +376,7 @@ mod tests {
         let store = KeyStore::SystemdCredential {
             path: dir.path().join(CREDENTIAL_NAME),
         };
-        assert!(matches!(
-            store.create(),
-            Err(StoreError::KeyUnavailable { .. })
-        ));
+        assert!(matches!(store.create(), Err(KeyError::Unavailable { .. })));
         assert!(!store.location().exists());
     }
 }

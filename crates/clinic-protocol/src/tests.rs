@@ -130,3 +130,66 @@ proptest! {
         }
     }
 }
+
+/// The kiosk's link reads what the console writes: every reply survives the trip.
+#[test]
+fn what_the_console_says_the_kiosk_reads_back() {
+    let replies = [
+        ToStation::Welcome {
+            station_name: "五马街道禅街社区智慧健康站".into(),
+        },
+        ToStation::Refused {
+            reason: "unknown_station".into(),
+        },
+        ToStation::Queued {
+            call: "c1".into(),
+            position: 2,
+            wait_minutes: 10,
+        },
+        ToStation::Position {
+            position: 1,
+            wait_minutes: 5,
+        },
+        ToStation::Left,
+        ToStation::Accepted {
+            doctor: "李医生".into(),
+        },
+        ToStation::Signal {
+            payload: serde_json::json!({"sdp": {"type": "offer", "sdp": "v=0"}}),
+        },
+        ToStation::Prescription {
+            doctor: "李医生".into(),
+            items: vec![PrescriptionItem {
+                drug: "硝苯地平控释片".into(),
+                dose: "30 mg".into(),
+                quantity: "1 盒".into(),
+                usage: "每日一次".into(),
+            }],
+        },
+        ToStation::Requeued {
+            position: 1,
+            wait_minutes: 5,
+        },
+        ToStation::Ended {
+            reason: EndReason::StationLost,
+        },
+        ToStation::Error {
+            code: ErrorCode::TooLarge,
+            detail: String::new(),
+        },
+    ];
+    for reply in replies {
+        let text = serde_json::to_string(&reply).unwrap();
+        let back: ToStation = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, reply, "{text}");
+    }
+    // And the kiosk's own messages are what the console parses.
+    for message in [
+        FromStation::Leave {},
+        FromStation::Hangup {},
+        FromStation::Vitals { vitals: vec![] },
+    ] {
+        let text = serde_json::to_string(&message).unwrap();
+        assert_eq!(parse::<FromStation>(&text), Ok(message), "{text}");
+    }
+}

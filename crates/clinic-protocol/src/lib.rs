@@ -1,4 +1,4 @@
-//! The signalling protocol: JSON text messages over WebSocket, one object each with a `type`.
+//! The cloud clinic's signalling protocol (issue 13): JSON text messages over WebSocket, one object each with a `type`.
 //! Kiosks speak [`FromStation`] / [`ToStation`] on `/ws/station`, doctors' pages speak
 //! [`FromDoctor`] / [`ToDoctor`] on `/ws/doctor`. WebRTC's offer, answer and candidates travel
 //! as an opaque `payload` (`signal`): the console relays them and never sees media.
@@ -12,7 +12,19 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use thiserror::Error;
 
-use crate::queue::{CallId, Vital};
+/// A call's id, made by the console.
+pub type CallId = String;
+
+/// One reading of the visit, as the kiosk shows it (already formatted, units included).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Vital {
+    pub kind: String,
+    pub value: String,
+    pub unit: String,
+    /// When it was measured (RFC 3339).
+    pub at: String,
+}
 
 /// A message bigger than this is refused (an SDP offer is a few KiB).
 pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
@@ -24,7 +36,7 @@ const MAX_VITALS: usize = 32;
 const MAX_ITEMS: usize = 20;
 const MAX_ITEM_CHARS: usize = 200;
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum FromStation {
     /// First message: who this kiosk is.
@@ -51,7 +63,7 @@ pub enum FromStation {
     Hangup {},
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum FromDoctor {
     /// First message: the session token from `/api/login`.
@@ -90,7 +102,7 @@ pub struct PrescriptionItem {
     pub usage: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ToStation {
     Welcome {
@@ -133,7 +145,7 @@ pub enum ToStation {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QueueEntry {
     pub call: CallId,
     pub station: String,
@@ -142,7 +154,7 @@ pub struct QueueEntry {
     pub waited_seconds: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ToDoctor {
     Welcome {
@@ -190,7 +202,7 @@ pub enum ToDoctor {
     },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EndReason {
     DoctorHungUp,
@@ -199,7 +211,7 @@ pub enum EndReason {
     StationLost,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     TooLarge,
