@@ -18,6 +18,7 @@ use tungstenite::{Message, WebSocket};
 type Ws = WebSocket<MaybeTlsStream<TcpStream>>;
 
 const KIOSKS: usize = 100;
+const SAMPLE_RESIDENT: &str = "张*华 **************1234"; // i18n-exempt: test data
 const ROUND_TRIPS: usize = 200;
 
 fn main() -> Result<(), String> {
@@ -31,7 +32,7 @@ fn main() -> Result<(), String> {
         let key = station_clinic::stations::issue_key(
             clinic.console.store(),
             &id,
-            "五马街道禅街社区智慧健康站",
+            "五马街道禅街社区智慧健康站", // i18n-exempt: test data
             "wuma",
             chrono::Utc::now(),
         )
@@ -41,7 +42,7 @@ fn main() -> Result<(), String> {
         expect(&mut ws, "welcome")?;
         send(
             &mut ws,
-            json!({"type": "call", "resident": "张*华 **************1234", "vitals": []}),
+            json!({"type": "call", "resident": SAMPLE_RESIDENT, "vitals": []}),
         )?;
         expect(&mut ws, "queued")?;
         kiosks.push(ws);

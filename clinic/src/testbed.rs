@@ -12,16 +12,16 @@ use crate::{stations, Console, ConsoleConfig, ConsoleStore};
 
 /// Every test doctor's password.
 pub const PASSWORD: &str = "correct horse battery";
-/// The test stations: id and name, all in the group "wuma".
+/// The test stations: id and name, all in the group "wuma". (Test data, not screen text.)
 pub const STATIONS: [(&str, &str); 2] = [
-    ("s1", "五马街道禅街社区智慧健康站"),
-    ("s2", "五马街道墨池社区智慧健康站"),
+    ("s1", "五马街道禅街社区智慧健康站"), // i18n-exempt: test data
+    ("s2", "五马街道墨池社区智慧健康站"), // i18n-exempt: test data
 ];
 /// The test doctors: username, name, group.
 pub const DOCTORS: [(&str, &str, &str); 3] = [
-    ("li", "李医生", "wuma"),
-    ("wang", "王医生", "wuma"),
-    ("zhao", "赵医生", "other"),
+    ("li", "李医生", "wuma"),    // i18n-exempt: test data
+    ("wang", "王医生", "wuma"),  // i18n-exempt: test data
+    ("zhao", "赵医生", "other"), // i18n-exempt: test data
 ];
 
 pub struct TestConsole {
