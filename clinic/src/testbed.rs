@@ -103,3 +103,71 @@ impl Drop for TestConsole {
         }
     }
 }
+
+/// A doctor reduced to their page's socket: signs in, waits for messages, accepts, sends.
+pub struct TestDoctor {
+    ws: tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<std::net::TcpStream>>,
+}
+
+impl TestDoctor {
+    /// Signs in as `user` (one of [`DOCTORS`]) and opens the doctor's socket.
+    pub fn sign_in(clinic: &TestConsole, user: &str) -> TestDoctor {
+        let (token, _) = clinic
+            .console
+            .accounts()
+            .login(user, PASSWORD)
+            .expect("login");
+        let (ws, _) =
+            tungstenite::connect(format!("ws://{}/ws/doctor", clinic.addr)).expect("doctor socket");
+        if let tungstenite::stream::MaybeTlsStream::Plain(s) = ws.get_ref() {
+            s.set_read_timeout(Some(std::time::Duration::from_millis(200)))
+                .expect("timeout");
+        }
+        let mut doctor = TestDoctor { ws };
+        doctor.send(serde_json::json!({"type": "auth", "token": token}));
+        doctor
+    }
+
+    pub fn send(&mut self, message: serde_json::Value) {
+        self.ws
+            .send(tungstenite::Message::text(message.to_string()))
+            .expect("send");
+    }
+
+    /// Reads until a message satisfies `want` (10 s at most).
+    pub fn wait(
+        &mut self,
+        what: &str,
+        want: impl Fn(&serde_json::Value) -> bool,
+    ) -> serde_json::Value {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while std::time::Instant::now() < deadline {
+            match self.ws.read() {
+                Ok(tungstenite::Message::Text(text)) => {
+                    let v: serde_json::Value = serde_json::from_str(text.as_str()).expect("json");
+                    if want(&v) {
+                        return v;
+                    }
+                }
+                Ok(_) => {}
+                Err(tungstenite::Error::Io(e))
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) => {}
+                Err(e) => panic!("doctor socket: {e}"),
+            }
+        }
+        panic!("the doctor never heard {what}");
+    }
+
+    /// Waits for the station's call in the queue and accepts it; gives what the console sent.
+    pub fn accept(&mut self) -> serde_json::Value {
+        let queue = self.wait("a waiting call", |v| {
+            v["type"] == "queue" && v["calls"][0]["call"].is_string()
+        });
+        let call = queue["calls"][0]["call"].clone();
+        self.send(serde_json::json!({"type": "accept", "call": call}));
+        self.wait("accepted", |v| v["type"] == "accepted")
+    }
+}

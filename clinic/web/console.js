@@ -80,7 +80,8 @@ function signOut() {
 function vitalsRows(body, vitals) {
   for (const v of vitals) {
     const row = body.insertRow();
-    row.insertCell().textContent = t("clinic-vital-" + v.kind.replaceAll("_", "-"));
+    // The kiosk names each value in its own words (the station's language, the doctor's).
+    row.insertCell().textContent = v.kind;
     row.insertCell().textContent = `${v.value} ${v.unit}`;
     row.insertCell().textContent = v.at;
   }

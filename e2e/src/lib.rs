@@ -3,6 +3,7 @@
 
 pub mod bed;
 pub mod display;
+pub mod doctor_page;
 pub mod service;
 pub mod station;
 pub mod webdriver;

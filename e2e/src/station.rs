@@ -47,6 +47,9 @@ pub struct StationOptions {
     /// Start with this config file as it is (a restart keeps what admin mode wrote to it);
     /// by default a new one is written from these options.
     pub config: Option<PathBuf>,
+    /// `[clinic]`: the doctor console's address and the file with this station's key (as
+    /// station "s1" of the console's test bed).
+    pub clinic: Option<(String, PathBuf)>,
 }
 
 impl Default for StationOptions {
@@ -69,6 +72,7 @@ impl Default for StationOptions {
             camera: "none".into(),
             app: None,
             config: None,
+            clinic: None,
         }
     }
 }
@@ -104,7 +108,7 @@ pub fn write_config(path: &Path, opts: &StationOptions, data_dir: &Path) -> std:
          [storage]\ndata_dir = \"{}\"\n{}\n\
          [staff]\ncard_uids = [{}]\n\n\
          [printer]\nqueue = \"{}\"\njob_timeout_seconds = 10\n\n\
-         [devices]\nmeasure_timeout_seconds = {}\n",
+         [devices]\nmeasure_timeout_seconds = {}\n{}",
         opts.hours.0,
         opts.hours.1,
         opts.idle.0,
@@ -123,7 +127,14 @@ pub fn write_config(path: &Path, opts: &StationOptions, data_dir: &Path) -> std:
             .collect::<Vec<_>>()
             .join(", "),
         opts.printer,
-        opts.measure_timeout
+        opts.measure_timeout,
+        opts.clinic
+            .as_ref()
+            .map(|(url, key)| format!(
+                "\n[clinic]\nurl = \"{url}\"\nstation = \"s1\"\nkey_file = \"{}\"\n",
+                key.display()
+            ))
+            .unwrap_or_default()
     );
     std::fs::write(path, text)
 }

@@ -51,6 +51,12 @@ impl Session {
         )
     }
 
+    /// Opens `url` in the session's window.
+    pub fn navigate(&self, url: &str) -> Result<(), String> {
+        self.call("POST", "/url", Some(json!({ "url": url })))
+            .map(drop)
+    }
+
     pub fn execute(&self, script: &str, args: Vec<Value>) -> Result<Value, String> {
         self.call(
             "POST",

@@ -25,6 +25,7 @@ use std::time::Duration;
 use serde_json::{json, Value};
 use station_card::testbed::PrivatePcscd;
 use station_card::virtual_card::{CardBehaviour, CardImage, VirtualCard, VpcdCard};
+use station_clinic::testbed::{TestConsole, TestDoctor};
 use station_e2e::display::Display;
 use station_e2e::station::{Station, StationOptions};
 use station_e2e::{wait_for, workspace_root};
@@ -590,9 +591,20 @@ fn every_demo_screen_fits_both_panels_and_passes_the_accessibility_scan() {
     let bed = bed();
     let t = zh();
     let mut findings = Findings::default();
+    // The cloud clinic's screens too: a doctor console on loopback, this station its "s1".
+    let clinic = TestConsole::start();
+    let keys = tempfile::tempdir().expect("dir");
+    let key = keys.path().join("clinic.key");
+    std::fs::write(&key, &clinic.keys[0]).expect("key file");
     for (panel, look) in walks(&bed) {
         {
-            let st = launch(panel, demo_options());
+            let st = launch(
+                panel,
+                StationOptions {
+                    clinic: Some((format!("ws://{}", clinic.addr), key.clone())),
+                    ..demo_options()
+                },
+            );
             let mut c = Check {
                 st: &st,
                 orientation: panel.orientation,
@@ -683,7 +695,8 @@ fn every_demo_screen_fits_both_panels_and_passes_the_accessibility_scan() {
             wait_step(&st, &t.text("step-clip-finger-title"));
             c.screen("step-clip-finger");
             go(&st, &t.text("measure-start"), "measure_result");
-            st.wait_text(&t.text("result-urgent")).unwrap();
+            // Urgent, at a station with the clinic: the advice offers "呼叫医生" right there.
+            st.wait_text(&t.text("result-urgent-clinic")).unwrap();
             c.screen("result-spo2-urgent");
 
             // The questionnaire: the first question, one with the form's own answer words,
@@ -708,6 +721,31 @@ fn every_demo_screen_fits_both_panels_and_passes_the_accessibility_scan() {
             go(&st, &t.text("back-home"), "home");
             go(&st, &t.text("service-reports"), "reports");
             c.screen("reports");
+
+            // The cloud clinic: the waiting room, the call, the prescription after it.
+            go(&st, &t.text("back-home"), "home");
+            let mut doctor = TestDoctor::sign_in(&clinic, "li");
+            go(&st, &t.text("service-call-doctor"), "clinic_waiting");
+            st.wait_text(&t.text_with("clinic-position", &[("position", "1".into())]))
+                .unwrap();
+            c.screen("clinic-waiting");
+            let call = doctor.accept()["call"].clone();
+            wait_screen(&st, "clinic_call");
+            c.screen("clinic-call");
+            // Measuring during the call: the banner leads back to it.
+            go(&st, &t.text("clinic-measure"), "self_test");
+            st.wait_text(&t.text("clinic-return")).unwrap();
+            c.screen("clinic-banner");
+            go(&st, &t.text("clinic-return"), "clinic_call");
+            doctor.send(json!({"type": "prescription", "call": call, "items": [
+                {"drug": "苯磺酸氨氯地平片", "dose": "5mg", "quantity": "7片", "usage": "每日一次，早饭后"}, // i18n-exempt: test data
+                {"drug": "阿司匹林肠溶片", "dose": "100mg", "quantity": "14片", "usage": "每日一次"} // i18n-exempt: test data
+            ]}));
+            st.wait_text(&t.text("clinic-call-prescribed")).unwrap();
+            doctor.send(json!({"type": "hangup", "call": call}));
+            wait_screen(&st, "prescription");
+            c.screen("prescription");
+            drop(doctor);
 
             go(&st, &t.text("logout"), "goodbye");
             c.screen("goodbye");

@@ -29,3 +29,11 @@ report-tcm-taken-at = Completed: { $time }
 report-tcm-primary = Constitution
 report-tcm-tendency = Tending towards
 report-tcm-review = Please have a doctor interpret this result
+
+## The prescription's pickup slip (cloud clinic)
+slip-title = Medicine pickup slip
+slip-doctor = Prescribed by { $doctor }
+slip-pickup-code = Pickup code: { $code }
+slip-take-to-pharmacy = This station has no medicine cabinet: take this slip to the health centre's pharmacy, or wait for delivery
+slip-take-to-cabinet = Type the pickup code on this station's medicine cabinet to collect your medicines
+slip-id = Slip no. { $id }

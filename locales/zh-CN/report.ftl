@@ -29,3 +29,11 @@ report-tcm-taken-at = 填写时间：{ $time }
 report-tcm-primary = 体质
 report-tcm-tendency = 倾向
 report-tcm-review = 结果请由医生判定
+
+## The prescription's pickup slip (cloud clinic)
+slip-title = 取药单
+slip-doctor = 开方医生：{ $doctor }
+slip-pickup-code = 取药码：{ $code }
+slip-take-to-pharmacy = 本站暂无取药柜：请凭此单到卫生院药房取药，或等待配送
+slip-take-to-cabinet = 请在本站取药柜输入取药码取药
+slip-id = 单号：{ $id }

@@ -25,6 +25,18 @@ pub fn select(config: &StationConfig, audio_dir: &Path) -> Hardware {
         // The platform link (a later feature) brings the real verifier; until then every health
         // code is kept as "unverified" and the screen says so.
         qr_verifier: Arc::new(NotConfiguredVerifier),
+        // A `[clinic]` whose key cannot be read still shows the tile; calling then says the
+        // doctors cannot be reached, and the log tells staff why.
+        clinic: config
+            .clinic
+            .as_ref()
+            .and_then(|c| match station_kiosk::clinic_link_config(c) {
+                Ok(link) => Some(link),
+                Err(e) => {
+                    tracing::error!(error = %e, file = %c.key_file.display(), "cannot read the clinic key");
+                    None
+                }
+            }),
         voice: Arc::new(RodioVoice::open(PromptLibrary::new(
             audio_dir.to_path_buf(),
         ))),

@@ -5,7 +5,7 @@
 //! panel (`--mm`, set by `physical_size`), colours give >= 7:1 contrast in both modes.
 
 use leptos::prelude::*;
-use station_protocol::{Action, DemoCard, StationView};
+use station_protocol::{Action, ClinicBanner, DemoCard, StationView};
 use wasm_bindgen::JsCast;
 
 use crate::ipc::send;
@@ -174,6 +174,29 @@ pub fn notice_bar(v: &StationView, t: &Texts) -> impl IntoView {
                 // Something at the station is broken: the resident can say so to staff.
                 {n.is_fault().then(|| big_button(t.tr("report-fault"), "btn-secondary btn-dismiss", Action::ReportFault))}
                 {big_button(t.tr("dismiss"), "btn-secondary btn-dismiss", Action::DismissNotice)}
+            </div>
+        }
+    })
+}
+
+/// The clinic's line above the screen: the doctor still on the call while the resident measures
+/// ("返回通话"), or a prescription from a call that ended meanwhile ("查看处方").
+pub fn clinic_banner(v: &StationView, t: &Texts) -> impl IntoView {
+    v.clinic.as_ref().map(|banner| {
+        let (words, button) = match banner {
+            ClinicBanner::InCall { doctor } => (
+                t.tr_with("clinic-banner-in-call", &[("doctor", doctor.clone())]),
+                t.tr("clinic-return"),
+            ),
+            ClinicBanner::Prescription { doctor } => (
+                t.tr_with("clinic-banner-prescription", &[("doctor", doctor.clone())]),
+                t.tr("clinic-see-prescription"),
+            ),
+        };
+        view! {
+            <div class="clinic-banner" role="status">
+                <p>{words}</p>
+                {big_button(button, "btn-secondary", Action::ReturnToCall)}
             </div>
         }
     })

@@ -99,6 +99,7 @@ fn App() -> impl IntoView {
                 <div class=class style=("--mm", mm) data-screen=v.screen.name()
                     on:pointerdown=move |_| ipc::touch()>
                     {v.demo.then(|| kit::demo_strip(&v, &t))}
+                    {kit::clinic_banner(&v, &t)}
                     {screens::render(&v, &t)}
                     {kit::scroll_arrows(scroll, &t)}
                     {kit::notice_bar(&v, &t)}

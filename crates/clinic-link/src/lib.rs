@@ -239,6 +239,10 @@ impl Worker {
         let mut pinged = Instant::now();
         loop {
             if self.stopped() {
+                // What the station said last (leaving the queue, hanging up) still goes out.
+                while let Ok(message) = self.queue.try_recv() {
+                    let _ = send(&mut socket, &message);
+                }
                 let _ = socket.close(None);
                 let _ = socket.flush();
                 return Ended::Stopped;

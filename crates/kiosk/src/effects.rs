@@ -1,8 +1,9 @@
 //! What the runtime must do after a state change. The state machine never touches hardware:
 //! it returns these, and `Kiosk::apply` carries them out after the state lock is released.
 
+use station_clinic_protocol::FromStation;
 use station_protocol::{DemoCard, Locale, MeasureKind, Paper, PromptId};
-use station_report::ReportInput;
+use station_report::{ReportInput, SlipInput};
 use station_store::VisitId;
 
 #[derive(Debug, Default)]
@@ -21,6 +22,8 @@ pub(crate) struct Effects {
     /// Admin mode: print a test page / open the camera for a frame.
     pub admin_test_page: bool,
     pub admin_test_camera: bool,
+    /// Messages for the doctor console, in order (the clinic call).
+    pub clinic_send: Vec<FromStation>,
     /// Admin mode: close the kiosk to the desktop (audited already).
     pub exit: bool,
     /// The view changed and must be published.
@@ -33,11 +36,19 @@ impl Effects {
     }
 }
 
-/// A report to print, tagged with the visit that asked for it.
+/// A document to print, tagged with the visit that asked for it.
 #[derive(Debug)]
 pub(crate) struct PrintJob {
     pub visit: VisitId,
     pub paper: Paper,
     pub name: String,
-    pub input: ReportInput,
+    pub document: Document,
+}
+
+#[derive(Debug)]
+pub(crate) enum Document {
+    /// The health report of a visit.
+    Report(ReportInput),
+    /// The prescription's pickup slip.
+    Slip(SlipInput),
 }

@@ -27,6 +27,7 @@ use readers::Readers;
 use station::Station;
 use station_camera::QrVerifier;
 use station_card::{CardReaderBackend, ReaderEvent, ReaderHandle, SimulatedReader};
+use station_clinic_link::{ClinicLink, LinkEvent};
 pub use station_core::clock::{Clock, ManualClock, SystemClock};
 use station_core::config::{StationConfig, StationMode};
 use station_devices::Instrument;
@@ -57,6 +58,31 @@ pub struct Hardware {
     /// Checks health codes with their issuing platform (`NotConfiguredVerifier` until the
     /// platform link exists: every code is then "unverified").
     pub qr_verifier: Arc<dyn QrVerifier>,
+    /// The doctor console to call (`[clinic]` with its key read from the key file), if any.
+    pub clinic: Option<LinkConfig>,
+}
+
+pub use station_clinic_link::LinkConfig;
+
+/// The link settings of `[clinic]`: the address and station id, and the key read from its file
+/// (surrounding whitespace dropped). The key is never logged.
+pub fn clinic_link_config(
+    settings: &station_core::config::ClinicSettings,
+) -> std::io::Result<LinkConfig> {
+    let key = std::fs::read_to_string(&settings.key_file)?
+        .trim()
+        .to_string();
+    if key.is_empty() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "the clinic key file is empty",
+        ));
+    }
+    Ok(LinkConfig {
+        url: settings.url.clone(),
+        station: settings.station.clone(),
+        key,
+    })
 }
 
 pub use station_camera::CameraOpener;
@@ -92,6 +118,8 @@ struct Shared {
     /// Closes the app (admin mode's "关闭自助机"); the shell sets it.
     exit: Mutex<Option<ExitHandler>>,
     id_reader_handle: Mutex<Option<IdReaderHandle>>,
+    /// The link to the doctor console, while the station has one.
+    clinic: Mutex<Option<ClinicLink>>,
 }
 
 impl Kiosk {
@@ -121,6 +149,7 @@ impl Kiosk {
             has_printer: hardware.printer.is_some(),
             printer_busy: false,
             measure_kinds,
+            clinic_online: false,
         };
         let readers = Readers {
             // The simulator is always there; a real reader reports its own status.
@@ -165,6 +194,7 @@ impl Kiosk {
                 reader_handle: Mutex::new(None),
                 exit: Mutex::new(None),
                 id_reader_handle: Mutex::new(None),
+                clinic: Mutex::new(None),
             }),
         };
         {
@@ -181,6 +211,9 @@ impl Kiosk {
         }));
         if let Ok(mut h) = kiosk.shared.reader_handle.lock() {
             *h = Some(handle);
+        }
+        if let Some(config) = hardware.clinic {
+            kiosk.start_clinic_link(config);
         }
         if let Some(id_reader) = hardware.id_card_reader {
             let k = kiosk.clone();
@@ -241,6 +274,49 @@ impl Kiosk {
         self.apply(effects);
     }
 
+    /// Starts the link to the doctor console; its events come back through `on_clinic`.
+    fn start_clinic_link(&self, config: LinkConfig) {
+        let k = self.clone();
+        let link = ClinicLink::start(config, move |event| {
+            let _ = caught("clinic-link event", || k.on_clinic_event(event));
+        });
+        match link {
+            Ok(link) => {
+                if let Ok(mut slot) = self.shared.clinic.lock() {
+                    *slot = Some(link);
+                }
+            }
+            // Staff see it in the log; residents see the tile say the doctors cannot be reached.
+            Err(e) => tracing::error!(error = %e, "cannot start the doctor console link"),
+        }
+    }
+
+    fn on_clinic_event(&self, event: LinkEvent) {
+        let effects = {
+            let mut st = self.lock();
+            let now = self.shared.clock.monotonic();
+            st.on_clinic(event, now, &self.shared.store, self.shared.clock.as_ref())
+        };
+        self.apply(effects);
+    }
+
+    /// Sends the station's messages to the doctor console, in order. One the link cannot take
+    /// (down at that instant) is logged: the console ends a call it stops hearing about.
+    fn send_to_clinic(&self, messages: Vec<station_clinic_protocol::FromStation>) {
+        if messages.is_empty() {
+            return;
+        }
+        let Ok(link) = self.shared.clinic.lock() else {
+            return;
+        };
+        for message in messages {
+            let sent = link.as_ref().map(|l| l.send(message));
+            if !matches!(sent, Some(Ok(()))) {
+                tracing::warn!("a message to the doctor console was not sent (link down)");
+            }
+        }
+    }
+
     fn on_id_card_event(&self, event: IdCardEvent) {
         let effects = {
             let mut st = self.lock();
@@ -273,6 +349,7 @@ impl Kiosk {
         if effects.replay {
             s.voice.replay();
         }
+        self.send_to_clinic(effects.clinic_send);
         if let Some(card) = effects.demo_insert {
             match (card, &s.demo_reader, &s.demo_id_card) {
                 (DemoCard::IdCard, _, Some(id)) => {
@@ -340,7 +417,17 @@ impl Kiosk {
 
     /// Ends any visit (app shutdown).
     pub fn shutdown(&self) {
-        self.lock().shutdown(&self.shared.store);
+        let effects = self.lock().shutdown(&self.shared.store);
+        self.send_to_clinic(effects.clinic_send);
+        // Dropping the link closes the socket after the farewell above went out. Taken out of
+        // the lock first: the link's thread may be waiting for that lock to deliver an event.
+        let link = self
+            .shared
+            .clinic
+            .lock()
+            .ok()
+            .and_then(|mut slot| slot.take());
+        drop(link);
         self.shared.voice.stop();
         if let Ok(mut h) = self.shared.reader_handle.lock() {
             h.take();

@@ -88,7 +88,7 @@ fn bp_entry(r: &StoredReading) -> Option<BpEntry> {
 }
 
 /// The same summary the result screen showed for this reading.
-fn reading_entry(r: &StoredReading) -> Option<ReadingEntry> {
+pub(crate) fn reading_entry(r: &StoredReading) -> Option<ReadingEntry> {
     let record = &r.record;
     let assessed = record.reading.assess().ok()?;
     let source = source_of(&record.device, record.entered_by.as_deref());

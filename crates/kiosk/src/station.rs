@@ -27,6 +27,7 @@ use crate::readers::Readers;
 use crate::visit::{Task, Visit};
 
 /// The services this build offers; the others are drawn disabled on the home screen.
+/// "呼叫医生" joins them where the station has a doctor console (`[clinic]`).
 const AVAILABLE_SERVICES: [Service; 2] = [Service::SelfTest, Service::Reports];
 
 /// How long the goodbye screen stays before the welcome screen returns.
@@ -211,12 +212,22 @@ impl Station {
             idle_warning: visit.and_then(|v| v.idle.warning),
             reader: self.readers.card.unwrap_or(ReaderStatus::NoService),
             prefs: self.prefs(),
-            services: ServiceTile::all(&AVAILABLE_SERVICES),
+            services: ServiceTile::all(&self.services()),
             identify_methods: self.identify_methods(),
             printer: self.caps.has_printer,
             measure_kinds: self.caps.measure_kinds.clone(),
             switch_to: visit.and_then(Visit::switch_to),
+            clinic: visit.and_then(Visit::clinic_banner),
         }
+    }
+
+    /// The services offered: this build's, and the cloud clinic where it is configured.
+    fn services(&self) -> Vec<Service> {
+        let mut services = AVAILABLE_SERVICES.to_vec();
+        if self.config.clinic.is_some() {
+            services.push(Service::CallDoctor);
+        }
+        services
     }
 
     /// The ways this station can identify right now: the card slot always (its troubles are shown
@@ -243,6 +254,11 @@ impl Station {
     /// person it is for. A visit replaced by another phase is dropped here, and with it
     /// everything about its resident.
     pub fn show(&mut self, to: To, speak: Speak, fx: &mut Effects) {
+        // A visit replaced by another phase (logout, idle, a pulled card, another resident)
+        // leaves its clinic call: the doctor console is told.
+        if let (Phase::InVisit(visit), To::Phase(_)) = (&self.phase, &to) {
+            fx.clinic_send.extend(flows::clinic::farewell(visit));
+        }
         match to {
             To::Phase(phase) => self.phase = phase,
             To::Task(task) => match &mut self.phase {
@@ -459,6 +475,7 @@ impl Station {
         self.tick_identify(now, &mut fx);
         self.tick_admin(now, store, &mut fx);
         self.in_visit(store, clock, now, &mut fx, measure::tick);
+        self.in_visit(store, clock, now, &mut fx, flows::clinic::tick);
         self.tick_idle(now, store, &mut fx);
         self.sync_volume(&mut fx);
         fx
@@ -468,8 +485,8 @@ impl Station {
         let Phase::InVisit(visit) = &mut self.phase else {
             return;
         };
-        // A resident sitting still under the cuff is not idle.
-        if visit.measuring() {
+        // A resident sitting still under the cuff, or talking with a doctor, is not idle.
+        if visit.measuring() || visit.in_call() {
             visit.idle.last_activity = now;
             return;
         }
@@ -550,12 +567,15 @@ impl Station {
     }
 
     /// Ends any visit (app shutdown).
-    pub fn shutdown(&mut self, store: &Store) {
+    pub fn shutdown(&mut self, store: &Store) -> Effects {
+        let mut fx = Effects::default();
         if let Phase::InVisit(visit) = &self.phase {
+            fx.clinic_send.extend(flows::clinic::farewell(visit));
             close_visit(store, visit.visit_id(), VisitEnd::Shutdown);
             let prefs = default_prefs(&self.config);
             self.phase = Phase::Welcome { prefs };
         }
+        fx
     }
 
     /// The last token handed out (the measurement in flight, in the tests that look).

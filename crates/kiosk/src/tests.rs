@@ -25,6 +25,7 @@ use crate::{Hardware, Kiosk, ManualClock};
 
 mod admin;
 mod audit;
+mod clinic;
 mod crashes;
 mod faults;
 mod manual;
@@ -85,6 +86,10 @@ fn rig_config(
     let printer = Arc::new(SimulatedPrinter::new());
     let dir = tempfile::tempdir().expect("tempdir");
     let config = StationConfig::parse(config, std::path::Path::new("t.toml")).expect("config");
+    let clinic_link = config
+        .clinic
+        .as_ref()
+        .map(|c| crate::clinic_link_config(c).expect("clinic key file"));
     let store = Arc::new(Store::open(dir.path()).expect("store"));
     let voice = Arc::new(RecordingVoice::new());
     let sim = SimulatedReader::new();
@@ -117,6 +122,7 @@ fn rig_config(
             voice: voice.clone(),
             camera,
             qr_verifier,
+            clinic: clinic_link,
         },
         clock.clone(),
         Box::new(move |v| {
@@ -230,7 +236,7 @@ impl Rig {
             matches!(v.screen, Screen::MeasureResult { .. })
         });
         match v.screen {
-            Screen::MeasureResult { result } => result,
+            Screen::MeasureResult { result } => *result,
             _ => unreachable!(),
         }
     }

@@ -8,12 +8,13 @@ use std::time::Duration;
 
 use station_core::resident::{mask_name, IdNumber};
 use station_protocol::{
-    DisplayPrefs, GlucoseTiming, IdentifyMethod, PastReportView, QuestionnaireView, ResidentView,
-    ResultView, Screen,
+    ClinicBanner, DisplayPrefs, GlucoseTiming, IdentifyMethod, PastReportView, PrescriptionView,
+    QuestionnaireView, ResidentView, ResultView, Screen,
 };
 use station_questionnaire::AnswerSheet;
 use station_store::{ResidentId, VisitId};
 
+use crate::flows::clinic::{Clinic, Stage};
 use crate::flows::manual::Assist;
 use crate::flows::measure::Measuring;
 use crate::flows::questionnaire;
@@ -44,6 +45,10 @@ pub(crate) enum Task {
     Reports(Vec<PastReportView>),
     /// Staff typing a reading for the resident (only while this task lasts).
     ManualEntry(Assist),
+    /// "呼叫医生": the waiting room, or the call (`Visit::call`).
+    Clinic,
+    /// The doctor's prescription (`Visit::prescription`).
+    Prescription,
 }
 
 /// Another resident whose card was presented mid-visit, held until the question is answered.
@@ -73,6 +78,10 @@ pub(crate) struct Visit {
     /// The resident's answer to "when did you last eat?", for this visit's glucose readings.
     pub glucose_timing: Option<GlucoseTiming>,
     pub pending_switch: Option<PendingSwitch>,
+    /// The clinic call, beside the task: the resident may measure while the doctor watches.
+    pub call: Option<Clinic>,
+    /// The last prescription a doctor wrote in this visit (gone with the visit).
+    pub prescription: Option<PrescriptionView>,
 }
 
 impl Visit {
@@ -88,6 +97,8 @@ impl Visit {
             questionnaire: None,
             glucose_timing: None,
             pending_switch: None,
+            call: None,
+            prescription: None,
         }
     }
 
@@ -110,6 +121,30 @@ impl Visit {
         matches!(&self.task, Task::Measure(m) if m.is_running())
     }
 
+    /// Talking with a doctor: not idle (the resident is not touching the screen).
+    pub fn in_call(&self) -> bool {
+        self.call.as_ref().is_some_and(Clinic::in_call)
+    }
+
+    /// The clinic's line on other screens: the doctor still on the call, or a prescription
+    /// not on screen.
+    pub fn clinic_banner(&self) -> Option<ClinicBanner> {
+        match (&self.call, &self.prescription, &self.task) {
+            (_, _, Task::Clinic) => None,
+            (Some(call), _, _) => match &call.stage {
+                Stage::InCall { doctor } => Some(ClinicBanner::InCall {
+                    doctor: doctor.clone(),
+                }),
+                Stage::Waiting(_) => None,
+            },
+            (None, Some(_), Task::Prescription) => None,
+            (None, Some(p), _) => Some(ClinicBanner::Prescription {
+                doctor: p.doctor.clone(),
+            }),
+            (None, None, _) => None,
+        }
+    }
+
     /// The masked name of the resident waiting to switch in.
     pub fn switch_to(&self) -> Option<String> {
         self.pending_switch.as_ref().map(|p| mask_name(&p.name))
@@ -121,7 +156,7 @@ impl Visit {
             Task::SelfTest => Screen::SelfTest,
             Task::Measure(m) => m.screen(),
             Task::Result(result) => Screen::MeasureResult {
-                result: (**result).clone(),
+                result: result.clone(),
             },
             Task::Questionnaire(number) => {
                 questionnaire::screen(*number, self.questionnaire.as_ref())
@@ -134,6 +169,16 @@ impl Visit {
             },
             Task::ManualEntry(assist) => Screen::ManualEntry {
                 entry: assist.entry.clone(),
+            },
+            Task::Clinic => match &self.call {
+                Some(call) => call.screen(),
+                None => Screen::Home,
+            },
+            Task::Prescription => match &self.prescription {
+                Some(prescription) => Screen::Prescription {
+                    prescription: prescription.clone(),
+                },
+                None => Screen::Home,
             },
         }
     }

@@ -12,7 +12,7 @@ use station_camera::{read_qr, FaceGuide, FaceGuideConfig, Framing, QrError};
 use station_devices::DeviceError;
 use station_protocol::{FaceHint, MeasureKind, QrHint};
 
-use crate::effects::PrintJob;
+use crate::effects::{Document, PrintJob};
 use crate::flows::identify::{FaceEvent, ScanEvent};
 use crate::Kiosk;
 
@@ -235,8 +235,11 @@ impl Kiosk {
 
     fn render_and_print(&self, job: &PrintJob) -> Result<station_printer::PrintOutcome, String> {
         let printer = self.shared.printer.as_ref().ok_or("no printer")?;
-        let report =
-            station_report::render(&job.input, job.paper).map_err(|e| format!("report: {e}"))?;
+        let report = match &job.document {
+            Document::Report(input) => station_report::render(input, job.paper),
+            Document::Slip(input) => station_report::render_slip(input, job.paper),
+        }
+        .map_err(|e| format!("report: {e}"))?;
         if !report.missing_glyphs.is_empty() {
             // The characters may be the resident's name: count only.
             tracing::warn!(

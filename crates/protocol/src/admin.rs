@@ -98,6 +98,8 @@ pub enum DeviceClass {
     Camera,
     Printer,
     Voice,
+    /// The link to the cloud clinic's doctor console (`[clinic]`).
+    ClinicLink,
     Instrument(MeasureKind),
 }
 
@@ -109,6 +111,7 @@ impl DeviceClass {
             DeviceClass::Camera => "admin-device-camera",
             DeviceClass::Printer => "admin-device-printer",
             DeviceClass::Voice => "admin-device-voice",
+            DeviceClass::ClinicLink => "admin-device-clinic-link",
             DeviceClass::Instrument(kind) => kind.message_id(),
         }
     }

@@ -54,6 +54,7 @@ impl DeviceClass {
             DeviceClass::Camera,
             DeviceClass::Printer,
             DeviceClass::Voice,
+            DeviceClass::ClinicLink,
         ]
         .into_iter()
         .chain(MeasureKind::ALL.into_iter().map(DeviceClass::Instrument))
@@ -68,6 +69,7 @@ impl DeviceClass {
             DeviceClass::Camera => "camera".into(),
             DeviceClass::Printer => "printer".into(),
             DeviceClass::Voice => "voice".into(),
+            DeviceClass::ClinicLink => "clinic_link".into(),
             DeviceClass::Instrument(kind) => format!("instrument:{}", kind.as_str()),
         }
     }
@@ -92,6 +94,8 @@ impl Notice {
                 | Notice::PrinterUnavailable
                 | Notice::CameraUnavailable
                 | Notice::StoreRestored
+                | Notice::ClinicOffline
+                | Notice::ClinicLinkLost
         )
     }
 }

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use strum::{EnumCount, EnumDiscriminants, IntoStaticStr, VariantArray};
 
 mod admin;
+mod clinic;
 mod fault;
 mod manual;
 mod measure;
@@ -17,6 +18,9 @@ mod spoken;
 pub use admin::{
     AdminAction, AdminMessage, AdminPinView, AdminSection, AdminSetting, AdminView, DeviceClass,
     DeviceLine, DeviceStatus, PinProblem, PinStage, SettingsView, StationCounts,
+};
+pub use clinic::{
+    ClinicBanner, ClinicCallView, ClinicWaitView, PrescriptionLine, PrescriptionView,
 };
 pub use fault::{FaultDraft, FaultLine, FaultProblem};
 pub use manual::{ManualEntryView, ManualField, ManualFieldError, ManualFieldView, ManualKey};
@@ -61,6 +65,10 @@ pub struct StationView {
     /// Another resident's card was presented during this visit: their masked name, while the
     /// station asks whether to switch.
     pub switch_to: Option<String>,
+    /// A doctor is on the call while the resident is on another screen, or a prescription is
+    /// waiting to be seen.
+    #[serde(default)]
+    pub clinic: Option<ClinicBanner>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, IntoStaticStr)]
@@ -94,7 +102,7 @@ pub enum Screen {
         step: MeasureStep,
     },
     MeasureResult {
-        result: ResultView,
+        result: Box<ResultView>,
     },
     /// One question of the TCM constitution questionnaire (中医体质辨识), one per screen.
     Questionnaire {
@@ -125,6 +133,18 @@ pub enum Screen {
     Admin {
         admin: Box<AdminView>,
     },
+    /// "呼叫医生": waiting for a doctor of the cloud clinic.
+    ClinicWaiting {
+        wait: ClinicWaitView,
+    },
+    /// Talking with the doctor.
+    ClinicCall {
+        call: ClinicCallView,
+    },
+    /// The doctor's prescription, after the call.
+    Prescription {
+        prescription: PrescriptionView,
+    },
     Goodbye,
 }
 
@@ -148,6 +168,9 @@ impl Screen {
             Screen::Home => PromptId::Home,
             Screen::SelfTest => PromptId::SelfTest,
             Screen::Measure { step, .. } => step.prompt(),
+            Screen::MeasureResult { result } if result.summary.urgent && result.offer_doctor => {
+                PromptId::UrgentClinic
+            }
             Screen::MeasureResult { result } if result.summary.urgent => PromptId::Urgent,
             Screen::MeasureResult { .. } => PromptId::Result,
             Screen::Reports { .. } => PromptId::Reports,
@@ -156,6 +179,9 @@ impl Screen {
             Screen::ManualEntry { .. } => PromptId::ManualEntry,
             Screen::AdminPin { .. } => PromptId::AdminPin,
             Screen::Admin { .. } => PromptId::Admin,
+            Screen::ClinicWaiting { .. } => PromptId::ClinicWaiting,
+            Screen::ClinicCall { .. } => PromptId::ClinicCall,
+            Screen::Prescription { .. } => PromptId::Prescription,
             Screen::Goodbye => PromptId::Goodbye,
         }
     }
@@ -480,6 +506,14 @@ pub enum Action {
     PreviousQuestion,
     /// Print this visit's report (result screen).
     PrintReport,
+    /// "离开" in the clinic's waiting room: out of the queue, back home.
+    LeaveClinic,
+    /// "挂断" during the clinic call.
+    HangUp,
+    /// "返回通话" / "查看处方" on the clinic's banner.
+    ReturnToCall,
+    /// Print the doctor's prescription as a pickup slip.
+    PrintPrescription,
     /// Print an earlier visit's report again ("我的报告").
     PrintVisitReport {
         visit: i64,
@@ -555,7 +589,7 @@ mod tests {
         for problem in FaultProblem::ALL {
             assert_eq!(FaultProblem::from_key(problem.as_str()), Some(problem));
         }
-        assert_eq!(DeviceClass::all().len(), 5 + MeasureKind::ALL.len());
+        assert_eq!(DeviceClass::all().len(), 6 + MeasureKind::ALL.len());
     }
 
     #[test]

@@ -204,6 +204,9 @@ pub struct ResultView {
     pub reading_id: i64,
     pub summary: ReadingSummary,
     pub trend: TrendView,
+    /// An urgent result at a station with the cloud clinic: the screen offers "呼叫医生".
+    #[serde(default)]
+    pub offer_doctor: bool,
 }
 
 /// One number of a result: label and unit are message ids, the value is already formatted.

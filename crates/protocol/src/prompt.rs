@@ -142,6 +142,26 @@ prompt_ids! {
         AdminPin,
         /// Staff admin mode, entered.
         Admin,
+        /// An urgent result at a station with the cloud clinic: see a doctor, or press 呼叫医生.
+        UrgentClinic,
+        /// The clinic's waiting room; the place and the wait follow as the next fragments.
+        ClinicWaiting,
+        /// "您排在第" (number) "位" / "You are number" (number) "in line".
+        ClinicPlaceBefore,
+        ClinicPlaceAfter,
+        /// "预计等待" (number) "分钟" / "The expected wait is about" (number) "minutes".
+        ClinicWaitBefore,
+        ClinicMinutes,
+        /// A doctor accepted the call.
+        ClinicCall,
+        /// "医生为您开了" (number) "种药，…" / "The doctor prescribed" (number) "medicines; …".
+        Prescription,
+        PrescriptionCount,
+        ClinicOffline,
+        ClinicCallEnded,
+        ClinicBackInLine,
+        ClinicReconnecting,
+        ClinicLinkLost,
         Goodbye,
         /// Opens a result read out ("测量完成，您的结果是"); the values follow as word prompts.
         ResultIntro,
@@ -208,6 +228,16 @@ prompt_ids! {
         StoreRestored,
         /// The resident's "报告故障" was recorded for staff.
         FaultReported,
+        /// "呼叫医生" while the doctor console cannot be reached.
+        ClinicOffline,
+        /// The doctor ended the call.
+        ClinicCallEnded,
+        /// The doctor's connection dropped: back in line, at the front.
+        ClinicBackInLine,
+        /// The station's connection to the console dropped; reconnecting (the place is kept).
+        ClinicReconnecting,
+        /// The connection stayed down too long: the call (or the place in line) is lost.
+        ClinicLinkLost,
     }
 
     numerals: [0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 30 40 50 60 70 80 90],

@@ -151,6 +151,12 @@ fn parse(formatted: &str) -> Option<(u16, Vec<u8>)> {
     Some((integer, decimals))
 }
 
+/// A count said as words (a place in line, minutes, medicines); above 999 it is said as 999
+/// (the words stop there, and "about" is already in the sentence).
+fn count_words(locale: Locale, n: u32) -> Vec<PromptId> {
+    integer_words(locale, u16::try_from(n.min(999)).unwrap_or(999))
+}
+
 fn integer_words(locale: Locale, n: u16) -> Vec<PromptId> {
     // n <= 999, so both parts fit a u8.
     let hundreds = u8::try_from(n / 100).unwrap_or(u8::MAX);
@@ -248,7 +254,38 @@ impl Screen {
     /// out ([`speak_result`]); every other screen says its one [`Screen::prompt`].
     pub fn speech(&self, locale: Locale) -> Vec<PromptId> {
         match self {
-            Screen::MeasureResult { result } => speak_result(locale, &result.summary),
+            Screen::MeasureResult { result } => {
+                let mut words = speak_result(locale, &result.summary);
+                if result.offer_doctor {
+                    for word in &mut words {
+                        if *word == PromptId::Urgent {
+                            *word = PromptId::UrgentClinic;
+                        }
+                    }
+                }
+                words
+            }
+            Screen::ClinicWaiting { wait } => {
+                let mut words = vec![PromptId::ClinicWaiting];
+                if let Some(position) = wait.position {
+                    words.push(PromptId::ClinicPlaceBefore);
+                    words.extend(count_words(locale, position));
+                    words.push(PromptId::ClinicPlaceAfter);
+                }
+                if let Some(minutes) = wait.wait_minutes.filter(|m| *m > 0) {
+                    words.push(PromptId::ClinicWaitBefore);
+                    words.extend(count_words(locale, minutes));
+                    words.push(PromptId::ClinicMinutes);
+                }
+                words
+            }
+            Screen::Prescription { prescription } => {
+                let count = u32::try_from(prescription.items.len()).unwrap_or(u32::MAX);
+                let mut words = vec![PromptId::Prescription];
+                words.extend(count_words(locale, count));
+                words.push(PromptId::PrescriptionCount);
+                words
+            }
             _ => vec![self.prompt()],
         }
     }

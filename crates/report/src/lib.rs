@@ -18,6 +18,7 @@ mod header_footer;
 mod other_readings;
 mod qr;
 mod questionnaire;
+mod slip;
 
 use printpdf::{PdfDocument, PdfParseErrorSeverity, PdfSaveOptions};
 use station_i18n::Catalog;
@@ -33,6 +34,7 @@ use questionnaire::questionnaire;
 use blood_pressure::{implausible, Flag, DIASTOLIC, PULSE, SYSTOLIC};
 
 pub use font::PLACEHOLDER;
+pub use slip::{render_slip, SlipInput};
 
 /// What the report shows. Identity fields are already masked by the caller.
 #[derive(Debug, Clone, PartialEq)]

@@ -751,3 +751,75 @@ fn every_reading_says_where_it_came_from_and_typed_values_are_marked() {
         }
     }
 }
+
+fn slip(locale: Locale, pickup_code: Option<&str>) -> station_report::SlipInput {
+    let line =
+        |drug: &str, dose: &str, quantity: &str, usage: &str| station_protocol::PrescriptionLine {
+            drug: drug.into(),
+            dose: dose.into(),
+            quantity: quantity.into(),
+            usage: usage.into(),
+        };
+    station_report::SlipInput {
+        station_name: "五马街道禅街社区智慧健康站".into(), // i18n-exempt: test data
+        printed_at: "2026-12-01 09:30".into(),
+        locale,
+        resident_masked_name: "张*华".into(), // i18n-exempt: test data
+        resident_masked_id: "3303**********1234".into(),
+        doctor: "李医生".into(), // i18n-exempt: test data
+        items: vec![
+            line("苯磺酸氨氯地平片", "5mg", "7片", "每日一次，早饭后"), // i18n-exempt: test data
+            line("阿司匹林肠溶片", "100mg", "14片", "每日一次"),        // i18n-exempt: test data
+        ],
+        pickup_code: pickup_code.map(str::to_string),
+        slip_id: "RX-42".into(),
+    }
+}
+
+#[test]
+fn the_pickup_slip_prints_the_prescription_and_where_to_collect_it() {
+    let dir = tempfile::tempdir().unwrap();
+    for paper in [Paper::A4, Paper::Receipt80mm] {
+        for (locale, code) in [(Locale::ZhCn, None), (Locale::EnUs, Some("834120"))] {
+            let input = slip(locale, code);
+            let out = station_report::render_slip(&input, paper).unwrap();
+            assert!(out.missing_glyphs.is_empty(), "{:?}", out.missing_glyphs);
+            assert_eq!(out.pages, 1);
+            let path = dir.path().join("slip.pdf");
+            std::fs::write(&path, &out.pdf).unwrap();
+            let text = text_of(&path);
+            let cat = Catalog::new(locale);
+            let mut wants = vec![
+                squash(&cat.text("slip-title")),
+                squash(&input.station_name),
+                squash(&cat.text_with("slip-doctor", &[("doctor", input.doctor.clone())])),
+                "3303**********1234".to_string(),
+                squash(&cat.text_with("slip-id", &[("id", "RX-42".into())])),
+            ];
+            for item in &input.items {
+                wants.push(squash(&item.drug));
+                wants.push(squash(&item.usage));
+            }
+            match code {
+                Some(code) => {
+                    wants.push(squash(
+                        &cat.text_with("slip-pickup-code", &[("code", code.into())]),
+                    ));
+                    wants.push(squash(&cat.text("slip-take-to-cabinet")));
+                }
+                None => wants.push(squash(&cat.text("slip-take-to-pharmacy"))),
+            }
+            for want in wants {
+                assert!(
+                    text.contains(&want),
+                    "{paper:?} {locale:?}: {want} not in {text}"
+                );
+            }
+        }
+    }
+    // A drug name the font cannot draw is printed as a placeholder and reported, not dropped.
+    let mut odd = slip(Locale::ZhCn, None);
+    odd.items[0].drug = "\u{2F81D}片".into();
+    let out = station_report::render_slip(&odd, Paper::A4).unwrap();
+    assert_eq!(out.missing_glyphs, vec!['\u{2F81D}']);
+}

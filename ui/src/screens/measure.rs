@@ -124,11 +124,19 @@ pub fn result(view: &ResultView, printer: bool, t: &Texts) -> impl IntoView {
         .map(|n| t.tr(n))
         .collect::<Vec<_>>()
         .join(" · ");
+    // Where the station has the cloud clinic, urgent advice offers the doctor right here.
+    let offer_doctor = view.offer_doctor;
     let urgent = r.urgent.then(|| {
         view! {
             <div class="urgent" role="alert">
                 {severity_shape(Severity::Alert)}
-                <p>{t.tr("result-urgent")}</p>
+                <p>{t.tr(if offer_doctor { "result-urgent-clinic" } else { "result-urgent" })}</p>
+                {offer_doctor.then(|| crate::kit::icon_button(
+                    t.tr(station_protocol::Service::CallDoctor.message_id()),
+                    crate::pictograms::service(station_protocol::Service::CallDoctor),
+                    "btn-primary",
+                    Action::OpenService { service: station_protocol::Service::CallDoctor },
+                ))}
             </div>
         }
     });

@@ -1,6 +1,7 @@
 //! One module per screen; each draws one task.
 
 mod admin;
+mod clinic;
 mod face;
 mod gauge;
 mod home;
@@ -85,6 +86,11 @@ pub fn render(v: &StationView, t: &Texts) -> AnyView {
             questionnaire::result(result, v.printer, t).into_any()
         }
         Screen::ManualEntry { entry } => manual_entry::manual_entry(entry, t).into_any(),
+        Screen::ClinicWaiting { wait } => clinic::waiting(wait, t).into_any(),
+        Screen::ClinicCall { call } => clinic::call(v, call, t).into_any(),
+        Screen::Prescription { prescription } => {
+            clinic::prescription(v, prescription, t).into_any()
+        }
         Screen::Goodbye => goodbye(t).into_any(),
         Screen::AdminPin { pin } => admin::pin(pin, t).into_any(),
         Screen::Admin { admin } => admin::admin(admin, t).into_any(),

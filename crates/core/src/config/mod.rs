@@ -7,10 +7,12 @@ use serde::Deserialize;
 use station_protocol::{IdentifyMethod, Locale};
 use thiserror::Error;
 
+mod clinic;
 pub mod edit;
 mod hardware;
 mod hours;
 mod storage;
+pub use clinic::ClinicSettings;
 pub use edit::{write_setting, Setting};
 pub use hardware::{
     CameraChoice, CardReaderChoice, IdCardReaderChoice, InstrumentChoice, PrinterChoice,
@@ -62,6 +64,8 @@ pub struct StationConfig {
     pub panel_diagonal_inches: f32,
     /// Where the logs go and how long they are kept (`[logs]`).
     pub logs: LogSettings,
+    /// The cloud-clinic console (`[clinic]`), when the station offers "呼叫医生".
+    pub clinic: Option<ClinicSettings>,
 }
 
 pub use station_protocol::Paper;
@@ -181,6 +185,7 @@ struct RawConfig {
     display: RawDisplay,
     #[serde(default)]
     logs: RawLogs,
+    clinic: Option<clinic::RawClinic>,
 }
 
 #[derive(Deserialize)]
@@ -583,7 +588,15 @@ impl StationConfig {
             .filter(|d| (1..=3650).contains(d))
             .ok_or_else(|| invalid("logs.keep_days", "must be between 1 and 3650"))?;
 
+        let clinic = raw
+            .clinic
+            .as_ref()
+            .map(clinic::resolve)
+            .transpose()
+            .map_err(|(key, why)| invalid(key, why))?;
+
         Ok(StationConfig {
+            clinic,
             panel_diagonal_inches,
             mode,
             station_name,

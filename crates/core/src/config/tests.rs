@@ -393,3 +393,38 @@ fn an_idle_section_may_name_one_key() {
         }
     );
 }
+
+#[test]
+fn the_clinic_is_off_unless_configured_and_each_bad_value_is_named() {
+    assert_eq!(parse(GOOD).expect("valid").clinic, None);
+    let clinic = |url: &str, station: &str, key: &str| {
+        format!("{GOOD}[clinic]\nurl = \"{url}\"\nstation = \"{station}\"\nkey_file = \"{key}\"\n")
+    };
+    let c = parse(&clinic(
+        "wss://clinic.example.cn",
+        "s1",
+        "/etc/health-station/clinic.key",
+    ))
+    .expect("valid");
+    assert_eq!(
+        c.clinic,
+        Some(ClinicSettings {
+            url: "wss://clinic.example.cn".into(),
+            station: "s1".into(),
+            key_file: PathBuf::from("/etc/health-station/clinic.key"),
+        })
+    );
+    for url in ["https://clinic.example.cn", "ws://", "wss:///x", ""] {
+        assert_eq!(bad_key(&clinic(url, "s1", "/k")), "clinic.url", "{url}");
+    }
+    for station in ["", "站点一", "a b"] {
+        assert_eq!(
+            bad_key(&clinic("ws://127.0.0.1:1", station, "/k")),
+            "clinic.station"
+        );
+    }
+    assert_eq!(
+        bad_key(&clinic("ws://127.0.0.1:1", "s1", "clinic.key")),
+        "clinic.key_file"
+    );
+}

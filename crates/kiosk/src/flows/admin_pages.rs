@@ -110,6 +110,16 @@ fn devices(ctx: &AdminCtx<'_>) -> Vec<DeviceLine> {
             status: DeviceStatus::OnUse,
             testable: true,
         },
+        // Down or refused (a wrong key) is a fault for staff; the log says which.
+        DeviceLine {
+            device: DeviceClass::ClinicLink,
+            status: match (&ctx.config.clinic, ctx.caps.clinic_online) {
+                (None, _) => DeviceStatus::NotConfigured,
+                (Some(_), true) => DeviceStatus::Ready,
+                (Some(_), false) => DeviceStatus::Fault,
+            },
+            testable: false,
+        },
     ];
     lines.extend(MeasureKind::ALL.into_iter().map(|kind| DeviceLine {
         device: DeviceClass::Instrument(kind),

@@ -26,6 +26,7 @@ fn device_of(notice: Notice, screen: &Screen) -> Option<DeviceClass> {
         Notice::ReaderUnavailable | Notice::ReaderMissing => Some(DeviceClass::CardReader),
         Notice::PrinterUnavailable => Some(DeviceClass::Printer),
         Notice::CameraUnavailable => Some(DeviceClass::Camera),
+        Notice::ClinicOffline | Notice::ClinicLinkLost => Some(DeviceClass::ClinicLink),
         Notice::DeviceNoResponse | Notice::DeviceStaleRecord => match screen {
             Screen::Measure { kind, .. } => Some(DeviceClass::Instrument(*kind)),
             Screen::MeasureResult { result } => Some(DeviceClass::Instrument(result.summary.kind)),

@@ -171,7 +171,13 @@ pub(crate) fn on_measurement(
         }
     };
     match save(visit, reading, assessed, Origin::Device(model), ctx) {
-        Ok(task) => Next::Show(task),
+        Ok(task) => {
+            if let Task::Result(result) = &task {
+                // Measured while a doctor is on the call (who may have asked): sent to them.
+                super::clinic::reading_saved(visit, &result.summary, ctx);
+            }
+            Next::Show(task)
+        }
         Err(e) => {
             tracing::error!(error = %e, "cannot save the reading");
             ctx.notify(Notice::SaveFailed);
@@ -233,6 +239,9 @@ pub(crate) fn save(
         reading_id: id.0,
         summary: summary(&reading, &assessed, &taken_at, source),
         trend: trend_of(&reading, visit, ctx.store),
+        // "呼叫医生" is offered with urgent advice only where the station has the clinic (and
+        // no call is on: the banner leads back to it).
+        offer_doctor: assessed.urgent && ctx.config.clinic.is_some() && visit.call.is_none(),
     })))
 }
 

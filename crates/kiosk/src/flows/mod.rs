@@ -7,6 +7,7 @@
 
 pub(crate) mod admin;
 mod admin_pages;
+pub(crate) mod clinic;
 pub(crate) mod diagnostics;
 pub(crate) mod fault;
 pub(crate) mod identify;
@@ -33,6 +34,8 @@ pub(crate) struct Capabilities {
     pub printer_busy: bool,
     /// The kinds this station has a measuring device for.
     pub measure_kinds: Vec<MeasureKind>,
+    /// The link to the doctor console is up (only with `[clinic]` configured).
+    pub clinic_online: bool,
 }
 
 /// What a flow may use while it handles one event.
@@ -92,7 +95,13 @@ pub(crate) enum Next {
 pub(crate) fn act(visit: &mut Visit, action: &Action, ctx: &mut Ctx<'_>) -> Next {
     match action {
         Action::OpenService { service } => open_service(visit, *service, ctx),
+        Action::BackHome if matches!(visit.task, Task::Clinic | Task::Prescription) => {
+            clinic::act(visit, action, ctx)
+        }
         Action::BackHome => back_home(visit),
+        Action::LeaveClinic | Action::HangUp | Action::ReturnToCall | Action::PrintPrescription => {
+            clinic::act(visit, action, ctx)
+        }
         Action::Logout => Next::End(VisitEnd::Logout),
         Action::ChooseMeasurement { .. }
         | Action::ChooseGlucoseTiming { .. }
@@ -112,11 +121,14 @@ pub(crate) fn act(visit: &mut Visit, action: &Action, ctx: &mut Ctx<'_>) -> Next
 }
 
 /// The home screen's services, also offered from a result.
-fn open_service(visit: &Visit, service: Service, ctx: &mut Ctx<'_>) -> Next {
-    let from_menu = matches!(
-        visit.task,
-        Task::Home | Task::Result(_) | Task::QuestionnaireResult(_)
-    );
+fn open_service(visit: &mut Visit, service: Service, ctx: &mut Ctx<'_>) -> Next {
+    // During a call the doctor may ask for a measurement: the self-test opens from the call.
+    let from_call = matches!(visit.task, Task::Clinic) && visit.in_call();
+    let from_menu = from_call
+        || matches!(
+            visit.task,
+            Task::Home | Task::Result(_) | Task::QuestionnaireResult(_) | Task::Prescription
+        );
     if !from_menu {
         return Next::Stay;
     }
@@ -127,6 +139,7 @@ fn open_service(visit: &Visit, service: Service, ctx: &mut Ctx<'_>) -> Next {
             Next::Stay
         }
         Service::Reports => reports::list(visit, ctx),
+        Service::CallDoctor => clinic::call(visit, ctx),
         _ => {
             ctx.notify(Notice::NotAvailableYet);
             Next::Stay

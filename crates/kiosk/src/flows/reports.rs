@@ -12,7 +12,7 @@ use station_protocol::{Action, MeasureKind, Notice, PastReportView};
 use station_store::{AuditEvent, StoreError, VisitId};
 
 use super::{Ctx, Next};
-use crate::effects::PrintJob;
+use crate::effects::{Document, PrintJob};
 use crate::report_input::report_for;
 use crate::visit::{Task, Visit};
 
@@ -100,7 +100,7 @@ fn print(visit: &Visit, target: VisitId, ctx: &mut Ctx<'_>) -> Next {
                 visit: visit.visit_id(),
                 paper: ctx.config.paper,
                 name: format!("health-report-{}", input.report_id),
-                input,
+                document: Document::Report(input),
             });
             ctx.notify(Notice::Printing);
         }

@@ -50,6 +50,7 @@ impl Bench {
                 has_printer: true,
                 printer_busy: false,
                 measure_kinds: vec![MeasureKind::BloodPressure, MeasureKind::Glucose],
+                clinic_online: false,
             },
             clock: ManualClock::new(NaiveTime::from_hms_opt(10, 0, 0).expect("time")),
             now: Duration::ZERO,
@@ -338,8 +339,11 @@ fn reports_print_the_residents_own_visits_and_never_anothers() {
     b.run(|ctx| reports::act(&mut mine, &own, ctx));
     let job = b.fx.print.take().expect("a print job");
     assert_eq!(job.visit, mine.visit_id());
-    assert_eq!(job.input.resident_masked_id, mine.session.view.masked_id);
-    assert_eq!(job.input.bp.len(), 1);
+    let crate::effects::Document::Report(input) = &job.document else {
+        panic!("a report, not {:?}", job.document);
+    };
+    assert_eq!(input.resident_masked_id, mine.session.view.masked_id);
+    assert_eq!(input.bp.len(), 1);
     assert_eq!(b.notice, Some(Notice::Printing));
     b.run(|ctx| reports::act(&mut mine, &own, ctx));
     assert!(b.fx.print.is_none(), "the printer is busy");

@@ -321,8 +321,8 @@ proptest! {
     }
 }
 
-fn result(values: &[(&str, &str, &str)], urgent: bool) -> ResultView {
-    ResultView {
+fn result(values: &[(&str, &str, &str)], urgent: bool) -> Box<ResultView> {
+    Box::new(ResultView {
         reading_id: 1,
         summary: summary(values, urgent),
         trend: TrendView {
@@ -332,7 +332,8 @@ fn result(values: &[(&str, &str, &str)], urgent: bool) -> ResultView {
             bands: Vec::new(),
             series: Vec::new(),
         },
-    }
+        offer_doctor: false,
+    })
 }
 
 fn summary(values: &[(&str, &str, &str)], urgent: bool) -> ReadingSummary {
@@ -516,4 +517,78 @@ fn every_result_label_and_unit_can_be_said() {
             "{id} has no words"
         );
     }
+}
+
+#[test]
+fn the_waiting_room_says_the_place_and_the_wait_and_urgent_advice_names_the_clinic_when_there_is_one(
+) {
+    use crate::{ClinicWaitView, PrescriptionLine, PrescriptionView};
+    let waiting = |position, wait_minutes| Screen::ClinicWaiting {
+        wait: ClinicWaitView {
+            position,
+            wait_minutes,
+            back_in_line: false,
+            reconnecting: false,
+        },
+    };
+    assert_eq!(
+        waiting(None, None).speech(Locale::ZhCn),
+        vec![PromptId::ClinicWaiting]
+    );
+    assert_eq!(
+        waiting(Some(3), Some(12)).speech(Locale::ZhCn),
+        vec![
+            PromptId::ClinicWaiting,
+            PromptId::ClinicPlaceBefore,
+            PromptId::Numeral(3),
+            PromptId::ClinicPlaceAfter,
+            PromptId::ClinicWaitBefore,
+            PromptId::Numeral(12),
+            PromptId::ClinicMinutes,
+        ]
+    );
+    // No wait to speak of is not said as "zero minutes".
+    assert_eq!(
+        waiting(Some(1), Some(0)).speech(Locale::EnUs),
+        vec![
+            PromptId::ClinicWaiting,
+            PromptId::ClinicPlaceBefore,
+            PromptId::Numeral(1),
+            PromptId::ClinicPlaceAfter,
+        ]
+    );
+    let line = PrescriptionLine {
+        drug: "x".into(),
+        dose: "x".into(),
+        quantity: "x".into(),
+        usage: "x".into(),
+    };
+    let prescribed = Screen::Prescription {
+        prescription: PrescriptionView {
+            doctor: "x".into(),
+            items: vec![line.clone(), line],
+            pickup_code: None,
+        },
+    };
+    assert_eq!(
+        prescribed.speech(Locale::ZhCn),
+        vec![
+            PromptId::Prescription,
+            PromptId::Numeral(2),
+            PromptId::PrescriptionCount
+        ]
+    );
+    let mut urgent = result(&[("label-systolic", "185", "unit-mmhg")], true);
+    let said = Screen::MeasureResult {
+        result: urgent.clone(),
+    }
+    .speech(Locale::ZhCn);
+    assert_eq!(said.last(), Some(&PromptId::Urgent));
+    urgent.offer_doctor = true;
+    let screen = Screen::MeasureResult { result: urgent };
+    assert_eq!(
+        screen.speech(Locale::ZhCn).last(),
+        Some(&PromptId::UrgentClinic)
+    );
+    assert_eq!(screen.prompt(), PromptId::UrgentClinic);
 }

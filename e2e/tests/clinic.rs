@@ -1,0 +1,196 @@
+//! "呼叫医生" in the real window (issue 13), against the real doctor console on loopback
+//! (`station_clinic::testbed`) with a doctor reduced to their page's socket: the waiting room
+//! with the place in line, the call, the prescription shown and its pickup slip printed through
+//! the CUPS test bed, hang-up from each side, and logging out of the waiting room leaving the
+//! queue. The media path (video and audio) is not built yet: these tests cover the call's flow.
+
+use std::time::Duration;
+
+use serde_json::json;
+use station_clinic::testbed::{TestConsole, TestDoctor};
+use station_e2e::bed::{
+    bed, insert_resident, launch, measure_bp, pdf_text, socket, zh, MASKED_NAME,
+};
+use station_e2e::station::StationOptions;
+use station_e2e::wait_for;
+use station_printer::testbed::PrivateCups;
+use station_protocol::MeasureKind;
+
+const DRUG: &str = "苯磺酸氨氯地平片"; // i18n-exempt: test data
+
+#[test]
+fn a_resident_calls_a_doctor_who_prescribes_and_the_slip_prints_through_cups() {
+    let bed = bed();
+    let t = zh();
+    let clinic = TestConsole::start();
+    let cups = PrivateCups::start().expect("private cupsd with a raw queue");
+    let keys = tempfile::tempdir().expect("dir");
+    let key = keys.path().join("clinic.key");
+    std::fs::write(&key, &clinic.keys[0]).expect("key file");
+    let st = launch(
+        &bed,
+        StationOptions {
+            demo: true,
+            pcsc_socket: socket(&bed),
+            device_scripts: vec![(MeasureKind::BloodPressure, "128/82/72,135/85/70".into())],
+            printer: cups.queue_uri(),
+            clinic: Some((format!("ws://{}", clinic.addr), key)),
+            ..Default::default()
+        },
+    );
+    st.wait_screen("welcome", &t.text("welcome-insert-card"))
+        .unwrap();
+    let card = insert_resident(&bed);
+    measure_bp(&st, &t);
+    st.press(&t.text("back-home")).unwrap();
+
+    // The waiting room says the place in line.
+    st.press(&t.text("service-call-doctor")).unwrap();
+    let first = t.text_with("clinic-position", &[("position", "1".into())]);
+    st.wait_screen("clinic_waiting", &first).unwrap();
+
+    // A doctor accepts: the call screen names them; the doctor got the masked resident and
+    // this visit's blood pressure.
+    let mut doctor = TestDoctor::sign_in(&clinic, "li");
+    let accepted = doctor.accept();
+    let resident = accepted["resident"].as_str().unwrap_or_default();
+    assert!(resident.starts_with(MASKED_NAME), "{resident}");
+    assert!(!resident.contains("张小华"), "{resident}"); // i18n-exempt: test data
+    assert_eq!(accepted["vitals"][0]["value"], "128");
+    let call = accepted["call"].clone();
+    let answered = t.text_with("clinic-call-doctor", &[("doctor", "李医生".into())]); // i18n-exempt: test data
+    st.wait_screen("clinic_call", &answered).unwrap();
+
+    // The doctor asks for the blood pressure again: measured with the call on, sent at once,
+    // and the banner leads back to the call.
+    st.press(&t.text("clinic-measure")).unwrap();
+    for step in ["measure-blood-pressure", "measure-next", "measure-start"] {
+        st.press(&t.text(step)).unwrap();
+    }
+    st.wait_screen("measure_result", &t.text("result-saved"))
+        .unwrap();
+    st.wait_text(&t.text("clinic-return")).unwrap();
+    let sent = doctor.wait("the new reading", |v| v["type"] == "vitals");
+    assert_eq!(sent["vitals"][0]["value"], "135");
+    st.press(&t.text("clinic-return")).unwrap();
+    st.wait_screen("clinic_call", &answered).unwrap();
+
+    // The prescription, then the doctor hangs up: shown on screen, printed as a pickup slip.
+    doctor.send(json!({"type": "prescription", "call": call, "items": [
+        {"drug": DRUG, "dose": "5mg", "quantity": "7片", "usage": "每日一次，早饭后"} // i18n-exempt: test data
+    ]}));
+    st.wait_text(&t.text("clinic-call-prescribed")).unwrap();
+    doctor.send(json!({"type": "hangup", "call": call}));
+    st.wait_screen("prescription", DRUG).unwrap();
+    st.press(&t.text("print-prescription")).unwrap();
+    st.wait_notice(&t.text("notice-printed")).unwrap();
+    let pdf = cups
+        .listener()
+        .wait_for_job(1, Duration::from_secs(20))
+        .expect("the printer got the slip");
+    let paper = pdf_text(&pdf);
+    let squashed: String = paper.split_whitespace().collect();
+    for want in [
+        t.text("slip-title"),
+        DRUG.to_string(),
+        MASKED_NAME.to_string(),
+    ] {
+        assert!(squashed.contains(&want), "{want} not on the slip: {paper}");
+    }
+    assert!(!paper.contains("张小华"), "{paper}"); // i18n-exempt: test data
+
+    // The resident hangs up a second call: the doctor is told.
+    st.press(&t.text("back-home")).unwrap();
+    st.press(&t.text("service-call-doctor")).unwrap();
+    st.wait_screen("clinic_waiting", &first).unwrap();
+    let second = doctor.accept();
+    st.wait_screen("clinic_call", &answered).unwrap();
+    st.press(&t.text("clinic-hang-up")).unwrap();
+    let ended = doctor.wait("the resident's hang-up", |v| v["type"] == "ended");
+    assert_eq!(ended["call"], second["call"]);
+    assert_eq!(ended["reason"], "resident_hung_up");
+    st.wait_screen("home", &t.text("service-call-doctor"))
+        .unwrap();
+
+    // Logging out of the waiting room takes the resident out of the queue.
+    st.press(&t.text("service-call-doctor")).unwrap();
+    st.wait_screen("clinic_waiting", &first).unwrap();
+    doctor.wait("the call waiting", |v| {
+        v["type"] == "queue" && v["calls"].as_array().is_some_and(|c| c.len() == 1)
+    });
+    st.press(&t.text("logout")).unwrap();
+    doctor.wait("the queue empty", |v| {
+        v["type"] == "queue" && v["calls"].as_array().is_some_and(Vec::is_empty)
+    });
+    card.pull();
+}
+
+/// The doctor's side through their real page: headless Chromium with a fake camera and
+/// microphone signs in, sees the resident waiting with this visit's readings, accepts, reads
+/// the vitals, prescribes through the form and hangs up; the kiosk window follows each step.
+/// The page offers WebRTC media to the kiosk, which does not answer yet (no media path), so no
+/// frames flow: what is proven is the call's flow through both real front ends.
+#[test]
+fn the_doctors_page_in_chromium_answers_the_kiosk_and_prescribes() {
+    use station_e2e::doctor_page::DoctorPage;
+
+    let bed = bed();
+    let t = zh();
+    let clinic = TestConsole::start();
+    let keys = tempfile::tempdir().expect("dir");
+    let key = keys.path().join("clinic.key");
+    std::fs::write(&key, &clinic.keys[0]).expect("key file");
+    let st = launch(
+        &bed,
+        StationOptions {
+            demo: true,
+            pcsc_socket: socket(&bed),
+            device_scripts: vec![(MeasureKind::BloodPressure, "128/82/72".into())],
+            clinic: Some((format!("ws://{}", clinic.addr), key)),
+            ..Default::default()
+        },
+    );
+    st.wait_screen("welcome", &t.text("welcome-insert-card"))
+        .unwrap();
+    let card = insert_resident(&bed);
+    measure_bp(&st, &t);
+    st.press(&t.text("back-home")).unwrap();
+
+    let page = DoctorPage::open(clinic.addr).expect("the doctor's page in Chromium");
+    page.sign_in("li", station_clinic::testbed::PASSWORD)
+        .unwrap();
+    page.wait_text(&t.text("clinic-queue-empty")).unwrap();
+
+    st.press(&t.text("service-call-doctor")).unwrap();
+    let first = t.text_with("clinic-position", &[("position", "1".into())]);
+    st.wait_screen("clinic_waiting", &first).unwrap();
+    // The doctor sees the masked resident and the visit's readings in the station's words.
+    let desk = page.wait_text(MASKED_NAME).unwrap();
+    assert!(desk.contains(&t.text("bp-systolic")), "{desk}");
+    assert!(desk.contains("128"), "{desk}");
+    assert!(!desk.contains("张小华"), "{desk}"); // i18n-exempt: test data
+    page.press(&t.text("clinic-accept")).unwrap();
+    let answered = t.text_with("clinic-call-doctor", &[("doctor", "李医生".into())]); // i18n-exempt: test data
+    st.wait_screen("clinic_call", &answered).unwrap();
+    page.wait_text(&t.text("clinic-in-call")).unwrap();
+    // The doctor's own camera and microphone are on during the call (Chromium's fake devices).
+    wait_for(Duration::from_secs(20), || {
+        Ok(page.local_media_live()?.then_some(()))
+    })
+    .unwrap();
+
+    page.write_drug(DRUG, "5mg", "7片", "每日一次，早饭后")
+        .unwrap(); // i18n-exempt: test data
+    page.press(&t.text("clinic-send-prescription")).unwrap();
+    st.wait_text(&t.text("clinic-call-prescribed")).unwrap();
+    page.press(&t.text("clinic-hang-up")).unwrap();
+    st.wait_screen("prescription", DRUG).unwrap();
+    // Hung up: the doctor's camera and microphone are off again.
+    wait_for(Duration::from_secs(10), || {
+        Ok((!page.local_media_live()?).then_some(()))
+    })
+    .unwrap();
+    page.wait_text(&t.text("clinic-ended-doctor-hung-up"))
+        .unwrap();
+    card.pull();
+}
