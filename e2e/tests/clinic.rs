@@ -82,6 +82,10 @@ fn a_resident_calls_a_doctor_who_prescribes_and_the_slip_prints_through_cups() {
     st.wait_text(&t.text("clinic-call-prescribed")).unwrap();
     doctor.send(json!({"type": "hangup", "call": call}));
     st.wait_screen("prescription", DRUG).unwrap();
+    // The demonstration's medicine cabinet took the order: the pickup code is on screen, and
+    // the slip sends the resident to the cabinet.
+    st.wait_screen("prescription", &t.text("prescription-take-to-cabinet"))
+        .unwrap();
     st.press(&t.text("print-prescription")).unwrap();
     st.wait_notice(&t.text("notice-printed")).unwrap();
     let pdf = cups
@@ -90,10 +94,12 @@ fn a_resident_calls_a_doctor_who_prescribes_and_the_slip_prints_through_cups() {
         .expect("the printer got the slip");
     let paper = pdf_text(&pdf);
     let squashed: String = paper.split_whitespace().collect();
+    let cabinet: String = t.text("slip-take-to-cabinet").split_whitespace().collect();
     for want in [
         t.text("slip-title"),
         DRUG.to_string(),
         MASKED_NAME.to_string(),
+        cabinet,
     ] {
         assert!(squashed.contains(&want), "{want} not on the slip: {paper}");
     }

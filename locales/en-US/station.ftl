@@ -420,3 +420,4 @@ clinic-banner-in-call = On a call with { $doctor }
 clinic-return = Back to the call
 clinic-banner-prescription = { $doctor } wrote you a prescription
 clinic-see-prescription = See the prescription
+prescription-take-to-cabinet = Please print the pickup slip and type the pickup code on this station's medicine cabinet

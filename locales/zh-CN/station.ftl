@@ -420,3 +420,4 @@ clinic-banner-in-call = 正在和{ $doctor }通话
 clinic-return = 返回通话
 clinic-banner-prescription = { $doctor }给您开了处方
 clinic-see-prescription = 查看处方
+prescription-take-to-cabinet = 请打印取药单，在本站取药柜输入取药码取药

@@ -37,6 +37,7 @@ pub fn select(config: &StationConfig, audio_dir: &Path) -> Hardware {
                     None
                 }
             }),
+        cabinet: station_cabinet::open_cabinet(config.cabinet),
         voice: Arc::new(RodioVoice::open(PromptLibrary::new(
             audio_dir.to_path_buf(),
         ))),

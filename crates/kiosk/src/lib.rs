@@ -60,6 +60,8 @@ pub struct Hardware {
     pub qr_verifier: Arc<dyn QrVerifier>,
     /// The doctor console to call (`[clinic]` with its key read from the key file), if any.
     pub clinic: Option<LinkConfig>,
+    /// The medicine cabinet prescriptions go to, if the station has one.
+    pub cabinet: Option<Arc<dyn station_cabinet::MedicineCabinet>>,
 }
 
 pub use station_clinic_link::LinkConfig;
@@ -120,6 +122,7 @@ struct Shared {
     id_reader_handle: Mutex<Option<IdReaderHandle>>,
     /// The link to the doctor console, while the station has one.
     clinic: Mutex<Option<ClinicLink>>,
+    cabinet: Option<Arc<dyn station_cabinet::MedicineCabinet>>,
 }
 
 impl Kiosk {
@@ -150,6 +153,7 @@ impl Kiosk {
             printer_busy: false,
             measure_kinds,
             clinic_online: false,
+            has_cabinet: hardware.cabinet.is_some(),
         };
         let readers = Readers {
             // The simulator is always there; a real reader reports its own status.
@@ -195,6 +199,7 @@ impl Kiosk {
                 exit: Mutex::new(None),
                 id_reader_handle: Mutex::new(None),
                 clinic: Mutex::new(None),
+                cabinet: hardware.cabinet,
             }),
         };
         {
@@ -350,6 +355,9 @@ impl Kiosk {
             s.voice.replay();
         }
         self.send_to_clinic(effects.clinic_send);
+        if let Some((token, order)) = effects.reserve_medicine {
+            self.reserve_medicine(token, order);
+        }
         if let Some(card) = effects.demo_insert {
             match (card, &s.demo_reader, &s.demo_id_card) {
                 (DemoCard::IdCard, _, Some(id)) => {

@@ -77,11 +77,26 @@ fn rig_parts(
 
 fn rig_config(
     config: &str,
+    scripts: Vec<Script>,
+    at: NaiveTime,
+    id_card: Option<SimulatedIdCardReader>,
+    camera: Option<crate::CameraOpener>,
+    qr_verifier: Arc<dyn QrVerifier>,
+) -> Rig {
+    let parsed = StationConfig::parse(config, std::path::Path::new("t.toml")).expect("config");
+    let cabinet = station_cabinet::open_cabinet(parsed.cabinet);
+    rig_cabinet(config, scripts, at, id_card, camera, qr_verifier, cabinet)
+}
+
+/// [`rig_config`] with a medicine cabinet of the test's own.
+fn rig_cabinet(
+    config: &str,
     mut scripts: Vec<Script>,
     at: NaiveTime,
     id_card: Option<SimulatedIdCardReader>,
     camera: Option<crate::CameraOpener>,
     qr_verifier: Arc<dyn QrVerifier>,
+    cabinet: Option<Arc<dyn station_cabinet::MedicineCabinet>>,
 ) -> Rig {
     let printer = Arc::new(SimulatedPrinter::new());
     let dir = tempfile::tempdir().expect("tempdir");
@@ -123,6 +138,7 @@ fn rig_config(
             camera,
             qr_verifier,
             clinic: clinic_link,
+            cabinet,
         },
         clock.clone(),
         Box::new(move |v| {

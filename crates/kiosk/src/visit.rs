@@ -82,6 +82,10 @@ pub(crate) struct Visit {
     pub call: Option<Clinic>,
     /// The last prescription a doctor wrote in this visit (gone with the visit).
     pub prescription: Option<PrescriptionView>,
+    /// Prescriptions received in this visit: numbers the pickup slips ("V12-RX2").
+    pub prescriptions: u32,
+    /// The medicine cabinet is taking the prescription: the run's token and since when.
+    pub cabinet_pending: Option<(u64, Duration)>,
 }
 
 impl Visit {
@@ -99,6 +103,8 @@ impl Visit {
             pending_switch: None,
             call: None,
             prescription: None,
+            prescriptions: 0,
+            cabinet_pending: None,
         }
     }
 

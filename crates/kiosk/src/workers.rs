@@ -335,3 +335,34 @@ impl Kiosk {
         }
     }
 }
+
+impl Kiosk {
+    /// Gives the prescription to the medicine cabinet on its own thread (a vendor's cabinet
+    /// answers over a network or a serial line); the pickup code comes back tagged with `token`.
+    pub(crate) fn reserve_medicine(&self, token: u64, order: station_cabinet::CabinetOrder) {
+        let Some(cabinet) = self.shared.cabinet.clone() else {
+            return;
+        };
+        let k = self.clone();
+        let spawned = std::thread::Builder::new()
+            .name("medicine-cabinet".into())
+            .spawn(move || {
+                let answer =
+                    caught("medicine-cabinet", || cabinet.reserve(&order)).unwrap_or_else(|why| {
+                        Err(station_cabinet::CabinetError::Unavailable(format!(
+                            "crashed: {why}"
+                        )))
+                    });
+                let effects = {
+                    let mut st = k.lock();
+                    let now = k.shared.clock.monotonic();
+                    let (store, clock) = (&k.shared.store, k.shared.clock.as_ref());
+                    st.on_cabinet(token, answer, now, store, clock)
+                };
+                k.apply(effects);
+            });
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "cannot start the medicine cabinet's thread");
+        }
+    }
+}

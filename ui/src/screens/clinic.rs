@@ -120,7 +120,9 @@ pub fn prescription(v: &StationView, p: &PrescriptionView, t: &Texts) -> impl In
         <p class="lead">{t.tr_with("prescription-doctor", &[("doctor", p.doctor.clone())])}</p>
         <ul class="report-list">{rows}</ul>
         {code}
-        {v.printer.then(|| view! { <p>{t.tr("prescription-take-slip")}</p> })}
+        {v.printer.then(|| view! {
+            <p>{t.tr(if p.pickup_code.is_some() { "prescription-take-to-cabinet" } else { "prescription-take-slip" })}</p>
+        })}
     };
     let print = v.printer.then(|| {
         bar_button(

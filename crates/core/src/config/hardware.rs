@@ -85,6 +85,14 @@ pub enum InstrumentChoice {
     Ble,
 }
 
+/// The medicine cabinet (便民取药柜) a doctor's prescription goes to (`[hardware] cabinet`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CabinetChoice {
+    /// No cabinet (no vendor adapter yet): the pickup slip sends the resident to the pharmacy.
+    None,
+    Simulated,
+}
+
 /// One hardware setting as written in the file, before the mode decides.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum Setting<T> {
@@ -158,6 +166,15 @@ pub(super) fn camera(s: &str) -> Option<Setting<CameraChoice>> {
                     .map(|n| Setting::Given(CameraChoice::Device(n)))
             }
         }
+    }
+}
+
+pub(super) fn cabinet(s: &str) -> Option<Setting<CabinetChoice>> {
+    match s.trim() {
+        "auto" => Some(Setting::Auto),
+        "none" => Some(Setting::Given(CabinetChoice::None)),
+        "simulated" => Some(Setting::Simulated),
+        _ => None,
     }
 }
 

@@ -15,8 +15,8 @@ mod storage;
 pub use clinic::ClinicSettings;
 pub use edit::{write_setting, Setting};
 pub use hardware::{
-    CameraChoice, CardReaderChoice, IdCardReaderChoice, InstrumentChoice, PrinterChoice,
-    StationMode,
+    CabinetChoice, CameraChoice, CardReaderChoice, IdCardReaderChoice, InstrumentChoice,
+    PrinterChoice, StationMode,
 };
 pub use hours::{
     weekday_key, MonthDay, OpeningHours, Season, Span, WeekdayHours, When, MIN_OPEN_WEEKDAYS,
@@ -46,6 +46,8 @@ pub struct StationConfig {
     pub id_card_reader: IdCardReaderChoice,
     /// The camera for health QR codes.
     pub camera: CameraChoice,
+    /// The medicine cabinet prescriptions go to (`[hardware] cabinet`).
+    pub cabinet: CabinetChoice,
     pub printer: PrinterChoice,
     /// Paper the report is laid out for.
     pub paper: Paper,
@@ -346,6 +348,8 @@ struct RawHardware {
     id_card_reader: String,
     #[serde(default = "default_camera")]
     camera: String,
+    #[serde(default = "default_cabinet")]
+    cabinet: String,
 }
 
 fn default_card_reader() -> String {
@@ -353,6 +357,10 @@ fn default_card_reader() -> String {
 }
 
 fn default_camera() -> String {
+    "auto".into()
+}
+
+fn default_cabinet() -> String {
     "auto".into()
 }
 
@@ -366,6 +374,7 @@ impl Default for RawHardware {
             card_reader: default_card_reader(),
             id_card_reader: default_id_card_reader(),
             camera: default_camera(),
+            cabinet: default_cabinet(),
         }
     }
 }
@@ -499,6 +508,14 @@ impl StationConfig {
                 })
             })
             .map_err(|why| invalid("hardware.camera", why))?;
+        let cabinet = hardware::cabinet(&raw.hardware.cabinet)
+            .ok_or("must be \"auto\", \"none\" or \"simulated\"")
+            .and_then(|s| {
+                s.resolve(mode, CabinetChoice::Simulated, CabinetChoice::None, |_| {
+                    false
+                })
+            })
+            .map_err(|why| invalid("hardware.cabinet", why))?;
         let id_card_reader = hardware::id_card_reader(&raw.hardware.id_card_reader)
             .ok_or("must be \"auto\", \"none\", \"simulated\" or a serial device path")
             .and_then(|s| {
@@ -613,6 +630,7 @@ impl StationConfig {
             card_reader,
             id_card_reader,
             camera,
+            cabinet,
             printer,
             paper,
             measure_timeout_secs,

@@ -428,3 +428,19 @@ fn the_clinic_is_off_unless_configured_and_each_bad_value_is_named() {
         "clinic.key_file"
     );
 }
+
+#[test]
+fn a_simulated_medicine_cabinet_is_for_demonstrations_only() {
+    assert_eq!(parse(GOOD).expect("valid").cabinet, CabinetChoice::None);
+    assert_eq!(
+        demo(GOOD).cabinet,
+        CabinetChoice::Simulated,
+        "auto is the simulator in a demonstration"
+    );
+    let simulated = format!("{GOOD}[hardware]\ncabinet = \"simulated\"\n");
+    assert_eq!(bad_key(&simulated), "hardware.cabinet");
+    assert_eq!(
+        bad_key(&format!("{GOOD}[hardware]\ncabinet = \"vending\"\n")),
+        "hardware.cabinet"
+    );
+}

@@ -15,16 +15,13 @@
 use std::time::Duration;
 
 use station_clinic_protocol::{EndReason, ErrorCode, FromStation, ToStation, Vital};
-use station_core::clock::minute_stamp;
 use station_i18n::Catalog;
 use station_protocol::{
     Action, ClinicCallView, ClinicWaitView, Notice, PrescriptionLine, PrescriptionView,
     ReadingSummary,
 };
-use station_report::SlipInput;
 
-use super::{Ctx, Next};
-use crate::effects::{Document, PrintJob};
+use super::{prescription, Ctx, Next};
 use crate::report_input::reading_entry;
 use crate::visit::{Task, Visit};
 
@@ -139,6 +136,9 @@ pub(crate) fn act(visit: &mut Visit, action: &Action, ctx: &mut Ctx<'_>) -> Next
         Action::HangUp if visit.in_call() => {
             let prescribed = visit.call.as_ref().is_some_and(|c| c.prescribed);
             end_call(visit, ctx);
+            if prescribed {
+                prescription::to_cabinet(visit, ctx);
+            }
             after_call(prescribed)
         }
         Action::ReturnToCall if visit.measuring() => Next::Stay,
@@ -147,7 +147,7 @@ pub(crate) fn act(visit: &mut Visit, action: &Action, ctx: &mut Ctx<'_>) -> Next
             Next::Show(Task::Prescription)
         }
         Action::PrintPrescription if matches!(visit.task, Task::Prescription) => {
-            print_slip(visit, ctx)
+            prescription::print_slip(visit, ctx)
         }
         Action::BackHome if matches!(visit.task, Task::Prescription) => Next::Show(Task::Home),
         _ => Next::Stay,
@@ -170,10 +170,14 @@ fn after_call(prescribed: bool) -> Next {
     }
 }
 
-/// The call ended while the resident was elsewhere: they stay where they are (never pulled off
-/// a measurement), told why; a prescription waits behind the banner's "查看处方".
+/// The call ended (the doctor, the link or the clock ended it). On the call's screen the resident
+/// goes on to the prescription or home; elsewhere they stay where they are (never pulled off a
+/// measurement), told why, and a prescription waits behind the banner's "查看处方".
 fn ended(visit: &mut Visit, notice: Option<Notice>, ctx: &mut Ctx<'_>) -> Next {
     let prescribed = visit.call.take().is_some_and(|c| c.prescribed);
+    if prescribed {
+        prescription::to_cabinet(visit, ctx);
+    }
     if matches!(visit.task, Task::Clinic) {
         // The prescription screen says what matters; otherwise say why the call ended.
         if let (Some(notice), false) = (notice, prescribed) {
@@ -255,6 +259,7 @@ pub(crate) fn on_console(visit: &mut Visit, message: ToStation, ctx: &mut Ctx<'_
         }
         ToStation::Prescription { doctor, items } => {
             call.prescribed = true;
+            visit.prescriptions = visit.prescriptions.saturating_add(1);
             visit.prescription = Some(PrescriptionView {
                 doctor,
                 items: items
@@ -266,7 +271,7 @@ pub(crate) fn on_console(visit: &mut Visit, message: ToStation, ctx: &mut Ctx<'_
                         usage: i.usage,
                     })
                     .collect(),
-                // No medicine cabinet adapter yet: the slip sends the resident to the pharmacy.
+                // The cabinet's code arrives after the call (`to_cabinet`).
                 pickup_code: None,
             });
             Next::Changed
@@ -340,8 +345,12 @@ pub(crate) fn refused(visit: &mut Visit, ctx: &mut Ctx<'_>) -> Next {
     ended(visit, Some(Notice::ClinicLinkLost), ctx)
 }
 
-/// The clock: a link down too long, or a call never acknowledged, ends the wait.
+/// The clock: a link down too long, or a call never acknowledged, ends the wait; a cabinet
+/// that does not answer is given up.
 pub(crate) fn tick(visit: &mut Visit, ctx: &mut Ctx<'_>) -> Next {
+    if let Next::Changed = prescription::tick(visit, ctx) {
+        return Next::Changed;
+    }
     let Some(call) = visit.call.as_ref() else {
         return Next::Stay;
     };
@@ -376,38 +385,6 @@ pub(crate) fn reading_saved(visit: &mut Visit, reading: &ReadingSummary, ctx: &m
     }
     call.readings_sent = call.readings_sent.saturating_add(1);
     ctx.fx.clinic_send.push(FromStation::Vitals { vitals });
-}
-
-/// The slip of the prescription on screen, through the report's printer path.
-fn print_slip(visit: &Visit, ctx: &mut Ctx<'_>) -> Next {
-    let Some(prescription) = visit.prescription.clone() else {
-        return Next::Stay;
-    };
-    if !ctx.caps.has_printer || ctx.caps.printer_busy {
-        return Next::Stay;
-    }
-    let printed_at = ctx.clock.now();
-    let slip_id = format!("V{}-RX{}", visit.visit_id().0, printed_at.format("%H%M%S"));
-    let input = SlipInput {
-        station_name: ctx.config.station_name.clone(),
-        printed_at: minute_stamp(&printed_at),
-        locale: visit.prefs.locale,
-        resident_masked_name: visit.session.view.masked_name.clone(),
-        resident_masked_id: visit.session.view.masked_id.clone(),
-        doctor: prescription.doctor,
-        items: prescription.items,
-        pickup_code: prescription.pickup_code,
-        slip_id,
-    };
-    ctx.caps.printer_busy = true;
-    ctx.fx.print = Some(PrintJob {
-        visit: visit.visit_id(),
-        paper: ctx.config.paper,
-        name: format!("pickup-slip-{}", input.slip_id),
-        document: Document::Slip(input),
-    });
-    ctx.notify(Notice::Printing);
-    Next::Stay
 }
 
 /// This visit's readings as the doctor reads them, at most [`MAX_VITALS`] values (the newest),
@@ -487,6 +464,22 @@ impl crate::station::Station {
                 }
             }
         }
+        fx
+    }
+
+    /// The medicine cabinet's answer for the run `token`.
+    pub(crate) fn on_cabinet(
+        &mut self,
+        token: u64,
+        answer: Result<station_cabinet::PickupCode, station_cabinet::CabinetError>,
+        now: Duration,
+        store: &station_store::Store,
+        clock: &dyn station_core::clock::Clock,
+    ) -> crate::effects::Effects {
+        let mut fx = crate::effects::Effects::default();
+        self.in_visit(store, clock, now, &mut fx, |v, _| {
+            prescription::on_cabinet(v, token, answer)
+        });
         fx
     }
 }

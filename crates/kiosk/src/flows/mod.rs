@@ -13,6 +13,7 @@ pub(crate) mod fault;
 pub(crate) mod identify;
 pub(crate) mod manual;
 pub(crate) mod measure;
+pub(crate) mod prescription;
 pub(crate) mod questionnaire;
 pub(crate) mod reports;
 
@@ -36,6 +37,8 @@ pub(crate) struct Capabilities {
     pub measure_kinds: Vec<MeasureKind>,
     /// The link to the doctor console is up (only with `[clinic]` configured).
     pub clinic_online: bool,
+    /// The station has a medicine cabinet for prescriptions.
+    pub has_cabinet: bool,
 }
 
 /// What a flow may use while it handles one event.

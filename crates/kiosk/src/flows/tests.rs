@@ -51,6 +51,7 @@ impl Bench {
                 printer_busy: false,
                 measure_kinds: vec![MeasureKind::BloodPressure, MeasureKind::Glucose],
                 clinic_online: false,
+                has_cabinet: false,
             },
             clock: ManualClock::new(NaiveTime::from_hms_opt(10, 0, 0).expect("time")),
             now: Duration::ZERO,

@@ -5,6 +5,7 @@
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
+use station_cabinet::{CabinetError, CabinetOrder, MedicineCabinet, PickupCode};
 use station_camera::NotConfiguredVerifier;
 use station_clinic::testbed::{TestConsole, TestDoctor as Doctor};
 use station_clinic_link::LinkEvent;
@@ -13,7 +14,7 @@ use station_protocol::{
     Action, ClinicBanner, Locale, MeasureKind, Notice, PromptId, Screen, Service, StationView,
 };
 
-use super::{rig_config, Rig, CONFIG};
+use super::{rig_cabinet, Rig, CONFIG};
 
 /// A station whose `[clinic]` names the test console (as station s1), with a BP monitor that
 /// measures `bp` once.
@@ -24,21 +25,41 @@ fn station(clinic: &TestConsole, dir: &tempfile::TempDir, bp: &[(u16, u16)]) -> 
 }
 
 fn station_at(url: &str, key: &std::path::Path, readings: &[(u16, u16)]) -> Rig {
-    let config = format!(
+    let config = clinic_config(url, key);
+    let parsed =
+        station_core::config::StationConfig::parse(&config, std::path::Path::new("t.toml"))
+            .expect("config");
+    station_with(
+        &config,
+        readings,
+        station_cabinet::open_cabinet(parsed.cabinet),
+    )
+}
+
+fn clinic_config(url: &str, key: &std::path::Path) -> String {
+    format!(
         "{CONFIG}[clinic]\nurl = \"{url}\"\nstation = \"s1\"\nkey_file = \"{}\"\n",
         key.display()
-    );
+    )
+}
+
+fn station_with(
+    config: &str,
+    readings: &[(u16, u16)],
+    cabinet: Option<std::sync::Arc<dyn MedicineCabinet>>,
+) -> Rig {
     let bp = readings
         .iter()
         .map(|&(s, d)| SimulatedOutcome::Result(bp(s, d)))
         .collect();
-    rig_config(
-        &config,
+    rig_cabinet(
+        config,
         vec![(MeasureKind::BloodPressure, bp)],
         chrono::NaiveTime::from_hms_opt(10, 0, 0).expect("time"),
         None,
         None,
         std::sync::Arc::new(NotConfiguredVerifier),
+        cabinet,
     )
 }
 
@@ -182,7 +203,15 @@ fn a_resident_calls_a_doctor_talks_and_prints_the_prescription_slip() {
     assert_eq!(prescription.doctor, "李医生");
     assert_eq!(prescription.items.len(), 2);
     assert_eq!(prescription.items[0].drug, "苯磺酸氨氯地平片");
-    assert_eq!(prescription.pickup_code, None);
+    // The demonstration's medicine cabinet took the order: its pickup code joins the screen.
+    let v = r.wait("the pickup code", |v| {
+        matches!(&v.screen, Screen::Prescription { prescription } if prescription.pickup_code.is_some())
+    });
+    let Screen::Prescription { prescription } = &v.screen else {
+        unreachable!()
+    };
+    let code = prescription.pickup_code.clone().unwrap_or_default();
+    assert_eq!(code.len(), 6, "{code}");
     assert_eq!(
         r.voice.last_said(),
         Some((
@@ -400,4 +429,112 @@ fn an_unreachable_console_is_said_and_urgent_advice_offers_the_doctor_only_with_
         service: Service::CallDoctor,
     });
     assert_eq!(plain.kiosk.view().notice, Some(Notice::NotAvailableYet));
+}
+
+/// A cabinet that is not answering (its network is down).
+struct BrokenCabinet;
+
+impl MedicineCabinet for BrokenCabinet {
+    fn reserve(&self, _: &CabinetOrder) -> Result<PickupCode, CabinetError> {
+        Err(CabinetError::Unavailable("no route to the cabinet".into()))
+    }
+}
+
+/// A cabinet that answers only when the test lets it (or never).
+struct StuckCabinet(std::sync::Mutex<std::sync::mpsc::Receiver<()>>);
+
+impl MedicineCabinet for StuckCabinet {
+    fn reserve(&self, _: &CabinetOrder) -> Result<PickupCode, CabinetError> {
+        if let Ok(rx) = self.0.lock() {
+            let _ = rx.recv_timeout(Duration::from_secs(30));
+        }
+        PickupCode::parse("123456")
+    }
+}
+
+/// Calls, gets a prescription and hangs up: the prescription screen.
+fn prescribed(r: &Rig, clinic: &TestConsole) -> Doctor {
+    r.clinic_online();
+    r.identify();
+    r.call_doctor();
+    let mut doctor = Doctor::sign_in(clinic, "li");
+    let call = doctor.accept()["call"].clone();
+    r.wait("the call", |v| {
+        matches!(v.screen, Screen::ClinicCall { .. })
+    });
+    doctor.send(json!({"type": "prescription", "call": call, "items": [
+        {"drug": "阿司匹林肠溶片", "dose": "100mg", "quantity": "14片", "usage": "每日一次"}
+    ]}));
+    r.wait(
+        "prescribed",
+        |v| matches!(&v.screen, Screen::ClinicCall { call } if call.prescribed),
+    );
+    r.kiosk.act(Action::HangUp);
+    doctor
+}
+
+#[test]
+fn a_failing_or_silent_medicine_cabinet_leaves_the_slip_to_the_pharmacy() {
+    let clinic = TestConsole::start();
+    let dir = tempfile::tempdir().expect("dir");
+    let key = dir.path().join("clinic.key");
+    std::fs::write(&key, &clinic.keys[0]).expect("key file");
+    let config = clinic_config(&format!("ws://{}", clinic.addr), &key);
+
+    // Not answering: no code, the slip prints at once (it sends the resident to the pharmacy).
+    let r = station_with(&config, &[], Some(std::sync::Arc::new(BrokenCabinet)));
+    let _doctor = prescribed(&r, &clinic);
+    let v = r.wait("the prescription", |v| {
+        matches!(v.screen, Screen::Prescription { .. })
+    });
+    assert!(
+        matches!(&v.screen, Screen::Prescription { prescription } if prescription.pickup_code.is_none())
+    );
+    let printed = r.printer.printed();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while r
+        .kiosk
+        .lock()
+        .phase
+        .visit()
+        .is_some_and(|v| v.cabinet_pending.is_some())
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the broken cabinet's answer never came"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    r.kiosk.act(Action::PrintPrescription);
+    r.wait("printed", |v| v.notice == Some(Notice::Printed));
+    assert_eq!(r.printer.printed(), printed + 1);
+    r.kiosk.act(Action::Logout);
+    drop(r);
+
+    // Silent: printing waits for it at most a few seconds, then goes without a code; its late
+    // answer is dropped.
+    let (release, hold) = std::sync::mpsc::channel();
+    let stuck = StuckCabinet(std::sync::Mutex::new(hold));
+    let r = station_with(&config, &[], Some(std::sync::Arc::new(stuck)));
+    let _doctor = prescribed(&r, &clinic);
+    r.wait("the prescription", |v| {
+        matches!(v.screen, Screen::Prescription { .. })
+    });
+    let printed = r.printer.printed();
+    r.kiosk.act(Action::PrintPrescription);
+    assert_eq!(
+        r.kiosk.view().notice,
+        None,
+        "not while the cabinet is answering"
+    );
+    r.idle_for(11);
+    r.kiosk.act(Action::PrintPrescription);
+    r.wait("printed", |v| v.notice == Some(Notice::Printed));
+    assert_eq!(r.printer.printed(), printed + 1);
+    let _ = release.send(());
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(
+        matches!(&r.kiosk.view().screen, Screen::Prescription { prescription } if prescription.pickup_code.is_none()),
+        "a late code is not shown for a slip printed without it"
+    );
 }
