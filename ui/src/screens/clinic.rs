@@ -115,7 +115,7 @@ pub fn prescription(v: &StationView, p: &PrescriptionView, t: &Texts) -> impl In
     let code = p
         .pickup_code
         .as_ref()
-        .map(|c| view! { <p class="lead">{t.tr_with("prescription-pickup-code", &[("code", c.clone())])}</p> });
+        .map(|c| view! { <p class="pickup-code">{t.tr_with("prescription-pickup-code", &[("code", c.clone())])}</p> });
     let body = view! {
         <p class="lead">{t.tr_with("prescription-doctor", &[("doctor", p.doctor.clone())])}</p>
         <ul class="report-list">{rows}</ul>
