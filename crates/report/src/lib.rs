@@ -226,7 +226,32 @@ pub fn render(input: &ReportInput, paper: Paper) -> Result<Report, ReportError> 
     }
     footer(&mut c, &st, &cat, input)?;
 
-    let mut doc = PdfDocument::new(&cat.text("report-title"));
+    let (pdf, page_count, missing_glyphs) = finish(c, &font, &cat, &st, "report-title");
+    Ok(Report {
+        pdf,
+        pages: page_count,
+        missing_glyphs,
+        readings_listed,
+        trend_shown,
+        trend_total,
+    })
+}
+
+#[cfg(test)]
+mod tests;
+
+/// The last step of every printed document: the pages numbered ("第 1 页，共 2 页" when there
+/// are several), the PDF written, its writer's errors and the characters the font lacks logged
+/// (as a count only: they may be part of a name or a drug). Gives the PDF, its page count and
+/// those characters.
+pub(crate) fn finish(
+    c: Canvas<'_>,
+    font: &font::ReportFont,
+    cat: &Catalog,
+    st: &Style,
+    title_id: &str,
+) -> (Vec<u8>, usize, Vec<char>) {
+    let mut doc = PdfDocument::new(&cat.text(title_id));
     let font_id = doc.add_font(font.parsed());
     let (pages, missing_glyphs) = c.into_pages(
         &font_id,
@@ -247,24 +272,13 @@ pub fn render(input: &ReportInput, paper: Paper) -> Result<Report, ReportError> 
         .iter()
         .filter(|w| w.severity == PdfParseErrorSeverity::Error)
     {
-        tracing::warn!(message = %w.msg, "report: PDF writer warning");
+        tracing::warn!(message = %w.msg, "{title_id}: PDF writer warning");
     }
     if !missing_glyphs.is_empty() {
-        // The characters themselves may be part of a name: only their number goes to the log.
         tracing::warn!(
             count = missing_glyphs.len(),
-            "report: characters missing from the report font were printed as {PLACEHOLDER}"
+            "{title_id}: characters missing from the report font were printed as {PLACEHOLDER}"
         );
     }
-    Ok(Report {
-        pdf,
-        pages: page_count,
-        missing_glyphs,
-        readings_listed,
-        trend_shown,
-        trend_total,
-    })
+    (pdf, page_count, missing_glyphs)
 }
-
-#[cfg(test)]
-mod tests;

@@ -3,7 +3,6 @@
 //! cabinet with its pickup code, or the health centre's pharmacy. Same font, paper sizes and
 //! placeholder rule as the report.
 
-use printpdf::{PdfDocument, PdfSaveOptions};
 use station_i18n::Catalog;
 use station_protocol::{Locale, PrescriptionLine};
 
@@ -103,31 +102,7 @@ pub fn render_slip(input: &SlipInput, paper: Paper) -> Result<Report, ReportErro
     );
     c.paragraph(left, st.small, &cat.text("report-disclaimer"));
 
-    let title = cat.text("slip-title");
-    let mut doc = PdfDocument::new(&title);
-    let font_id = doc.add_font(font.parsed());
-    let (pages, missing_glyphs) = c.into_pages(
-        &font_id,
-        |page, pages| {
-            cat.text_with(
-                "report-page",
-                &[("page", page.to_string()), ("pages", pages.to_string())],
-            )
-        },
-        st.small,
-    );
-    let page_count = pages.len();
-    let mut warnings = Vec::new();
-    let pdf = doc
-        .with_pages(pages)
-        .save(&PdfSaveOptions::default(), &mut warnings);
-    if !missing_glyphs.is_empty() {
-        // Drug names come from the doctor: count only, as for names.
-        tracing::warn!(
-            count = missing_glyphs.len(),
-            "slip: characters missing from the report font were printed as placeholders"
-        );
-    }
+    let (pdf, page_count, missing_glyphs) = crate::finish(c, &font, &cat, &st, "slip-title");
     Ok(Report {
         pdf,
         pages: page_count,
