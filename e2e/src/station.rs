@@ -57,7 +57,7 @@ impl Default for StationOptions {
         StationOptions {
             demo: false,
             card_reader: "pcsc",
-            hours: ("00:00".into(), "23:59".into()),
+            hours: ("00:00".into(), "24:00".into()),
             idle: (60, 20),
             device_scripts: Vec::new(),
             measure_seconds: 1.0,

@@ -118,9 +118,27 @@ where
     at.format("%m-%d").to_string()
 }
 
-/// "HH:MM": opening hours.
+/// The last instant of a day: what a closing time of "24:00" means (a station open round the
+/// clock writes `closes = "24:00"`; `NaiveTime` has no 24:00).
+pub const END_OF_DAY: NaiveTime = match NaiveTime::from_hms_nano_opt(23, 59, 59, 999_999_999) {
+    Some(t) => t,
+    None => panic!("a valid time"),
+};
+
+/// "HH:MM": opening hours ("24:00" for [`END_OF_DAY`]).
 pub fn clock_time(t: NaiveTime) -> String {
+    if t == END_OF_DAY {
+        return "24:00".into();
+    }
     t.format("%H:%M").to_string()
+}
+
+/// Reads "HH:MM" as [`clock_time`] writes it, "24:00" included.
+pub fn parse_clock_time(s: &str) -> Option<NaiveTime> {
+    match s.trim() {
+        "24:00" => Some(END_OF_DAY),
+        s => NaiveTime::parse_from_str(s, "%H:%M").ok(),
+    }
 }
 
 /// An RFC 3339 stamp (as stored) rewritten as [`minute_stamp`]; empty when it does not parse.

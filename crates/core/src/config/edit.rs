@@ -270,7 +270,7 @@ fn strings(items: impl Iterator<Item = String>) -> Value {
 }
 
 fn time(t: chrono::NaiveTime) -> String {
-    t.format("%H:%M").to_string()
+    crate::clock::clock_time(t)
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -54,8 +54,8 @@ impl Span {
     pub fn to_text(self) -> String {
         format!(
             "{}-{}",
-            self.opens.format("%H:%M"),
-            self.closes.format("%H:%M")
+            crate::clock::clock_time(self.opens),
+            crate::clock::clock_time(self.closes)
         )
     }
 }
@@ -385,7 +385,7 @@ fn parse_span(s: &str) -> Option<Span> {
 }
 
 pub(super) fn parse_time(s: &str) -> Option<NaiveTime> {
-    NaiveTime::parse_from_str(s.trim(), "%H:%M").ok()
+    crate::clock::parse_clock_time(s)
 }
 
 #[cfg(test)]
@@ -423,6 +423,37 @@ mod tests {
         [hours.weekdays]\nsat = \"09:00-12:00\"\nsun = \"closed\"\n\
         [hours.summer]\nfrom = \"05-01\"\nto = \"09-30\"\nopens = \"08:00\"\ncloses = \"19:30\"\n\
         [hours.winter]\nfrom = \"10-01\"\nto = \"04-30\"\nopens = \"09:00\"\ncloses = \"18:00\"\n";
+
+    #[test]
+    fn a_station_open_round_the_clock_closes_at_24_00_and_is_open_at_23_59() {
+        let h = hours("[hours]\nopens = \"00:00\"\ncloses = \"24:00\"\n").expect("valid");
+        let day = NaiveDateTime::parse_from_str("2026-12-01 23:59:59", "%Y-%m-%d %H:%M:%S")
+            .expect("date time");
+        assert!(h.is_open(day));
+        assert!(h.is_open(at("2026-12-02", "00:00")));
+        assert_eq!(
+            hours("[hours.weekdays]\nmon = \"06:00-24:00\"\n")
+                .expect("valid")
+                .weekdays[0],
+            WeekdayHours::Hours(Span {
+                opens: t("06:00"),
+                closes: t("24:00")
+            })
+        );
+        assert_eq!(
+            Span {
+                opens: t("06:00"),
+                closes: t("24:00")
+            }
+            .to_text(),
+            "06:00-24:00"
+        );
+        // 24:00 is an end, never a start.
+        assert_eq!(
+            bad_key("[hours]\nopens = \"24:00\"\ncloses = \"24:00\"\n"),
+            "hours.closes"
+        );
+    }
 
     #[test]
     fn a_file_with_only_opens_and_closes_means_those_hours_every_day() {
