@@ -1,0 +1,135 @@
+//! The cloud clinic's media path on the kiosk (issue 13): the doctor's browser offers WebRTC,
+//! the kiosk answers here, natively, because Debian's WebKitGTK has no `RTCPeerConnection`.
+//!
+//! - **Transport**: [str0m](https://docs.rs/str0m), a sans-IO WebRTC stack. Chosen over
+//!   webrtc-rs because it owns no runtime and no sockets: one thread drives it, time is an input
+//!   (tests run it on loopback without sleeping on a tokio runtime), it is small, actively kept,
+//!   and used in production SFUs; webrtc-rs is a port of Pion spread over ~20 crates with its own
+//!   tokio tasks per component, and its maintainers have moved to a rewrite.
+//! - **Video out**: the camera's frames (any [`FrameSource`], so tests feed a test pattern)
+//!   encoded as H.264 constrained baseline by openh264 (bundled source, builds offline), which
+//!   every browser decodes.
+//! - **Video in**: the doctor's frames are handed on *still encoded* ([`RemoteVideo`]): the
+//!   kiosk's webview decodes them with WebCodecs (VP8 needs nothing extra in WebKitGTK).
+//! - **Privacy**: the camera is owned by the call's own thread and dropped (off) when the call
+//!   stops, is dropped, or its thread dies.
+//!
+//! One [`MediaCall`] per call: [`MediaCall::answer`] takes the doctor's offer and gives the
+//! answer to send back; the doctor's trickled candidates go to [`MediaCall::add_remote_candidate`].
+
+mod camera;
+mod net;
+pub mod pattern;
+mod session;
+pub mod testbed;
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+pub use session::MediaCall;
+use thiserror::Error;
+
+/// How the kiosk sends its video.
+#[derive(Debug, Clone)]
+pub struct MediaSettings {
+    /// The addresses offered to the doctor as host candidates; empty: every IPv4 interface
+    /// (loopback last).
+    pub addresses: Vec<IpAddr>,
+    pub frames_per_second: u32,
+    pub bitrate_bps: u32,
+}
+
+impl Default for MediaSettings {
+    fn default() -> Self {
+        MediaSettings {
+            addresses: Vec::new(),
+            frames_per_second: 15,
+            bitrate_bps: 800_000,
+        }
+    }
+}
+
+impl MediaSettings {
+    pub(crate) fn frame_interval(&self) -> Duration {
+        Duration::from_millis(1000 / u64::from(self.frames_per_second.clamp(1, 60)))
+    }
+}
+
+/// The doctor's video codecs the kiosk can show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VideoCodec {
+    Vp8,
+    H264,
+}
+
+impl VideoCodec {
+    /// The WebCodecs codec string (`VideoDecoder.configure`).
+    pub fn webcodecs_name(self) -> &'static str {
+        match self {
+            VideoCodec::Vp8 => "vp8",
+            VideoCodec::H264 => "avc1.42e01f",
+        }
+    }
+}
+
+/// One frame of the doctor's video, as it came off the wire (depacketised, not decoded).
+#[derive(Clone, PartialEq, Eq)]
+pub struct RemoteVideo {
+    pub codec: VideoCodec,
+    pub keyframe: bool,
+    /// Media time in microseconds (the decoder's timestamp).
+    pub timestamp_us: u64,
+    pub data: Vec<u8>,
+}
+
+impl std::fmt::Debug for RemoteVideo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "RemoteVideo({:?}, {} bytes{})",
+            self.codec,
+            self.data.len(),
+            if self.keyframe { ", key" } else { "" }
+        )
+    }
+}
+
+/// What the call tells the kiosk, on the call's thread.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MediaEvent {
+    /// Media flows (ICE and DTLS done).
+    Connected,
+    /// The doctor's side went away (ICE lost); the call's media has ended.
+    Disconnected,
+    /// The camera stopped (unplugged, failed): the doctor no longer sees the resident.
+    CameraLost,
+    RemoteVideo(RemoteVideo),
+}
+
+/// Counts of one call so far (figures and tests).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MediaStats {
+    pub frames_sent: u64,
+    pub frames_received: u64,
+    pub video_bytes_received: u64,
+    pub audio_bytes_received: u64,
+    pub connected: bool,
+}
+
+#[derive(Debug, Error)]
+pub enum MediaError {
+    #[error("the doctor's offer is not a WebRTC offer: {0}")]
+    BadOffer(String),
+    #[error("the doctor's candidate is not an ICE candidate: {0}")]
+    BadCandidate(String),
+    #[error("the offer could not be answered: {0}")]
+    Negotiation(String),
+    #[error("no network address to offer the doctor")]
+    NoAddress,
+    #[error("network: {0}")]
+    Network(#[from] std::io::Error),
+    #[error("the video encoder failed: {0}")]
+    Encoder(String),
+    #[error("the call has ended")]
+    Ended,
+}
