@@ -38,6 +38,8 @@ pub fn select(config: &StationConfig, audio_dir: &Path) -> Hardware {
                 }
             }),
         cabinet: station_cabinet::open_cabinet(config.cabinet),
+        remote_video: None,
+        media_settings: station_kiosk::MediaSettings::default(),
         voice: Arc::new(RodioVoice::open(PromptLibrary::new(
             audio_dir.to_path_buf(),
         ))),

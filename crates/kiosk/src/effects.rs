@@ -24,6 +24,8 @@ pub(crate) struct Effects {
     pub admin_test_camera: bool,
     /// Messages for the doctor console, in order (the clinic call).
     pub clinic_send: Vec<FromStation>,
+    /// The doctor's WebRTC offer / candidates for the call's media, in order.
+    pub media_signals: Vec<serde_json::Value>,
     /// A prescription for the medicine cabinet, tagged with its run's token.
     pub reserve_medicine: Option<(u64, station_cabinet::CabinetOrder)>,
     /// Admin mode: close the kiosk to the desktop (audited already).

@@ -8,6 +8,7 @@
 //! Welcome. `station.rs` is the state machine, `visit.rs` the visit as one value, `flows/` one
 //! file per flow; this file runs the threads and carries out their effects.
 
+mod call_media;
 mod effects;
 mod flows;
 mod readers;
@@ -21,10 +22,12 @@ mod workers;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+pub use call_media::RemoteVideoSink;
 use effects::Effects;
 use flows::Capabilities;
 use readers::Readers;
 use station::Station;
+pub use station_call::{MediaSettings, RemoteVideo, VideoCodec};
 use station_camera::QrVerifier;
 use station_card::{CardReaderBackend, ReaderEvent, ReaderHandle, SimulatedReader};
 use station_clinic_link::{ClinicLink, LinkEvent};
@@ -62,6 +65,10 @@ pub struct Hardware {
     pub clinic: Option<LinkConfig>,
     /// The medicine cabinet prescriptions go to, if the station has one.
     pub cabinet: Option<Arc<dyn station_cabinet::MedicineCabinet>>,
+    /// Where the doctor's video goes during a call (the shell's window), if anywhere.
+    pub remote_video: Option<RemoteVideoSink>,
+    /// The call's media: addresses offered, frame rate, bitrate.
+    pub media_settings: station_call::MediaSettings,
 }
 
 pub use station_clinic_link::LinkConfig;
@@ -123,6 +130,10 @@ struct Shared {
     /// The link to the doctor console, while the station has one.
     clinic: Mutex<Option<ClinicLink>>,
     cabinet: Option<Arc<dyn station_cabinet::MedicineCabinet>>,
+    /// The media of the call in progress (only while talking with a doctor).
+    media: Mutex<Option<station_call::MediaCall>>,
+    remote_video: Option<RemoteVideoSink>,
+    media_settings: station_call::MediaSettings,
 }
 
 impl Kiosk {
@@ -200,6 +211,9 @@ impl Kiosk {
                 id_reader_handle: Mutex::new(None),
                 clinic: Mutex::new(None),
                 cabinet: hardware.cabinet,
+                media: Mutex::new(None),
+                remote_video: hardware.remote_video,
+                media_settings: hardware.media_settings,
             }),
         };
         {
@@ -355,6 +369,7 @@ impl Kiosk {
             s.voice.replay();
         }
         self.send_to_clinic(effects.clinic_send);
+        self.follow_call_media(effects.media_signals);
         if let Some((token, order)) = effects.reserve_medicine {
             self.reserve_medicine(token, order);
         }
@@ -436,6 +451,9 @@ impl Kiosk {
             .ok()
             .and_then(|mut slot| slot.take());
         drop(link);
+        // The call's media (and the camera) end with the app.
+        let media = self.shared.media.lock().ok().and_then(|mut m| m.take());
+        drop(media);
         self.shared.voice.stop();
         if let Ok(mut h) = self.shared.reader_handle.lock() {
             h.take();

@@ -25,6 +25,7 @@ use crate::{Hardware, Kiosk, ManualClock};
 
 mod admin;
 mod audit;
+mod call_media;
 mod clinic;
 mod crashes;
 mod faults;
@@ -54,6 +55,8 @@ struct Rig {
     clock: Arc<ManualClock>,
     voice: Arc<RecordingVoice>,
     store: Arc<Store>,
+    /// The doctor's video frames handed to the screen during calls.
+    doctor_frames: Arc<std::sync::atomic::AtomicU64>,
     _dir: tempfile::TempDir,
 }
 
@@ -99,6 +102,8 @@ fn rig_cabinet(
     cabinet: Option<Arc<dyn station_cabinet::MedicineCabinet>>,
 ) -> Rig {
     let printer = Arc::new(SimulatedPrinter::new());
+    let doctor_frames = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let frames = Arc::clone(&doctor_frames);
     let dir = tempfile::tempdir().expect("tempdir");
     let config = StationConfig::parse(config, std::path::Path::new("t.toml")).expect("config");
     let clinic_link = config
@@ -139,6 +144,13 @@ fn rig_cabinet(
             qr_verifier,
             clinic: clinic_link,
             cabinet,
+            remote_video: Some(Arc::new(move |_frame| {
+                frames.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            })),
+            media_settings: crate::MediaSettings {
+                addresses: vec![std::net::Ipv4Addr::LOCALHOST.into()],
+                ..crate::MediaSettings::default()
+            },
         },
         clock.clone(),
         Box::new(move |v| {
@@ -154,6 +166,7 @@ fn rig_cabinet(
         clock,
         voice,
         store,
+        doctor_frames,
         _dir: dir,
     }
 }

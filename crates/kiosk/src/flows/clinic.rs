@@ -299,9 +299,14 @@ pub(crate) fn on_console(visit: &mut Visit, message: ToStation, ctx: &mut Ctx<'_
                 Next::Stay
             }
         }
-        // Media signalling: the media path is not built yet (issue 13), so offers are not
-        // answered; the call has no sound or picture until it is.
-        ToStation::Signal { .. } => Next::Stay,
+        // The doctor's offer and candidates: for the media path, while talking (an offer
+        // that crossed the call's end is dropped; the console ends that call).
+        ToStation::Signal { payload } => {
+            if call.in_call() {
+                ctx.fx.media_signals.push(payload);
+            }
+            Next::Stay
+        }
         ToStation::Left | ToStation::Welcome { .. } | ToStation::Refused { .. } => Next::Stay,
     }
 }
@@ -424,6 +429,15 @@ fn vitals_of(summary: &ReadingSummary, at: &str, words: &Catalog) -> Vec<Vital> 
 }
 
 impl crate::station::Station {
+    /// Whether the resident is talking with a doctor now: the only time the camera may be on
+    /// for the call (`Kiosk` stops the media whenever this is false).
+    pub(crate) fn talking_with_doctor(&self) -> bool {
+        self.phase
+            .visit()
+            .and_then(|v| v.call.as_ref())
+            .is_some_and(Clinic::in_call)
+    }
+
     /// What the link to the doctor console reported.
     pub(crate) fn on_clinic(
         &mut self,

@@ -36,7 +36,7 @@ fn station_at(url: &str, key: &std::path::Path, readings: &[(u16, u16)]) -> Rig 
     )
 }
 
-fn clinic_config(url: &str, key: &std::path::Path) -> String {
+pub(super) fn clinic_config(url: &str, key: &std::path::Path) -> String {
     format!(
         "{CONFIG}[clinic]\nurl = \"{url}\"\nstation = \"s1\"\nkey_file = \"{}\"\n",
         key.display()
@@ -75,7 +75,7 @@ fn bp(systolic: u16, diastolic: u16) -> station_devices::Measurement {
 }
 
 impl Rig {
-    fn clinic_online(&self) {
+    pub(super) fn clinic_online(&self) {
         let deadline = Instant::now() + Duration::from_secs(10);
         while !self.kiosk.lock().caps.clinic_online {
             assert!(
@@ -86,7 +86,7 @@ impl Rig {
         }
     }
 
-    fn call_doctor(&self) -> StationView {
+    pub(super) fn call_doctor(&self) -> StationView {
         self.kiosk.act(Action::OpenService {
             service: Service::CallDoctor,
         });
