@@ -39,6 +39,8 @@ impl DoctorPage {
                 "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                          "--no-first-run", "--disable-background-networking",
                          "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+                         // The kiosk may be on this machine's loopback only (a test bed, CI).
+                         "--allow-loopback-in-peer-connection",
                          format!("--user-data-dir={}", profile.path().display())]
             }}),
         )?;
@@ -113,6 +115,25 @@ impl DoctorPage {
             vec![],
         )?;
         Ok(v.as_bool().unwrap_or(false))
+    }
+}
+
+impl DoctorPage {
+    /// The browser's own count of the kiosk's video frames decoded (`getStats`, inbound video).
+    pub fn frames_decoded(&self) -> Result<u64, String> {
+        let v: Value = self.session.execute_async(
+            "const done = arguments[arguments.length - 1];\
+             if (typeof pc === 'undefined' || !pc) { done(0); return; }\
+             pc.getStats().then((report) => {\
+               let n = 0;\
+               report.forEach((s) => {\
+                 if (s.type === 'inbound-rtp' && s.kind === 'video') n += s.framesDecoded || 0;\
+               });\
+               done(n);\
+             }, () => done(0));",
+            vec![],
+        )?;
+        Ok(v.as_u64().unwrap_or(0))
     }
 }
 

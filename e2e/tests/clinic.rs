@@ -134,8 +134,9 @@ fn a_resident_calls_a_doctor_who_prescribes_and_the_slip_prints_through_cups() {
 /// The doctor's side through their real page: headless Chromium with a fake camera and
 /// microphone signs in, sees the resident waiting with this visit's readings, accepts, reads
 /// the vitals, prescribes through the form and hangs up; the kiosk window follows each step.
-/// The page offers WebRTC media to the kiosk, which does not answer yet (no media path), so no
-/// frames flow: what is proven is the call's flow through both real front ends.
+/// Media: the page offers WebRTC, the kiosk answers natively (station-call); the browser decodes
+/// the kiosk's camera (its `getStats`), and the kiosk draws the doctor's fake camera on the call
+/// screen's canvas (WebCodecs; a pixel check shows a picture, not black).
 #[test]
 fn the_doctors_page_in_chromium_answers_the_kiosk_and_prescribes() {
     use station_e2e::doctor_page::DoctorPage;
@@ -153,6 +154,8 @@ fn the_doctors_page_in_chromium_answers_the_kiosk_and_prescribes() {
             pcsc_socket: socket(&bed),
             device_scripts: vec![(MeasureKind::BloodPressure, "128/82/72".into())],
             clinic: Some((format!("ws://{}", clinic.addr), key)),
+            // The demo camera (a sample picture): what the doctor sees of the resident.
+            camera: "simulated".into(),
             ..Default::default()
         },
     );
@@ -184,6 +187,29 @@ fn the_doctors_page_in_chromium_answers_the_kiosk_and_prescribes() {
         Ok(page.local_media_live()?.then_some(()))
     })
     .unwrap();
+    // Both ways: the doctor's browser decodes the kiosk's camera...
+    wait_for(Duration::from_secs(30), || {
+        Ok((page.frames_decoded()? >= 10).then_some(()))
+    })
+    .expect("the doctor's browser decodes the resident's video");
+    // ...and the kiosk draws the doctor's camera on the call screen, a picture and not black.
+    let drawn = wait_for(Duration::from_secs(30), || {
+        let v = st.session.execute(
+            "const c = window.stationDoctorVideo;\
+             const canvas = document.getElementById('doctor-video');\
+             if (!c || !canvas || c.framesDrawn < 10) return null;\
+             const px = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;\
+             let lit = 0;\
+             for (let i = 0; i < px.length; i += 4) if (px[i] + px[i + 1] + px[i + 2] > 96) lit++;\
+             return { drawn: c.framesDrawn, width: canvas.width, lit: lit / (px.length / 4) };",
+            vec![],
+        )?;
+        Ok((!v.is_null()).then_some(v))
+    })
+    .expect("the doctor's video on the kiosk's canvas");
+    eprintln!("the doctor's video on the kiosk: {drawn}");
+    assert!(drawn["lit"].as_f64().unwrap_or(0.0) > 0.2, "{drawn}");
+    assert!(drawn["width"].as_u64().unwrap_or(0) >= 160, "{drawn}");
 
     page.write_drug(DRUG, "5mg", "7片", "每日一次，早饭后")
         .unwrap(); // i18n-exempt: test data

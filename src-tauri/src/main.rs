@@ -5,6 +5,7 @@
 // No console window on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod doctor_video;
 mod hardware;
 mod paths;
 
@@ -175,7 +176,11 @@ fn main() -> ExitCode {
     // Diagnostics bundles go to a USB drive; without one, here.
     let diagnostics_dir = data_dir.join("station.diagnostics");
     let result = tauri::Builder::default()
-        .invoke_handler(tauri::generate_handler![station_view, act])
+        .invoke_handler(tauri::generate_handler![
+            station_view,
+            act,
+            doctor_video::watch_doctor_video
+        ])
         .on_window_event(|window, event| {
             // A kiosk window closes only from staff admin mode ("关闭自助机").
             if let tauri::WindowEvent::CloseRequested { api, .. } = event {
@@ -191,7 +196,10 @@ fn main() -> ExitCode {
         })
         .setup(move |app| {
             let audio_dir = paths::audio_dir(app.path().resource_dir().ok());
-            let hw = hardware::select(&config, &audio_dir);
+            let doctor_video = doctor_video::DoctorVideo::default();
+            let mut hw = hardware::select(&config, &audio_dir);
+            hw.remote_video = Some(doctor_video.sink());
+            app.manage(doctor_video);
             let handle = app.handle().clone();
             let kiosk = Kiosk::start(
                 config,

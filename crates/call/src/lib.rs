@@ -82,6 +82,26 @@ pub struct RemoteVideo {
     pub data: Vec<u8>,
 }
 
+/// Bytes before the frame's data in [`RemoteVideo::to_packet`].
+pub const PACKET_HEADER: usize = 10;
+
+impl RemoteVideo {
+    /// The frame as one binary message for the webview (`ui/static/doctor-video.js` reads it):
+    /// codec (1 = VP8, 2 = H.264), flags (bit 0: key frame), timestamp in µs (u64 little
+    /// endian), then the encoded frame.
+    pub fn to_packet(&self) -> Vec<u8> {
+        let mut packet = Vec::with_capacity(PACKET_HEADER + self.data.len());
+        packet.push(match self.codec {
+            VideoCodec::Vp8 => 1,
+            VideoCodec::H264 => 2,
+        });
+        packet.push(u8::from(self.keyframe));
+        packet.extend_from_slice(&self.timestamp_us.to_le_bytes());
+        packet.extend_from_slice(&self.data);
+        packet
+    }
+}
+
 impl std::fmt::Debug for RemoteVideo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
@@ -114,6 +134,29 @@ pub struct MediaStats {
     pub video_bytes_received: u64,
     pub audio_bytes_received: u64,
     pub connected: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_frame_packet_carries_codec_key_flag_timestamp_and_data() {
+        let frame = RemoteVideo {
+            codec: VideoCodec::Vp8,
+            keyframe: true,
+            timestamp_us: 0x0102_0304_0506_0708,
+            data: vec![9, 9, 9],
+        };
+        assert_eq!(frame.to_packet(), [1, 1, 8, 7, 6, 5, 4, 3, 2, 1, 9, 9, 9]);
+        let delta = RemoteVideo {
+            codec: VideoCodec::H264,
+            keyframe: false,
+            ..frame
+        };
+        assert_eq!(&delta.to_packet()[..2], &[2, 0]);
+        assert_eq!(delta.to_packet().len(), PACKET_HEADER + 3);
+    }
 }
 
 #[derive(Debug, Error)]

@@ -61,6 +61,9 @@ pub fn call(v: &StationView, call: &ClinicCallView, t: &Texts) -> impl IntoView 
     };
     let body = view! {
         <div class="message clinic-call">
+            // The doctor's picture, drawn by ui/static/doctor-video.js (WebCodecs). Decorative
+            // for assistive tech: the doctor's name below says who it is.
+            <canvas id="doctor-video" class="doctor-video" width="640" height="480" aria-hidden="true"></canvas>
             <p class="lead message-lead clinic-doctor">
                 {t.tr_with("clinic-call-doctor", &[("doctor", call.doctor.clone())])}
             </p>
