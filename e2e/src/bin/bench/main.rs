@@ -4,6 +4,8 @@
 //! that time goes: detection, APDUs, our own processing), and the same UI in `chromium --kiosk`
 //! for comparison.
 
+mod clinic;
+
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -115,7 +117,7 @@ fn run() -> Result<(), String> {
     drop(st);
 
     measurement_figures(&display, &t)?;
-    clinic_figures(&display, &t)?;
+    clinic::figures(&display, &t)?;
     touch_figures(&display, &t)?;
 
     id_card_figures(&display, socket.clone(), &greeting, &welcome)?;
@@ -152,68 +154,6 @@ fn measurement_figures(display: &Display, t: &Catalog) -> Result<(), String> {
         st.wait_text(&t.text("step-place-thermometer-title"))?;
     }
     figure("measure_start_to_result_on_screen", median(times), "ms");
-    Ok(())
-}
-
-/// The cloud clinic's signalling, in the real window against the console on loopback: "呼叫医生"
-/// pressed → the waiting room showing the place in line (the call went to the console and its
-/// answer came back), and a doctor's accept → the call screen naming them. The media of the call
-/// is not built yet, so "connected" here is the signalling share of tap → call connected.
-fn clinic_figures(display: &Display, t: &Catalog) -> Result<(), String> {
-    let clinic = station_clinic::testbed::TestConsole::start();
-    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let key = dir.path().join("clinic.key");
-    std::fs::write(&key, &clinic.keys[0]).map_err(|e| e.to_string())?;
-    let st = Station::launch(
-        display,
-        StationOptions {
-            demo: true,
-            card_reader: "simulated",
-            clinic: Some((format!("ws://{}", clinic.addr), key)),
-            ..Default::default()
-        },
-    )?;
-    st.press(&t.text("demo-insert-card"))?;
-    let place = t.text_with("clinic-position", &[("position", "1".into())]);
-    let answered = t.text_with("clinic-call-doctor", &[("doctor", "李医生".into())]); // i18n-exempt: the test bed's doctor
-    let mut doctor = station_clinic::testbed::TestDoctor::sign_in(&clinic, "li");
-    // The station's link to the console comes up at start; a resident never calls that early,
-    // the bench could: until it is up, "呼叫医生" says the doctors cannot be reached.
-    wait_for(Duration::from_secs(20), || {
-        st.wait_screen("home", &t.text("service-call-doctor"))?;
-        st.press(&t.text("service-call-doctor"))?;
-        if st.wait_text_for(&place, Duration::from_secs(2)).is_ok() {
-            return Ok(Some(()));
-        }
-        st.press(&t.text("dismiss"))?;
-        Ok(None)
-    })?;
-    // The doctor sees that warm-up call come and go, so only the measured calls remain.
-    doctor.wait("the warm-up call", |v| {
-        v["type"] == "queue" && v["calls"][0]["call"].is_string()
-    });
-    st.press(&t.text("clinic-leave"))?;
-    doctor.wait("the warm-up call gone", |v| {
-        v["type"] == "queue" && v["calls"].as_array().is_some_and(Vec::is_empty)
-    });
-    let (mut taps, mut accepts) = (Vec::new(), Vec::new());
-    for _ in 0..5 {
-        st.wait_screen("home", &t.text("service-call-doctor"))?;
-        let t0 = Instant::now();
-        st.press(&t.text("service-call-doctor"))?;
-        st.wait_text(&place)?;
-        taps.push(t0.elapsed().as_secs_f64() * 1000.0);
-        let queue = doctor.wait("the call in the queue", |v| {
-            v["type"] == "queue" && v["calls"][0]["call"].is_string()
-        });
-        let t1 = Instant::now();
-        doctor.send(serde_json::json!({"type": "accept", "call": queue["calls"][0]["call"]}));
-        st.wait_text(&answered)?;
-        accepts.push(t1.elapsed().as_secs_f64() * 1000.0);
-        st.press(&t.text("clinic-hang-up"))?;
-    }
-    figure("clinic_tap_to_waiting_room", median(taps), "ms");
-    figure("clinic_accept_to_call_screen", median(accepts), "ms");
     Ok(())
 }
 

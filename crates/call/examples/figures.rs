@@ -1,0 +1,72 @@
+//! The call's media figures on this machine (run by `scripts/bench`), one `name: value unit` a
+//! line: the kiosk's H.264 encode of a 640x480 camera frame, and the two ways of putting the
+//! doctor's video on the screen — hand the encoded frame to the webview (WebCodecs decodes it),
+//! or decode here and send pixels: what decoding costs here, and the bytes each way moves
+//! through the window's IPC per frame.
+
+use std::time::Instant;
+
+use openh264::decoder::Decoder;
+use openh264::encoder::{Encoder, EncoderConfig};
+use openh264::formats::YUVSource;
+use openh264::OpenH264API;
+use station_call::pattern::TestPattern;
+use station_camera::FrameSource;
+
+const FRAMES: u32 = 150;
+
+fn main() {
+    let mut camera = TestPattern::new(640, 480);
+    let mut encoder =
+        match Encoder::with_api_config(OpenH264API::from_source(), EncoderConfig::new()) {
+            Ok(e) => e,
+            Err(e) => {
+                eprintln!("no encoder: {e}");
+                return;
+            }
+        };
+    let mut decoder = match Decoder::new() {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("no decoder: {e}");
+            return;
+        }
+    };
+    let (mut encode_s, mut decode_s, mut bytes, mut pixels) = (0.0, 0.0, 0usize, 0usize);
+    for _ in 0..FRAMES {
+        let Ok(frame) = camera.next_frame() else {
+            return;
+        };
+        let mut yuv = frame.luma().to_vec();
+        yuv.resize(640 * 480 * 3 / 2, 128);
+        let picture = openh264::formats::YUVBuffer::from_vec(yuv, 640, 480);
+        let t = Instant::now();
+        let Ok(encoded) = encoder.encode(&picture).map(|s| s.to_vec()) else {
+            return;
+        };
+        encode_s += t.elapsed().as_secs_f64();
+        bytes += encoded.len();
+        let t = Instant::now();
+        if let Ok(Some(decoded)) = decoder.decode(&encoded) {
+            let (w, h) = decoded.dimensions();
+            let mut rgba = vec![0u8; w * h * 4];
+            decoded.write_rgba8(&mut rgba);
+            pixels = rgba.len();
+        }
+        decode_s += t.elapsed().as_secs_f64();
+    }
+    let n = f64::from(FRAMES);
+    println!("call_h264_encode_640x480: {:.2} ms", encode_s / n * 1000.0);
+    println!(
+        "call_h264_decode_to_rgba_640x480_in_rust: {:.2} ms",
+        decode_s / n * 1000.0
+    );
+    println!(
+        "call_encoded_frame_to_webview: {:.1} KiB",
+        bytes as f64 / n / 1024.0
+    );
+    println!(
+        "call_rgba_frame_to_webview: {:.1} KiB",
+        pixels as f64 / 1024.0
+    );
+}
