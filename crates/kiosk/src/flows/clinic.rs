@@ -276,6 +276,12 @@ pub(crate) fn on_console(visit: &mut Visit, message: ToStation, ctx: &mut Ctx<'_
             });
             Next::Changed
         }
+        // The console confirming the resident's own hang-up or leave: that call ended here
+        // already, so a call in `visit.call` now is a newer one (the resident called again at
+        // once) and must not be ended by the echo of the old one.
+        ToStation::Ended {
+            reason: EndReason::ResidentHungUp | EndReason::ResidentLeft,
+        } => Next::Stay,
         ToStation::Ended { reason } => {
             let notice = match reason {
                 EndReason::DoctorHungUp => Some(Notice::ClinicCallEnded),

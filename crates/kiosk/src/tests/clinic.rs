@@ -538,3 +538,29 @@ fn a_failing_or_silent_medicine_cabinet_leaves_the_slip_to_the_pharmacy() {
         "a late code is not shown for a slip printed without it"
     );
 }
+
+#[test]
+fn calling_again_right_after_hanging_up_keeps_the_new_place_in_line() {
+    let clinic = TestConsole::start();
+    let dir = tempfile::tempdir().expect("dir");
+    let r = station(&clinic, &dir, &[]);
+    r.clinic_online();
+    r.identify();
+    let mut doctor = Doctor::sign_in(&clinic, "li");
+    r.call_doctor();
+    doctor.accept();
+    r.wait("the call", |v| {
+        matches!(v.screen, Screen::ClinicCall { .. })
+    });
+    // Hang up and call again at once: the console's echo of the hang-up ("ended:
+    // resident_hung_up") crosses the new call and must not end it.
+    r.kiosk.act(Action::HangUp);
+    let again = r.call_doctor();
+    assert!(matches!(again.screen, Screen::ClinicWaiting { .. }));
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(
+        matches!(&r.kiosk.view().screen, Screen::ClinicWaiting { wait } if wait.position == Some(1)),
+        "{:?}",
+        r.kiosk.view().screen
+    );
+}
