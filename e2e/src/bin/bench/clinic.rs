@@ -8,21 +8,27 @@
 
 use std::time::{Duration, Instant};
 
+use station_clinic::testbed::TestConsole;
 use station_e2e::display::Display;
 use station_e2e::doctor_page::DoctorPage;
 use station_e2e::station::{Station, StationOptions};
 use station_e2e::wait_for;
 use station_i18n::Catalog;
 
-use super::{figure, median, tree_memory};
+use super::{figure, median, process_tree, tree_memory};
 
 pub fn figures(display: &Display, t: &Catalog) -> Result<(), String> {
     signalling_figures(display, t)?;
     media_figures(display, t)
 }
 
-fn signalling_figures(display: &Display, t: &Catalog) -> Result<(), String> {
-    let clinic = station_clinic::testbed::TestConsole::start();
+/// A demo station whose `[clinic]` names a console on loopback, with the camera `camera`; the
+/// key's folder lives as long as the station runs.
+fn clinic_station(
+    display: &Display,
+    camera: &str,
+) -> Result<(TestConsole, tempfile::TempDir, Station), String> {
+    let clinic = TestConsole::start();
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let key = dir.path().join("clinic.key");
     std::fs::write(&key, &clinic.keys[0]).map_err(|e| e.to_string())?;
@@ -31,10 +37,16 @@ fn signalling_figures(display: &Display, t: &Catalog) -> Result<(), String> {
         StationOptions {
             demo: true,
             card_reader: "simulated",
+            camera: camera.into(),
             clinic: Some((format!("ws://{}", clinic.addr), key)),
             ..Default::default()
         },
     )?;
+    Ok((clinic, dir, st))
+}
+
+fn signalling_figures(display: &Display, t: &Catalog) -> Result<(), String> {
+    let (clinic, _key, st) = clinic_station(display, "none")?;
     st.press(&t.text("demo-insert-card"))?;
     let place = t.text_with("clinic-position", &[("position", "1".into())]);
     let answered = t.text_with("clinic-call-doctor", &[("doctor", "李医生".into())]); // i18n-exempt: the test bed's doctor
@@ -94,45 +106,23 @@ fn signalling_figures(display: &Display, t: &Catalog) -> Result<(), String> {
 /// CPU seconds (user + system) used so far by a process and its descendants.
 fn tree_cpu_seconds(root: u32) -> f64 {
     let ticks_per_second = 100.0; // Linux USER_HZ
-    let mut pids = vec![root];
-    let mut total = 0.0;
-    let mut i = 0;
-    while i < pids.len() {
-        let parent = pids[i];
-        if let Ok(entries) = std::fs::read_dir("/proc") {
-            for e in entries.flatten() {
-                let Some(pid) = e.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else {
-                    continue;
-                };
-                let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-                let fields: Vec<&str> = stat
-                    .rsplit(')')
-                    .next()
-                    .map(|rest| rest.split_whitespace().collect())
-                    .unwrap_or_default();
-                if fields.get(1).and_then(|s| s.parse::<u32>().ok()) == Some(parent)
-                    && !pids.contains(&pid)
-                {
-                    pids.push(pid);
-                }
-            }
-        }
-        i += 1;
-    }
-    for pid in &pids {
-        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-        let fields: Vec<f64> = stat
-            .rsplit(')')
-            .next()
-            .map(|rest| {
-                rest.split_whitespace()
-                    .map(|f| f.parse::<f64>().unwrap_or(0.0))
-                    .collect()
-            })
-            .unwrap_or_default();
-        // After the command: state is field 0, utime 11, stime 12.
-        total += fields.get(11).copied().unwrap_or(0.0) + fields.get(12).copied().unwrap_or(0.0);
-    }
+    let total: f64 = process_tree(root)
+        .iter()
+        .map(|pid| {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            let fields: Vec<f64> = stat
+                .rsplit(')')
+                .next()
+                .map(|rest| {
+                    rest.split_whitespace()
+                        .map(|f| f.parse::<f64>().unwrap_or(0.0))
+                        .collect()
+                })
+                .unwrap_or_default();
+            // After the command: state is field 0, utime 11, stime 12.
+            fields.get(11).copied().unwrap_or(0.0) + fields.get(12).copied().unwrap_or(0.0)
+        })
+        .sum();
     total / ticks_per_second
 }
 
@@ -146,20 +136,7 @@ fn frames_drawn(st: &Station) -> Result<u64, String> {
 
 /// A call with the doctor's real page: both cameras on, 640x480 from the doctor.
 fn media_figures(display: &Display, t: &Catalog) -> Result<(), String> {
-    let clinic = station_clinic::testbed::TestConsole::start();
-    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let key = dir.path().join("clinic.key");
-    std::fs::write(&key, &clinic.keys[0]).map_err(|e| e.to_string())?;
-    let st = Station::launch(
-        display,
-        StationOptions {
-            demo: true,
-            card_reader: "simulated",
-            camera: "simulated".into(),
-            clinic: Some((format!("ws://{}", clinic.addr), key)),
-            ..Default::default()
-        },
-    )?;
+    let (clinic, _key, st) = clinic_station(display, "simulated")?;
     let pid = st.app_pid().ok_or("no app process")?;
     let page = DoctorPage::open(clinic.addr)?;
     page.sign_in("li", station_clinic::testbed::PASSWORD)?;

@@ -347,8 +347,8 @@ fn report_and_print_figures() -> Result<(), String> {
     Ok(())
 }
 
-/// RSS and PSS (shared pages counted once) summed over a process and its descendants.
-fn tree_memory(root: u32) -> (f64, f64, usize) {
+/// A process and its descendants.
+fn process_tree(root: u32) -> Vec<u32> {
     let mut pids = vec![root];
     let mut i = 0;
     while i < pids.len() {
@@ -371,6 +371,12 @@ fn tree_memory(root: u32) -> (f64, f64, usize) {
         }
         i += 1;
     }
+    pids
+}
+
+/// RSS and PSS (shared pages counted once) summed over a process and its descendants.
+fn tree_memory(root: u32) -> (f64, f64, usize) {
+    let pids = process_tree(root);
     let (mut rss, mut pss) = (0.0, 0.0);
     for pid in &pids {
         let rollup =
