@@ -11,6 +11,7 @@
 mod call_media;
 mod effects;
 mod flows;
+mod phase;
 mod readers;
 mod report_input;
 mod station;

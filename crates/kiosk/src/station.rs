@@ -9,7 +9,7 @@
 
 use std::time::Duration;
 
-use station_core::clock::{clock_time, Clock};
+use station_core::clock::Clock;
 use station_core::config::StationConfig;
 use station_devices::{DeviceError, Measurement};
 use station_printer::PrintOutcome;
@@ -20,9 +20,9 @@ use station_protocol::{
 use station_store::{Store, VisitEnd, VisitId};
 
 use crate::effects::Effects;
-use crate::flows::admin::{AdminSession, Pins, StationFiles};
-use crate::flows::identify::Identifying;
+use crate::flows::admin::{Pins, StationFiles};
 use crate::flows::{self, measure, reports, Capabilities, Ctx, Next};
+pub(crate) use crate::phase::Phase;
 use crate::readers::Readers;
 use crate::visit::{Task, Visit};
 
@@ -32,75 +32,6 @@ const AVAILABLE_SERVICES: [Service; 2] = [Service::SelfTest, Service::Reports];
 
 /// How long the goodbye screen stays before the welcome screen returns.
 const GOODBYE_FOR: Duration = Duration::from_secs(4);
-
-#[derive(Debug)]
-pub(crate) enum Phase {
-    /// Outside opening hours.
-    Closed {
-        prefs: DisplayPrefs,
-    },
-    Welcome {
-        prefs: DisplayPrefs,
-    },
-    /// A card is being read, or the camera looks for a health code or a face.
-    Identifying(Identifying),
-    InVisit(Box<Visit>),
-    /// The visit has ended; shown in the resident's settings until `since + GOODBYE_FOR`.
-    Goodbye {
-        prefs: DisplayPrefs,
-        since: Duration,
-    },
-    /// Staff admin mode (badge + PIN), in the station's own settings.
-    Admin {
-        session: Box<AdminSession>,
-        prefs: DisplayPrefs,
-    },
-}
-
-impl Phase {
-    fn prefs(&self) -> &DisplayPrefs {
-        match self {
-            Phase::Closed { prefs }
-            | Phase::Welcome { prefs }
-            | Phase::Goodbye { prefs, .. }
-            | Phase::Admin { prefs, .. } => prefs,
-            Phase::Identifying(i) => &i.prefs,
-            Phase::InVisit(v) => &v.prefs,
-        }
-    }
-
-    fn prefs_mut(&mut self) -> &mut DisplayPrefs {
-        match self {
-            Phase::Closed { prefs }
-            | Phase::Welcome { prefs }
-            | Phase::Goodbye { prefs, .. }
-            | Phase::Admin { prefs, .. } => prefs,
-            Phase::Identifying(i) => &mut i.prefs,
-            Phase::InVisit(v) => &mut v.prefs,
-        }
-    }
-
-    pub fn visit(&self) -> Option<&Visit> {
-        match self {
-            Phase::InVisit(v) => Some(v),
-            _ => None,
-        }
-    }
-
-    fn screen(&self, config: &StationConfig) -> Screen {
-        match self {
-            Phase::Closed { .. } => Screen::Closed {
-                opens: clock_time(config.opening.opens),
-                closes: clock_time(config.opening.closes),
-            },
-            Phase::Welcome { .. } => Screen::Welcome,
-            Phase::Identifying(i) => i.screen(),
-            Phase::InVisit(v) => v.screen(),
-            Phase::Goodbye { .. } => Screen::Goodbye,
-            Phase::Admin { session, .. } => session.screen(),
-        }
-    }
-}
 
 /// A screen change: another phase, or another task of the visit.
 pub(crate) enum To {
