@@ -45,23 +45,28 @@ fn clinic_station(
     Ok((clinic, dir, st))
 }
 
+/// Presses "呼叫医生" until the waiting room shows `place`. The station's link to the console
+/// comes up at start; a resident never calls that early, the bench could: until it is up,
+/// "呼叫医生" says the doctors cannot be reached.
+fn call_once_linked(st: &Station, t: &Catalog, place: &str) -> Result<(), String> {
+    wait_for(Duration::from_secs(20), || {
+        st.wait_screen("home", &t.text("service-call-doctor"))?;
+        st.press(&t.text("service-call-doctor"))?;
+        if st.wait_text_for(place, Duration::from_secs(2)).is_ok() {
+            return Ok(Some(()));
+        }
+        st.press(&t.text("dismiss"))?;
+        Ok(None)
+    })
+}
+
 fn signalling_figures(display: &Display, t: &Catalog) -> Result<(), String> {
     let (clinic, _key, st) = clinic_station(display, "none")?;
     st.press(&t.text("demo-insert-card"))?;
     let place = t.text_with("clinic-position", &[("position", "1".into())]);
     let answered = t.text_with("clinic-call-doctor", &[("doctor", "李医生".into())]); // i18n-exempt: the test bed's doctor
     let mut doctor = station_clinic::testbed::TestDoctor::sign_in(&clinic, "li");
-    // The station's link to the console comes up at start; a resident never calls that early,
-    // the bench could: until it is up, "呼叫医生" says the doctors cannot be reached.
-    wait_for(Duration::from_secs(20), || {
-        st.wait_screen("home", &t.text("service-call-doctor"))?;
-        st.press(&t.text("service-call-doctor"))?;
-        if st.wait_text_for(&place, Duration::from_secs(2)).is_ok() {
-            return Ok(Some(()));
-        }
-        st.press(&t.text("dismiss"))?;
-        Ok(None)
-    })?;
+    call_once_linked(&st, t, &place)?;
     // The doctor sees that warm-up call come and go, so only the measured calls remain.
     doctor.wait("the warm-up call", |v| {
         v["type"] == "queue" && v["calls"][0]["call"].is_string()
@@ -143,15 +148,7 @@ fn media_figures(display: &Display, t: &Catalog) -> Result<(), String> {
     page.wait_text(&t.text("clinic-queue-empty"))?;
     st.press(&t.text("demo-insert-card"))?;
     let place = t.text_with("clinic-position", &[("position", "1".into())]);
-    wait_for(Duration::from_secs(20), || {
-        st.wait_screen("home", &t.text("service-call-doctor"))?;
-        st.press(&t.text("service-call-doctor"))?;
-        if st.wait_text_for(&place, Duration::from_secs(2)).is_ok() {
-            return Ok(Some(()));
-        }
-        st.press(&t.text("dismiss"))?;
-        Ok(None)
-    })?;
+    call_once_linked(&st, t, &place)?;
     std::thread::sleep(Duration::from_secs(2));
     let (before_rss, _, _) = tree_memory(pid);
 
