@@ -21,6 +21,7 @@ mod camera;
 mod net;
 pub mod pattern;
 mod session;
+#[cfg(feature = "testbed")]
 pub mod testbed;
 
 use std::net::IpAddr;
