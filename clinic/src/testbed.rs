@@ -37,9 +37,14 @@ pub struct TestConsole {
 impl TestConsole {
     /// Panics when the bed cannot be set up: this is test code.
     pub fn start() -> TestConsole {
+        TestConsole::start_with("")
+    }
+
+    /// A console whose `clinic.toml` also holds `more` (e.g. `relay_only` and `[[ice_servers]]`).
+    pub fn start_with(more: &str) -> TestConsole {
         let dir = tempfile::tempdir().expect("temp dir");
         let text = format!(
-            "listen = \"127.0.0.1:0\"\ndatabase = \"{}\"\n",
+            "listen = \"127.0.0.1:0\"\ndatabase = \"{}\"\n{more}",
             dir.path().join("console.db").display()
         );
         let config =

@@ -137,6 +137,34 @@ impl DoctorPage {
     }
 }
 
+impl DoctorPage {
+    /// The kinds of the two ends of the pair the call's media flows over (`getStats`: the
+    /// transport's selected pair): e.g. `("relay", "prflx")` through TURN. `None` before one is
+    /// chosen.
+    pub fn media_path(&self) -> Result<Option<(String, String)>, String> {
+        let v: Value = self.session.execute_async(
+            "const done = arguments[arguments.length - 1];\
+             if (typeof pc === 'undefined' || !pc) { done(null); return; }\
+             pc.getStats().then((report) => {\
+               let pair = null;\
+               report.forEach((s) => {\
+                 if (s.type === 'transport' && s.selectedCandidatePairId)\
+                   pair = report.get(s.selectedCandidatePairId);\
+               });\
+               if (!pair || pair.state !== 'succeeded') { done(null); return; }\
+               const local = report.get(pair.localCandidateId);\
+               const remote = report.get(pair.remoteCandidateId);\
+               done([local ? local.candidateType : '', remote ? remote.candidateType : '']);\
+             }, () => done(null));",
+            vec![],
+        )?;
+        Ok(v.as_array().and_then(|a| {
+            let kind = |i: usize| a.get(i).and_then(Value::as_str).map(str::to_string);
+            Some((kind(0)?, kind(1)?))
+        }))
+    }
+}
+
 impl Drop for DoctorPage {
     fn drop(&mut self) {
         self.session.end();

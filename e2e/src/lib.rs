@@ -6,6 +6,7 @@ pub mod display;
 pub mod doctor_page;
 pub mod service;
 pub mod station;
+pub mod turn;
 pub mod webdriver;
 
 use std::time::{Duration, Instant};

@@ -381,8 +381,13 @@ impl Station {
     }
 
     pub fn save_screenshot(&self, name: &str) {
-        // WebKit hands back the last composited frame: give the new screen time to paint.
-        std::thread::sleep(Duration::from_millis(800));
+        // WebKit hands back the last composited frame: wait until the page has drawn two frames
+        // since now, so the screen just reached is the one composited.
+        let _ = self.session.execute_async(
+            "const done = arguments[arguments.length - 1];\
+             requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+            vec![],
+        );
         if let Ok(png) = self.session.screenshot() {
             let dir = workspace_root().join("target").join("e2e-screens");
             let _ = std::fs::create_dir_all(&dir);

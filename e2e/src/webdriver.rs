@@ -6,6 +6,8 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+/// WebKitWebDriver's error when it lost a script's result (see [`Session::execute`]).
+const LOST_RESULT: &str = "Could not parse script result";
 
 pub struct Session {
     base: String,
@@ -57,12 +59,22 @@ impl Session {
             .map(drop)
     }
 
+    /// Runs `script` in the page. WebKitWebDriver now and then loses a script's result while the
+    /// page re-renders ("Could not parse script result", seen once in ~50 CI runs); that is the
+    /// driver's hiccup, not the page's answer, so the script is run again (the journeys' scripts
+    /// read the page or set the same values, so a second run changes nothing).
     pub fn execute(&self, script: &str, args: Vec<Value>) -> Result<Value, String> {
-        self.call(
-            "POST",
-            "/execute/sync",
-            Some(json!({ "script": script, "args": args })),
-        )
+        let body = json!({ "script": script, "args": args });
+        let mut tries = 0;
+        loop {
+            match self.call("POST", "/execute/sync", Some(body.clone())) {
+                Err(e) if e.contains(LOST_RESULT) && tries < 3 => {
+                    tries += 1;
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+                other => return other,
+            }
+        }
     }
 
     pub fn execute_async(&self, script: &str, args: Vec<Value>) -> Result<Value, String> {

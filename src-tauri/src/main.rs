@@ -5,7 +5,7 @@
 // No console window on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
-mod doctor_video;
+mod call_video;
 mod hardware;
 mod paths;
 
@@ -179,7 +179,7 @@ fn main() -> ExitCode {
         .invoke_handler(tauri::generate_handler![
             station_view,
             act,
-            doctor_video::watch_doctor_video
+            call_video::watch_call_video
         ])
         .on_window_event(|window, event| {
             // A kiosk window closes only from staff admin mode ("关闭自助机").
@@ -196,10 +196,10 @@ fn main() -> ExitCode {
         })
         .setup(move |app| {
             let audio_dir = paths::audio_dir(app.path().resource_dir().ok());
-            let doctor_video = doctor_video::DoctorVideo::default();
+            let call_video = call_video::CallVideo::default();
             let mut hw = hardware::select(&config, &audio_dir);
-            hw.remote_video = Some(doctor_video.sink());
-            app.manage(doctor_video);
+            hw.call_video = Some(call_video.sink());
+            app.manage(call_video);
             let handle = app.handle().clone();
             let kiosk = Kiosk::start(
                 config,

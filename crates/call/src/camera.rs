@@ -15,6 +15,7 @@ use openh264::formats::YUVBuffer;
 use openh264::OpenH264API;
 use station_camera::{Frame, FrameSource};
 
+use crate::self_view::{self, SelfView};
 use crate::{MediaError, MediaSettings};
 
 /// One encoded picture for the doctor (Annex B byte stream, SPS/PPS before each key frame).
@@ -27,6 +28,7 @@ pub(crate) struct EncodedFrame {
 /// What the camera thread tells the call's loop.
 pub(crate) enum CameraNews {
     Frame(EncodedFrame),
+    SelfView(SelfView),
     Lost,
 }
 
@@ -104,8 +106,11 @@ pub(crate) fn spawn(
         .name("call-camera".into())
         .spawn(move || {
             let interval = encoder.settings().frame_interval();
+            let self_view_every =
+                (encoder.settings().frames_per_second / self_view::PER_SECOND).max(1);
             let started = Instant::now();
             let mut next = started;
+            let mut taken = 0u32;
             while !stop.load(Ordering::Relaxed) {
                 let frame = match source.next_frame() {
                     Ok(frame) => frame,
@@ -115,6 +120,13 @@ pub(crate) fn spawn(
                         return;
                     }
                 };
+                if taken.is_multiple_of(self_view_every) {
+                    let view = CameraNews::SelfView(SelfView::of(&frame));
+                    if let Err(TrySendError::Disconnected(_)) = news.try_send(Wake::Camera(view)) {
+                        return;
+                    }
+                }
+                taken = taken.wrapping_add(1);
                 if key_frame.swap(false, Ordering::Relaxed) {
                     encoder.force_key_frame();
                 }

@@ -20,6 +20,8 @@
 mod camera;
 mod net;
 pub mod pattern;
+pub mod quality;
+pub mod self_view;
 mod session;
 #[cfg(feature = "testbed")]
 pub mod testbed;
@@ -125,6 +127,10 @@ pub enum MediaEvent {
     /// The camera stopped (unplugged, failed): the doctor no longer sees the resident.
     CameraLost,
     RemoteVideo(RemoteVideo),
+    /// How the doctor's picture arrives changed (see [`quality`]).
+    Quality(station_protocol::CallQuality),
+    /// The resident's own picture, small ([`self_view`]), a few times a second.
+    SelfView(self_view::SelfView),
 }
 
 /// Counts of one call so far (figures and tests).

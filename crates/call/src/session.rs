@@ -18,6 +18,7 @@ use str0m::{Candidate, Event, IceConnectionState, Input, Output, Rtc};
 
 use crate::camera::{self, CameraNews, EncodedFrame, VideoEncoder};
 use crate::net::{host_addresses, Sockets};
+use crate::quality::QualityMeter;
 use crate::{MediaError, MediaEvent, MediaSettings, MediaStats, RemoteVideo, VideoCodec};
 
 /// Packets, frames and commands waiting for the loop; readers block when it is full, the
@@ -99,6 +100,7 @@ impl MediaCall {
             video: None,
             h264: None,
             connected: false,
+            quality: QualityMeter::default(),
         };
         let loop_stop = Arc::clone(&stop);
         let main = std::thread::Builder::new()
@@ -208,6 +210,7 @@ struct CallLoop {
     video: Option<Mid>,
     h264: Option<Pt>,
     connected: bool,
+    quality: QualityMeter,
 }
 
 impl CallLoop {
@@ -243,6 +246,10 @@ impl CallLoop {
                     Ok(())
                 }
                 Ok(Wake::Camera(CameraNews::Frame(frame))) => self.send_video(frame),
+                Ok(Wake::Camera(CameraNews::SelfView(view))) => {
+                    (self.on_event)(MediaEvent::SelfView(view));
+                    Ok(())
+                }
                 Ok(Wake::Camera(CameraNews::Lost)) => {
                     (self.on_event)(MediaEvent::CameraLost);
                     Ok(())
@@ -260,6 +267,10 @@ impl CallLoop {
                 tracing::warn!(error = %e, "call media failed");
                 (self.on_event)(MediaEvent::Disconnected);
                 return;
+            }
+            // The loop wakes at least once a second, so a frozen picture is noticed.
+            if let Some(quality) = self.quality.assess(Instant::now()) {
+                (self.on_event)(MediaEvent::Quality(quality));
             }
         }
     }
@@ -294,6 +305,7 @@ impl CallLoop {
         match event {
             Event::Connected => {
                 self.connected = true;
+                self.quality.connected(Instant::now());
                 self.key_frame.store(true, Ordering::Relaxed);
                 self.update(|s| s.connected = true);
                 (self.on_event)(MediaEvent::Connected);
@@ -320,6 +332,7 @@ impl CallLoop {
                             s.frames_received += 1;
                             s.video_bytes_received += bytes;
                         });
+                        self.quality.frame(Instant::now());
                         let time = data.time;
                         let timestamp_us =
                             time.numer() * 1_000_000 / u64::from(time.denom().max(1));

@@ -12,6 +12,7 @@ use station_call::pattern::TestPattern;
 use station_call::testbed::TestPeer;
 use station_call::{MediaCall, MediaError, MediaEvent, MediaSettings, VideoCodec};
 use station_camera::{CameraError, Frame, FrameSource};
+use station_protocol::CallQuality;
 
 fn loopback() -> MediaSettings {
     MediaSettings {
@@ -91,6 +92,13 @@ fn the_doctor_decodes_the_residents_camera_and_the_kiosk_gets_the_doctors_video(
         >= 5));
     let stats = call.stats();
     assert!(stats.connected && stats.frames_sent >= 10, "{stats:?}");
+    // The doctor's picture arrives smoothly: the call screen's indicator is told so.
+    assert!(
+        wait_until(Duration::from_secs(10), || events
+            .lock()
+            .is_ok_and(|l| l.contains(&MediaEvent::Quality(CallQuality::Good)))),
+        "the quality is reported good"
+    );
     {
         let list = events.lock().expect("events");
         assert_eq!(list.first(), Some(&MediaEvent::Connected));
@@ -109,6 +117,23 @@ fn the_doctor_decodes_the_residents_camera_and_the_kiosk_gets_the_doctors_video(
         assert!(remote
             .windows(2)
             .all(|w| w[0].timestamp_us <= w[1].timestamp_us));
+        // The resident's own small picture, a few times a second: the camera's bars, shrunk.
+        let own: Vec<_> = list
+            .iter()
+            .filter_map(|e| match e {
+                MediaEvent::SelfView(v) => Some(v),
+                _ => None,
+            })
+            .collect();
+        assert!(own.len() >= 3, "{} self-view pictures", own.len());
+        assert!(own.iter().all(|v| v.width <= 160 && v.height <= 120));
+        let last = own[own.len() - 1];
+        assert!(station_call::pattern::shows_bars(
+            &last.luma,
+            usize::from(last.width),
+            usize::from(last.height),
+            2
+        ));
     }
     assert!(
         !off.load(Ordering::Relaxed),

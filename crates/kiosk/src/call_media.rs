@@ -6,13 +6,16 @@
 use std::sync::Arc;
 
 use serde_json::{json, Value};
-use station_call::{MediaCall, MediaEvent, RemoteVideo};
+use station_call::{MediaCall, MediaEvent};
 use station_clinic_protocol::FromStation;
+use station_protocol::CallQuality;
 
 use crate::Kiosk;
 
-/// Where the doctor's video frames go (the shell hands them, still encoded, to the webview).
-pub type RemoteVideoSink = Arc<dyn Fn(RemoteVideo) + Send + Sync>;
+/// Where the call's pictures go, as packets for the window (the shell hands them on as they
+/// are): each of the doctor's frames still encoded (`RemoteVideo::to_packet`) and, a few times a
+/// second, the resident's own small picture (`SelfView::to_packet`).
+pub type CallVideoSink = Arc<dyn Fn(Vec<u8>) + Send + Sync>;
 
 impl Kiosk {
     /// The media follows the call: none unless talking; the doctor's offer starts it (a new
@@ -25,12 +28,15 @@ impl Kiosk {
         };
         if !self.lock().talking_with_doctor() {
             // Dropping the call joins its threads: the camera is off when this returns.
-            media.take();
+            if media.take().is_some() {
+                self.set_call_quality(CallQuality::Connecting);
+            }
             return;
         }
         for payload in signals {
             if let Some(offer) = payload.get("sdp") {
                 media.take();
+                self.set_call_quality(CallQuality::Connecting);
                 *media = self.answer_offer(offer);
             } else if let Some(candidate) = payload.get("candidate") {
                 if let Some(Err(e)) = media.as_ref().map(|m| m.add_remote_candidate(candidate)) {
@@ -50,11 +56,25 @@ impl Kiosk {
             }
             None => None,
         };
-        let sink = self.shared.remote_video.clone();
+        let sink = self.shared.call_video.clone();
+        // Only a shared value: this runs on the call's thread, which a hang-up joins while
+        // holding the media lock, so it must never wait for the station.
+        let quality = Arc::clone(&self.shared.call_quality);
         let on_event = move |event| match event {
+            MediaEvent::Quality(q) => {
+                tracing::info!(quality = ?q, "the doctor's picture");
+                if let Ok(mut slot) = quality.lock() {
+                    *slot = q;
+                }
+            }
             MediaEvent::RemoteVideo(frame) => {
                 if let Some(sink) = &sink {
-                    sink(frame);
+                    sink(frame.to_packet());
+                }
+            }
+            MediaEvent::SelfView(view) => {
+                if let Some(sink) = &sink {
+                    sink(view.to_packet());
                 }
             }
             MediaEvent::Connected => tracing::info!("call media connected"),
@@ -73,6 +93,20 @@ impl Kiosk {
                 None
             }
         }
+    }
+
+    fn set_call_quality(&self, quality: CallQuality) {
+        if let Ok(mut slot) = self.shared.call_quality.lock() {
+            *slot = quality;
+        }
+    }
+
+    pub(crate) fn call_quality(&self) -> CallQuality {
+        self.shared
+            .call_quality
+            .lock()
+            .map(|q| *q)
+            .unwrap_or_default()
     }
 
     /// Counts of the call's media now (tests and figures); `None` without media.

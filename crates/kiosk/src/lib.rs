@@ -23,7 +23,7 @@ mod workers;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-pub use call_media::RemoteVideoSink;
+pub use call_media::CallVideoSink;
 use effects::Effects;
 use flows::Capabilities;
 use readers::Readers;
@@ -66,8 +66,8 @@ pub struct Hardware {
     pub clinic: Option<LinkConfig>,
     /// The medicine cabinet prescriptions go to, if the station has one.
     pub cabinet: Option<Arc<dyn station_cabinet::MedicineCabinet>>,
-    /// Where the doctor's video goes during a call (the shell's window), if anywhere.
-    pub remote_video: Option<RemoteVideoSink>,
+    /// Where the call's pictures go (the shell's window), if anywhere.
+    pub call_video: Option<CallVideoSink>,
     /// The call's media: addresses offered, frame rate, bitrate.
     pub media_settings: station_call::MediaSettings,
 }
@@ -133,7 +133,10 @@ struct Shared {
     cabinet: Option<Arc<dyn station_cabinet::MedicineCabinet>>,
     /// The media of the call in progress (only while talking with a doctor).
     media: Mutex<Option<station_call::MediaCall>>,
-    remote_video: Option<RemoteVideoSink>,
+    /// The newest quality the call's media reported; the station clock carries it into the view
+    /// (the media thread never takes the station's lock: see `call_media.rs`).
+    call_quality: Arc<Mutex<station_protocol::CallQuality>>,
+    call_video: Option<CallVideoSink>,
     media_settings: station_call::MediaSettings,
 }
 
@@ -213,7 +216,8 @@ impl Kiosk {
                 clinic: Mutex::new(None),
                 cabinet: hardware.cabinet,
                 media: Mutex::new(None),
-                remote_video: hardware.remote_video,
+                call_quality: Arc::default(),
+                call_video: hardware.call_video,
                 media_settings: hardware.media_settings,
             }),
         };
@@ -275,10 +279,13 @@ impl Kiosk {
     }
 
     pub fn tick(&self) {
+        let quality = self.call_quality();
         let effects = {
             let mut st = self.lock();
             let now = self.shared.clock.monotonic();
-            st.tick(now, &self.shared.store, self.shared.clock.as_ref())
+            let mut fx = st.tick(now, &self.shared.store, self.shared.clock.as_ref());
+            fx.changed |= st.note_call_quality(quality);
+            fx
         };
         if !effects.is_empty() {
             self.apply(effects);

@@ -65,6 +65,13 @@ impl Phase {
         }
     }
 
+    pub fn visit_mut(&mut self) -> Option<&mut Visit> {
+        match self {
+            Phase::InVisit(v) => Some(v),
+            _ => None,
+        }
+    }
+
     pub fn screen(&self, config: &StationConfig) -> Screen {
         match self {
             Phase::Closed { .. } => Screen::Closed {

@@ -57,6 +57,8 @@ struct Rig {
     store: Arc<Store>,
     /// The doctor's video frames handed to the screen during calls.
     doctor_frames: Arc<std::sync::atomic::AtomicU64>,
+    /// The resident's own small pictures the window got (self-view).
+    self_view_pictures: Arc<std::sync::atomic::AtomicU64>,
     _dir: tempfile::TempDir,
 }
 
@@ -104,6 +106,8 @@ fn rig_cabinet(
     let printer = Arc::new(SimulatedPrinter::new());
     let doctor_frames = Arc::new(std::sync::atomic::AtomicU64::new(0));
     let frames = Arc::clone(&doctor_frames);
+    let self_view_pictures = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let self_views = Arc::clone(&self_view_pictures);
     let dir = tempfile::tempdir().expect("tempdir");
     let config = StationConfig::parse(config, std::path::Path::new("t.toml")).expect("config");
     let clinic_link = config
@@ -144,8 +148,13 @@ fn rig_cabinet(
             qr_verifier,
             clinic: clinic_link,
             cabinet,
-            remote_video: Some(Arc::new(move |_frame| {
-                frames.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            call_video: Some(Arc::new(move |packet: Vec<u8>| {
+                let counter = if packet.first() == Some(&station_call::self_view::PACKET_KIND) {
+                    &self_views
+                } else {
+                    &frames
+                };
+                counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             })),
             media_settings: crate::MediaSettings {
                 addresses: vec![std::net::Ipv4Addr::LOCALHOST.into()],
@@ -167,6 +176,7 @@ fn rig_cabinet(
         voice,
         store,
         doctor_frames,
+        self_view_pictures,
         _dir: dir,
     }
 }

@@ -138,7 +138,7 @@ impl Visit {
         match (&self.call, &self.prescription, &self.task) {
             (_, _, Task::Clinic) => None,
             (Some(call), _, _) => match &call.stage {
-                Stage::InCall { doctor } => Some(ClinicBanner::InCall {
+                Stage::InCall { doctor, .. } => Some(ClinicBanner::InCall {
                     doctor: doctor.clone(),
                 }),
                 Stage::Waiting(_) => None,

@@ -26,6 +26,24 @@ pub struct ClinicCallView {
     /// The doctor has written a prescription (shown after the call).
     pub prescribed: bool,
     pub reconnecting: bool,
+    /// How the doctor's picture is arriving: the call screen's quality indicator.
+    pub quality: CallQuality,
+}
+
+/// How well the doctor's picture arrives, as the resident sees it: by the frames that reach the
+/// kiosk in the last seconds (a picture that stutters or freezes is what a resident notices).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CallQuality {
+    /// Accepted, the picture not yet flowing.
+    #[default]
+    Connecting,
+    /// Smooth: 8 or more frames a second.
+    Good,
+    /// Arriving, but choppy.
+    Poor,
+    /// Nothing for 3 s: the picture is frozen (the network, or the doctor's camera).
+    Lost,
 }
 
 /// One line of a prescription, as the doctor wrote it.

@@ -22,7 +22,7 @@ pub use admin::{
     DeviceLine, DeviceStatus, PinProblem, PinStage, SettingsView, StationCounts,
 };
 pub use clinic::{
-    ClinicBanner, ClinicCallView, ClinicWaitView, PrescriptionLine, PrescriptionView,
+    CallQuality, ClinicBanner, ClinicCallView, ClinicWaitView, PrescriptionLine, PrescriptionView,
 };
 pub use fault::{FaultDraft, FaultLine, FaultProblem};
 pub use manual::{ManualEntryView, ManualField, ManualFieldError, ManualFieldView, ManualKey};

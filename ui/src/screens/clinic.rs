@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use station_protocol::{
-    Action, ClinicCallView, ClinicWaitView, PrescriptionView, Service, StationView,
+    Action, CallQuality, ClinicCallView, ClinicWaitView, PrescriptionView, Service, StationView,
 };
 
 use crate::kit::{bar_button, big_button, home_bar, screen_frame, Head};
@@ -59,14 +59,23 @@ pub fn call(v: &StationView, call: &ClinicCallView, t: &Texts) -> impl IntoView 
     } else {
         t.tr("clinic-call-no-vitals")
     };
+    let (quality, quality_text) = match call.quality {
+        CallQuality::Connecting => ("connecting", t.tr("clinic-quality-connecting")),
+        CallQuality::Good => ("good", t.tr("clinic-quality-good")),
+        CallQuality::Poor => ("poor", t.tr("clinic-quality-poor")),
+        CallQuality::Lost => ("lost", t.tr("clinic-quality-lost")),
+    };
     let body = view! {
         <div class="message clinic-call">
-            // The doctor's picture, drawn by ui/static/doctor-video.js (WebCodecs). Decorative
-            // for assistive tech: the doctor's name below says who it is.
+            // The doctor's picture (WebCodecs) with the resident's own small in its corner, both
+            // drawn by ui/static/call-video.js. Decorative for assistive tech: the doctor's name
+            // below says who it is.
             <canvas id="doctor-video" class="doctor-video" width="640" height="480" aria-hidden="true"></canvas>
             <p class="lead message-lead clinic-doctor">
                 {t.tr_with("clinic-call-doctor", &[("doctor", call.doctor.clone())])}
             </p>
+            // The quality indicator: in words (a resident reads "画面清晰", not signal bars).
+            <p class="call-quality" data-quality=quality role="status">{quality_text}</p>
             <p>{vitals}</p>
             {call.prescribed.then(|| view! { <p role="status">{t.tr("clinic-call-prescribed")}</p> })}
             {call.reconnecting.then(|| view! { <p class="warning" role="status">{t.tr("clinic-reconnecting")}</p> })}

@@ -17,8 +17,8 @@ use std::time::Duration;
 use station_clinic_protocol::{EndReason, ErrorCode, FromStation, ToStation, Vital};
 use station_i18n::Catalog;
 use station_protocol::{
-    Action, ClinicCallView, ClinicWaitView, Notice, PrescriptionLine, PrescriptionView,
-    ReadingSummary,
+    Action, CallQuality, ClinicCallView, ClinicWaitView, Notice, PrescriptionLine,
+    PrescriptionView, ReadingSummary,
 };
 
 use super::{prescription, Ctx, Next};
@@ -49,7 +49,11 @@ pub(crate) struct Clinic {
 #[derive(Debug)]
 pub(crate) enum Stage {
     Waiting(ClinicWaitView),
-    InCall { doctor: String },
+    InCall {
+        doctor: String,
+        /// How the doctor's picture arrives (from the media, through the station clock).
+        quality: CallQuality,
+    },
 }
 
 impl Clinic {
@@ -62,12 +66,13 @@ impl Clinic {
                     ..wait.clone()
                 },
             },
-            Stage::InCall { doctor } => Screen::ClinicCall {
+            Stage::InCall { doctor, quality } => Screen::ClinicCall {
                 call: ClinicCallView {
                     doctor: doctor.clone(),
                     vitals_sent: self.readings_sent,
                     prescribed: self.prescribed,
                     reconnecting: self.down_since.is_some(),
+                    quality: *quality,
                 },
             },
         }
@@ -250,7 +255,10 @@ pub(crate) fn on_console(visit: &mut Visit, message: ToStation, ctx: &mut Ctx<'_
         }
         ToStation::Accepted { doctor } => {
             tracing::info!(visit = visit.session.visit.0, "a doctor accepted the call");
-            call.stage = Stage::InCall { doctor };
+            call.stage = Stage::InCall {
+                doctor,
+                quality: CallQuality::Connecting,
+            };
             if visit.measuring() {
                 Next::Changed
             } else {
@@ -442,6 +450,20 @@ impl crate::station::Station {
             .visit()
             .and_then(|v| v.call.as_ref())
             .is_some_and(Clinic::in_call)
+    }
+
+    /// The call's media reported how the doctor's picture arrives; true when the view changed.
+    pub(crate) fn note_call_quality(&mut self, now: CallQuality) -> bool {
+        let Some(Clinic {
+            stage: Stage::InCall { quality, .. },
+            ..
+        }) = self.phase.visit_mut().and_then(|v| v.call.as_mut())
+        else {
+            return false;
+        };
+        let changed = *quality != now;
+        *quality = now;
+        changed
     }
 
     /// What the link to the doctor console reported.

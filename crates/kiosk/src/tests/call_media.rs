@@ -12,7 +12,7 @@ use station_call::pattern::TestPattern;
 use station_call::testbed::TestPeer;
 use station_camera::{CameraError, Frame, FrameSource, NotConfiguredVerifier};
 use station_clinic::testbed::{TestConsole, TestDoctor as Doctor};
-use station_protocol::{Action, Screen};
+use station_protocol::{Action, CallQuality, Screen};
 
 use super::clinic::clinic_config;
 use super::{rig_cabinet, Rig};
@@ -111,14 +111,34 @@ fn the_doctor_sees_the_resident_and_the_camera_is_off_after_the_resident_hangs_u
         Duration::from_secs(10),
         || r.doctor_frames.load(Ordering::Relaxed) >= 5,
     );
+    eventually(
+        "the resident's own small picture on the screen",
+        Duration::from_secs(10),
+        || r.self_view_pictures.load(Ordering::Relaxed) >= 3,
+    );
     assert_eq!(open.load(Ordering::SeqCst), 1, "one camera, on");
     let stats = r.kiosk.call_media_stats().expect("media while talking");
     assert!(stats.connected && stats.frames_sent > 0, "{stats:?}");
+    // The call screen's indicator: the doctor's picture arrives smoothly (carried into the
+    // view by the station clock).
+    eventually(
+        "the picture reported clear",
+        Duration::from_secs(10),
+        || {
+            r.kiosk.tick();
+            matches!(&r.kiosk.view().screen,
+            Screen::ClinicCall { call } if call.quality == CallQuality::Good)
+        },
+    );
 
     // The resident hangs up: the camera is off at once, the media gone.
     r.kiosk.act(Action::HangUp);
     assert_eq!(open.load(Ordering::SeqCst), 0, "camera off after hang-up");
     assert!(r.kiosk.call_media_stats().is_none());
+    // ...and no more of the resident's picture reaches the screen.
+    let shown = r.self_view_pictures.load(Ordering::Relaxed);
+    std::thread::sleep(Duration::from_millis(600));
+    assert_eq!(r.self_view_pictures.load(Ordering::Relaxed), shown);
 }
 
 #[test]
