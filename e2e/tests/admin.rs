@@ -1,7 +1,7 @@
 //! Staff admin mode in the real window: the hidden corner (a station without badges), the PIN
 //! chosen at first use, a setting written to station.toml and kept across a restart, the
-//! printer's test page through CUPS, the lockout after five wrong PINs, and the way out to the
-//! desktop, audited. The runtime's rules (never from a visit) are unit-tested in the kiosk
+//! printer's test page through CUPS, the camera's live picture, the lockout after five wrong PINs,
+//! and the way out to the desktop, audited. The runtime's rules (never from a visit) are unit-tested in the kiosk
 //! crate; here the screens and the window are.
 
 use std::time::Duration;
@@ -257,5 +257,65 @@ fn the_printer_test_page_prints_settings_survive_a_restart_and_wrong_pins_lock_e
     assert!(
         actions.iter().any(|a| a == "admin_locked"),
         "lockout not audited: {actions:?}"
+    );
+}
+
+/// The camera's self-test shows its live picture on the devices page (a demonstration station
+/// fed still images: the test pattern's bars), says it works, and the picture goes.
+#[test]
+fn the_camera_self_test_shows_the_cameras_live_picture() {
+    let bed = bed();
+    let t = zh();
+    let stills = tempfile::tempdir().expect("dir");
+    let frame = station_call::pattern::TestPattern::new(640, 480).frame(0);
+    image::GrayImage::from_raw(frame.width(), frame.height(), frame.luma().to_vec())
+        .expect("image")
+        .save(stills.path().join("pattern.png"))
+        .expect("png");
+    let st = launch(
+        &bed,
+        StationOptions {
+            demo: true,
+            pcsc_socket: socket(&bed),
+            camera: format!("stills:{}", stills.path().display()),
+            ..Default::default()
+        },
+    );
+    st.wait_screen("welcome", &t.text("welcome-insert-card"))
+        .unwrap();
+    st.open_admin(&t, "2468").unwrap();
+    st.press(&t.text("admin-section-devices")).unwrap();
+    st.press_in_row(&t.text("admin-device-camera"), &t.text("admin-test"))
+        .unwrap();
+    st.wait_screen("admin", &t.text("admin-msg-camera-previewing"))
+        .unwrap();
+    // The picture on the canvas: pictures drawn, and the bars (grey levels across, not one).
+    let seen = wait_for(Duration::from_secs(10), || {
+        let v = st.session.execute(
+            "const own = window.stationSelfView;\
+             const canvas = document.getElementById('camera-preview');\
+             if (!own || !canvas || own.picturesDrawn < 5) return null;\
+             const ctx = canvas.getContext('2d');\
+             const row = ctx.getImageData(0, Math.floor(canvas.height / 4), canvas.width, 1).data;\
+             const greys = new Set();\
+             for (let i = 0; i < row.length; i += 4) greys.add(row[i] >> 4);\
+             return { drawn: own.picturesDrawn, greys: greys.size };",
+            vec![],
+        )?;
+        Ok((!v.is_null()).then_some(v))
+    })
+    .expect("the camera's picture on the devices page");
+    assert!(seen["greys"].as_u64().unwrap_or(0) >= 6, "{seen}");
+    st.save_screenshot("admin-camera-preview");
+    st.wait_screen("admin", &t.text("admin-msg-camera-works"))
+        .unwrap();
+    let gone = st
+        .session
+        .execute("return !document.getElementById('camera-preview');", vec![])
+        .unwrap();
+    assert_eq!(
+        gone,
+        serde_json::json!(true),
+        "the picture goes with the test"
     );
 }

@@ -354,6 +354,7 @@ admin-msg-test-page-printing = Printing a test page
 admin-msg-test-page-printed = The test page was printed
 admin-msg-test-page-failed = The test page was not printed: please check the printer
 admin-msg-prompt-played = A prompt was played: check it is clear
+admin-msg-camera-previewing = This is the camera's picture now: check that it is clear
 admin-msg-camera-works = The camera gives pictures
 admin-msg-camera-failed = The camera cannot be opened: please check its cable
 admin-msg-setting-saved = Setting saved

@@ -354,6 +354,7 @@ admin-msg-test-page-printing = 正在打印测试页
 admin-msg-test-page-printed = 测试页已打印
 admin-msg-test-page-failed = 测试页没有打印出来，请检查打印机
 admin-msg-prompt-played = 已播放一段语音，请听是否清楚
+admin-msg-camera-previewing = 这是摄像头现在的画面，请看是否清楚
 admin-msg-camera-works = 摄像头能拍到画面
 admin-msg-camera-failed = 摄像头打不开，请检查连接
 admin-msg-setting-saved = 设置已保存

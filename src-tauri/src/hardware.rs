@@ -39,7 +39,7 @@ pub fn select(config: &StationConfig, audio_dir: &Path) -> Hardware {
             }),
         cabinet: station_cabinet::open_cabinet(config.cabinet),
         // The window's sink is set by main once the app exists.
-        call_video: None,
+        live_video: None,
         media_settings: station_kiosk::MediaSettings::default(),
         voice: Arc::new(RodioVoice::open(PromptLibrary::new(
             audio_dir.to_path_buf(),

@@ -5,8 +5,8 @@
 // No console window on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
-mod call_video;
 mod hardware;
+mod live_video;
 mod paths;
 
 use std::process::ExitCode;
@@ -179,7 +179,7 @@ fn main() -> ExitCode {
         .invoke_handler(tauri::generate_handler![
             station_view,
             act,
-            call_video::watch_call_video
+            live_video::watch_live_video
         ])
         .on_window_event(|window, event| {
             // A kiosk window closes only from staff admin mode ("关闭自助机").
@@ -196,10 +196,10 @@ fn main() -> ExitCode {
         })
         .setup(move |app| {
             let audio_dir = paths::audio_dir(app.path().resource_dir().ok());
-            let call_video = call_video::CallVideo::default();
+            let live_video = live_video::LiveVideo::default();
             let mut hw = hardware::select(&config, &audio_dir);
-            hw.call_video = Some(call_video.sink());
-            app.manage(call_video);
+            hw.live_video = Some(live_video.sink());
+            app.manage(live_video);
             let handle = app.handle().clone();
             let kiosk = Kiosk::start(
                 config,

@@ -89,7 +89,7 @@ pub struct RemoteVideo {
 pub const PACKET_HEADER: usize = 10;
 
 impl RemoteVideo {
-    /// The frame as one binary message for the webview (`ui/static/call-video.js` reads it):
+    /// The frame as one binary message for the webview (`ui/static/live-video.js` reads it):
     /// codec (1 = VP8, 2 = H.264), flags (bit 0: key frame), timestamp in µs (u64 little
     /// endian), then the encoded frame.
     pub fn to_packet(&self) -> Vec<u8> {

@@ -12,10 +12,11 @@ use station_protocol::CallQuality;
 
 use crate::Kiosk;
 
-/// Where the call's pictures go, as packets for the window (the shell hands them on as they
-/// are): each of the doctor's frames still encoded (`RemoteVideo::to_packet`) and, a few times a
-/// second, the resident's own small picture (`SelfView::to_packet`).
-pub type CallVideoSink = Arc<dyn Fn(Vec<u8>) + Send + Sync>;
+/// Where live pictures go, as packets for the window (the shell hands them on as they are):
+/// during a call each of the doctor's frames still encoded (`RemoteVideo::to_packet`) and, a few
+/// times a second, the resident's own small picture (`SelfView::to_packet`); in admin mode the
+/// camera self-test's preview (small pictures too).
+pub type LiveVideoSink = Arc<dyn Fn(Vec<u8>) + Send + Sync>;
 
 impl Kiosk {
     /// The media follows the call: none unless talking; the doctor's offer starts it (a new
@@ -56,7 +57,7 @@ impl Kiosk {
             }
             None => None,
         };
-        let sink = self.shared.call_video.clone();
+        let sink = self.shared.live_video.clone();
         // Only a shared value: this runs on the call's thread, which a hang-up joins while
         // holding the media lock, so it must never wait for the station.
         let quality = Arc::clone(&self.shared.call_quality);

@@ -23,7 +23,7 @@ mod workers;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-pub use call_media::CallVideoSink;
+pub use call_media::LiveVideoSink;
 use effects::Effects;
 use flows::Capabilities;
 use readers::Readers;
@@ -66,8 +66,8 @@ pub struct Hardware {
     pub clinic: Option<LinkConfig>,
     /// The medicine cabinet prescriptions go to, if the station has one.
     pub cabinet: Option<Arc<dyn station_cabinet::MedicineCabinet>>,
-    /// Where the call's pictures go (the shell's window), if anywhere.
-    pub call_video: Option<CallVideoSink>,
+    /// Where live pictures go (the shell's window): the call's, the camera self-test's.
+    pub live_video: Option<LiveVideoSink>,
     /// The call's media: addresses offered, frame rate, bitrate.
     pub media_settings: station_call::MediaSettings,
 }
@@ -136,7 +136,7 @@ struct Shared {
     /// The newest quality the call's media reported; the station clock carries it into the view
     /// (the media thread never takes the station's lock: see `call_media.rs`).
     call_quality: Arc<Mutex<station_protocol::CallQuality>>,
-    call_video: Option<CallVideoSink>,
+    live_video: Option<LiveVideoSink>,
     media_settings: station_call::MediaSettings,
 }
 
@@ -217,7 +217,7 @@ impl Kiosk {
                 cabinet: hardware.cabinet,
                 media: Mutex::new(None),
                 call_quality: Arc::default(),
-                call_video: hardware.call_video,
+                live_video: hardware.live_video,
                 media_settings: hardware.media_settings,
             }),
         };

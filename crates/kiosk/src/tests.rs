@@ -148,7 +148,7 @@ fn rig_cabinet(
             qr_verifier,
             clinic: clinic_link,
             cabinet,
-            call_video: Some(Arc::new(move |packet: Vec<u8>| {
+            live_video: Some(Arc::new(move |packet: Vec<u8>| {
                 let counter = if packet.first() == Some(&station_call::self_view::PACKET_KIND) {
                     &self_views
                 } else {

@@ -8,6 +8,7 @@
 use std::any::Any;
 use std::time::Duration;
 
+use station_call::self_view::SelfView;
 use station_camera::{read_qr, FaceGuide, FaceGuideConfig, Framing, QrError};
 use station_devices::DeviceError;
 use station_protocol::{FaceHint, MeasureKind, QrHint};
@@ -18,6 +19,10 @@ use crate::Kiosk;
 
 /// Time between frames looked at for a QR code (decoding one takes a few ms).
 const SCAN_FRAME_EVERY: Duration = Duration::from_millis(100);
+/// The camera's self-test shows its live picture this long (25 pictures, 5 a second): enough
+/// for staff to see the lens is clean and the resident's face would be in view.
+const CAMERA_PREVIEW_PICTURES: u32 = 25;
+const CAMERA_PREVIEW_EVERY: Duration = Duration::from_millis(200);
 
 /// Every panic is logged (thread, place, message) before unwinding, wherever it happens.
 pub fn install_panic_hook() {
@@ -319,10 +324,24 @@ impl Kiosk {
         let spawned = std::thread::Builder::new()
             .name("admin-test-camera".into())
             .spawn(move || {
+                // The live picture for a few seconds, or until staff move on; the camera is
+                // dropped (off) when this closure returns.
                 let works = caught("admin-test-camera", || {
                     let open = k.shared.camera.as_ref()?;
                     let mut camera = open().ok()?;
-                    camera.next_frame().ok().map(drop)
+                    let mut shown = 0;
+                    for _ in 0..CAMERA_PREVIEW_PICTURES {
+                        if !k.lock().admin_camera_previewing() {
+                            break;
+                        }
+                        let frame = camera.next_frame().ok()?;
+                        if let Some(window) = &k.shared.live_video {
+                            window(SelfView::of(&frame).to_packet());
+                        }
+                        shown += 1;
+                        std::thread::sleep(CAMERA_PREVIEW_EVERY);
+                    }
+                    (shown > 0).then_some(())
                 })
                 .ok()
                 .flatten()

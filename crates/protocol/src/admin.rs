@@ -178,6 +178,8 @@ pub enum AdminMessage {
     TestPagePrinted,
     TestPageFailed,
     PromptPlayed,
+    /// The camera's live picture is on the devices page for a few seconds.
+    CameraPreviewing,
     CameraWorks,
     CameraFailed,
     SettingSaved,
@@ -204,6 +206,7 @@ impl AdminMessage {
             AdminMessage::TestPagePrinted => "admin-msg-test-page-printed",
             AdminMessage::TestPageFailed => "admin-msg-test-page-failed",
             AdminMessage::PromptPlayed => "admin-msg-prompt-played",
+            AdminMessage::CameraPreviewing => "admin-msg-camera-previewing",
             AdminMessage::CameraWorks => "admin-msg-camera-works",
             AdminMessage::CameraFailed => "admin-msg-camera-failed",
             AdminMessage::SettingSaved => "admin-msg-setting-saved",

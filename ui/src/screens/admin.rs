@@ -3,8 +3,8 @@
 
 use leptos::prelude::*;
 use station_protocol::{
-    Action, AdminAction, AdminPinView, AdminSection, AdminSetting, AdminView, DeviceClass,
-    DeviceLine, DeviceStatus, FaultLine, FaultProblem, Locale, ManualKey, Paper, PinProblem,
+    Action, AdminAction, AdminMessage, AdminPinView, AdminSection, AdminSetting, AdminView,
+    DeviceClass, DeviceStatus, FaultLine, FaultProblem, Locale, ManualKey, Paper, PinProblem,
     PinStage, StationCounts,
 };
 
@@ -110,7 +110,7 @@ pub fn admin(v: &AdminView, t: &Texts) -> impl IntoView {
     });
     let page = match v.section {
         AdminSection::Today => today(v, t).into_any(),
-        AdminSection::Devices => devices(&v.devices, t).into_any(),
+        AdminSection::Devices => devices(v, t).into_any(),
         AdminSection::Settings => settings(v, t).into_any(),
         AdminSection::Logs => view! {
             {problems(&v.problems, t)}
@@ -174,8 +174,14 @@ fn today(v: &AdminView, t: &Texts) -> impl IntoView {
     }
 }
 
-fn devices(lines: &[DeviceLine], t: &Texts) -> impl IntoView {
-    let rows = lines
+fn devices(v: &AdminView, t: &Texts) -> impl IntoView {
+    // The camera's self-test: its live picture, drawn by ui/static/live-video.js (the message
+    // above it says what it is; the canvas itself is decorative for assistive tech).
+    let preview = (v.message == Some(AdminMessage::CameraPreviewing)).then(|| {
+        view! { <canvas id="camera-preview" class="camera-preview" width="320" height="240" aria-hidden="true"></canvas> }
+    });
+    let rows = v
+        .devices
         .iter()
         .map(|line| {
             let device = line.device;
@@ -198,7 +204,10 @@ fn devices(lines: &[DeviceLine], t: &Texts) -> impl IntoView {
             }
         })
         .collect::<Vec<_>>();
-    view! { <ul class="admin-devices">{rows}</ul> }
+    view! {
+        {preview}
+        <ul class="admin-devices">{rows}</ul>
+    }
 }
 
 fn setting_row(label: String, value: String, buttons: Vec<AnyView>) -> impl IntoView {

@@ -68,7 +68,7 @@ pub fn call(v: &StationView, call: &ClinicCallView, t: &Texts) -> impl IntoView 
     let body = view! {
         <div class="message clinic-call">
             // The doctor's picture (WebCodecs) with the resident's own small in its corner, both
-            // drawn by ui/static/call-video.js. Decorative for assistive tech: the doctor's name
+            // drawn by ui/static/live-video.js. Decorative for assistive tech: the doctor's name
             // below says who it is.
             <canvas id="doctor-video" class="doctor-video" width="640" height="480" aria-hidden="true"></canvas>
             <p class="lead message-lead clinic-doctor">

@@ -351,8 +351,17 @@ impl AdminSession {
         true
     }
 
-    /// The answer of a camera self-test.
+    /// The camera's live picture is wanted: its self-test was pressed and staff have not moved on.
+    pub fn camera_previewing(&self) -> bool {
+        matches!(&self.step,
+            AdminStep::Open(view) if view.message == Some(AdminMessage::CameraPreviewing))
+    }
+
+    /// The answer of a camera self-test (dropped when staff have already moved on).
     pub fn on_camera_test(&mut self, works: bool) -> bool {
+        if !self.camera_previewing() {
+            return false;
+        }
         let AdminStep::Open(view) = &mut self.step else {
             return false;
         };
@@ -486,6 +495,11 @@ impl Station {
             }
         }
         fx
+    }
+
+    /// Whether the camera's self-test may go on showing its picture (admin mode open on it).
+    pub(crate) fn admin_camera_previewing(&self) -> bool {
+        matches!(&self.phase, Phase::Admin { session, .. } if session.camera_previewing())
     }
 
     /// The outcome of a camera self-test.

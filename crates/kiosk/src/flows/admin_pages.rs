@@ -142,7 +142,7 @@ pub(super) fn test(device: DeviceClass, ctx: &mut AdminCtx<'_>) -> Option<AdminM
         }
         DeviceClass::Camera if ctx.readers.has_camera => {
             ctx.fx.admin_test_camera = true;
-            None
+            Some(AdminMessage::CameraPreviewing)
         }
         DeviceClass::Voice => {
             ctx.fx.say = Some((ctx.config.locale, vec![station_protocol::PromptId::Welcome]));

@@ -1,5 +1,7 @@
 //! Staff admin mode: a badge (or the corner, without badges) and a PIN; never from a visit.
 
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use station_card::{ReaderEvent, StaffBadge};
@@ -8,6 +10,7 @@ use station_protocol::{
     MeasureKind, PinProblem, PinStage, Screen,
 };
 
+use super::call_media::{counting_camera, eventually};
 use super::{rig, Rig, CONFIG};
 use crate::StationFiles;
 
@@ -321,4 +324,71 @@ fn unzip(path: &std::path::Path) -> String {
         entry.read_to_string(&mut all).expect("utf-8 entry");
     }
     all
+}
+
+/// A station with a camera (the test pattern; `open` counts it on), admin mode open.
+fn admin_with_camera(open: &Arc<AtomicI64>) -> Rig {
+    let r = super::rig_cabinet(
+        CONFIG,
+        Vec::new(),
+        chrono::NaiveTime::from_hms_opt(10, 0, 0).expect("time"),
+        None,
+        Some(counting_camera(open)),
+        Arc::new(station_camera::NotConfiguredVerifier),
+        None,
+    );
+    tap_badge(&r);
+    type_pin(&r, "2468");
+    type_pin(&r, "2468");
+    r
+}
+
+#[test]
+fn the_camera_self_test_shows_its_live_picture_then_says_it_works_and_turns_it_off() {
+    let open = Arc::new(AtomicI64::new(0));
+    let r = admin_with_camera(&open);
+    let v = admin(
+        &r,
+        AdminAction::Test {
+            device: DeviceClass::Camera,
+        },
+    );
+    assert_eq!(admin_view(&v).message, Some(AdminMessage::CameraPreviewing));
+    eventually(
+        "the live picture on the screen",
+        Duration::from_secs(10),
+        || r.self_view_pictures.load(Ordering::Relaxed) >= 10,
+    );
+    assert_eq!(open.load(Ordering::SeqCst), 1, "on while its picture shows");
+    r.wait("the camera works", |v| match &v.screen {
+        Screen::Admin { admin } => admin.message == Some(AdminMessage::CameraWorks),
+        _ => false,
+    });
+    assert_eq!(open.load(Ordering::SeqCst), 0, "off once the test is over");
+}
+
+#[test]
+fn leaving_admin_mode_turns_the_camera_preview_off_at_once() {
+    let open = Arc::new(AtomicI64::new(0));
+    let r = admin_with_camera(&open);
+    admin(
+        &r,
+        AdminAction::Test {
+            device: DeviceClass::Camera,
+        },
+    );
+    eventually(
+        "the live picture on the screen",
+        Duration::from_secs(10),
+        || r.self_view_pictures.load(Ordering::Relaxed) >= 2,
+    );
+    admin(&r, AdminAction::Leave);
+    // The preview looks before each picture: off within one picture's time.
+    eventually("the camera off", Duration::from_secs(1), || {
+        open.load(Ordering::SeqCst) == 0
+    });
+    let shown = r.self_view_pictures.load(Ordering::Relaxed);
+    std::thread::sleep(Duration::from_millis(600));
+    assert_eq!(r.self_view_pictures.load(Ordering::Relaxed), shown);
+    assert!(matches!(r.kiosk.view().screen, Screen::Welcome));
 }

@@ -35,30 +35,34 @@ impl Drop for Camera {
     }
 }
 
-fn station(clinic: &TestConsole, dir: &tempfile::TempDir, open: &Arc<AtomicI64>) -> Rig {
-    let key = dir.path().join("clinic.key");
-    std::fs::write(&key, format!("{}\n", clinic.keys[0])).expect("key file");
-    let config = clinic_config(&format!("ws://{}", clinic.addr), &key);
+/// A camera showing the test pattern; `open` counts the cameras open now.
+pub(super) fn counting_camera(open: &Arc<AtomicI64>) -> crate::CameraOpener {
     let counter = Arc::clone(open);
-    let camera: crate::CameraOpener = Box::new(move || {
+    Box::new(move || {
         counter.fetch_add(1, Ordering::SeqCst);
         Ok(Box::new(Camera {
             pattern: TestPattern::new(320, 240),
             open: Arc::clone(&counter),
         }) as Box<dyn FrameSource>)
-    });
+    })
+}
+
+fn station(clinic: &TestConsole, dir: &tempfile::TempDir, open: &Arc<AtomicI64>) -> Rig {
+    let key = dir.path().join("clinic.key");
+    std::fs::write(&key, format!("{}\n", clinic.keys[0])).expect("key file");
+    let config = clinic_config(&format!("ws://{}", clinic.addr), &key);
     rig_cabinet(
         &config,
         Vec::new(),
         chrono::NaiveTime::from_hms_opt(10, 0, 0).expect("time"),
         None,
-        Some(camera),
+        Some(counting_camera(open)),
         Arc::new(NotConfiguredVerifier),
         None,
     )
 }
 
-fn eventually(what: &str, limit: Duration, done: impl Fn() -> bool) {
+pub(super) fn eventually(what: &str, limit: Duration, done: impl Fn() -> bool) {
     let until = Instant::now() + limit;
     while !done() {
         assert!(Instant::now() < until, "never: {what}");

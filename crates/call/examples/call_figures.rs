@@ -2,7 +2,8 @@
 //! line: the kiosk's H.264 encode of a 640x480 camera frame, and the two ways of putting the
 //! doctor's video on the screen — hand the encoded frame to the webview (WebCodecs decodes it),
 //! or decode here and send pixels: what decoding costs here, and the bytes each way moves
-//! through the window's IPC per frame.
+//! through the window's IPC per frame; the resident's self-view (shrinking a camera frame, and
+//! its packet's size).
 
 use std::time::Instant;
 
@@ -11,6 +12,7 @@ use openh264::encoder::{Encoder, EncoderConfig};
 use openh264::formats::YUVSource;
 use openh264::OpenH264API;
 use station_call::pattern::TestPattern;
+use station_call::self_view::SelfView;
 use station_camera::FrameSource;
 
 const FRAMES: u32 = 150;
@@ -81,5 +83,20 @@ fn main() {
     println!(
         "call_rgba_frame_to_webview: {:.1} KiB",
         pixels as f64 / 1024.0
+    );
+    // The self-view: each fifth-of-a-second picture shrunk here and sent as raw grey pixels.
+    let frame = TestPattern::new(640, 480).frame(0);
+    let t = Instant::now();
+    let mut packet = Vec::new();
+    for _ in 0..FRAMES {
+        packet = SelfView::of(&frame).to_packet();
+    }
+    println!(
+        "call_self_view_thumbnail_from_640x480: {:.2} ms",
+        t.elapsed().as_secs_f64() / n * 1000.0
+    );
+    println!(
+        "call_self_view_packet: {:.1} KiB",
+        packet.len() as f64 / 1024.0
     );
 }

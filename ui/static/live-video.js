@@ -1,11 +1,12 @@
-// The call's pictures on the call screen. During a call the kiosk sends packets through one
-// channel (see src-tauri/src/call_video.rs). The first byte says which:
+// Live pictures on the screen: the call's, and the camera self-test's in admin mode. The kiosk
+// sends packets through one channel (see src-tauri/src/live_video.rs). The first byte says which:
 // - 1 (VP8) or 2 (H.264): one of the doctor's frames, still encoded
 //   (station_call::RemoteVideo::to_packet): flags byte (bit 0: key frame), timestamp in µs
 //   (u64 LE), data. WebCodecs decodes them; each picture is drawn on <canvas id="doctor-video">.
 // - 3: the resident's own small picture (station_call::self_view::SelfView::to_packet): a zero
 //   byte, width and height (u16 LE), grey pixels. It is painted, mirrored like a looking glass,
-//   in the lower right corner of the doctor's picture ("the doctor large, the resident small").
+//   in the lower right corner of the doctor's picture ("the doctor large, the resident small");
+//   in admin mode the same pictures fill <canvas id="camera-preview"> (the camera's self-test).
 // Decoding goes on while the resident measures, so the picture is there again on return.
 // Nothing is kept after the call screen: the last self-view is dropped with the page's state.
 "use strict";
@@ -60,6 +61,17 @@ function drawSelfView(canvas) {
   selfCounts.picturesDrawn += 1;
 }
 
+// The camera self-test's picture: the whole canvas, mirrored like the self-view.
+function drawPreview(canvas, picture) {
+  const ctx = canvas.getContext("2d");
+  ctx.save();
+  ctx.translate(canvas.width, 0);
+  ctx.scale(-1, 1);
+  ctx.drawImage(picture, 0, 0, canvas.width, canvas.height);
+  ctx.restore();
+  selfCounts.picturesDrawn += 1;
+}
+
 function onSelfView(buffer) {
   if (buffer.byteLength <= SELF_HEADER) return;
   const head = new DataView(buffer);
@@ -79,6 +91,12 @@ function onSelfView(buffer) {
     selfPicture.height = height;
   }
   selfPicture.getContext("2d").putImageData(new ImageData(rgba, width, height), 0, 0);
+  const preview = document.getElementById("camera-preview");
+  if (preview) {
+    drawPreview(preview, selfPicture);
+    selfPicture = null;
+    return;
+  }
   selfOwner = doctorCanvas();
   drawSelfView(selfOwner);
 }
@@ -153,7 +171,7 @@ async function watch() {
   if (!core) return;
   const packets = new core.Channel();
   packets.onmessage = onPacket;
-  await core.invoke("watch_call_video", { packets });
+  await core.invoke("watch_live_video", { packets });
 }
 
 watch();
