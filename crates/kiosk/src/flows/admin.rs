@@ -14,7 +14,8 @@ use std::time::Duration;
 use chrono::Timelike;
 use station_core::config::StationConfig;
 use station_protocol::{
-    AdminMessage, AdminPinView, AdminSection, AdminView, ManualKey, PinProblem, PinStage,
+    AdminMessage, AdminPinView, AdminSection, AdminView, DeviceClass, ManualKey, PinProblem,
+    PinStage,
 };
 use station_staff::{PinHolder, StaffPins, Verdict};
 use station_store::{AuditEvent, Store};
@@ -276,6 +277,10 @@ impl AdminSession {
                 **view = page(&self.masked, *section, None, ctx);
                 AdminNext::Changed
             }
+            // The camera's picture already shows: a second press opens no second camera.
+            A::Test {
+                device: DeviceClass::Camera,
+            } if view.message == Some(AdminMessage::CameraPreviewing) => AdminNext::Stay,
             A::Test { device } => {
                 view.message = test(*device, ctx);
                 AdminNext::Changed

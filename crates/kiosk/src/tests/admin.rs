@@ -360,6 +360,15 @@ fn the_camera_self_test_shows_its_live_picture_then_says_it_works_and_turns_it_o
         || r.self_view_pictures.load(Ordering::Relaxed) >= 10,
     );
     assert_eq!(open.load(Ordering::SeqCst), 1, "on while its picture shows");
+    // Pressed again while it shows: still one camera (a real one opens only once).
+    admin(
+        &r,
+        AdminAction::Test {
+            device: DeviceClass::Camera,
+        },
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(open.load(Ordering::SeqCst), 1, "no second camera");
     r.wait("the camera works", |v| match &v.screen {
         Screen::Admin { admin } => admin.message == Some(AdminMessage::CameraWorks),
         _ => false,
