@@ -304,18 +304,37 @@ impl Station {
 
     /// Presses the button `label` beside the list item naming `row` (a device's self-test).
     pub fn press_in_row(&self, row: &str, label: &str) -> Result<(), String> {
-        let button = wait_for(Duration::from_secs(15), || {
-            self.session.find_button_in_row(row, label)
-        })
-        .map_err(|e| format!("no button {label:?} beside {row:?}: {e}"))?;
-        self.session.click(&button)
+        let find = || {
+            wait_for(Duration::from_secs(15), || {
+                self.session.find_button_in_row(row, label)
+            })
+            .map_err(|e| format!("no button {label:?} beside {row:?}: {e}"))
+        };
+        find()?;
+        self.settle();
+        self.session.click(&find()?)
     }
 
     /// Presses the button showing `label`, as a resident would.
     pub fn press(&self, label: &str) -> Result<(), String> {
-        let button = wait_for(Duration::from_secs(15), || self.session.find_button(label))
-            .map_err(|e| format!("no button {label:?}: {e}"))?;
-        self.session.click(&button)
+        let find = || {
+            wait_for(Duration::from_secs(15), || self.session.find_button(label))
+                .map_err(|e| format!("no button {label:?}: {e}"))
+        };
+        find()?;
+        self.settle();
+        self.session.click(&find()?)
+    }
+
+    /// Waits until the page has drawn two frames from now. A new screen is laid out once more
+    /// after it is first drawn (the body measured for scroll arrows, which narrows it): a click
+    /// aimed before that lands where the button was, not where it is. A finger comes later.
+    fn settle(&self) {
+        let _ = self.session.execute_async(
+            "const done = arguments[arguments.length - 1];\
+             requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+            vec![],
+        );
     }
 
     /// Holds a finger on the panel at (`x`, `y`) CSS pixels for `seconds`, through the
@@ -381,13 +400,9 @@ impl Station {
     }
 
     pub fn save_screenshot(&self, name: &str) {
-        // WebKit hands back the last composited frame: wait until the page has drawn two frames
-        // since now, so the screen just reached is the one composited.
-        let _ = self.session.execute_async(
-            "const done = arguments[arguments.length - 1];\
-             requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
-            vec![],
-        );
+        // WebKit hands back the last composited frame: once the page has drawn two frames since
+        // now, the screen just reached is the one composited.
+        self.settle();
         if let Ok(png) = self.session.screenshot() {
             let dir = workspace_root().join("target").join("e2e-screens");
             let _ = std::fs::create_dir_all(&dir);
