@@ -25,9 +25,7 @@ fn a_resident_calls_a_doctor_who_prescribes_and_the_slip_prints_through_cups() {
     let t = zh();
     let clinic = TestConsole::start();
     let cups = PrivateCups::start().expect("private cupsd with a raw queue");
-    let keys = tempfile::tempdir().expect("dir");
-    let key = keys.path().join("clinic.key");
-    std::fs::write(&key, &clinic.keys[0]).expect("key file");
+    let (_keys, station_clinic) = clinic_settings(&clinic);
     let st = launch(
         &bed,
         StationOptions {
@@ -35,7 +33,7 @@ fn a_resident_calls_a_doctor_who_prescribes_and_the_slip_prints_through_cups() {
             pcsc_socket: socket(&bed),
             device_scripts: vec![(MeasureKind::BloodPressure, "128/82/72,135/85/70".into())],
             printer: cups.queue_uri(),
-            clinic: Some((format!("ws://{}", clinic.addr), key)),
+            clinic: Some(station_clinic),
             ..Default::default()
         },
     );
@@ -145,16 +143,14 @@ fn the_doctors_page_in_chromium_answers_the_kiosk_and_prescribes() {
     let bed = bed();
     let t = zh();
     let clinic = TestConsole::start();
-    let keys = tempfile::tempdir().expect("dir");
-    let key = keys.path().join("clinic.key");
-    std::fs::write(&key, &clinic.keys[0]).expect("key file");
+    let (_keys, station_clinic) = clinic_settings(&clinic);
     let st = launch(
         &bed,
         StationOptions {
             demo: true,
             pcsc_socket: socket(&bed),
             device_scripts: vec![(MeasureKind::BloodPressure, "128/82/72".into())],
-            clinic: Some((format!("ws://{}", clinic.addr), key)),
+            clinic: Some(station_clinic),
             // The demo camera (a sample picture): what the doctor sees of the resident.
             camera: "simulated".into(),
             ..Default::default()
@@ -228,15 +224,13 @@ fn a_call_through_a_turn_relay_carries_the_picture_both_ways() {
     let t = zh();
     let turn = PrivateTurn::start().expect("coturn on loopback");
     let clinic = TestConsole::start_with(&turn.console_config());
-    let keys = tempfile::tempdir().expect("dir");
-    let key = keys.path().join("clinic.key");
-    std::fs::write(&key, &clinic.keys[0]).expect("key file");
+    let (_keys, station_clinic) = clinic_settings(&clinic);
     let st = launch(
         &bed,
         StationOptions {
             demo: true,
             pcsc_socket: socket(&bed),
-            clinic: Some((format!("ws://{}", clinic.addr), key)),
+            clinic: Some(station_clinic),
             camera: "simulated".into(),
             ..Default::default()
         },
@@ -300,4 +294,13 @@ fn assert_doctor_drawn(st: &station_e2e::station::Station) {
     eprintln!("the doctor's video on the kiosk: {drawn}");
     assert!(drawn["lit"].as_f64().unwrap_or(0.0) > 0.2, "{drawn}");
     assert!(drawn["width"].as_u64().unwrap_or(0) >= 160, "{drawn}");
+}
+
+/// The station's `[clinic]`: the console's address and a key file holding the key the console
+/// issued to "s1" (the directory lives as long as the returned guard).
+fn clinic_settings(clinic: &TestConsole) -> (tempfile::TempDir, (String, std::path::PathBuf)) {
+    let keys = tempfile::tempdir().expect("dir");
+    let key = keys.path().join("clinic.key");
+    std::fs::write(&key, &clinic.keys[0]).expect("key file");
+    (keys, (format!("ws://{}", clinic.addr), key))
 }
