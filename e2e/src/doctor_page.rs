@@ -138,6 +138,29 @@ impl DoctorPage {
 }
 
 impl DoctorPage {
+    /// What the doctor's browser heard from the kiosk (`getStats`, inbound audio): bytes
+    /// received and the total energy of the decoded sound (0 for silence).
+    pub fn sound_heard(&self) -> Result<(u64, f64), String> {
+        let v: Value = self.session.execute_async(
+            "const done = arguments[arguments.length - 1];\
+             if (typeof pc === 'undefined' || !pc) { done([0, 0]); return; }\
+             pc.getStats().then((report) => {\
+               let bytes = 0, energy = 0;\
+               report.forEach((s) => {\
+                 if (s.type === 'inbound-rtp' && s.kind === 'audio') {\
+                   bytes += s.bytesReceived || 0; energy += s.totalAudioEnergy || 0;\
+                 }\
+               });\
+               done([bytes, energy]);\
+             }, () => done([0, 0]));",
+            vec![],
+        )?;
+        let at = |i: usize| v.get(i).and_then(Value::as_f64).unwrap_or(0.0);
+        Ok((at(0) as u64, at(1)))
+    }
+}
+
+impl DoctorPage {
     /// The kinds of the two ends of the pair the call's media flows over (`getStats`: the
     /// transport's selected pair): e.g. `("relay", "prflx")` through TURN. `None` before one is
     /// chosen.

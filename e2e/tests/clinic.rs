@@ -2,8 +2,8 @@
 //! (`station_clinic::testbed`) with a doctor reduced to their page's socket: the waiting room
 //! with the place in line, the call, the prescription shown and its pickup slip printed through
 //! the CUPS test bed, hang-up from each side, and logging out of the waiting room leaving the
-//! queue; the doctor's real page in Chromium, with the picture both ways, directly and through a
-//! TURN relay (coturn). Audio is negotiated but not yet carried (issue 13).
+//! queue; the doctor's real page in Chromium, with picture and sound both ways, directly and
+//! through a TURN relay (coturn).
 
 use std::time::Duration;
 
@@ -195,6 +195,13 @@ fn the_doctors_page_in_chromium_answers_the_kiosk_and_prescribes() {
     st.wait_screen("clinic_call", &t.text("clinic-quality-good"))
         .unwrap();
     st.save_screenshot("clinic-call-with-video");
+    // Sound both ways: the doctor's browser decodes the kiosk's microphone (the demo's tone)
+    // as sound, not silence; the kiosk's count comes with the call's end below.
+    wait_for(Duration::from_secs(20), || {
+        let (bytes, energy) = page.sound_heard()?;
+        Ok((bytes > 4_000 && energy > 0.01).then_some(()))
+    })
+    .expect("the doctor's browser hears the resident");
 
     page.write_drug(DRUG, "5mg", "7片", "每日一次，早饭后")
         .unwrap(); // i18n-exempt: test data
@@ -209,14 +216,42 @@ fn the_doctors_page_in_chromium_answers_the_kiosk_and_prescribes() {
     .unwrap();
     page.wait_text(&t.text("clinic-ended-doctor-hung-up"))
         .unwrap();
+    // The doctor's voice (Chromium's fake microphone) reached the kiosk: the media's own
+    // count, logged when the call's media ended.
+    let log = st.app_log();
+    let received = call_media_counts(&log, "audio_bytes_received");
+    assert!(
+        received.iter().any(|&bytes| bytes > 4_000),
+        "the kiosk received the doctor's sound: {received:?}\n{}",
+        log.lines()
+            .filter(|l| l.contains("media"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
     card.pull();
+}
+
+/// The values of `field` in the log's "call media ended" lines (one per call's media).
+fn call_media_counts(log: &str, field: &str) -> Vec<u64> {
+    let key = format!("{field}=");
+    log.lines()
+        .filter(|line| line.contains("call media ended"))
+        .filter_map(|line| {
+            let at = line.find(&key)? + key.len();
+            let digits: String = line[at..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            digits.parse().ok()
+        })
+        .collect()
 }
 
 /// The same call with the doctor behind a strict network: the console hands out only a TURN
 /// relay (coturn on loopback) and relay-only candidates, so every packet between the doctor's
 /// browser and the kiosk goes through the relay. Both sides still see each other.
 #[test]
-fn a_call_through_a_turn_relay_carries_the_picture_both_ways() {
+fn a_call_through_a_turn_relay_carries_picture_and_sound_both_ways() {
     use station_e2e::doctor_page::DoctorPage;
     use station_e2e::turn::PrivateTurn;
 
@@ -259,6 +294,11 @@ fn a_call_through_a_turn_relay_carries_the_picture_both_ways() {
         )
     });
     assert_doctor_drawn(&st);
+    wait_for(Duration::from_secs(20), || {
+        let (bytes, energy) = page.sound_heard()?;
+        Ok((bytes > 4_000 && energy > 0.01).then_some(()))
+    })
+    .expect("the doctor's browser hears the resident through the relay");
     // The pair the media flows over starts at the doctor's relay address, and the relay saw
     // the allocation and the permission to reach the kiosk.
     let (local, remote) = page.media_path().unwrap().expect("a media path chosen");

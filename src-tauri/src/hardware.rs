@@ -4,6 +4,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use station_call::audio::{AudioError, Speaker, SpeakerOpener};
 use station_camera::NotConfiguredVerifier;
 use station_card::StaffCards;
 use station_core::config::StationConfig;
@@ -11,6 +12,9 @@ use station_kiosk::Hardware;
 use station_voice::{PromptLibrary, RodioVoice};
 
 pub fn select(config: &StationConfig, audio_dir: &Path) -> Hardware {
+    let voice = Arc::new(RodioVoice::open(PromptLibrary::new(
+        audio_dir.to_path_buf(),
+    )));
     let staff = StaffCards::new(config.staff_card_uids.iter().cloned());
     let card = station_card::open_slot(config.card_reader, staff);
     let id_card = station_idcard::open_slot(&config.id_card_reader);
@@ -41,8 +45,17 @@ pub fn select(config: &StationConfig, audio_dir: &Path) -> Hardware {
         // The window's sink is set by main once the app exists.
         live_video: None,
         media_settings: station_kiosk::MediaSettings::default(),
-        voice: Arc::new(RodioVoice::open(PromptLibrary::new(
-            audio_dir.to_path_buf(),
-        ))),
+        microphone: station_call::microphone::opener(config.microphone),
+        speaker: Some(call_speaker(&voice)),
+        voice,
     }
+}
+
+/// The doctor's voice goes out where the prompts do (one device, the same volume).
+fn call_speaker(voice: &Arc<RodioVoice>) -> SpeakerOpener {
+    let voice = Arc::clone(voice);
+    Arc::new(move || {
+        let output = voice.call_output().ok_or(AudioError::NoSpeaker)?;
+        Ok(Box::new(move |samples: &[i16]| output.play(samples)) as Box<dyn Speaker>)
+    })
 }

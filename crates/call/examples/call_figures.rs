@@ -3,7 +3,7 @@
 //! doctor's video on the screen — hand the encoded frame to the webview (WebCodecs decodes it),
 //! or decode here and send pixels: what decoding costs here, and the bytes each way moves
 //! through the window's IPC per frame; the resident's self-view (shrinking a camera frame, and
-//! its packet's size).
+//! its packet's size); the call's sound (Opus encode and decode of 20 ms, and a packet's size).
 
 use std::time::Instant;
 
@@ -99,4 +99,39 @@ fn main() {
         "call_self_view_packet: {:.1} KiB",
         packet.len() as f64 / 1024.0
     );
+    voice_figures();
+}
+
+/// The resident's voice: one 20 ms frame encoded as the call does (48 kHz mono, VoIP, 32 kbit/s),
+/// then decoded as the doctor's voice is.
+fn voice_figures() {
+    use station_call::audio::{TestTone, SAMPLE_RATE};
+    const FRAMES_20MS: u32 = 500;
+    let (Ok(mut encoder), Ok(mut decoder)) = (
+        opus::Encoder::new(SAMPLE_RATE, opus::Channels::Mono, opus::Application::Voip),
+        opus::Decoder::new(SAMPLE_RATE, opus::Channels::Mono),
+    ) else {
+        eprintln!("no opus codec");
+        return;
+    };
+    let _ = encoder.set_bitrate(opus::Bitrate::Bits(32_000));
+    let mut tone = TestTone::new();
+    let mut out = vec![0i16; 5760];
+    let (mut encode_s, mut decode_s, mut bytes) = (0.0, 0.0, 0usize);
+    for _ in 0..FRAMES_20MS {
+        let frame = tone.frame();
+        let t = Instant::now();
+        let Ok(packet) = encoder.encode_vec(&frame, 1500) else {
+            return;
+        };
+        encode_s += t.elapsed().as_secs_f64();
+        bytes += packet.len();
+        let t = Instant::now();
+        let _ = decoder.decode(&packet, &mut out, false);
+        decode_s += t.elapsed().as_secs_f64();
+    }
+    let n = f64::from(FRAMES_20MS);
+    println!("call_opus_encode_20ms: {:.3} ms", encode_s / n * 1000.0);
+    println!("call_opus_decode_20ms: {:.3} ms", decode_s / n * 1000.0);
+    println!("call_opus_packet: {:.0} bytes", bytes as f64 / n);
 }

@@ -17,7 +17,9 @@
 //! One [`MediaCall`] per call: [`MediaCall::answer`] takes the doctor's offer and gives the
 //! answer to send back; the doctor's trickled candidates go to [`MediaCall::add_remote_candidate`].
 
+pub mod audio;
 mod camera;
+pub mod microphone;
 mod net;
 pub mod pattern;
 pub mod quality;
@@ -30,7 +32,17 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 pub use session::MediaCall;
+use station_camera::FrameSource;
 use thiserror::Error;
+
+/// The devices one call uses, each opened for the call and closed with it. A missing one only
+/// means that way stays dark or silent.
+#[derive(Default)]
+pub struct CallDevices {
+    pub camera: Option<Box<dyn FrameSource>>,
+    pub microphone: Option<Box<dyn audio::Microphone>>,
+    pub speaker: Option<Box<dyn audio::Speaker>>,
+}
 
 /// How the kiosk sends its video.
 #[derive(Debug, Clone)]
@@ -126,6 +138,8 @@ pub enum MediaEvent {
     Disconnected,
     /// The camera stopped (unplugged, failed): the doctor no longer sees the resident.
     CameraLost,
+    /// The microphone stopped: the doctor no longer hears the resident.
+    MicrophoneLost,
     RemoteVideo(RemoteVideo),
     /// How the doctor's picture arrives changed (see [`quality`]).
     Quality(station_protocol::CallQuality),
@@ -140,6 +154,12 @@ pub struct MediaStats {
     pub frames_received: u64,
     pub video_bytes_received: u64,
     pub audio_bytes_received: u64,
+    /// 20 ms packets of the resident's voice sent.
+    pub audio_frames_sent: u64,
+    /// Packets of the doctor's voice decoded and played.
+    pub audio_frames_played: u64,
+    /// Of those, the ones with sound in them (above [`audio::HEARD_LOUDNESS`]).
+    pub audio_frames_heard: u64,
     pub connected: bool,
 }
 

@@ -9,17 +9,20 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use station_camera::FrameSource;
 use str0m::change::SdpOffer;
 use str0m::format::{Codec, PayloadParams};
 use str0m::media::{Frequency, MediaKind, MediaTime, Mid, Pt};
 use str0m::net::{Protocol, Receive};
 use str0m::{Candidate, Event, IceConnectionState, Input, Output, Rtc};
 
+use crate::audio::{loudness, Speaker, VoiceDecoder, HEARD_LOUDNESS};
 use crate::camera::{self, CameraNews, EncodedFrame, VideoEncoder};
+use crate::microphone::{self, MicrophoneNews};
 use crate::net::{host_addresses, Sockets};
 use crate::quality::QualityMeter;
-use crate::{MediaError, MediaEvent, MediaSettings, MediaStats, RemoteVideo, VideoCodec};
+use crate::{
+    CallDevices, MediaError, MediaEvent, MediaSettings, MediaStats, RemoteVideo, VideoCodec,
+};
 
 /// Packets, frames and commands waiting for the loop; readers block when it is full, the
 /// camera drops frames.
@@ -32,6 +35,7 @@ pub(crate) enum Wake {
         local: SocketAddr,
     },
     Camera(CameraNews),
+    Microphone(MicrophoneNews),
     Candidate(Box<Candidate>),
     Stop,
 }
@@ -47,12 +51,12 @@ pub struct MediaCall {
 
 impl MediaCall {
     /// Answers the doctor's `offer` (the browser's `{"type":"offer","sdp":…}`): opens the
-    /// sockets, starts the camera (if any) and the loop. Returns the call and the answer to
-    /// send back, in the same shape. `on_event` runs on the call's loop thread.
+    /// sockets, starts the camera and microphone (those given) and the loop. Returns the call
+    /// and the answer to send back, in the same shape. `on_event` runs on the call's loop thread.
     pub fn answer(
         offer: &Value,
         settings: &MediaSettings,
-        camera: Option<Box<dyn FrameSource>>,
+        devices: CallDevices,
         on_event: impl FnMut(MediaEvent) + Send + 'static,
     ) -> Result<(MediaCall, Value), MediaError> {
         let offer = parse_offer(offer)?;
@@ -81,6 +85,11 @@ impl MediaCall {
         let key_frame = Arc::new(AtomicBool::new(true));
         let stats = Arc::new(Mutex::new(MediaStats::default()));
         let mut threads = sockets.spawn_readers(&wake, &stop)?;
+        let CallDevices {
+            camera,
+            microphone,
+            speaker,
+        } = devices;
         if let Some(source) = camera {
             let encoder = VideoEncoder::new(settings)?;
             threads.push(camera::spawn(
@@ -91,6 +100,27 @@ impl MediaCall {
                 Arc::clone(&stop),
             )?);
         }
+        if let Some(microphone) = microphone {
+            threads.push(microphone::spawn(
+                microphone,
+                wake.clone(),
+                Arc::clone(&stop),
+            )?);
+        }
+        let voice_in = match speaker {
+            Some(speaker) => match VoiceDecoder::new() {
+                Ok(decoder) => Some(VoiceIn {
+                    decoder,
+                    speaker,
+                    refused: 0,
+                }),
+                Err(e) => {
+                    tracing::warn!(error = %e, "the doctor's voice cannot be decoded");
+                    None
+                }
+            },
+            None => None,
+        };
         let mut call_loop = CallLoop {
             rtc,
             sockets,
@@ -99,6 +129,10 @@ impl MediaCall {
             on_event: Box::new(on_event),
             video: None,
             h264: None,
+            audio: None,
+            opus: None,
+            voice_in,
+            audio_samples_sent: 0,
             connected: false,
             quality: QualityMeter::default(),
         };
@@ -201,6 +235,13 @@ fn h264_payload(params: &[PayloadParams]) -> Option<Pt> {
         .map(PayloadParams::pt)
 }
 
+/// The doctor's voice on its way to the speaker.
+struct VoiceIn {
+    decoder: VoiceDecoder,
+    speaker: Box<dyn Speaker>,
+    refused: u64,
+}
+
 struct CallLoop {
     rtc: Rtc,
     sockets: Sockets,
@@ -209,6 +250,11 @@ struct CallLoop {
     on_event: Box<dyn FnMut(MediaEvent) + Send>,
     video: Option<Mid>,
     h264: Option<Pt>,
+    audio: Option<Mid>,
+    opus: Option<Pt>,
+    voice_in: Option<VoiceIn>,
+    /// Media time of the resident's voice, in samples at 48 kHz.
+    audio_samples_sent: u64,
     connected: bool,
     quality: QualityMeter,
 }
@@ -248,6 +294,11 @@ impl CallLoop {
                 Ok(Wake::Camera(CameraNews::Frame(frame))) => self.send_video(frame),
                 Ok(Wake::Camera(CameraNews::SelfView(view))) => {
                     (self.on_event)(MediaEvent::SelfView(view));
+                    Ok(())
+                }
+                Ok(Wake::Microphone(MicrophoneNews::Sound(packet))) => self.send_voice(packet),
+                Ok(Wake::Microphone(MicrophoneNews::Lost)) => {
+                    (self.on_event)(MediaEvent::MicrophoneLost);
                     Ok(())
                 }
                 Ok(Wake::Camera(CameraNews::Lost)) => {
@@ -318,6 +369,9 @@ impl CallLoop {
             Event::MediaAdded(media) if media.kind == MediaKind::Video => {
                 self.video = Some(media.mid);
             }
+            Event::MediaAdded(media) if media.kind == MediaKind::Audio => {
+                self.audio = Some(media.mid);
+            }
             Event::KeyframeRequest(_) => self.key_frame.store(true, Ordering::Relaxed),
             Event::MediaData(data) => {
                 let codec = match data.params.spec().codec {
@@ -343,8 +397,9 @@ impl CallLoop {
                             data: data.data.to_vec(),
                         }));
                     }
-                    None if data.params.spec().codec.is_audio() => {
+                    None if data.params.spec().codec == Codec::Opus => {
                         self.update(|s| s.audio_bytes_received += bytes);
+                        self.play_voice(&data.data);
                     }
                     None => {}
                 }
@@ -382,6 +437,53 @@ impl CallLoop {
         )?;
         self.update(|s| s.frames_sent += 1);
         Ok(())
+    }
+
+    /// One packet of the resident's voice to the doctor (dropped before the call connects).
+    fn send_voice(&mut self, packet: Vec<u8>) -> Result<(), str0m::RtcError> {
+        if !self.connected {
+            return Ok(());
+        }
+        let Some(mid) = self.audio else { return Ok(()) };
+        let Some(writer) = self.rtc.writer(mid) else {
+            return Ok(());
+        };
+        if self.opus.is_none() {
+            self.opus = writer
+                .payload_params()
+                .find(|p| p.spec().codec == Codec::Opus)
+                .map(PayloadParams::pt);
+        }
+        let Some(pt) = self.opus else { return Ok(()) };
+        let at = MediaTime::new(self.audio_samples_sent, Frequency::FORTY_EIGHT_KHZ);
+        writer.write(pt, Instant::now(), at, packet)?;
+        self.audio_samples_sent += crate::audio::FRAME_SAMPLES as u64;
+        self.update(|s| s.audio_frames_sent += 1);
+        Ok(())
+    }
+
+    /// One packet of the doctor's voice to the speaker; a corrupt one is skipped.
+    fn play_voice(&mut self, packet: &[u8]) {
+        let Some(voice) = self.voice_in.as_mut() else {
+            return;
+        };
+        match voice.decoder.decode(packet) {
+            Ok(samples) => {
+                let heard = loudness(samples) > HEARD_LOUDNESS;
+                voice.speaker.play(samples);
+                self.update(|s| {
+                    s.audio_frames_played += 1;
+                    s.audio_frames_heard += u64::from(heard);
+                });
+            }
+            Err(e) => {
+                voice.refused += 1;
+                // Once, then quietly: a stream of bad packets must not flood the log.
+                if voice.refused == 1 {
+                    tracing::warn!(error = %e, "a packet of the doctor's voice was not decoded");
+                }
+            }
+        }
     }
 
     fn update(&self, change: impl FnOnce(&mut MediaStats)) {

@@ -1,6 +1,7 @@
 //! A doctor's side in Rust, for tests of the kiosk's media path without a browser: it offers
-//! video (send and receive) the way a browser does, sends the test pattern as H.264, decodes
-//! what the kiosk sends with openh264 and counts the pictures that show the pattern's bars.
+//! video and sound (send and receive) the way a browser does, sends the test pattern as H.264
+//! and a tone as Opus, decodes what the kiosk sends (openh264, libopus) and counts the pictures
+//! that show the pattern's bars and the sound that is not silence.
 
 use std::net::UdpSocket;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -17,6 +18,7 @@ use str0m::media::{Direction, Frequency, MediaKind, MediaTime, Mid};
 use str0m::net::{Protocol, Receive};
 use str0m::{Candidate, Event, Input, Output, Rtc};
 
+use crate::audio::{loudness, TestTone, VoiceDecoder, VoiceEncoder, FRAME_SAMPLES, HEARD_LOUDNESS};
 use crate::camera::VideoEncoder;
 use crate::pattern::{shows_bars, TestPattern};
 use crate::MediaSettings;
@@ -30,12 +32,17 @@ pub struct PeerCounts {
     /// Of those, the ones showing the test pattern's bars.
     pub frames_with_bars: AtomicU64,
     pub frames_sent: AtomicU64,
+    /// 20 ms packets of the kiosk's sound decoded, and of those the ones not silent.
+    pub audio_frames_decoded: AtomicU64,
+    pub audio_frames_heard: AtomicU64,
+    pub audio_frames_sent: AtomicU64,
 }
 
 pub struct TestPeer {
     rtc: Rtc,
     socket: UdpSocket,
     mid: Mid,
+    audio: Mid,
     pending: SdpPendingOffer,
 }
 
@@ -53,10 +60,12 @@ impl TestPeer {
             .set_crypto_provider(Arc::new(str0m::crypto::from_feature_flags()))
             .clear_codecs()
             .enable_h264(true)
+            .enable_opus(true, false)
             .build(Instant::now());
         let addr = socket.local_addr().expect("local address");
         rtc.add_local_candidate(Candidate::host(addr, "udp").expect("host candidate"));
         let mut change = rtc.sdp_api();
+        let audio = change.add_media(MediaKind::Audio, Direction::SendRecv, None, None, None);
         let mid = change.add_media(MediaKind::Video, Direction::SendRecv, None, None, None);
         let (offer, pending) = change.apply().expect("an offer");
         let offer = json!({"type": "offer", "sdp": offer.to_sdp_string()});
@@ -65,6 +74,7 @@ impl TestPeer {
                 rtc,
                 socket,
                 mid,
+                audio,
                 pending,
             },
             offer,
@@ -82,8 +92,8 @@ impl TestPeer {
         let counts = Arc::new(PeerCounts::default());
         let stop = Arc::new(AtomicBool::new(false));
         let (c, s) = (Arc::clone(&counts), Arc::clone(&stop));
-        let (rtc, socket, mid) = (self.rtc, self.socket, self.mid);
-        let thread = std::thread::spawn(move || run(rtc, &socket, mid, &c, &s));
+        let (rtc, socket, mids) = (self.rtc, self.socket, (self.mid, self.audio));
+        let thread = std::thread::spawn(move || run(rtc, &socket, mids, &c, &s));
         RunningPeer {
             counts,
             stop,
@@ -124,12 +134,23 @@ impl Drop for RunningPeer {
     }
 }
 
-fn run(mut rtc: Rtc, socket: &UdpSocket, mid: Mid, counts: &PeerCounts, stop: &AtomicBool) {
+fn run(
+    mut rtc: Rtc,
+    socket: &UdpSocket,
+    (mid, audio): (Mid, Mid),
+    counts: &PeerCounts,
+    stop: &AtomicBool,
+) {
     let mut decoder = Decoder::new().expect("decoder");
+    let mut voice_out = VoiceEncoder::new().expect("opus encoder");
+    let mut voice_in = VoiceDecoder::new().expect("opus decoder");
+    let mut tone = TestTone::at(660.0);
+    let mut sound_at = 0u64;
     let mut encoder = VideoEncoder::new(&MediaSettings::default()).expect("encoder");
     let pattern = TestPattern::new(320, 240);
     let started = Instant::now();
     let mut next_frame = started;
+    let mut next_sound = started;
     let mut sent = 0u64;
     let mut buf = vec![0u8; 2000];
     let local = socket.local_addr().expect("local address");
@@ -144,6 +165,14 @@ fn run(mut rtc: Rtc, socket: &UdpSocket, mid: Mid, counts: &PeerCounts, stop: &A
                     counts.connected.store(true, Ordering::Relaxed);
                 }
                 Ok(Output::Event(Event::MediaData(data))) => {
+                    if data.params.spec().codec == Codec::Opus {
+                        if let Ok(samples) = voice_in.decode(&data.data) {
+                            counts.audio_frames_decoded.fetch_add(1, Ordering::Relaxed);
+                            if loudness(samples) > HEARD_LOUDNESS {
+                                counts.audio_frames_heard.fetch_add(1, Ordering::Relaxed);
+                            }
+                        }
+                    }
                     if data.params.spec().codec == Codec::H264 {
                         if let Ok(Some(picture)) = decoder.decode(&data.data) {
                             let (w, h) = picture.dimensions();
@@ -186,6 +215,23 @@ fn run(mut rtc: Rtc, socket: &UdpSocket, mid: Mid, counts: &PeerCounts, stop: &A
             return;
         }
         let now = Instant::now();
+        if counts.connected.load(Ordering::Relaxed) && now >= next_sound {
+            next_sound = (next_sound + Duration::from_millis(20)).max(now);
+            if let Some(writer) = rtc.writer(audio) {
+                let pt = writer
+                    .payload_params()
+                    .find(|p| p.spec().codec == Codec::Opus)
+                    .map(|p| p.pt());
+                if let (Some(pt), Ok(packet)) = (pt, voice_out.encode(&tone.frame())) {
+                    let at = MediaTime::new(sound_at, Frequency::FORTY_EIGHT_KHZ);
+                    if writer.write(pt, now, at, packet).is_ok() {
+                        sound_at += FRAME_SAMPLES as u64;
+                        counts.audio_frames_sent.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            }
+            continue;
+        }
         if counts.connected.load(Ordering::Relaxed) && now >= next_frame {
             next_frame = now + Duration::from_millis(66);
             if let Some(writer) = rtc.writer(mid) {
@@ -206,6 +252,7 @@ fn run(mut rtc: Rtc, socket: &UdpSocket, mid: Mid, counts: &PeerCounts, stop: &A
         }
         let wait = deadline
             .min(next_frame)
+            .min(next_sound)
             .saturating_duration_since(Instant::now())
             .clamp(Duration::from_millis(1), Duration::from_millis(50));
         socket.set_read_timeout(Some(wait)).expect("read timeout");

@@ -1,6 +1,7 @@
 //! The kiosk's media path against a doctor's side on loopback (str0m offering like a browser):
 //! the resident's camera reaches the doctor as decodable H.264 showing the pattern, the doctor's
-//! video reaches the kiosk, and the camera is off whenever the call's media ends.
+//! video reaches the kiosk, the resident's and the doctor's voices both arrive with sound in them,
+//! and the camera and the microphone are off whenever the call's media ends.
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -8,9 +9,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::json;
+use station_call::audio::{AudioError, CountingSpeaker, Microphone, TestTone};
 use station_call::pattern::TestPattern;
 use station_call::testbed::TestPeer;
-use station_call::{MediaCall, MediaError, MediaEvent, MediaSettings, VideoCodec};
+use station_call::{CallDevices, MediaCall, MediaError, MediaEvent, MediaSettings, VideoCodec};
 use station_camera::{CameraError, Frame, FrameSource};
 use station_protocol::CallQuality;
 
@@ -52,6 +54,61 @@ fn camera() -> (Box<dyn FrameSource>, Arc<AtomicBool>, Arc<AtomicU64>) {
     (Box::new(cam), off, served)
 }
 
+/// The test tone, telling when it is dropped (the microphone is off) and how much it gave.
+struct WatchedMicrophone {
+    tone: TestTone,
+    off: Arc<AtomicBool>,
+    served: Arc<AtomicU64>,
+}
+
+impl Microphone for WatchedMicrophone {
+    fn next_frame(&mut self) -> Result<Vec<i16>, AudioError> {
+        self.served.fetch_add(1, Ordering::Relaxed);
+        self.tone.next_frame()
+    }
+}
+
+impl Drop for WatchedMicrophone {
+    fn drop(&mut self) {
+        self.off.store(true, Ordering::Relaxed);
+    }
+}
+
+/// A camera, a microphone and a speaker for one call, with the flags telling each device is off.
+struct Devices {
+    camera_off: Arc<AtomicBool>,
+    camera_served: Arc<AtomicU64>,
+    microphone_off: Arc<AtomicBool>,
+    microphone_served: Arc<AtomicU64>,
+    speaker: CountingSpeaker,
+}
+
+fn devices() -> (CallDevices, Devices) {
+    let (cam, camera_off, camera_served) = camera();
+    let microphone_off = Arc::new(AtomicBool::new(false));
+    let microphone_served = Arc::new(AtomicU64::new(0));
+    let microphone = WatchedMicrophone {
+        tone: TestTone::new(),
+        off: Arc::clone(&microphone_off),
+        served: Arc::clone(&microphone_served),
+    };
+    let speaker = CountingSpeaker::default();
+    (
+        CallDevices {
+            camera: Some(cam),
+            microphone: Some(Box::new(microphone)),
+            speaker: Some(Box::new(speaker.clone())),
+        },
+        Devices {
+            camera_off,
+            camera_served,
+            microphone_off,
+            microphone_served,
+            speaker,
+        },
+    )
+}
+
 fn wait_until(limit: Duration, done: impl Fn() -> bool) -> bool {
     let until = Instant::now() + limit;
     while Instant::now() < until {
@@ -64,12 +121,13 @@ fn wait_until(limit: Duration, done: impl Fn() -> bool) -> bool {
 }
 
 #[test]
-fn the_doctor_decodes_the_residents_camera_and_the_kiosk_gets_the_doctors_video() {
+fn the_doctor_decodes_the_residents_camera_and_voice_and_the_kiosk_gets_the_doctors() {
     let (peer, offer) = TestPeer::offer();
-    let (cam, off, _) = camera();
+    let (call_devices, watch) = devices();
+    let off = Arc::clone(&watch.camera_off);
     let events = Arc::new(Mutex::new(Vec::new()));
     let seen = Arc::clone(&events);
-    let (call, answer) = MediaCall::answer(&offer, &loopback(), Some(cam), move |e| {
+    let (call, answer) = MediaCall::answer(&offer, &loopback(), call_devices, move |e| {
         if let Ok(mut list) = seen.lock() {
             list.push(e);
         }
@@ -92,6 +150,31 @@ fn the_doctor_decodes_the_residents_camera_and_the_kiosk_gets_the_doctors_video(
         >= 5));
     let stats = call.stats();
     assert!(stats.connected && stats.frames_sent >= 10, "{stats:?}");
+    // Sound both ways: the doctor hears the resident's tone, the kiosk's speaker the doctor's.
+    assert!(
+        doctor.wait_for(Duration::from_secs(10), |c| c
+            .audio_frames_heard
+            .load(Ordering::Relaxed)
+            >= 25),
+        "the doctor hears the resident: {:?}",
+        doctor.counts
+    );
+    assert!(
+        wait_until(Duration::from_secs(10), || watch
+            .speaker
+            .counts()
+            .loud_frames
+            .load(Ordering::Relaxed)
+            >= 25),
+        "the kiosk plays the doctor's voice: {:?}",
+        call.stats()
+    );
+    let stats = call.stats();
+    assert!(
+        stats.audio_frames_sent >= 25 && stats.audio_frames_heard >= 25,
+        "{stats:?}"
+    );
+    assert!(!watch.microphone_off.load(Ordering::Relaxed));
     // The doctor's picture arrives smoothly: the call screen's indicator is told so.
     assert!(
         wait_until(Duration::from_secs(10), || events
@@ -150,6 +233,10 @@ fn the_doctor_decodes_the_residents_camera_and_the_kiosk_gets_the_doctors_video(
         off.load(Ordering::Relaxed),
         "the camera is off once the call stops"
     );
+    assert!(
+        watch.microphone_off.load(Ordering::Relaxed),
+        "the microphone is off once the call stops"
+    );
     // Nothing more reaches the doctor (the console tells their page the call ended).
     std::thread::sleep(Duration::from_millis(300));
     let decoded = doctor.counts.frames_decoded.load(Ordering::Relaxed);
@@ -161,13 +248,14 @@ fn the_doctor_decodes_the_residents_camera_and_the_kiosk_gets_the_doctors_video(
 }
 
 #[test]
-fn the_camera_is_off_when_the_doctor_leaves_and_when_the_call_thread_dies() {
-    // The doctor hangs up: the kiosk's media ends by itself, camera off, told.
+fn camera_and_microphone_are_off_when_the_doctor_leaves_and_when_the_call_thread_dies() {
+    // The doctor hangs up: the kiosk's media ends by itself, camera and microphone off, told.
     let (peer, offer) = TestPeer::offer();
-    let (cam, off, _) = camera();
+    let (call_devices, watch) = devices();
+    let off = Arc::clone(&watch.camera_off);
     let gone = Arc::new(AtomicBool::new(false));
     let g = Arc::clone(&gone);
-    let (call, answer) = MediaCall::answer(&offer, &loopback(), Some(cam), move |e| {
+    let (call, answer) = MediaCall::answer(&offer, &loopback(), call_devices, move |e| {
         if e == MediaEvent::Disconnected {
             g.store(true, Ordering::Relaxed);
         }
@@ -181,8 +269,9 @@ fn the_camera_is_off_when_the_doctor_leaves_and_when_the_call_thread_dies() {
     doctor.stop();
     assert!(
         wait_until(Duration::from_secs(20), || off.load(Ordering::Relaxed)
+            && watch.microphone_off.load(Ordering::Relaxed)
             && !call.is_running()),
-        "the camera is off after the doctor leaves"
+        "the camera and microphone are off after the doctor leaves"
     );
     assert!(
         gone.load(Ordering::Relaxed),
@@ -191,8 +280,9 @@ fn the_camera_is_off_when_the_doctor_leaves_and_when_the_call_thread_dies() {
 
     // The call's thread crashes (here: the kiosk's own handler panics on connect).
     let (peer, offer) = TestPeer::offer();
-    let (cam, off, served) = camera();
-    let (call, answer) = MediaCall::answer(&offer, &loopback(), Some(cam), |e| {
+    let (call_devices, watch) = devices();
+    let (off, served) = (watch.camera_off, watch.camera_served);
+    let (call, answer) = MediaCall::answer(&offer, &loopback(), call_devices, |e| {
         if e == MediaEvent::Connected {
             panic!("a crash in the call thread");
         }
@@ -200,16 +290,23 @@ fn the_camera_is_off_when_the_doctor_leaves_and_when_the_call_thread_dies() {
     .expect("answered");
     let _doctor = peer.connect(&answer);
     assert!(
-        wait_until(Duration::from_secs(20), || off.load(Ordering::Relaxed)),
-        "the camera is off after the call thread dies"
+        wait_until(Duration::from_secs(20), || off.load(Ordering::Relaxed)
+            && watch.microphone_off.load(Ordering::Relaxed)),
+        "the camera and microphone are off after the call thread dies"
     );
     assert!(!call.is_running());
     let after = served.load(Ordering::Relaxed);
+    let heard = watch.microphone_served.load(Ordering::Relaxed);
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(
         served.load(Ordering::Relaxed),
         after,
         "no frame is taken after"
+    );
+    assert_eq!(
+        watch.microphone_served.load(Ordering::Relaxed),
+        heard,
+        "no sound is taken after"
     );
 }
 
@@ -221,17 +318,19 @@ fn garbage_offers_and_candidates_are_refused_with_a_reason_and_no_camera() {
         json!({"type": "offer", "sdp": "not sdp at all"}),
         json!("offer"),
     ] {
-        let (cam, off, _) = camera();
-        let result = MediaCall::answer(&offer, &loopback(), Some(cam), |_| {});
+        let (call_devices, watch) = devices();
+        let result = MediaCall::answer(&offer, &loopback(), call_devices, |_| {});
         assert!(matches!(result, Err(MediaError::BadOffer(_))), "{offer}");
         assert!(
-            off.load(Ordering::Relaxed),
-            "the camera is never started for {offer}"
+            watch.camera_off.load(Ordering::Relaxed)
+                && watch.microphone_off.load(Ordering::Relaxed),
+            "neither camera nor microphone is started for {offer}"
         );
     }
 
     let (_peer, offer) = TestPeer::offer();
-    let (call, _) = MediaCall::answer(&offer, &loopback(), None, |_| {}).expect("answered");
+    let (call, _) =
+        MediaCall::answer(&offer, &loopback(), CallDevices::default(), |_| {}).expect("answered");
     assert!(matches!(
         call.add_remote_candidate(&json!({"candidate": "candidate:garbage"})),
         Err(MediaError::BadCandidate(_))

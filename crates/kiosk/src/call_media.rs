@@ -1,12 +1,13 @@
 //! The call's picture (`station-call`), run for the clinic flow: the doctor's offer is answered
 //! while the resident talks with a doctor, and at no other time. After every state change
 //! [`Kiosk::follow_call_media`] holds that rule, so whatever ends the talking (hang-up on
-//! either side, logout, idle, a pulled card, a new offer) ends the media and turns the camera off.
+//! either side, logout, idle, a pulled card, a new offer) ends the media and turns the camera and
+//! the microphone off.
 
 use std::sync::Arc;
 
 use serde_json::{json, Value};
-use station_call::{MediaCall, MediaEvent};
+use station_call::{CallDevices, MediaCall, MediaEvent};
 use station_clinic_protocol::FromStation;
 use station_protocol::CallQuality;
 
@@ -18,6 +19,33 @@ use crate::Kiosk;
 /// camera self-test's preview (small pictures too).
 pub type LiveVideoSink = Arc<dyn Fn(Vec<u8>) + Send + Sync>;
 
+/// Ends a call's media, noting what flowed (counts only: staff and tests see that picture and
+/// sound went both ways).
+fn end(call: MediaCall) {
+    let stats = call.stats();
+    call.stop();
+    tracing::info!(
+        frames_sent = stats.frames_sent,
+        frames_received = stats.frames_received,
+        audio_frames_sent = stats.audio_frames_sent,
+        audio_bytes_received = stats.audio_bytes_received,
+        audio_frames_played = stats.audio_frames_played,
+        audio_frames_heard = stats.audio_frames_heard,
+        "call media ended"
+    );
+}
+
+/// A device opened for the call, or `None` (with the reason in the log).
+fn opened<T, E: std::fmt::Display>(result: Option<Result<T, E>>, device: &str) -> Option<T> {
+    match result? {
+        Ok(device) => Some(device),
+        Err(e) => {
+            tracing::warn!(error = %e, "{device} cannot be opened for the call");
+            None
+        }
+    }
+}
+
 impl Kiosk {
     /// The media follows the call: none unless talking; the doctor's offer starts it (a new
     /// offer replaces it), their candidates join it.
@@ -28,15 +56,19 @@ impl Kiosk {
             return;
         };
         if !self.lock().talking_with_doctor() {
-            // Dropping the call joins its threads: the camera is off when this returns.
-            if media.take().is_some() {
+            // Dropping the call joins its threads: camera and microphone are off when this
+            // returns.
+            if let Some(call) = media.take() {
+                end(call);
                 self.set_call_quality(CallQuality::Connecting);
             }
             return;
         }
         for payload in signals {
             if let Some(offer) = payload.get("sdp") {
-                media.take();
+                if let Some(call) = media.take() {
+                    end(call);
+                }
                 self.set_call_quality(CallQuality::Connecting);
                 *media = self.answer_offer(offer);
             } else if let Some(candidate) = payload.get("candidate") {
@@ -47,16 +79,23 @@ impl Kiosk {
         }
     }
 
+    /// The call's devices, each opened now; one that fails only leaves that way dark or
+    /// silent (the log tells staff which).
+    fn open_call_devices(&self) -> CallDevices {
+        let shared = &self.shared;
+        CallDevices {
+            // Without it the doctor still hears (and sees nothing); staff see the camera's fault.
+            camera: opened(shared.camera.as_ref().map(|open| open()), "the camera"),
+            microphone: opened(
+                shared.microphone.as_ref().map(|open| open()),
+                "the microphone",
+            ),
+            speaker: opened(shared.speaker.as_ref().map(|open| open()), "the speaker"),
+        }
+    }
+
     fn answer_offer(&self, offer: &Value) -> Option<MediaCall> {
-        let camera = match self.shared.camera.as_ref().map(|open| open()) {
-            Some(Ok(camera)) => Some(camera),
-            // The doctor still hears (and sees nothing); staff see the camera's fault.
-            Some(Err(e)) => {
-                tracing::warn!(error = %e, "the camera cannot be opened for the call");
-                None
-            }
-            None => None,
-        };
+        let devices = self.open_call_devices();
         let sink = self.shared.live_video.clone();
         // Only a shared value: this runs on the call's thread, which a hang-up joins while
         // holding the media lock, so it must never wait for the station.
@@ -81,8 +120,9 @@ impl Kiosk {
             MediaEvent::Connected => tracing::info!("call media connected"),
             MediaEvent::Disconnected => tracing::info!("call media ended by the doctor's side"),
             MediaEvent::CameraLost => tracing::warn!("the camera stopped during a call"),
+            MediaEvent::MicrophoneLost => tracing::warn!("the microphone stopped during a call"),
         };
-        match MediaCall::answer(offer, &self.shared.media_settings, camera, on_event) {
+        match MediaCall::answer(offer, &self.shared.media_settings, devices, on_event) {
             Ok((call, answer)) => {
                 self.send_to_clinic(vec![FromStation::Signal {
                     payload: json!({ "sdp": answer }),

@@ -70,6 +70,10 @@ pub struct Hardware {
     pub live_video: Option<LiveVideoSink>,
     /// The call's media: addresses offered, frame rate, bitrate.
     pub media_settings: station_call::MediaSettings,
+    /// Opens the microphone for a call (on only while the resident talks with a doctor).
+    pub microphone: Option<station_call::audio::MicrophoneOpener>,
+    /// Opens the way to the speaker for the doctor's voice, for a call.
+    pub speaker: Option<station_call::audio::SpeakerOpener>,
 }
 
 pub use station_clinic_link::LinkConfig;
@@ -138,6 +142,8 @@ struct Shared {
     call_quality: Arc<Mutex<station_protocol::CallQuality>>,
     live_video: Option<LiveVideoSink>,
     media_settings: station_call::MediaSettings,
+    microphone: Option<station_call::audio::MicrophoneOpener>,
+    speaker: Option<station_call::audio::SpeakerOpener>,
 }
 
 impl Kiosk {
@@ -219,6 +225,8 @@ impl Kiosk {
                 call_quality: Arc::default(),
                 live_video: hardware.live_video,
                 media_settings: hardware.media_settings,
+                microphone: hardware.microphone,
+                speaker: hardware.speaker,
             }),
         };
         {

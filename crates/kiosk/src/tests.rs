@@ -59,7 +59,29 @@ struct Rig {
     doctor_frames: Arc<std::sync::atomic::AtomicU64>,
     /// The resident's own small pictures the window got (self-view).
     self_view_pictures: Arc<std::sync::atomic::AtomicU64>,
+    /// Microphones open now (a tone each).
+    microphones: Arc<std::sync::atomic::AtomicI64>,
+    /// Where the doctor's voice went.
+    speaker: station_call::audio::CountingSpeaker,
     _dir: tempfile::TempDir,
+}
+
+/// The test tone as the station's microphone, counting the microphones open.
+struct Microphone {
+    tone: station_call::audio::TestTone,
+    open: Arc<std::sync::atomic::AtomicI64>,
+}
+
+impl station_call::audio::Microphone for Microphone {
+    fn next_frame(&mut self) -> Result<Vec<i16>, station_call::audio::AudioError> {
+        self.tone.next_frame()
+    }
+}
+
+impl Drop for Microphone {
+    fn drop(&mut self) {
+        self.open.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 fn rig_with(scripts: Vec<Script>, at: NaiveTime) -> Rig {
@@ -108,6 +130,10 @@ fn rig_cabinet(
     let frames = Arc::clone(&doctor_frames);
     let self_view_pictures = Arc::new(std::sync::atomic::AtomicU64::new(0));
     let self_views = Arc::clone(&self_view_pictures);
+    let microphones = Arc::new(std::sync::atomic::AtomicI64::new(0));
+    let open_microphones = Arc::clone(&microphones);
+    let speaker = station_call::audio::CountingSpeaker::default();
+    let call_speaker = speaker.clone();
     let dir = tempfile::tempdir().expect("tempdir");
     let config = StationConfig::parse(config, std::path::Path::new("t.toml")).expect("config");
     let clinic_link = config
@@ -160,6 +186,17 @@ fn rig_cabinet(
                 addresses: vec![std::net::Ipv4Addr::LOCALHOST.into()],
                 ..crate::MediaSettings::default()
             },
+            microphone: Some(Arc::new(move || {
+                open_microphones.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                Ok(Box::new(Microphone {
+                    tone: station_call::audio::TestTone::new(),
+                    open: Arc::clone(&open_microphones),
+                })
+                    as Box<dyn station_call::audio::Microphone>)
+            })),
+            speaker: Some(Arc::new(move || {
+                Ok(Box::new(call_speaker.clone()) as Box<dyn station_call::audio::Speaker>)
+            })),
         },
         clock.clone(),
         Box::new(move |v| {
@@ -177,6 +214,8 @@ fn rig_cabinet(
         store,
         doctor_frames,
         self_view_pictures,
+        microphones,
+        speaker,
         _dir: dir,
     }
 }

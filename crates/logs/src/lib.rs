@@ -69,10 +69,13 @@ impl Logging {
         let masker = Arc::new(Masker::new());
         let files = Arc::new(LogFiles::new(masker.clone()));
         let stderr_layer = stderr.then(|| {
-            tracing_subscriber::fmt::layer().with_writer(Masked {
-                inner: std::io::stderr,
-                masker: masker.clone(),
-            })
+            tracing_subscriber::fmt::layer()
+                // Colours only on a terminal: journald and redirected logs stay plain text.
+                .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+                .with_writer(Masked {
+                    inner: std::io::stderr,
+                    masker: masker.clone(),
+                })
         });
         let file_layer = tracing_subscriber::fmt::layer()
             .json()

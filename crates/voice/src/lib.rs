@@ -15,7 +15,7 @@ mod rodio_voice;
 mod simulated;
 
 pub use library::PromptLibrary;
-pub use rodio_voice::RodioVoice;
+pub use rodio_voice::{CallOutput, RodioVoice, CALL_SAMPLE_RATE};
 pub use simulated::{RecordingVoice, SilentVoice, VoiceEvent};
 pub use station_protocol::{Locale, PromptId};
 

@@ -1,13 +1,15 @@
 use std::collections::HashSet;
 use std::fs::File;
 use std::io::BufReader;
+use std::num::NonZero;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, SyncSender};
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
+use rodio::buffer::SamplesBuffer;
 use rodio::{Decoder, DeviceSinkBuilder, MixerDeviceSink, Player};
 use station_protocol::{Locale, PromptId};
 
@@ -21,6 +23,46 @@ enum Command {
     Replay,
     Stop,
     Volume(u8),
+    CallOutput(SyncSender<CallOutput>),
+}
+
+/// The doctor's voice during a video call: played on the prompts' own output (one device, the
+/// two mixed) at the resident's volume, which follows [`Voice::set_volume`] during the call.
+/// Dropping it silences it.
+pub struct CallOutput {
+    player: Arc<Player>,
+}
+
+/// Samples per second of [`CallOutput::play`].
+pub const CALL_SAMPLE_RATE: u32 = 48_000;
+
+/// Sound queued beyond this many chunks (20 ms each) is dropped: a late network or a card
+/// clock slower than the doctor's must not let the doctor's voice fall further and further
+/// behind the picture.
+const CALL_QUEUE_LIMIT: usize = 10;
+
+impl CallOutput {
+    /// Queues mono samples at 48 kHz; returns at once.
+    pub fn play(&self, samples: &[i16]) {
+        if self.player.len() >= CALL_QUEUE_LIMIT {
+            return;
+        }
+        let (Some(channels), Some(rate)) = (NonZero::new(1), NonZero::new(CALL_SAMPLE_RATE)) else {
+            return;
+        };
+        let samples: Vec<rodio::Sample> = samples
+            .iter()
+            .map(|&s| rodio::Sample::from(s) / 32768.0)
+            .collect();
+        self.player
+            .append(SamplesBuffer::new(channels, rate, samples));
+    }
+}
+
+impl Drop for CallOutput {
+    fn drop(&mut self) {
+        self.player.stop();
+    }
 }
 
 /// Plays prompts through the default audio output with rodio.
@@ -81,6 +123,14 @@ impl RodioVoice {
             commands: Some(commands),
             thread: Some(thread),
         }
+    }
+
+    /// A way for the doctor's voice to reach the speaker, for one call; `None` without an
+    /// output device.
+    pub fn call_output(&self) -> Option<CallOutput> {
+        let (reply, output) = mpsc::sync_channel(1);
+        self.send(Command::CallOutput(reply));
+        output.recv_timeout(OPEN_TIMEOUT).ok()
     }
 
     /// False when no output device could be opened (every call is then a no-op).
@@ -174,6 +224,7 @@ fn audio_thread(
         last: None,
         volume: 1.0,
         warned: HashSet::new(),
+        calls: Vec::new(),
     };
     while let Ok(command) = inbox.recv() {
         match command {
@@ -185,6 +236,13 @@ fn audio_thread(
             }
             Command::Stop => playback.silence(),
             Command::Volume(percent) => playback.set_volume(percent),
+            Command::CallOutput(reply) => {
+                let player = Arc::new(Player::connect_new(playback.sink.mixer()));
+                player.set_volume(playback.volume);
+                playback.calls.retain(|call| call.strong_count() > 0);
+                playback.calls.push(Arc::downgrade(&player));
+                let _ = reply.send(CallOutput { player });
+            }
         }
     }
     playback.silence();
@@ -201,6 +259,8 @@ struct Playback {
     volume: rodio::Float,
     /// Recordings already reported missing or unreadable.
     warned: HashSet<PathBuf>,
+    /// The call outputs handed out (their volume follows the resident's).
+    calls: Vec<Weak<Player>>,
 }
 
 impl Playback {
@@ -214,6 +274,9 @@ impl Playback {
         self.volume = rodio::Float::from(percent.min(100)) / 100.0;
         if let Some(player) = &self.player {
             player.set_volume(self.volume);
+        }
+        for call in self.calls.iter().filter_map(Weak::upgrade) {
+            call.set_volume(self.volume);
         }
     }
 

@@ -56,6 +56,16 @@ pub enum CameraChoice {
     Device(u32),
 }
 
+/// The microphone of the cloud clinic's video call (on only during a call).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MicrophoneChoice {
+    None,
+    /// A steady tone: the doctor hears that sound flows, and no one's voice (demo mode only).
+    Simulated,
+    /// The OS's default input device.
+    Default,
+}
+
 /// The report printer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PrinterChoice {
@@ -166,6 +176,16 @@ pub(super) fn camera(s: &str) -> Option<Setting<CameraChoice>> {
                     .map(|n| Setting::Given(CameraChoice::Device(n)))
             }
         }
+    }
+}
+
+pub(super) fn microphone(s: &str) -> Option<Setting<MicrophoneChoice>> {
+    match s.trim() {
+        "auto" => Some(Setting::Auto),
+        "none" => Some(Setting::Given(MicrophoneChoice::None)),
+        "simulated" => Some(Setting::Simulated),
+        "default" => Some(Setting::Given(MicrophoneChoice::Default)),
+        _ => None,
     }
 }
 

@@ -18,7 +18,7 @@ pub use clinic::ClinicSettings;
 pub use edit::{write_setting, Setting};
 pub use hardware::{
     CabinetChoice, CameraChoice, CardReaderChoice, IdCardReaderChoice, InstrumentChoice,
-    PrinterChoice, StationMode,
+    MicrophoneChoice, PrinterChoice, StationMode,
 };
 pub use hours::{
     weekday_key, MonthDay, OpeningHours, Season, Span, WeekdayHours, When, MIN_OPEN_WEEKDAYS,
@@ -48,6 +48,8 @@ pub struct StationConfig {
     pub id_card_reader: IdCardReaderChoice,
     /// The camera for health QR codes.
     pub camera: CameraChoice,
+    /// The microphone of the video call with a doctor (`[hardware] microphone`).
+    pub microphone: MicrophoneChoice,
     /// The medicine cabinet prescriptions go to (`[hardware] cabinet`).
     pub cabinet: CabinetChoice,
     pub printer: PrinterChoice,
@@ -294,6 +296,17 @@ impl StationConfig {
                 })
             })
             .map_err(|why| invalid("hardware.camera", why))?;
+        let microphone = hardware::microphone(&raw.hardware.microphone)
+            .ok_or("must be \"auto\", \"none\", \"simulated\" or \"default\"")
+            .and_then(|s| {
+                s.resolve(
+                    mode,
+                    MicrophoneChoice::Simulated,
+                    MicrophoneChoice::Default,
+                    |_| false,
+                )
+            })
+            .map_err(|why| invalid("hardware.microphone", why))?;
         let cabinet = hardware::cabinet(&raw.hardware.cabinet)
             .ok_or("must be \"auto\", \"none\" or \"simulated\"")
             .and_then(|s| {
@@ -416,6 +429,7 @@ impl StationConfig {
             card_reader,
             id_card_reader,
             camera,
+            microphone,
             cabinet,
             printer,
             paper,

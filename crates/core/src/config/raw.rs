@@ -191,6 +191,8 @@ pub(super) struct RawHardware {
     pub(super) id_card_reader: String,
     #[serde(default = "default_camera")]
     pub(super) camera: String,
+    #[serde(default = "default_microphone")]
+    pub(super) microphone: String,
     #[serde(default = "default_cabinet")]
     pub(super) cabinet: String,
 }
@@ -200,6 +202,10 @@ pub(super) fn default_card_reader() -> String {
 }
 
 pub(super) fn default_camera() -> String {
+    "auto".into()
+}
+
+pub(super) fn default_microphone() -> String {
     "auto".into()
 }
 
@@ -217,6 +223,7 @@ impl Default for RawHardware {
             card_reader: default_card_reader(),
             id_card_reader: default_id_card_reader(),
             camera: default_camera(),
+            microphone: default_microphone(),
             cabinet: default_cabinet(),
         }
     }

@@ -46,6 +46,8 @@ fn defaults_follow_the_issue() {
     assert_eq!(c.card_reader, CardReaderChoice::Pcsc);
     assert_eq!(c.id_card_reader, IdCardReaderChoice::None);
     assert_eq!(c.camera, CameraChoice::None);
+    // The call's microphone is the OS's input: a station with a clinic needs no extra line.
+    assert_eq!(c.microphone, MicrophoneChoice::Default);
     assert_eq!(c.printer, PrinterChoice::None);
     assert_eq!(c.instruments, InstrumentChoice::None);
 }
@@ -64,6 +66,7 @@ fn demo_mode_is_only_ever_asked_for_and_then_auto_means_simulated() {
         assert_eq!(c.card_reader, CardReaderChoice::Simulated);
         assert_eq!(c.id_card_reader, IdCardReaderChoice::Simulated);
         assert_eq!(c.camera, CameraChoice::Simulated);
+        assert_eq!(c.microphone, MicrophoneChoice::Simulated);
         assert_eq!(c.printer, PrinterChoice::Simulated);
         assert_eq!(c.instruments, InstrumentChoice::Simulated);
     }
@@ -86,6 +89,7 @@ fn a_station_refuses_every_simulated_device_naming_the_key() {
         ("hardware", "id_card_reader", "simulated"),
         ("hardware", "camera", "simulated"),
         ("hardware", "camera", "stills:/tmp/codes"),
+        ("hardware", "microphone", "simulated"),
         ("printer", "queue", "simulated"),
         ("devices", "instruments", "simulated"),
     ] {
@@ -427,6 +431,21 @@ fn the_clinic_is_off_unless_configured_and_each_bad_value_is_named() {
         bad_key(&clinic("ws://127.0.0.1:1", "s1", "clinic.key")),
         "clinic.key_file"
     );
+}
+
+#[test]
+fn the_calls_microphone_can_be_named_or_left_out() {
+    let with = |value: &str| format!("{GOOD}[hardware]\nmicrophone = \"{value}\"\n");
+    assert_eq!(
+        parse(&with("none")).expect("valid").microphone,
+        MicrophoneChoice::None
+    );
+    assert_eq!(
+        demo(&with("default")).microphone,
+        MicrophoneChoice::Default,
+        "a real microphone named in a demo is used"
+    );
+    assert_eq!(bad_key(&with("hw:1")), "hardware.microphone");
 }
 
 #[test]

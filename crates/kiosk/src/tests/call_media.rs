@@ -1,7 +1,8 @@
-//! The call's picture: while the resident talks with a doctor the camera's frames reach the
-//! doctor (a doctor's side in Rust, `station_call::testbed::TestPeer`, offering through the real
-//! console like the doctor's page) and the doctor's frames reach the screen; the camera is off
-//! the moment the talking ends, whichever way it ends.
+//! The call's picture and sound: while the resident talks with a doctor the camera's frames and
+//! the microphone's sound reach the doctor (a doctor's side in Rust,
+//! `station_call::testbed::TestPeer`, offering through the real console like the doctor's page)
+//! and the doctor's frames reach the screen, their voice the speaker; camera and microphone are
+//! off the moment the talking ends, whichever way it ends.
 
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
@@ -99,7 +100,7 @@ fn ready() -> (TestConsole, tempfile::TempDir, Arc<AtomicI64>, Rig, Doctor) {
 }
 
 #[test]
-fn the_doctor_sees_the_resident_and_the_camera_is_off_after_the_resident_hangs_up() {
+fn doctor_and_resident_see_and_hear_each_other_until_the_resident_hangs_up() {
     let (_clinic, _dir, open, r, mut doctor) = ready();
     let (_call, seen) = talk(&r, &mut doctor);
     assert!(
@@ -121,6 +122,25 @@ fn the_doctor_sees_the_resident_and_the_camera_is_off_after_the_resident_hangs_u
         || r.self_view_pictures.load(Ordering::Relaxed) >= 3,
     );
     assert_eq!(open.load(Ordering::SeqCst), 1, "one camera, on");
+    // They hear each other.
+    assert!(
+        seen.wait_for(Duration::from_secs(10), |c| c
+            .audio_frames_heard
+            .load(Ordering::Relaxed)
+            >= 25),
+        "the doctor hears the resident: {:?}",
+        seen.counts
+    );
+    eventually(
+        "the doctor's voice on the kiosk's speaker",
+        Duration::from_secs(10),
+        || r.speaker.counts().loud_frames.load(Ordering::Relaxed) >= 25,
+    );
+    assert_eq!(
+        r.microphones.load(Ordering::SeqCst),
+        1,
+        "one microphone, on"
+    );
     let stats = r.kiosk.call_media_stats().expect("media while talking");
     assert!(stats.connected && stats.frames_sent > 0, "{stats:?}");
     // The call screen's indicator: the doctor's picture arrives smoothly (carried into the
@@ -138,6 +158,11 @@ fn the_doctor_sees_the_resident_and_the_camera_is_off_after_the_resident_hangs_u
     // The resident hangs up: the camera is off at once, the media gone.
     r.kiosk.act(Action::HangUp);
     assert_eq!(open.load(Ordering::SeqCst), 0, "camera off after hang-up");
+    assert_eq!(
+        r.microphones.load(Ordering::SeqCst),
+        0,
+        "microphone off after hang-up"
+    );
     assert!(r.kiosk.call_media_stats().is_none());
     // ...and no more of the resident's picture reaches the screen.
     let shown = r.self_view_pictures.load(Ordering::Relaxed);
@@ -146,7 +171,7 @@ fn the_doctor_sees_the_resident_and_the_camera_is_off_after_the_resident_hangs_u
 }
 
 #[test]
-fn the_camera_is_off_after_a_logout_mid_call() {
+fn camera_and_microphone_are_off_after_a_logout_mid_call() {
     let (_clinic, _dir, open, r, mut doctor) = ready();
     let (_call, seen) = talk(&r, &mut doctor);
     assert!(seen.wait_for(Duration::from_secs(20), |c| c
@@ -154,13 +179,19 @@ fn the_camera_is_off_after_a_logout_mid_call() {
         .load(Ordering::Relaxed)
         > 0));
     assert_eq!(open.load(Ordering::SeqCst), 1);
+    assert_eq!(r.microphones.load(Ordering::SeqCst), 1);
     r.kiosk.act(Action::Logout);
     assert_eq!(open.load(Ordering::SeqCst), 0, "camera off after logout");
+    assert_eq!(
+        r.microphones.load(Ordering::SeqCst),
+        0,
+        "microphone off after logout"
+    );
     assert!(r.kiosk.call_media_stats().is_none());
 }
 
 #[test]
-fn the_camera_is_off_after_the_doctor_hangs_up() {
+fn camera_and_microphone_are_off_after_the_doctor_hangs_up() {
     let (_clinic, _dir, open, r, mut doctor) = ready();
     let (call, seen) = talk(&r, &mut doctor);
     assert!(seen.wait_for(Duration::from_secs(20), |c| c
@@ -172,7 +203,7 @@ fn the_camera_is_off_after_the_doctor_hangs_up() {
     eventually(
         "camera off after the doctor hangs up",
         Duration::from_secs(5),
-        || open.load(Ordering::SeqCst) == 0,
+        || open.load(Ordering::SeqCst) == 0 && r.microphones.load(Ordering::SeqCst) == 0,
     );
     assert!(!matches!(r.kiosk.view().screen, Screen::ClinicCall { .. }));
 }
@@ -198,6 +229,7 @@ fn an_offer_outside_a_call_or_garbage_is_not_answered_and_opens_no_camera() {
     }
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(open.load(Ordering::SeqCst), 0);
+    assert_eq!(r.microphones.load(Ordering::SeqCst), 0);
     assert!(r.kiosk.call_media_stats().is_none());
     assert!(matches!(r.kiosk.view().screen, Screen::ClinicCall { .. }));
     // The same call still answers a real offer afterwards.
