@@ -29,6 +29,11 @@ pub struct ConsoleConfig {
     /// addresses, and to prove the relayed path.
     #[serde(default)]
     pub relay_only: bool,
+    /// Behind a TLS reverse proxy every request comes from the proxy: then the doctor's own
+    /// address (for the per-address limit on wrong passwords) is the last one the proxy added
+    /// to `X-Forwarded-For`. Off unless the proxy is the only way in.
+    #[serde(default)]
+    pub trust_forwarded_for: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]

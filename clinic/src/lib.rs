@@ -21,6 +21,7 @@ pub mod stations;
 pub mod store;
 #[cfg(feature = "testbed")]
 pub mod testbed;
+pub mod throttle;
 
 pub use accounts::{Accounts, Doctor, LoginError};
 pub use config::ConsoleConfig;

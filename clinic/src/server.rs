@@ -2,14 +2,14 @@
 //! Each socket has a writer task fed by a channel; the reader parses each message and hands it
 //! to the [`Hub`] under its lock. A bad message gets an `error` and the socket stays open.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::extract::State;
-use axum::http::{header, StatusCode};
+use axum::extract::{ConnectInfo, State};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -27,7 +27,8 @@ use crate::messages::{
     parse, FromDoctor, FromStation, ParseError, ToDoctor, ToStation, MAX_FRAME_BYTES,
 };
 use crate::stations::{self, Station};
-use crate::store::ConsoleStore;
+use crate::store::{Actor, ConsoleStore};
+use crate::throttle::LoginThrottle;
 
 /// A socket must say who it is within this time.
 const IDENTIFY_WITHIN: Duration = Duration::from_secs(10);
@@ -39,6 +40,7 @@ pub struct Console {
     clock: Clock,
     hub: Mutex<Hub>,
     next_conn: AtomicU64,
+    throttle: Mutex<LoginThrottle>,
 }
 
 impl Console {
@@ -51,6 +53,7 @@ impl Console {
             clock,
             hub: Mutex::new(hub),
             next_conn: AtomicU64::new(1),
+            throttle: Mutex::new(LoginThrottle::default()),
         })
     }
 
@@ -101,7 +104,9 @@ pub async fn serve(listener: TcpListener, console: Arc<Console>) -> std::io::Res
             sweeper.sweep();
         }
     });
-    axum::serve(listener, router(console)).await
+    // The peer's address reaches the login handler (the per-address limit).
+    let app = router(console).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app).await
 }
 
 pub async fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
@@ -167,11 +172,70 @@ struct LoginReply {
     doctor: crate::accounts::Doctor,
 }
 
-async fn login(State(console): State<Arc<Console>>, Json(form): Json<LoginForm>) -> Response {
+/// Who is asking: the peer, or (when configured) the last address the proxy forwarded for.
+fn client_address(trust_forwarded_for: bool, peer: SocketAddr, headers: &HeaderMap) -> IpAddr {
+    if trust_forwarded_for {
+        // Only the proxy's own entry (the last) counts: earlier ones are the client's to forge.
+        let forwarded = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .next_back()
+            .and_then(|a| a.trim().parse::<IpAddr>().ok());
+        if let Some(addr) = forwarded {
+            return addr;
+        }
+    }
+    peer.ip()
+}
+
+async fn login(
+    State(console): State<Arc<Console>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Json(form): Json<LoginForm>,
+) -> Response {
+    let client = client_address(console.config.trust_forwarded_for, peer, &headers);
+    let now = console.now();
+    let refused = console
+        .throttle
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .refused_until(client, now);
+    if let Some(until) = refused {
+        // No password is checked (argon2's work is what a flood would want to spend).
+        let actor = Actor::Username(form.username.chars().take(64).collect());
+        let detail = format!("from {client}");
+        if let Err(e) = console.store.write(|tx| {
+            crate::store::audit(tx, now, &actor, "login_refused_address", None, &detail)
+        }) {
+            tracing::error!(error = %e, "cannot audit a refused login");
+        }
+        let wait = (until - now).num_seconds().max(1);
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::RETRY_AFTER, wait.to_string())],
+            Json(json!({ "error": "too_many_attempts", "until": until.to_rfc3339() })),
+        )
+            .into_response();
+    }
     // argon2 is deliberately slow: off the async workers.
-    let result =
-        tokio::task::spawn_blocking(move || console.accounts.login(&form.username, &form.password))
-            .await;
+    let accounts = console.clone();
+    let result = tokio::task::spawn_blocking(move || {
+        accounts.accounts.login(&form.username, &form.password)
+    })
+    .await;
+    if matches!(
+        result,
+        Ok(Err(LoginError::WrongCredentials | LoginError::Locked { .. }))
+    ) {
+        console
+            .throttle
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .failed(client, now);
+    }
     match result {
         Ok(Ok((token, doctor))) => Json(LoginReply { token, doctor }).into_response(),
         Ok(Err(LoginError::WrongCredentials)) => (
@@ -365,4 +429,28 @@ async fn run_doctor(console: Arc<Console>, socket: WebSocket) {
     console.hub().doctor_disconnected(&console.store, conn, now);
     drop(tx);
     writer.abort();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_trusted_proxy_names_the_client_in_its_own_last_entry_and_nobody_else_can() {
+        let peer: SocketAddr = "10.0.0.2:50000".parse().expect("peer");
+        let mut headers = HeaderMap::new();
+        headers.append(
+            "x-forwarded-for",
+            "1.2.3.4, 198.51.100.7".parse().expect("header"),
+        );
+        assert_eq!(client_address(false, peer, &headers), peer.ip());
+        assert_eq!(
+            client_address(true, peer, &headers),
+            "198.51.100.7".parse::<IpAddr>().expect("ip")
+        );
+        // A garbage last entry: the proxy itself, never an earlier (forgeable) entry.
+        headers.append("x-forwarded-for", "unknown".parse().expect("header"));
+        assert_eq!(client_address(true, peer, &headers), peer.ip());
+        assert_eq!(client_address(true, peer, &HeaderMap::new()), peer.ip());
+    }
 }

@@ -86,20 +86,40 @@ async fn station(bed: &TestConsole, index: usize) -> Ws {
 }
 
 async fn login(addr: SocketAddr, user: &str, password: &str) -> (u16, Value) {
+    login_forwarded(addr, user, password, None).await.0
+}
+
+/// A login with an `X-Forwarded-For` header (as a proxy, or someone pretending to be one,
+/// sends it); also gives the `Retry-After` header.
+async fn login_forwarded(
+    addr: SocketAddr,
+    user: &str,
+    password: &str,
+    forwarded_for: Option<&str>,
+) -> ((u16, Value), Option<String>) {
     let (user, password) = (user.to_string(), password.to_string());
+    let forwarded_for = forwarded_for.map(str::to_string);
     tokio::task::spawn_blocking(move || {
         let agent = ureq::Agent::new_with_config(
             ureq::Agent::config_builder()
                 .http_status_as_error(false)
                 .build(),
         );
-        let mut reply = agent
-            .post(&format!("http://{addr}/api/login"))
+        let mut request = agent.post(&format!("http://{addr}/api/login"));
+        if let Some(forwarded) = &forwarded_for {
+            request = request.header("x-forwarded-for", forwarded);
+        }
+        let mut reply = request
             .send_json(json!({"username": user, "password": password}))
             .unwrap();
         let status = reply.status().as_u16();
+        let retry = reply
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
         let body = reply.body_mut().read_json::<Value>().unwrap_or(Value::Null);
-        (status, body)
+        ((status, body), retry)
     })
     .await
     .unwrap()
@@ -453,4 +473,39 @@ async fn five_wrong_passwords_lock_the_account_and_sessions_expire() {
         expect(&mut ws, "refused").await["reason"],
         "not_authenticated"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_address_trying_many_accounts_is_held_off_without_a_password_check() {
+    use station_clinic::throttle::{MAX_FAILURES, WINDOW_MINUTES};
+    let bed = bed().await;
+    // Guessing across accounts (each stays below its own lockout), claiming to come through a
+    // proxy: the console is not configured to trust one, so the header changes nothing.
+    for i in 0..MAX_FAILURES {
+        let user = match i {
+            0 | 2 => "li".to_string(),
+            1 | 3 => "zhao".to_string(),
+            _ => format!("nobody{i}"),
+        };
+        let forwarded = format!("192.0.2.{i}");
+        let ((status, _), _) =
+            login_forwarded(bed.addr, &user, "wrong password!", Some(&forwarded)).await;
+        assert_eq!(status, 401, "try {i}");
+    }
+    // Now this machine waits, even with a right password, and is told how long.
+    let ((status, body), retry) = login_forwarded(bed.addr, "wang", PASSWORD, None).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (429, Some("too_many_attempts"))
+    );
+    let retry: i64 = retry.expect("Retry-After").parse().unwrap();
+    assert!((1..=WINDOW_MINUTES * 60).contains(&retry), "{retry}");
+    let audit = bed.console.store().audit().unwrap();
+    assert!(
+        audit.iter().any(|a| a.event == "login_refused_address"),
+        "{audit:?}"
+    );
+    // After the window, a right password works again.
+    bed.advance(WINDOW_MINUTES * 60);
+    assert_eq!(login(bed.addr, "wang", PASSWORD).await.0, 200);
 }

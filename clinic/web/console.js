@@ -48,6 +48,8 @@ async function signIn(event) {
     connect(body.token);
   } else if (reply.status === 423) {
     $("login-error").textContent = t("clinic-login-locked");
+  } else if (reply.status === 429) {
+    $("login-error").textContent = t("clinic-login-throttled");
   } else {
     $("login-error").textContent = t("clinic-login-wrong");
   }

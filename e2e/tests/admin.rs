@@ -200,6 +200,16 @@ fn the_printer_test_page_prints_settings_survive_a_restart_and_wrong_pins_lock_e
     st.wait_screen("admin", &t.text("admin-msg-setting-saved"))
         .unwrap();
     let quieter = StationConfig::load(&config, false).expect("config").volume;
+    // A day closed: Sunday's button, pressed (open) until now.
+    st.press(&t.text("admin-weekday-7")).unwrap();
+    wait_for(Duration::from_secs(10), || {
+        let weekdays = StationConfig::load(&config, false)
+            .map_err(|e| e.to_string())?
+            .opening
+            .weekdays;
+        Ok((weekdays[6] == station_core::config::WeekdayHours::Closed).then_some(()))
+    })
+    .expect("Sunday closed in station.toml");
     drop(st);
     let st = launch(&bed, options());
     st.wait_screen("welcome", &t.text("welcome-insert-card"))
@@ -219,6 +229,21 @@ fn the_printer_test_page_prints_settings_survive_a_restart_and_wrong_pins_lock_e
         )
         .unwrap();
     assert_eq!(shown.as_str(), Some(quieter.to_string().as_str()));
+    let sunday = st
+        .session
+        .execute(
+            "for (const b of document.querySelectorAll('.admin-setting-wide button')) {\
+               if (b.innerText.trim() === arguments[0]) return b.getAttribute('aria-pressed');\
+             }\
+             return null;",
+            vec![serde_json::json!(t.text("admin-weekday-7"))],
+        )
+        .unwrap();
+    assert_eq!(
+        sunday.as_str(),
+        Some("false"),
+        "Sunday shown closed after the restart"
+    );
     st.press(&t.text("admin-leave")).unwrap();
     st.wait_screen("welcome", &t.text("welcome-insert-card"))
         .unwrap();

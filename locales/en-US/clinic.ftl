@@ -7,6 +7,7 @@ clinic-sign-in = Sign in
 clinic-sign-out = Sign out
 clinic-login-wrong = Wrong username or password
 clinic-login-locked = Too many wrong passwords: the account is locked for 15 minutes
+clinic-login-throttled = Too many wrong passwords from this computer: please try again in 10 minutes
 clinic-session-ended = Your session has ended; please sign in again
 clinic-connection-lost = The connection to the server was lost; please reload the page
 clinic-queue = Residents waiting

@@ -7,6 +7,7 @@ clinic-sign-in = 登录
 clinic-sign-out = 退出登录
 clinic-login-wrong = 用户名或密码错误
 clinic-login-locked = 密码错误次数过多，账号已锁定 15 分钟
+clinic-login-throttled = 这台电脑密码错误次数过多，请 10 分钟后再试
 clinic-session-ended = 登录已过期，请重新登录
 clinic-connection-lost = 与服务器的连接已断开，请刷新页面
 clinic-queue = 候诊居民

@@ -155,6 +155,12 @@ pub struct SettingsView {
     pub idle_timeout_secs: u32,
     pub locale: Locale,
     pub paper: Paper,
+    /// `None`: not set in station.toml.
+    pub tier: Option<crate::StationTier>,
+    /// The ways of identifying offered, in the file's order.
+    pub identify: Vec<crate::IdentifyMethod>,
+    /// Monday first: open on that weekday (its usual or own hours), or closed all day.
+    pub open_weekdays: [bool; 7],
 }
 
 /// One setting changed from admin mode; written to station.toml (comments kept) after the whole
@@ -166,6 +172,15 @@ pub enum AdminSetting {
     IdleTimeout(u32),
     Locale(Locale),
     Paper(Paper),
+    Tier(crate::StationTier),
+    /// The ways of identifying offered, in this order (at least one).
+    Identify(Vec<crate::IdentifyMethod>),
+    /// A weekday (0 = Monday) open at its usual hours, or closed all day (at least five stay
+    /// open, Wenzhou 6.2).
+    WeekdayOpen {
+        day: u8,
+        open: bool,
+    },
 }
 
 /// The outcome of the last thing staff asked, as a message id.
@@ -184,6 +199,10 @@ pub enum AdminMessage {
     CameraFailed,
     SettingSaved,
     SettingRefused,
+    /// Refused: the station must stay open at least five days a week (Wenzhou 6.2).
+    TooFewOpenDays,
+    /// Refused: at least one way of identifying must stay offered.
+    NoWayToIdentify,
     /// Settings take effect from the next start of the station.
     RestartToApply,
     /// The fault report is kept and waits for upload.
@@ -211,6 +230,8 @@ impl AdminMessage {
             AdminMessage::CameraFailed => "admin-msg-camera-failed",
             AdminMessage::SettingSaved => "admin-msg-setting-saved",
             AdminMessage::SettingRefused => "admin-msg-setting-refused",
+            AdminMessage::TooFewOpenDays => "admin-msg-too-few-open-days",
+            AdminMessage::NoWayToIdentify => "admin-msg-no-way-to-identify",
             AdminMessage::RestartToApply => "admin-msg-restart-to-apply",
             AdminMessage::FaultFiled => "admin-msg-fault-filed",
             AdminMessage::FaultNotFiled => "admin-msg-fault-not-filed",

@@ -440,6 +440,39 @@ impl IdentifyMethod {
     }
 }
 
+/// The station's tier (Wenzhou standard, appendix A, table A.1; staffing in 6.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum StationTier {
+    /// A档: in a government-run primary-care institution of a "future community / future
+    /// village", 80 m² or more; basic medical care on site; at least a doctor and a nurse.
+    A,
+    /// B档: preferably in a government-run primary-care institution, 50 m² or more; basic
+    /// medical care on site; at least one doctor at set times.
+    B,
+    /// C档: 15 m² or more; health monitoring, remote follow-up and remote family-doctor
+    /// services; no fixed staff, one trained contact person.
+    C,
+}
+
+impl StationTier {
+    pub const ALL: [StationTier; 3] = [StationTier::A, StationTier::B, StationTier::C];
+
+    /// "A", "B" or "C", as written in the file.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StationTier::A => "A",
+            StationTier::B => "B",
+            StationTier::C => "C",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<StationTier> {
+        StationTier::ALL
+            .into_iter()
+            .find(|t| t.as_str() == s.trim())
+    }
+}
+
 /// Every variant of a fieldless enum in declaration order, as the array its `ALL` is: strum's
 /// [`VariantArray`] gives a slice, and an array iterates by value (`for kind in MeasureKind::ALL`).
 const fn all_variants<T: VariantArray + Copy, const N: usize>() -> [T; N] {

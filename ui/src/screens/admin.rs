@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 use station_protocol::{
     Action, AdminAction, AdminMessage, AdminPinView, AdminSection, AdminSetting, AdminView,
-    DeviceClass, DeviceStatus, FaultLine, FaultProblem, Locale, ManualKey, Paper, PinProblem,
-    PinStage, StationCounts,
+    DeviceClass, DeviceStatus, FaultLine, FaultProblem, IdentifyMethod, Locale, ManualKey, Paper,
+    PinProblem, PinStage, SettingsView, StationCounts, StationTier,
 };
 
 use crate::ipc::send;
@@ -280,7 +280,69 @@ fn settings(v: &AdminView, t: &Texts) -> impl IntoView {
             ),
         ],
     );
-    view! { <div class="admin-settings">{volume}{idle}{locale}{paper}</div> }
+    view! {
+        <div class="admin-settings">
+            {volume}{idle}{locale}{paper}{tier(s, t)}{identify(s, t)}{weekdays(s, t)}
+        </div>
+    }
+}
+
+/// A setting whose choices are many: its name above, its buttons below (they wrap).
+fn choices_row(label: String, buttons: Vec<AnyView>) -> impl IntoView {
+    view! {
+        <div class="admin-setting admin-setting-wide" role="group">
+            <span>{label}</span>
+            <div class="row">{buttons}</div>
+        </div>
+    }
+}
+
+fn tier(s: &SettingsView, t: &Texts) -> impl IntoView {
+    let value = s.tier.map_or_else(
+        || t.tr("admin-tier-unset"),
+        |tier| t.tr_with("admin-tier", &[("tier", tier.as_str().to_string())]),
+    );
+    let buttons = StationTier::ALL
+        .into_iter()
+        .map(|tier| {
+            let setting = AdminSetting::Tier(tier);
+            let label = t.tr_with("admin-tier", &[("tier", tier.as_str().to_string())]);
+            choice(label, s.tier == Some(tier), AdminAction::Set { setting }).into_any()
+        })
+        .collect();
+    setting_row(t.tr("admin-setting-tier"), value, buttons)
+}
+
+/// Each way of identifying, pressed when offered; a press turns it on (last in line) or off.
+fn identify(s: &SettingsView, t: &Texts) -> impl IntoView {
+    let buttons = IdentifyMethod::ALL
+        .into_iter()
+        .map(|way| {
+            let on = s.identify.contains(&way);
+            let mut ways: Vec<IdentifyMethod> =
+                s.identify.iter().copied().filter(|w| *w != way).collect();
+            if !on {
+                ways.push(way);
+            }
+            let label = t.tr(&format!("identify-{}", way.as_str().replace('_', "-")));
+            let setting = AdminSetting::Identify(ways);
+            choice(label, on, AdminAction::Set { setting }).into_any()
+        })
+        .collect();
+    choices_row(t.tr("admin-setting-identify"), buttons)
+}
+
+/// Monday to Sunday, pressed when open; a press opens or closes that day.
+fn weekdays(s: &SettingsView, t: &Texts) -> impl IntoView {
+    let buttons = (0u8..7)
+        .zip(s.open_weekdays)
+        .map(|(day, open)| {
+            let label = t.tr(&format!("admin-weekday-{}", day + 1));
+            let setting = AdminSetting::WeekdayOpen { day, open: !open };
+            choice(label, open, AdminAction::Set { setting }).into_any()
+        })
+        .collect();
+    choices_row(t.tr("admin-setting-weekdays"), buttons)
 }
 
 fn problems(lines: &[String], t: &Texts) -> impl IntoView {

@@ -3,8 +3,9 @@
 //! session, the PIN and the way in and out are in `admin.rs`.
 
 use chrono::Timelike;
+use chrono::Weekday;
 use station_core::config::edit::{write_setting, Setting};
-use station_core::config::StationConfig;
+use station_core::config::{ConfigError, StationConfig, WeekdayHours};
 use station_protocol::{
     AdminMessage, AdminSection, AdminSetting, AdminView, DeviceClass, DeviceLine, DeviceStatus,
     FaultDraft, MeasureKind, ReaderStatus, SettingsView, StationCounts,
@@ -66,6 +67,12 @@ pub(super) fn settings_view(config: &StationConfig) -> SettingsView {
         idle_timeout_secs: config.idle.timeout_secs,
         locale: config.locale,
         paper: config.paper,
+        tier: config.tier,
+        identify: config.identify.clone(),
+        open_weekdays: config
+            .opening
+            .weekdays
+            .map(|day| day != WeekdayHours::Closed),
     }
 }
 
@@ -152,6 +159,17 @@ pub(super) fn test(device: DeviceClass, ctx: &mut AdminCtx<'_>) -> Option<AdminM
     }
 }
 
+/// Monday first, as [`SettingsView::open_weekdays`] counts.
+const WEEKDAYS: [Weekday; 7] = [
+    Weekday::Mon,
+    Weekday::Tue,
+    Weekday::Wed,
+    Weekday::Thu,
+    Weekday::Fri,
+    Weekday::Sat,
+    Weekday::Sun,
+];
+
 /// Writes a setting to station.toml (the whole file checked first, comments kept).
 pub(super) fn set(
     setting: &AdminSetting,
@@ -166,6 +184,20 @@ pub(super) fn set(
         AdminSetting::IdleTimeout(s) => Setting::IdleTimeout(*s),
         AdminSetting::Locale(l) => Setting::Locale(*l),
         AdminSetting::Paper(p) => Setting::Paper(*p),
+        AdminSetting::Tier(tier) => Setting::Tier(*tier),
+        AdminSetting::Identify(ways) => Setting::Identify(ways.clone()),
+        AdminSetting::WeekdayOpen { day, open } => {
+            let Some(weekday) = WEEKDAYS.get(usize::from(*day)) else {
+                return (None, AdminMessage::SettingRefused);
+            };
+            // Opening a day gives it the usual hours (its own hours, if it had any, are gone).
+            let hours = if *open {
+                WeekdayHours::Usual
+            } else {
+                WeekdayHours::Closed
+            };
+            Setting::Weekday(*weekday, hours)
+        }
     };
     match write_setting(path, &setting, ctx.files.demo) {
         Ok(config) => {
@@ -178,7 +210,19 @@ pub(super) fn set(
         }
         Err(e) => {
             tracing::warn!(error = %e, "setting refused");
-            (None, AdminMessage::SettingRefused)
+            // The rules staff can break from here get their own words.
+            let message = match e {
+                ConfigError::Invalid {
+                    key: "hours.weekdays",
+                    ..
+                } => AdminMessage::TooFewOpenDays,
+                ConfigError::Invalid {
+                    key: "station.identify",
+                    ..
+                } => AdminMessage::NoWayToIdentify,
+                _ => AdminMessage::SettingRefused,
+            };
+            (None, message)
         }
     }
 }

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use station_card::{ReaderEvent, StaffBadge};
 use station_protocol::{
-    Action, AdminAction, AdminMessage, AdminSection, AdminSetting, DeviceClass, ManualKey,
-    MeasureKind, PinProblem, PinStage, Screen,
+    Action, AdminAction, AdminMessage, AdminSection, AdminSetting, DeviceClass, IdentifyMethod,
+    ManualKey, MeasureKind, PinProblem, PinStage, Screen, StationTier,
 };
 
 use super::call_media::{counting_camera, eventually};
@@ -15,6 +15,27 @@ use super::{rig, Rig, CONFIG};
 use crate::StationFiles;
 
 const UID: [u8; 4] = [0x04, 0xA1, 0xB2, 0xC3];
+
+/// The station's settings in a file of their own (with a comment staff wrote), as installed.
+fn config_file(r: &Rig) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("station.toml");
+    std::fs::write(&config, format!("# staff keep this comment\n{CONFIG}")).expect("config");
+    r.kiosk.set_station_files(StationFiles {
+        config: Some(config.clone()),
+        logs: None,
+        demo: true,
+        diagnostics: None,
+    });
+    (dir, config)
+}
+
+/// Badge, then the PIN set at first use and typed again: admin mode's first page.
+fn enter_admin(r: &Rig) -> station_protocol::StationView {
+    tap_badge(r);
+    type_pin(r, "2468");
+    type_pin(r, "2468")
+}
 
 fn admin(r: &Rig, action: AdminAction) -> station_protocol::StationView {
     r.kiosk.act(Action::Admin { action })
@@ -185,18 +206,8 @@ fn staff_see_counts_test_the_printer_and_change_a_setting_written_to_the_config(
     r.measure(MeasureKind::BloodPressure);
     r.kiosk.act(Action::Logout);
     r.idle_for(5);
-    let dir = tempfile::tempdir().expect("tempdir");
-    let config = dir.path().join("station.toml");
-    std::fs::write(&config, format!("# staff keep this comment\n{CONFIG}")).expect("config");
-    r.kiosk.set_station_files(StationFiles {
-        config: Some(config.clone()),
-        logs: None,
-        demo: true,
-        diagnostics: None,
-    });
-    tap_badge(&r);
-    type_pin(&r, "2468");
-    let v = type_pin(&r, "2468");
+    let (_dir, config) = config_file(&r);
+    let v = enter_admin(&r);
     let view = admin_view(&v);
     assert_eq!(view.today.visits, 1);
     assert_eq!(view.today.readings, vec![(MeasureKind::BloodPressure, 1)]);
@@ -400,4 +411,101 @@ fn leaving_admin_mode_turns_the_camera_preview_off_at_once() {
     std::thread::sleep(Duration::from_millis(600));
     assert_eq!(r.self_view_pictures.load(Ordering::Relaxed), shown);
     assert!(matches!(r.kiosk.view().screen, Screen::Welcome));
+}
+
+#[test]
+fn staff_set_the_tier_the_ways_to_identify_and_the_open_days_within_the_rules() {
+    let r = rig();
+    let (_dir, config) = config_file(&r);
+    enter_admin(&r);
+    let set = |setting: AdminSetting| {
+        let v = admin(&r, AdminAction::Set { setting });
+        let view = admin_view(&v).clone();
+        let text = std::fs::read_to_string(&config).expect("config");
+        (view, text)
+    };
+
+    let (view, text) = set(AdminSetting::Tier(StationTier::B));
+    assert_eq!(view.message, Some(AdminMessage::SettingSaved));
+    assert_eq!(view.settings.tier, Some(StationTier::B));
+    assert!(text.contains("tier = \"B\""), "{text}");
+
+    // Ways of identifying: two kept, in order; none at all is refused in staff's words.
+    assert_eq!(view.settings.identify, IdentifyMethod::ALL.to_vec());
+    let two = vec![IdentifyMethod::IdCard, IdentifyMethod::InsuranceCard];
+    let (view, text) = set(AdminSetting::Identify(two.clone()));
+    assert_eq!(view.message, Some(AdminMessage::SettingSaved));
+    assert_eq!(view.settings.identify, two);
+    assert!(text.contains("\"id_card\", \"insurance_card\""), "{text}");
+    let (view, unchanged) = set(AdminSetting::Identify(Vec::new()));
+    assert_eq!(view.message, Some(AdminMessage::NoWayToIdentify));
+    assert_eq!(
+        unchanged, text,
+        "a refused setting leaves the file as it was"
+    );
+
+    // Open days: Sunday and Saturday close; a third day would leave four, which 6.2 forbids.
+    let (view, _) = set(AdminSetting::WeekdayOpen {
+        day: 6,
+        open: false,
+    });
+    assert_eq!(view.message, Some(AdminMessage::SettingSaved));
+    let (view, text) = set(AdminSetting::WeekdayOpen {
+        day: 5,
+        open: false,
+    });
+    assert_eq!(
+        view.settings.open_weekdays,
+        [true, true, true, true, true, false, false]
+    );
+    assert!(
+        text.contains("sat = \"closed\"") && text.contains("sun = \"closed\""),
+        "{text}"
+    );
+    let (view, unchanged) = set(AdminSetting::WeekdayOpen {
+        day: 4,
+        open: false,
+    });
+    assert_eq!(view.message, Some(AdminMessage::TooFewOpenDays));
+    assert!(view.settings.open_weekdays[4]);
+    assert_eq!(unchanged, text);
+    let (view, text) = set(AdminSetting::WeekdayOpen { day: 6, open: true });
+    assert_eq!(view.message, Some(AdminMessage::SettingSaved));
+    assert!(view.settings.open_weekdays[6]);
+    assert!(
+        !text.contains("sun = "),
+        "an open day takes the usual hours: {text}"
+    );
+    let (view, _) = set(AdminSetting::WeekdayOpen {
+        day: 7,
+        open: false,
+    });
+    assert_eq!(
+        view.message,
+        Some(AdminMessage::SettingRefused),
+        "no eighth day"
+    );
+    assert!(text.contains("# staff keep this comment"));
+
+    // Each change is in the audit trail, and the next resident meets the new ways to identify.
+    let audit = r.store.audit_events(30).expect("audit");
+    for key in ["station.tier", "station.identify", "hours.weekdays.sat"] {
+        assert!(
+            audit
+                .iter()
+                .any(|e| e.action == "setting_changed" && e.detail.contains(key)),
+            "{key}: {audit:?}"
+        );
+    }
+    admin(&r, AdminAction::Leave);
+    let welcome = r.kiosk.view();
+    assert!(matches!(welcome.screen, Screen::Welcome));
+    assert!(
+        welcome.identify_methods.iter().all(|w| two.contains(w))
+            && welcome
+                .identify_methods
+                .contains(&IdentifyMethod::InsuranceCard),
+        "{:?}",
+        welcome.identify_methods
+    );
 }
