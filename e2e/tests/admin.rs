@@ -286,9 +286,10 @@ fn the_printer_test_page_prints_settings_survive_a_restart_and_wrong_pins_lock_e
 }
 
 /// The camera's self-test shows its live picture on the devices page (a demonstration station
-/// fed still images: the test pattern's bars), says it works, and the picture goes.
+/// fed still images: the test pattern's bars), says it works, and the picture goes; a measuring
+/// device's self-test finds the demonstration's monitor.
 #[test]
-fn the_camera_self_test_shows_the_cameras_live_picture() {
+fn the_camera_shows_its_live_picture_and_a_measuring_device_answers_its_self_test() {
     let bed = bed();
     let t = zh();
     let stills = tempfile::tempdir().expect("dir");
@@ -343,4 +344,12 @@ fn the_camera_self_test_shows_the_cameras_live_picture() {
         serde_json::json!(true),
         "the picture goes with the test"
     );
+    // A measuring device's self-test: the demo's monitor answers.
+    st.press_in_row(
+        &t.text(station_protocol::MeasureKind::BloodPressure.message_id()),
+        &t.text("admin-test"),
+    )
+    .unwrap();
+    st.wait_screen("admin", &t.text("admin-msg-instrument-answered"))
+        .unwrap();
 }

@@ -87,6 +87,13 @@ impl Measurement {
     }
 }
 
+/// What a device's self-test (admin mode) found: it answered, and its battery if it tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DeviceCheck {
+    /// 0–100; `None` when the device does not say.
+    pub battery_percent: Option<u8>,
+}
+
 /// A measuring device. `measure` blocks until the device has finished (tens of seconds for a
 /// cuff), so callers run it off the UI thread and give up on it after their own timeout.
 pub trait Instrument: Send + Sync {
@@ -94,6 +101,9 @@ pub trait Instrument: Send + Sync {
     /// Model name recorded with each reading ("simulated" for the simulator).
     fn model(&self) -> &str;
     fn measure(&self) -> Result<Measurement, DeviceError>;
+    /// Connects without measuring and reads what the device tells of itself (its battery):
+    /// staff's self-test. Blocks like `measure` (a device asleep must be woken first).
+    fn check(&self) -> Result<DeviceCheck, DeviceError>;
 }
 
 #[cfg(test)]

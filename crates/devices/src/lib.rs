@@ -8,7 +8,7 @@ mod instrument;
 pub mod simulated;
 
 pub use choose::open_instruments;
-pub use instrument::{Instrument, Measurement};
+pub use instrument::{DeviceCheck, Instrument, Measurement};
 pub use simulated::{SimulatedInstrument, SimulatedOutcome};
 
 use thiserror::Error;

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use station_protocol::MeasureKind;
 
-use crate::{DeviceError, Instrument, Measurement};
+use crate::{DeviceCheck, DeviceError, Instrument, Measurement};
 
 /// One scripted outcome.
 #[derive(Debug, Clone, PartialEq)]
@@ -24,6 +24,8 @@ pub struct SimulatedInstrument {
     kind: MeasureKind,
     script: Mutex<VecDeque<SimulatedOutcome>>,
     duration: Duration,
+    /// What staff's self-test finds.
+    check: Result<DeviceCheck, DeviceError>,
 }
 
 /// How long a hanging simulated device keeps its thread (far beyond any station timeout).
@@ -89,7 +91,14 @@ impl SimulatedInstrument {
             kind,
             script: Mutex::new(script.into()),
             duration,
+            check: Ok(DeviceCheck::default()),
         }
+    }
+
+    /// The self-test finds this (a battery level, or a device that does not answer).
+    pub fn with_check(mut self, check: Result<DeviceCheck, DeviceError>) -> Self {
+        self.check = check;
+        self
     }
 
     /// Parses a script such as `"128/82/72,no_response"` (blood pressure) or `"36.6,hang"`.
@@ -170,6 +179,10 @@ impl Instrument for SimulatedInstrument {
 
     fn model(&self) -> &str {
         "simulated"
+    }
+
+    fn check(&self) -> Result<DeviceCheck, DeviceError> {
+        self.check.clone()
     }
 
     fn measure(&self) -> Result<Measurement, DeviceError> {

@@ -22,6 +22,8 @@ pub(crate) struct Effects {
     /// Admin mode: print a test page / open the camera for a frame.
     pub admin_test_page: bool,
     pub admin_test_camera: bool,
+    /// Admin mode's self-test of this kind's measuring device.
+    pub admin_test_instrument: Option<station_protocol::MeasureKind>,
     /// Messages for the doctor console, in order (the clinic call).
     pub clinic_send: Vec<FromStation>,
     /// The doctor's WebRTC offer / candidates for the call's media, in order.

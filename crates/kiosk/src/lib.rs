@@ -413,6 +413,9 @@ impl Kiosk {
         if effects.admin_test_camera {
             self.test_camera();
         }
+        if let Some(kind) = effects.admin_test_instrument {
+            self.test_instrument(kind);
+        }
         if effects.exit {
             if let Ok(exit) = s.exit.lock() {
                 if let Some(exit) = exit.as_ref() {

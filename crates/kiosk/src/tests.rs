@@ -125,6 +125,38 @@ fn rig_cabinet(
     qr_verifier: Arc<dyn QrVerifier>,
     cabinet: Option<Arc<dyn station_cabinet::MedicineCabinet>>,
 ) -> Rig {
+    let instruments = MeasureKind::ALL
+        .into_iter()
+        .map(|kind| {
+            let script = scripts
+                .iter_mut()
+                .find(|(k, _)| *k == kind)
+                .map(|(_, s)| std::mem::take(s))
+                .unwrap_or_default();
+            Arc::new(SimulatedInstrument::new(kind, Duration::ZERO, script)) as Arc<dyn Instrument>
+        })
+        .collect();
+    rig_instruments(
+        config,
+        instruments,
+        at,
+        id_card,
+        camera,
+        qr_verifier,
+        cabinet,
+    )
+}
+
+/// [`rig_cabinet`] with measuring devices of the test's own.
+fn rig_instruments(
+    config: &str,
+    instruments: Vec<Arc<dyn Instrument>>,
+    at: NaiveTime,
+    id_card: Option<SimulatedIdCardReader>,
+    camera: Option<crate::CameraOpener>,
+    qr_verifier: Arc<dyn QrVerifier>,
+    cabinet: Option<Arc<dyn station_cabinet::MedicineCabinet>>,
+) -> Rig {
     let printer = Arc::new(SimulatedPrinter::new());
     let doctor_frames = Arc::new(std::sync::atomic::AtomicU64::new(0));
     let frames = Arc::clone(&doctor_frames);
@@ -156,18 +188,7 @@ fn rig_cabinet(
                 .clone()
                 .map(|r| Box::new(r) as Box<dyn station_idcard::IdCardReaderBackend>),
             demo_id_card: id_card,
-            instruments: MeasureKind::ALL
-                .into_iter()
-                .map(|kind| {
-                    let script = scripts
-                        .iter_mut()
-                        .find(|(k, _)| *k == kind)
-                        .map(|(_, s)| std::mem::take(s))
-                        .unwrap_or_default();
-                    Arc::new(SimulatedInstrument::new(kind, Duration::ZERO, script))
-                        as Arc<dyn Instrument>
-                })
-                .collect(),
+            instruments,
             printer: Some(printer.clone()),
             voice: voice.clone(),
             camera,

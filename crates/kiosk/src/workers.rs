@@ -356,6 +356,37 @@ impl Kiosk {
 }
 
 impl Kiosk {
+    /// Admin mode's self-test of a measuring device: connect, read its battery, let it go.
+    pub(crate) fn test_instrument(&self, kind: station_protocol::MeasureKind) {
+        let Some(instrument) = self
+            .shared
+            .instruments
+            .iter()
+            .find(|i| i.kind() == kind)
+            .cloned()
+        else {
+            return;
+        };
+        let k = self.clone();
+        let spawned = std::thread::Builder::new()
+            .name("admin-test-instrument".into())
+            .spawn(move || {
+                let answer =
+                    caught("admin-test-instrument", || instrument.check()).unwrap_or_else(|why| {
+                        tracing::warn!(%why, "the device's self-test crashed");
+                        Err(station_devices::DeviceError::NoResponse)
+                    });
+                if let Err(e) = &answer {
+                    tracing::warn!(kind = kind.as_str(), error = %e, "device self-test: no answer");
+                }
+                let effects = k.lock().on_admin_instrument_check(answer.ok());
+                k.apply(effects);
+            });
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "cannot start the device test thread");
+        }
+    }
+
     /// Gives the prescription to the medicine cabinet on its own thread (a vendor's cabinet
     /// answers over a network or a serial line); the pickup code comes back tagged with `token`.
     pub(crate) fn reserve_medicine(&self, token: u64, order: station_cabinet::CabinetOrder) {

@@ -197,6 +197,12 @@ pub enum AdminMessage {
     CameraPreviewing,
     CameraWorks,
     CameraFailed,
+    /// A measuring device's self-test is looking for it (staff wake it).
+    InstrumentChecking,
+    /// The measuring device answered (its battery, if it tells, is in the view).
+    InstrumentAnswered,
+    /// The measuring device did not answer.
+    InstrumentSilent,
     SettingSaved,
     SettingRefused,
     /// Refused: the station must stay open at least five days a week (Wenzhou 6.2).
@@ -228,6 +234,9 @@ impl AdminMessage {
             AdminMessage::CameraPreviewing => "admin-msg-camera-previewing",
             AdminMessage::CameraWorks => "admin-msg-camera-works",
             AdminMessage::CameraFailed => "admin-msg-camera-failed",
+            AdminMessage::InstrumentChecking => "admin-msg-instrument-checking",
+            AdminMessage::InstrumentAnswered => "admin-msg-instrument-answered",
+            AdminMessage::InstrumentSilent => "admin-msg-instrument-silent",
             AdminMessage::SettingSaved => "admin-msg-setting-saved",
             AdminMessage::SettingRefused => "admin-msg-setting-refused",
             AdminMessage::TooFewOpenDays => "admin-msg-too-few-open-days",
@@ -258,6 +267,8 @@ pub struct AdminView {
     /// Where the last diagnostics bundle was written (a path on the USB drive or the station).
     pub saved_to: Option<String>,
     pub message: Option<AdminMessage>,
+    /// The battery of the measuring device whose self-test answered last, if it tells.
+    pub battery_percent: Option<u8>,
 }
 
 /// What staff can ask in admin mode (and on the way in).

@@ -106,7 +106,15 @@ pub fn admin(v: &AdminView, t: &Texts) -> impl IntoView {
         })
         .collect::<Vec<_>>();
     let message = v.message.map(|m| {
-        view! { <p class="notice-inline" role="status">{t.tr(m.message_id())}</p> }
+        let mut text = t.tr(m.message_id());
+        // The device's own word on its battery, after its self-test.
+        if let (AdminMessage::InstrumentAnswered, Some(percent)) = (m, v.battery_percent) {
+            text = format!(
+                "{text} · {}",
+                t.tr_with("admin-battery", &[("percent", percent.to_string())])
+            );
+        }
+        view! { <p class="notice-inline" role="status">{text}</p> }
     });
     let page = match v.section {
         AdminSection::Today => today(v, t).into_any(),

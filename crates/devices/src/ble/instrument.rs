@@ -7,14 +7,17 @@ use std::time::{Duration, Instant};
 
 use station_protocol::MeasureKind;
 
-use super::link::{CancelToken, Connector};
+use super::link::{CancelToken, Connector, LinkError};
 use super::procedure::{self, Profile, Timing};
-use crate::{DeviceError, Instrument, Measurement};
+use crate::{DeviceCheck, DeviceError, Instrument, Measurement};
 
 /// How long one BLE measurement may take, connecting included: the station's default
 /// `measure_timeout_seconds`. The station's own timeout decides what the resident sees; this
 /// one frees the device and the thread when nobody waits any more.
 pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(90);
+
+/// How long staff's self-test looks for the device (they wake it first: press its button).
+pub const CHECK_DEADLINE: Duration = Duration::from_secs(30);
 
 pub struct BleInstrument {
     profile: Profile,
@@ -78,6 +81,36 @@ impl Instrument for BleInstrument {
 
     fn model(&self) -> &str {
         &self.model
+    }
+
+    fn check(&self) -> Result<DeviceCheck, DeviceError> {
+        let cancel = self.supersede();
+        let _busy = self.busy.lock().unwrap_or_else(PoisonError::into_inner);
+        if cancel.is_cancelled() {
+            return Err(DeviceError::NoResponse);
+        }
+        let now = Instant::now();
+        let deadline = now
+            .checked_add(CHECK_DEADLINE.min(self.deadline))
+            .unwrap_or(now);
+        let mut link = self
+            .connector
+            .connect(self.profile.service(), deadline, &cancel)
+            .map_err(|e| {
+                tracing::warn!(profile = ?self.profile, error = %e, "self-test: no connection");
+                e.to_device_error()
+            })?;
+        let battery = link.read(super::uuid16::BATTERY_LEVEL);
+        link.disconnect();
+        match battery {
+            // Some devices send more than the one byte, or a value above 100 (invalid per the
+            // spec): the first byte, at most 100.
+            Ok(value) => Ok(DeviceCheck {
+                battery_percent: value.first().map(|b| (*b).min(100)),
+            }),
+            Err(LinkError::MissingCharacteristic(_)) => Ok(DeviceCheck::default()),
+            Err(e) => Err(e.to_device_error()),
+        }
     }
 
     fn measure(&self) -> Result<Measurement, DeviceError> {

@@ -78,6 +78,8 @@ pub mod uuid16 {
     /// Current Time Service: read at connect to learn the device's own clock.
     pub const CURRENT_TIME_SERVICE: u16 = 0x1805;
     pub const CURRENT_TIME: u16 = 0x2A2B;
+    /// Battery Service's Battery Level (one byte, percent): read by staff's self-test.
+    pub const BATTERY_LEVEL: u16 = 0x2A19;
 
     /// The full 128-bit UUID of a SIG 16-bit UUID (Core spec Vol 3 Part B 2.5.1), as the
     /// string btleplug's `Uuid` parses.

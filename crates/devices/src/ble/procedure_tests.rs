@@ -20,7 +20,7 @@ use super::simulated::{Record, ScriptedLink, Step};
 use super::testenc::Enc;
 use super::uuid16::*;
 use super::{BleDateTime, BleInstrument, Float, SFloat, SpecialValue};
-use crate::{DeviceError, Instrument, Measurement};
+use crate::{DeviceCheck, DeviceError, Instrument, Measurement};
 
 /// For tests that end on a value or on the grace: never reached unless the code is broken.
 const LONG: Duration = Duration::from_secs(10);
@@ -1407,6 +1407,41 @@ fn instrument_reports_its_kind_and_model_and_connects_to_the_profiles_service() 
     assert_eq!(dev.model(), "HT-1");
     assert_eq!(dev.measure(), Err(DeviceError::NoResponse));
     assert_eq!(*asked.lock().expect("asked"), [HEALTH_THERMOMETER_SERVICE]);
+}
+
+#[test]
+fn the_self_test_connects_reads_the_battery_and_measures_nothing() {
+    let link = ScriptedLink::new([v(BLOOD_PRESSURE_MEASUREMENT, NORDIC_BP_FULL)])
+        .with_read(BATTERY_LEVEL, [64]);
+    let record = link.record();
+    // A device without a battery level, one that says more than 100, and then none found.
+    let plain = ScriptedLink::new([]);
+    let odd = ScriptedLink::new([]).with_read(BATTERY_LEVEL, [250, 1]);
+    let dev = BleInstrument::new(
+        Profile::BloodPressure,
+        "BP",
+        connector_of(vec![link, plain, odd]),
+    )
+    .with_deadline(SHORT)
+    .with_timing(timing());
+    assert_eq!(
+        dev.check(),
+        Ok(DeviceCheck {
+            battery_percent: Some(64)
+        })
+    );
+    let seen = record.lock().expect("record");
+    assert!(seen.subscribed.is_empty(), "no measurement is started");
+    assert!(seen.disconnected, "the device is let go");
+    drop(seen);
+    assert_eq!(dev.check(), Ok(DeviceCheck::default()));
+    assert_eq!(
+        dev.check(),
+        Ok(DeviceCheck {
+            battery_percent: Some(100)
+        })
+    );
+    assert_eq!(dev.check(), Err(DeviceError::NoResponse));
 }
 
 #[test]

@@ -281,6 +281,10 @@ impl AdminSession {
             A::Test {
                 device: DeviceClass::Camera,
             } if view.message == Some(AdminMessage::CameraPreviewing) => AdminNext::Stay,
+            // A device is being looked for: a second press would only queue a second search.
+            A::Test {
+                device: DeviceClass::Instrument(_),
+            } if view.message == Some(AdminMessage::InstrumentChecking) => AdminNext::Stay,
             A::Test { device } => {
                 view.message = test(*device, ctx);
                 AdminNext::Changed
@@ -375,6 +379,24 @@ impl AdminSession {
         } else {
             AdminMessage::CameraFailed
         });
+        true
+    }
+}
+
+impl AdminSession {
+    /// The answer of a measuring device's self-test, while staff still wait for it.
+    pub fn on_instrument_check(&mut self, answer: Option<station_devices::DeviceCheck>) -> bool {
+        let AdminStep::Open(view) = &mut self.step else {
+            return false;
+        };
+        if view.message != Some(AdminMessage::InstrumentChecking) {
+            return false;
+        }
+        view.message = Some(match answer {
+            Some(_) => AdminMessage::InstrumentAnswered,
+            None => AdminMessage::InstrumentSilent,
+        });
+        view.battery_percent = answer.and_then(|a| a.battery_percent);
         true
     }
 }
@@ -512,6 +534,21 @@ impl Station {
         let mut fx = Effects::default();
         if let Phase::Admin { session, .. } = &mut self.phase {
             if session.on_camera_test(works) {
+                self.changed(&mut fx);
+            }
+        }
+        fx
+    }
+
+    /// The answer of a measuring device's self-test (`None`: it did not answer); dropped when
+    /// staff have moved on.
+    pub(crate) fn on_admin_instrument_check(
+        &mut self,
+        answer: Option<station_devices::DeviceCheck>,
+    ) -> Effects {
+        let mut fx = Effects::default();
+        if let Phase::Admin { session, .. } = &mut self.phase {
+            if session.on_instrument_check(answer) {
                 self.changed(&mut fx);
             }
         }

@@ -58,6 +58,7 @@ pub(super) fn page(
         fault_draft: FaultDraft::default(),
         saved_to: None,
         message,
+        battery_percent: None,
     }
 }
 
@@ -128,14 +129,17 @@ fn devices(ctx: &AdminCtx<'_>) -> Vec<DeviceLine> {
             testable: false,
         },
     ];
-    lines.extend(MeasureKind::ALL.into_iter().map(|kind| DeviceLine {
-        device: DeviceClass::Instrument(kind),
-        status: if ctx.caps.measure_kinds.contains(&kind) {
-            DeviceStatus::OnUse
-        } else {
-            DeviceStatus::NotConfigured
-        },
-        testable: false,
+    lines.extend(MeasureKind::ALL.into_iter().map(|kind| {
+        let configured = ctx.caps.measure_kinds.contains(&kind);
+        DeviceLine {
+            device: DeviceClass::Instrument(kind),
+            status: if configured {
+                DeviceStatus::OnUse
+            } else {
+                DeviceStatus::NotConfigured
+            },
+            testable: configured,
+        }
     }));
     lines
 }
@@ -150,6 +154,10 @@ pub(super) fn test(device: DeviceClass, ctx: &mut AdminCtx<'_>) -> Option<AdminM
         DeviceClass::Camera if ctx.readers.has_camera => {
             ctx.fx.admin_test_camera = true;
             Some(AdminMessage::CameraPreviewing)
+        }
+        DeviceClass::Instrument(kind) if ctx.caps.measure_kinds.contains(&kind) => {
+            ctx.fx.admin_test_instrument = Some(kind);
+            Some(AdminMessage::InstrumentChecking)
         }
         DeviceClass::Voice => {
             ctx.fx.say = Some((ctx.config.locale, vec![station_protocol::PromptId::Welcome]));

@@ -509,3 +509,72 @@ fn staff_set_the_tier_the_ways_to_identify_and_the_open_days_within_the_rules() 
         welcome.identify_methods
     );
 }
+
+#[test]
+fn staff_check_a_measuring_device_and_hear_its_battery_or_that_it_is_silent() {
+    use station_devices::{DeviceCheck, DeviceError, Instrument, SimulatedInstrument};
+    let device = |kind, check| {
+        Arc::new(SimulatedInstrument::new(kind, Duration::ZERO, Vec::new()).with_check(check))
+            as Arc<dyn Instrument>
+    };
+    let r = super::rig_instruments(
+        CONFIG,
+        vec![
+            device(
+                MeasureKind::BloodPressure,
+                Ok(DeviceCheck {
+                    battery_percent: Some(64),
+                }),
+            ),
+            device(MeasureKind::Temperature, Err(DeviceError::NoResponse)),
+        ],
+        chrono::NaiveTime::from_hms_opt(10, 0, 0).expect("time"),
+        None,
+        None,
+        Arc::new(station_camera::NotConfiguredVerifier),
+        None,
+    );
+    let v = enter_admin(&r);
+    let lines = &admin_view(&v).devices;
+    let line = |kind| {
+        lines
+            .iter()
+            .find(|l| l.device == DeviceClass::Instrument(kind))
+            .expect("a line per kind")
+            .testable
+    };
+    assert!(line(MeasureKind::BloodPressure) && line(MeasureKind::Temperature));
+    assert!(
+        !line(MeasureKind::Glucose),
+        "no glucose meter here: nothing to test"
+    );
+
+    let test = |kind| {
+        admin(
+            &r,
+            AdminAction::Test {
+                device: DeviceClass::Instrument(kind),
+            },
+        )
+    };
+    let v = test(MeasureKind::BloodPressure);
+    assert!(matches!(
+        admin_view(&v).message,
+        Some(AdminMessage::InstrumentChecking | AdminMessage::InstrumentAnswered)
+    ));
+    let v = r.wait("the monitor answers", |v| match &v.screen {
+        Screen::Admin { admin } => admin.message == Some(AdminMessage::InstrumentAnswered),
+        _ => false,
+    });
+    assert_eq!(admin_view(&v).battery_percent, Some(64));
+
+    test(MeasureKind::Temperature);
+    let v = r.wait("the thermometer is silent", |v| match &v.screen {
+        Screen::Admin { admin } => admin.message == Some(AdminMessage::InstrumentSilent),
+        _ => false,
+    });
+    assert_eq!(admin_view(&v).battery_percent, None);
+    // A kind the station has no device for is not tested.
+    let v = test(MeasureKind::Glucose);
+    assert_eq!(admin_view(&v).message, None);
+}
