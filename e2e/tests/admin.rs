@@ -200,7 +200,8 @@ fn the_printer_test_page_prints_settings_survive_a_restart_and_wrong_pins_lock_e
     st.wait_screen("admin", &t.text("admin-msg-setting-saved"))
         .unwrap();
     let quieter = StationConfig::load(&config, false).expect("config").volume;
-    // A day closed: Sunday's button, pressed (open) until now.
+    // A day closed: Sunday's button on the opening-hours page, pressed (open) until now.
+    st.press(&t.text("admin-section-hours")).unwrap();
     st.press(&t.text("admin-weekday-7")).unwrap();
     wait_for(Duration::from_secs(10), || {
         let weekdays = StationConfig::load(&config, false)
@@ -229,6 +230,7 @@ fn the_printer_test_page_prints_settings_survive_a_restart_and_wrong_pins_lock_e
         )
         .unwrap();
     assert_eq!(shown.as_str(), Some(quieter.to_string().as_str()));
+    st.press(&t.text("admin-section-hours")).unwrap();
     let sunday = st
         .session
         .execute(

@@ -55,6 +55,8 @@ pub enum AdminSection {
     /// Each device's status and self-test.
     Devices,
     Settings,
+    /// Opening hours: the weekdays open and the closed dates.
+    Hours,
     /// Recent warnings and errors, in plain words.
     Logs,
     /// Fault reports: file one, see those waiting for upload.
@@ -62,10 +64,11 @@ pub enum AdminSection {
 }
 
 impl AdminSection {
-    pub const ALL: [AdminSection; 5] = [
+    pub const ALL: [AdminSection; 6] = [
         AdminSection::Today,
         AdminSection::Devices,
         AdminSection::Settings,
+        AdminSection::Hours,
         AdminSection::Logs,
         AdminSection::Faults,
     ];
@@ -74,6 +77,7 @@ impl AdminSection {
             AdminSection::Today => "admin-section-today",
             AdminSection::Devices => "admin-section-devices",
             AdminSection::Settings => "admin-section-settings",
+            AdminSection::Hours => "admin-section-hours",
             AdminSection::Logs => "admin-section-logs",
             AdminSection::Faults => "admin-section-faults",
         }
@@ -161,10 +165,25 @@ pub struct SettingsView {
     pub identify: Vec<crate::IdentifyMethod>,
     /// Monday first: open on that weekday (its usual or own hours), or closed all day.
     pub open_weekdays: [bool; 7],
+    /// Today and the days after it (four weeks), each with whether it is a closed date.
+    pub upcoming: Vec<UpcomingDay>,
+}
+
+/// One day on the settings page's calendar of closed dates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpcomingDay {
+    /// "2026-12-05", as station.toml writes it.
+    pub date: String,
+    pub month: u8,
+    pub day: u8,
+    /// 1 = Monday … 7 = Sunday.
+    pub weekday: u8,
+    /// Listed in `hours.closed_dates`.
+    pub closed: bool,
 }
 
 /// One setting changed from admin mode; written to station.toml (comments kept) after the whole
-/// file is checked.
+/// file is checked. The opening hours' settings are on their own page ([`AdminSetting::section`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "setting", content = "value", rename_all = "snake_case")]
 pub enum AdminSetting {
@@ -181,6 +200,23 @@ pub enum AdminSetting {
         day: u8,
         open: bool,
     },
+    /// One date ("2026-12-05") closed all day, or open again.
+    ClosedDate {
+        date: String,
+        closed: bool,
+    },
+}
+
+impl AdminSetting {
+    /// The admin page this setting is changed on (and shown again after).
+    pub fn section(&self) -> AdminSection {
+        match self {
+            AdminSetting::WeekdayOpen { .. } | AdminSetting::ClosedDate { .. } => {
+                AdminSection::Hours
+            }
+            _ => AdminSection::Settings,
+        }
+    }
 }
 
 /// The outcome of the last thing staff asked, as a message id.

@@ -19,7 +19,7 @@ mod spoken;
 pub use action::{Action, DemoCard};
 pub use admin::{
     AdminAction, AdminMessage, AdminPinView, AdminSection, AdminSetting, AdminView, DeviceClass,
-    DeviceLine, DeviceStatus, PinProblem, PinStage, SettingsView, StationCounts,
+    DeviceLine, DeviceStatus, PinProblem, PinStage, SettingsView, StationCounts, UpcomingDay,
 };
 pub use clinic::{
     CallQuality, ClinicBanner, ClinicCallView, ClinicWaitView, PrescriptionLine, PrescriptionView,

@@ -570,6 +570,7 @@ fn the_idle_warning_the_closed_station_and_admin_mode_fit_and_pass_the_scan() {
             for (section, name) in [
                 ("admin-section-devices", "admin-devices"),
                 ("admin-section-settings", "admin-settings"),
+                ("admin-section-hours", "admin-hours"),
                 ("admin-section-logs", "admin-problems"),
                 ("admin-section-faults", "admin-faults"),
             ] {

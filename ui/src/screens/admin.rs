@@ -120,6 +120,10 @@ pub fn admin(v: &AdminView, t: &Texts) -> impl IntoView {
         AdminSection::Today => today(v, t).into_any(),
         AdminSection::Devices => devices(v, t).into_any(),
         AdminSection::Settings => settings(v, t).into_any(),
+        AdminSection::Hours => view! {
+            <div class="admin-settings">{weekdays(&v.settings, t)}{closed_dates(&v.settings, t)}</div>
+        }
+        .into_any(),
         AdminSection::Logs => view! {
             {problems(&v.problems, t)}
             {diagnostics(v, t)}
@@ -290,7 +294,7 @@ fn settings(v: &AdminView, t: &Texts) -> impl IntoView {
     );
     view! {
         <div class="admin-settings">
-            {volume}{idle}{locale}{paper}{tier(s, t)}{identify(s, t)}{weekdays(s, t)}
+            {volume}{idle}{locale}{paper}{tier(s, t)}{identify(s, t)}
         </div>
     }
 }
@@ -338,6 +342,31 @@ fn identify(s: &SettingsView, t: &Texts) -> impl IntoView {
         })
         .collect();
     choices_row(t.tr("admin-setting-identify"), buttons)
+}
+
+/// The next four weeks, a date pressed when closed all day; a press closes or opens it.
+fn closed_dates(s: &SettingsView, t: &Texts) -> impl IntoView {
+    let buttons = s
+        .upcoming
+        .iter()
+        .map(|day| {
+            let weekday = t.tr(&format!("admin-weekday-{}", day.weekday));
+            let label = t.tr_with(
+                "admin-date",
+                &[
+                    ("month", day.month.to_string()),
+                    ("day", day.day.to_string()),
+                    ("weekday", weekday),
+                ],
+            );
+            let setting = AdminSetting::ClosedDate {
+                date: day.date.clone(),
+                closed: !day.closed,
+            };
+            choice(label, day.closed, AdminAction::Set { setting }).into_any()
+        })
+        .collect();
+    choices_row(t.tr("admin-setting-closed-dates"), buttons)
 }
 
 /// Monday to Sunday, pressed when open; a press opens or closes that day.

@@ -291,10 +291,10 @@ impl AdminSession {
             }
             A::Set { setting } => {
                 let (next, message) = set(setting, &staff, ctx);
-                **view = page(&self.masked, AdminSection::Settings, Some(message), ctx);
+                **view = page(&self.masked, setting.section(), Some(message), ctx);
                 if let Some(config) = next {
                     // The page shows the settings as now written.
-                    view.settings = settings_view(&config);
+                    view.settings = settings_view(&config, ctx.now.date_naive());
                     return AdminNext::Reconfigured(Box::new(config));
                 }
                 AdminNext::Changed

@@ -2,13 +2,13 @@
 //! now, and what staff ask on them (device self-tests, settings written to station.toml). The
 //! session, the PIN and the way in and out are in `admin.rs`.
 
-use chrono::Timelike;
 use chrono::Weekday;
+use chrono::{Datelike, NaiveDate, Timelike};
 use station_core::config::edit::{write_setting, Setting};
 use station_core::config::{ConfigError, StationConfig, WeekdayHours};
 use station_protocol::{
     AdminMessage, AdminSection, AdminSetting, AdminView, DeviceClass, DeviceLine, DeviceStatus,
-    FaultDraft, MeasureKind, ReaderStatus, SettingsView, StationCounts,
+    FaultDraft, MeasureKind, ReaderStatus, SettingsView, StationCounts, UpcomingDay,
 };
 use station_store::AuditEvent;
 
@@ -52,7 +52,7 @@ pub(super) fn page(
         today: counts(midnight),
         week: counts(midnight - chrono::Duration::days(6)),
         devices: devices(ctx),
-        settings: settings_view(ctx.config),
+        settings: settings_view(ctx.config, ctx.now.date_naive()),
         problems,
         faults: super::fault::lines(ctx.store),
         fault_draft: FaultDraft::default(),
@@ -62,7 +62,11 @@ pub(super) fn page(
     }
 }
 
-pub(super) fn settings_view(config: &StationConfig) -> SettingsView {
+/// Days shown on the calendar of closed dates, today first.
+const UPCOMING_DAYS: u64 = 28;
+
+pub(super) fn settings_view(config: &StationConfig, today: NaiveDate) -> SettingsView {
+    let closed = &config.opening.closed_dates;
     SettingsView {
         volume: config.volume,
         idle_timeout_secs: config.idle.timeout_secs,
@@ -74,6 +78,17 @@ pub(super) fn settings_view(config: &StationConfig) -> SettingsView {
             .opening
             .weekdays
             .map(|day| day != WeekdayHours::Closed),
+        upcoming: today
+            .iter_days()
+            .take(UPCOMING_DAYS as usize)
+            .map(|date| UpcomingDay {
+                date: date.format("%Y-%m-%d").to_string(),
+                month: date.month() as u8,
+                day: date.day() as u8,
+                weekday: date.weekday().number_from_monday() as u8,
+                closed: closed.contains(&date),
+            })
+            .collect(),
     }
 }
 
@@ -194,6 +209,17 @@ pub(super) fn set(
         AdminSetting::Paper(p) => Setting::Paper(*p),
         AdminSetting::Tier(tier) => Setting::Tier(*tier),
         AdminSetting::Identify(ways) => Setting::Identify(ways.clone()),
+        AdminSetting::ClosedDate { date, closed } => {
+            let Ok(date) = NaiveDate::parse_from_str(date, "%Y-%m-%d") else {
+                return (None, AdminMessage::SettingRefused);
+            };
+            let mut dates = ctx.config.opening.closed_dates.clone();
+            dates.retain(|d| *d != date);
+            if *closed {
+                dates.push(date);
+            }
+            Setting::ClosedDates(dates)
+        }
         AdminSetting::WeekdayOpen { day, open } => {
             let Some(weekday) = WEEKDAYS.get(usize::from(*day)) else {
                 return (None, AdminMessage::SettingRefused);

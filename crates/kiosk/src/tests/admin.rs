@@ -578,3 +578,39 @@ fn staff_check_a_measuring_device_and_hear_its_battery_or_that_it_is_silent() {
     let v = test(MeasureKind::Glucose);
     assert_eq!(admin_view(&v).message, None);
 }
+
+#[test]
+fn staff_close_a_date_from_the_calendar_and_open_it_again() {
+    let r = rig();
+    let (_dir, config) = config_file(&r);
+    let v = enter_admin(&r);
+    let upcoming = admin_view(&v).settings.upcoming.clone();
+    assert_eq!(upcoming.len(), 28, "four weeks from today");
+    assert!(upcoming.iter().all(|d| !d.closed));
+    let day = upcoming[3].clone();
+    assert!((1..=7).contains(&day.weekday));
+    let set = |date: &str, closed: bool| {
+        let setting = AdminSetting::ClosedDate {
+            date: date.to_string(),
+            closed,
+        };
+        admin_view(&admin(&r, AdminAction::Set { setting })).clone()
+    };
+    let view = set(&day.date, true);
+    assert_eq!(view.message, Some(AdminMessage::SettingSaved));
+    assert!(view.settings.upcoming[3].closed);
+    assert_eq!(
+        view.settings.upcoming.iter().filter(|d| d.closed).count(),
+        1
+    );
+    let text = std::fs::read_to_string(&config).expect("config");
+    assert!(text.contains(&format!("\"{}\"", day.date)), "{text}");
+    let view = set(&day.date, false);
+    assert!(view.settings.upcoming.iter().all(|d| !d.closed));
+    let text = std::fs::read_to_string(&config).expect("config");
+    assert!(!text.contains(&day.date), "{text}");
+    // Not a date: refused, nothing written.
+    let view = set("2026-02-30", true);
+    assert_eq!(view.message, Some(AdminMessage::SettingRefused));
+    assert_eq!(std::fs::read_to_string(&config).expect("config"), text);
+}
