@@ -231,19 +231,28 @@ fn the_printer_test_page_prints_settings_survive_a_restart_and_wrong_pins_lock_e
         .unwrap();
     assert_eq!(shown.as_str(), Some(quieter.to_string().as_str()));
     st.press(&t.text("admin-section-hours")).unwrap();
-    let sunday = st
-        .session
-        .execute(
+    let sunday = wait_for(Duration::from_secs(10), || {
+        let v = st.session.execute(
             "for (const b of document.querySelectorAll('.admin-setting-wide button')) {\
-               if (b.innerText.trim() === arguments[0]) return b.getAttribute('aria-pressed');\
+               if (b.innerText.trim().startsWith(arguments[0]))\
+                 return [b.getAttribute('aria-pressed'), b.innerText.trim()];\
              }\
              return null;",
             vec![serde_json::json!(t.text("admin-weekday-7"))],
-        )
-        .unwrap();
+        )?;
+        Ok((!v.is_null()).then_some(v))
+    })
+    .expect("the opening-hours page");
     assert_eq!(
-        sunday.as_str(),
-        Some("false"),
+        sunday,
+        serde_json::json!([
+            "false",
+            format!(
+                "{} {}",
+                t.text("admin-weekday-7"),
+                t.text("admin-closed-mark")
+            )
+        ]),
         "Sunday shown closed after the restart"
     );
     st.press(&t.text("admin-leave")).unwrap();

@@ -359,6 +359,7 @@ admin-weekday-6 = Sat
 admin-weekday-7 = Sun
 admin-setting-closed-dates = Days closed all day (tap to close, tap again to open)
 admin-date = { $weekday } { $month }/{ $day }
+admin-closed-mark = closed
 admin-louder = Louder
 admin-quieter = Quieter
 admin-longer = Longer

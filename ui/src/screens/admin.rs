@@ -344,7 +344,16 @@ fn identify(s: &SettingsView, t: &Texts) -> impl IntoView {
     choices_row(t.tr("admin-setting-identify"), buttons)
 }
 
-/// The next four weeks, a date pressed when closed all day; a press closes or opens it.
+/// A day's name, with "闭馆" after it when it is closed (not by colour alone).
+fn closed_mark(label: String, closed: bool, t: &Texts) -> String {
+    if closed {
+        format!("{label} {}", t.tr("admin-closed-mark"))
+    } else {
+        label
+    }
+}
+
+/// The next four weeks, a date pressed when open; a press closes or opens it.
 fn closed_dates(s: &SettingsView, t: &Texts) -> impl IntoView {
     let buttons = s
         .upcoming
@@ -363,7 +372,9 @@ fn closed_dates(s: &SettingsView, t: &Texts) -> impl IntoView {
                 date: day.date.clone(),
                 closed: !day.closed,
             };
-            choice(label, day.closed, AdminAction::Set { setting }).into_any()
+            // As the weekdays: pressed means open, and a closed day says so in words too.
+            let label = closed_mark(label, day.closed, t);
+            choice(label, !day.closed, AdminAction::Set { setting }).into_any()
         })
         .collect();
     choices_row(t.tr("admin-setting-closed-dates"), buttons)
@@ -374,7 +385,7 @@ fn weekdays(s: &SettingsView, t: &Texts) -> impl IntoView {
     let buttons = (0u8..7)
         .zip(s.open_weekdays)
         .map(|(day, open)| {
-            let label = t.tr(&format!("admin-weekday-{}", day + 1));
+            let label = closed_mark(t.tr(&format!("admin-weekday-{}", day + 1)), !open, t);
             let setting = AdminSetting::WeekdayOpen { day, open: !open };
             choice(label, open, AdminAction::Set { setting }).into_any()
         })
