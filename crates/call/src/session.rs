@@ -157,6 +157,12 @@ impl MediaCall {
         ))
     }
 
+    /// Whether `offer` is a WebRTC offer this side can read, before any device is opened for
+    /// it (a garbage offer must not turn the camera or the microphone on, even briefly).
+    pub fn check_offer(offer: &Value) -> Result<(), MediaError> {
+        parse_offer(offer).map(|_| ())
+    }
+
     /// A candidate the doctor's browser trickled (`RTCIceCandidate.toJSON()`); an empty one
     /// (end of candidates) is ignored.
     pub fn add_remote_candidate(&self, candidate: &Value) -> Result<(), MediaError> {

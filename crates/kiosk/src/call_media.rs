@@ -95,6 +95,10 @@ impl Kiosk {
     }
 
     fn answer_offer(&self, offer: &Value) -> Option<MediaCall> {
+        if let Err(e) = MediaCall::check_offer(offer) {
+            tracing::warn!(error = %e, "the doctor's video offer was not answered");
+            return None;
+        }
         let devices = self.open_call_devices();
         let sink = self.shared.live_video.clone();
         // Only a shared value: this runs on the call's thread, which a hang-up joins while

@@ -59,8 +59,9 @@ struct Rig {
     doctor_frames: Arc<std::sync::atomic::AtomicU64>,
     /// The resident's own small pictures the window got (self-view).
     self_view_pictures: Arc<std::sync::atomic::AtomicU64>,
-    /// Microphones open now (a tone each).
+    /// Microphones open now (a tone each), and how many were ever opened.
     microphones: Arc<std::sync::atomic::AtomicI64>,
+    microphone_opens: Arc<std::sync::atomic::AtomicU64>,
     /// Where the doctor's voice went.
     speaker: station_call::audio::CountingSpeaker,
     _dir: tempfile::TempDir,
@@ -164,6 +165,8 @@ fn rig_instruments(
     let self_views = Arc::clone(&self_view_pictures);
     let microphones = Arc::new(std::sync::atomic::AtomicI64::new(0));
     let open_microphones = Arc::clone(&microphones);
+    let microphone_opens = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let opens = Arc::clone(&microphone_opens);
     let speaker = station_call::audio::CountingSpeaker::default();
     let call_speaker = speaker.clone();
     let dir = tempfile::tempdir().expect("tempdir");
@@ -209,6 +212,7 @@ fn rig_instruments(
             },
             microphone: Some(Arc::new(move || {
                 open_microphones.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                opens.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 Ok(Box::new(Microphone {
                     tone: station_call::audio::TestTone::new(),
                     open: Arc::clone(&open_microphones),
@@ -236,6 +240,7 @@ fn rig_instruments(
         doctor_frames,
         self_view_pictures,
         microphones,
+        microphone_opens,
         speaker,
         _dir: dir,
     }

@@ -229,7 +229,8 @@ fn an_offer_outside_a_call_or_garbage_is_not_answered_and_opens_no_camera() {
     }
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(open.load(Ordering::SeqCst), 0);
-    assert_eq!(r.microphones.load(Ordering::SeqCst), 0);
+    // Not even briefly: a garbage offer is refused before any device is opened for it.
+    assert_eq!(r.microphone_opens.load(Ordering::SeqCst), 0);
     assert!(r.kiosk.call_media_stats().is_none());
     assert!(matches!(r.kiosk.view().screen, Screen::ClinicCall { .. }));
     // The same call still answers a real offer afterwards.
