@@ -310,7 +310,7 @@ impl Station {
             })
             .map_err(|e| format!("no button {label:?} beside {row:?}: {e}"))
         };
-        find()?;
+        find().map_err(|e| self.with_log_if_gone(e))?;
         self.settle();
         self.session.click(&find()?)
     }
@@ -321,9 +321,24 @@ impl Station {
             wait_for(Duration::from_secs(15), || self.session.find_button(label))
                 .map_err(|e| format!("no button {label:?}: {e}"))
         };
-        find()?;
+        find().map_err(|e| self.with_log_if_gone(e))?;
         self.settle();
         self.session.click(&find()?)
+    }
+
+    /// When the window itself went away (the driver no longer knows the session), the app's
+    /// log says why: its last lines are added to the error.
+    fn with_log_if_gone(&self, error: String) -> String {
+        if !error.contains("invalid session id") {
+            return error;
+        }
+        let log = self.app_log();
+        let tail: Vec<&str> = log.lines().rev().take(40).collect();
+        let tail: Vec<&str> = tail.into_iter().rev().collect();
+        format!(
+            "{error}\n--- the window is gone; the app's log ends ---\n{}",
+            tail.join("\n")
+        )
     }
 
     /// Waits until the page has drawn two frames from now. A new screen is laid out once more
