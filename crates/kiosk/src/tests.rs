@@ -24,6 +24,7 @@ use station_voice::RecordingVoice;
 use crate::{Hardware, Kiosk, ManualClock};
 
 mod admin;
+mod admin_settings;
 mod audit;
 mod call_media;
 mod clinic;

@@ -6,6 +6,7 @@
 //! goes on.
 
 use std::any::Any;
+use std::sync::Arc;
 use std::time::Duration;
 
 use station_call::self_view::SelfView;
@@ -57,16 +58,19 @@ fn panic_text(payload: &(dyn Any + Send)) -> String {
 }
 
 impl Kiosk {
-    /// Measures on its own thread; the result is attached only to the visit that asked for it.
-    /// A device that never returns is given up by the station's timeout (see `flows::measure`).
-    pub(crate) fn measure(&self, token: u64, kind: MeasureKind) {
-        let Some(device) = self
-            .shared
+    /// The station's device for this kind of measurement (the first of a kind is used).
+    fn instrument(&self, kind: MeasureKind) -> Option<Arc<dyn station_devices::Instrument>> {
+        self.shared
             .instruments
             .iter()
             .find(|i| i.kind() == kind)
             .cloned()
-        else {
+    }
+
+    /// Measures on its own thread; the result is attached only to the visit that asked for it.
+    /// A device that never returns is given up by the station's timeout (see `flows::measure`).
+    pub(crate) fn measure(&self, token: u64, kind: MeasureKind) {
+        let Some(device) = self.instrument(kind) else {
             tracing::error!(kind = kind.as_str(), "no device for this measurement");
             return;
         };
@@ -357,14 +361,8 @@ impl Kiosk {
 
 impl Kiosk {
     /// Admin mode's self-test of a measuring device: connect, read its battery, let it go.
-    pub(crate) fn test_instrument(&self, kind: station_protocol::MeasureKind) {
-        let Some(instrument) = self
-            .shared
-            .instruments
-            .iter()
-            .find(|i| i.kind() == kind)
-            .cloned()
-        else {
+    pub(crate) fn test_instrument(&self, kind: MeasureKind) {
+        let Some(instrument) = self.instrument(kind) else {
             return;
         };
         let k = self.clone();
@@ -374,7 +372,7 @@ impl Kiosk {
                 let answer =
                     caught("admin-test-instrument", || instrument.check()).unwrap_or_else(|why| {
                         tracing::warn!(%why, "the device's self-test crashed");
-                        Err(station_devices::DeviceError::NoResponse)
+                        Err(DeviceError::NoResponse)
                     });
                 if let Err(e) = &answer {
                     tracing::warn!(kind = kind.as_str(), error = %e, "device self-test: no answer");

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use station_card::{ReaderEvent, StaffBadge};
 use station_protocol::{
-    Action, AdminAction, AdminMessage, AdminSection, AdminSetting, DeviceClass, IdentifyMethod,
-    ManualKey, MeasureKind, PinProblem, PinStage, Screen, StationTier,
+    Action, AdminAction, AdminMessage, AdminSection, AdminSetting, DeviceClass, ManualKey,
+    MeasureKind, PinProblem, PinStage, Screen,
 };
 
 use super::call_media::{counting_camera, eventually};
@@ -17,7 +17,7 @@ use crate::StationFiles;
 const UID: [u8; 4] = [0x04, 0xA1, 0xB2, 0xC3];
 
 /// The station's settings in a file of their own (with a comment staff wrote), as installed.
-fn config_file(r: &Rig) -> (tempfile::TempDir, std::path::PathBuf) {
+pub(super) fn config_file(r: &Rig) -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().expect("tempdir");
     let config = dir.path().join("station.toml");
     std::fs::write(&config, format!("# staff keep this comment\n{CONFIG}")).expect("config");
@@ -31,13 +31,13 @@ fn config_file(r: &Rig) -> (tempfile::TempDir, std::path::PathBuf) {
 }
 
 /// Badge, then the PIN set at first use and typed again: admin mode's first page.
-fn enter_admin(r: &Rig) -> station_protocol::StationView {
+pub(super) fn enter_admin(r: &Rig) -> station_protocol::StationView {
     tap_badge(r);
     type_pin(r, "2468");
     type_pin(r, "2468")
 }
 
-fn admin(r: &Rig, action: AdminAction) -> station_protocol::StationView {
+pub(super) fn admin(r: &Rig, action: AdminAction) -> station_protocol::StationView {
     r.kiosk.act(Action::Admin { action })
 }
 
@@ -414,103 +414,6 @@ fn leaving_admin_mode_turns_the_camera_preview_off_at_once() {
 }
 
 #[test]
-fn staff_set_the_tier_the_ways_to_identify_and_the_open_days_within_the_rules() {
-    let r = rig();
-    let (_dir, config) = config_file(&r);
-    enter_admin(&r);
-    let set = |setting: AdminSetting| {
-        let v = admin(&r, AdminAction::Set { setting });
-        let view = admin_view(&v).clone();
-        let text = std::fs::read_to_string(&config).expect("config");
-        (view, text)
-    };
-
-    let (view, text) = set(AdminSetting::Tier(StationTier::B));
-    assert_eq!(view.message, Some(AdminMessage::SettingSaved));
-    assert_eq!(view.settings.tier, Some(StationTier::B));
-    assert!(text.contains("tier = \"B\""), "{text}");
-
-    // Ways of identifying: two kept, in order; none at all is refused in staff's words.
-    assert_eq!(view.settings.identify, IdentifyMethod::ALL.to_vec());
-    let two = vec![IdentifyMethod::IdCard, IdentifyMethod::InsuranceCard];
-    let (view, text) = set(AdminSetting::Identify(two.clone()));
-    assert_eq!(view.message, Some(AdminMessage::SettingSaved));
-    assert_eq!(view.settings.identify, two);
-    assert!(text.contains("\"id_card\", \"insurance_card\""), "{text}");
-    let (view, unchanged) = set(AdminSetting::Identify(Vec::new()));
-    assert_eq!(view.message, Some(AdminMessage::NoWayToIdentify));
-    assert_eq!(
-        unchanged, text,
-        "a refused setting leaves the file as it was"
-    );
-
-    // Open days: Sunday and Saturday close; a third day would leave four, which 6.2 forbids.
-    let (view, _) = set(AdminSetting::WeekdayOpen {
-        day: 6,
-        open: false,
-    });
-    assert_eq!(view.message, Some(AdminMessage::SettingSaved));
-    let (view, text) = set(AdminSetting::WeekdayOpen {
-        day: 5,
-        open: false,
-    });
-    assert_eq!(
-        view.settings.open_weekdays,
-        [true, true, true, true, true, false, false]
-    );
-    assert!(
-        text.contains("sat = \"closed\"") && text.contains("sun = \"closed\""),
-        "{text}"
-    );
-    let (view, unchanged) = set(AdminSetting::WeekdayOpen {
-        day: 4,
-        open: false,
-    });
-    assert_eq!(view.message, Some(AdminMessage::TooFewOpenDays));
-    assert!(view.settings.open_weekdays[4]);
-    assert_eq!(unchanged, text);
-    let (view, text) = set(AdminSetting::WeekdayOpen { day: 6, open: true });
-    assert_eq!(view.message, Some(AdminMessage::SettingSaved));
-    assert!(view.settings.open_weekdays[6]);
-    assert!(
-        !text.contains("sun = "),
-        "an open day takes the usual hours: {text}"
-    );
-    let (view, _) = set(AdminSetting::WeekdayOpen {
-        day: 7,
-        open: false,
-    });
-    assert_eq!(
-        view.message,
-        Some(AdminMessage::SettingRefused),
-        "no eighth day"
-    );
-    assert!(text.contains("# staff keep this comment"));
-
-    // Each change is in the audit trail, and the next resident meets the new ways to identify.
-    let audit = r.store.audit_events(30).expect("audit");
-    for key in ["station.tier", "station.identify", "hours.weekdays.sat"] {
-        assert!(
-            audit
-                .iter()
-                .any(|e| e.action == "setting_changed" && e.detail.contains(key)),
-            "{key}: {audit:?}"
-        );
-    }
-    admin(&r, AdminAction::Leave);
-    let welcome = r.kiosk.view();
-    assert!(matches!(welcome.screen, Screen::Welcome));
-    assert!(
-        welcome.identify_methods.iter().all(|w| two.contains(w))
-            && welcome
-                .identify_methods
-                .contains(&IdentifyMethod::InsuranceCard),
-        "{:?}",
-        welcome.identify_methods
-    );
-}
-
-#[test]
 fn staff_check_a_measuring_device_and_hear_its_battery_or_that_it_is_silent() {
     use station_devices::{DeviceCheck, DeviceError, Instrument, SimulatedInstrument};
     let device = |kind, check| {
@@ -577,40 +480,4 @@ fn staff_check_a_measuring_device_and_hear_its_battery_or_that_it_is_silent() {
     // A kind the station has no device for is not tested.
     let v = test(MeasureKind::Glucose);
     assert_eq!(admin_view(&v).message, None);
-}
-
-#[test]
-fn staff_close_a_date_from_the_calendar_and_open_it_again() {
-    let r = rig();
-    let (_dir, config) = config_file(&r);
-    let v = enter_admin(&r);
-    let upcoming = admin_view(&v).settings.upcoming.clone();
-    assert_eq!(upcoming.len(), 28, "four weeks from today");
-    assert!(upcoming.iter().all(|d| !d.closed));
-    let day = upcoming[3].clone();
-    assert!((1..=7).contains(&day.weekday));
-    let set = |date: &str, closed: bool| {
-        let setting = AdminSetting::ClosedDate {
-            date: date.to_string(),
-            closed,
-        };
-        admin_view(&admin(&r, AdminAction::Set { setting })).clone()
-    };
-    let view = set(&day.date, true);
-    assert_eq!(view.message, Some(AdminMessage::SettingSaved));
-    assert!(view.settings.upcoming[3].closed);
-    assert_eq!(
-        view.settings.upcoming.iter().filter(|d| d.closed).count(),
-        1
-    );
-    let text = std::fs::read_to_string(&config).expect("config");
-    assert!(text.contains(&format!("\"{}\"", day.date)), "{text}");
-    let view = set(&day.date, false);
-    assert!(view.settings.upcoming.iter().all(|d| !d.closed));
-    let text = std::fs::read_to_string(&config).expect("config");
-    assert!(!text.contains(&day.date), "{text}");
-    // Not a date: refused, nothing written.
-    let view = set("2026-02-30", true);
-    assert_eq!(view.message, Some(AdminMessage::SettingRefused));
-    assert_eq!(std::fs::read_to_string(&config).expect("config"), text);
 }
