@@ -7,6 +7,7 @@ pub mod doctor_page;
 pub mod service;
 pub mod station;
 pub mod turn;
+pub mod update_server;
 pub mod webdriver;
 
 use std::time::{Duration, Instant};

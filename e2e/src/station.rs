@@ -50,6 +50,13 @@ pub struct StationOptions {
     /// `[clinic]`: the doctor console's address and the file with this station's key (as
     /// station "s1" of the console's test bed).
     pub clinic: Option<(String, PathBuf)>,
+    /// `[update]`: the update manifest's address and the signing key's public half.
+    pub update: Option<(String, String)>,
+    /// Where the app keeps a downloaded update and a new version's trial
+    /// (`HEALTH_STATION_UPDATES_DIR`); by default a folder of this launch's own.
+    pub updates_dir: Option<PathBuf>,
+    /// More environment for the app (e.g. `APPIMAGE`: the file an AppImage kiosk replaces).
+    pub env: Vec<(String, PathBuf)>,
 }
 
 impl Default for StationOptions {
@@ -73,6 +80,9 @@ impl Default for StationOptions {
             app: None,
             config: None,
             clinic: None,
+            update: None,
+            updates_dir: None,
+            env: Vec::new(),
         }
     }
 }
@@ -136,7 +146,14 @@ pub fn write_config(path: &Path, opts: &StationOptions, data_dir: &Path) -> std:
             ))
             .unwrap_or_default()
     );
-    std::fs::write(path, text)
+    let update = opts
+        .update
+        .as_ref()
+        .map(|(url, pubkey)| {
+            format!("\n[update]\nurl = \"{url}\"\npubkey = \"{pubkey}\"\ncheck_hours = 1\n")
+        })
+        .unwrap_or_default();
+    std::fs::write(path, text + &update)
 }
 
 impl Station {
@@ -178,6 +195,15 @@ impl Station {
         }
         if let Some(socket) = &opts.pcsc_socket {
             cmd.env("PCSCLITE_CSOCK_NAME", socket);
+        }
+        // Never the user's own updates folder: a trial record there would count this start.
+        let updates_dir = opts
+            .updates_dir
+            .clone()
+            .unwrap_or_else(|| dir.path().join("updates"));
+        cmd.env("HEALTH_STATION_UPDATES_DIR", &updates_dir);
+        for (name, value) in &opts.env {
+            cmd.env(name, value);
         }
         let log = std::fs::File::create(dir.path().join("app.log")).map_err(|e| e.to_string())?;
         // tauri-driver stops WebKitWebDriver (and so the app) only on SIGTERM: the supervisor sends it.
@@ -251,11 +277,34 @@ impl Station {
             Ok(found.then_some(words))
         })
         .map_err(|e| {
-            format!(
+            let error = format!(
                 "{e}; wanted {text:?} on screen {name:?}; showing {:?}:\n{}",
                 last.0, last.1
-            )
+            );
+            if last.0.is_empty() {
+                self.never_drawn(error)
+            } else {
+                error
+            }
         })
+    }
+
+    /// No screen was ever drawn: what the window holds and what the app said, so a failure on
+    /// another machine can be read from its log alone.
+    fn never_drawn(&self, error: String) -> String {
+        let page = self
+            .session
+            .execute(
+                "return [location.href, document.readyState, \
+                 document.documentElement.outerHTML.slice(0, 1500)];",
+                vec![],
+            )
+            .map(|v| v.to_string())
+            .unwrap_or_else(|e| format!("(cannot read the page: {e})"));
+        format!(
+            "{error}\n--- no screen was drawn; the window holds ---\n{page}\n--- the app's log ends ---\n{}",
+            self.app_log_tail(60)
+        )
     }
 
     /// Waits until the notice row (not the screen under it) says `text`.
@@ -332,12 +381,9 @@ impl Station {
         if !error.contains("invalid session id") {
             return error;
         }
-        let log = self.app_log();
-        let tail: Vec<&str> = log.lines().rev().take(40).collect();
-        let tail: Vec<&str> = tail.into_iter().rev().collect();
         format!(
             "{error}\n--- the window is gone; the app's log ends ---\n{}",
-            tail.join("\n")
+            self.app_log_tail(40)
         )
     }
 
@@ -412,6 +458,13 @@ impl Station {
 
     pub fn app_log(&self) -> String {
         std::fs::read_to_string(self.dir.path().join("app.log")).unwrap_or_default()
+    }
+
+    /// The app log's last `lines` lines.
+    fn app_log_tail(&self, lines: usize) -> String {
+        let log = self.app_log();
+        let tail: Vec<&str> = log.lines().rev().take(lines).collect();
+        tail.into_iter().rev().collect::<Vec<_>>().join("\n")
     }
 
     pub fn save_screenshot(&self, name: &str) {

@@ -8,6 +8,7 @@
 mod hardware;
 mod live_video;
 mod paths;
+mod updates;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -35,7 +36,10 @@ const EXIT_RUNNING: u8 = 75;
 // Commands run off the main thread: a store write (fsync) under the state lock never freezes
 // the window.
 #[tauri::command(async)]
-fn station_view(kiosk: tauri::State<'_, Kiosk>) -> StationView {
+fn station_view(
+    kiosk: tauri::State<'_, Kiosk>,
+    trial: tauri::State<'_, StartTrial>,
+) -> StationView {
     // The UI asks for its first view once its code runs in the window: from then on the station
     // is up, and a `Type=notify` unit may count it started (after a boot or a crash restart).
     static UP: std::sync::Once = std::sync::Once::new();
@@ -43,6 +47,8 @@ fn station_view(kiosk: tauri::State<'_, Kiosk>) -> StationView {
         if let Err(e) = station_lockdown::tell_service_manager_ready() {
             tracing::warn!(error = %e, "cannot tell the service manager the kiosk is up");
         }
+        // ...and a new version on trial has passed its first-start check.
+        updates::confirm(&trial.trials, &trial.store);
     });
     kiosk.view()
 }
@@ -50,6 +56,12 @@ fn station_view(kiosk: tauri::State<'_, Kiosk>) -> StationView {
 #[tauri::command(async)]
 fn act(kiosk: tauri::State<'_, Kiosk>, action: Action) -> StationView {
     kiosk.act(action)
+}
+
+/// A new version's first starts (crates/update): confirmed when the station is up.
+struct StartTrial {
+    trials: station_update::Trials,
+    store: Arc<Store>,
 }
 
 /// The store with its key where the config (or the unit's credential) puts it, and backups in the
@@ -76,6 +88,13 @@ fn main() -> ExitCode {
         }
     };
     station_kiosk::install_panic_hook();
+
+    // A new version's start is counted before anything it could fail at (the config included);
+    // one that never came up is replaced by the previous version here.
+    let trials = station_update::Trials::new(updates::updates_dir());
+    let Ok(start) = updates::on_start(&trials) else {
+        return ExitCode::from(EXIT_RUNNING);
+    };
 
     // Config and store first, before any window: a broken station says why and stops.
     let config_path = paths::config_file();
@@ -155,6 +174,7 @@ fn main() -> ExitCode {
             "store restored from backup"
         );
     }
+    updates::record_start(&store, &start);
     // Backups (and the retention purge) on their own thread, for as long as the app runs.
     let _maintenance = store.spawn_maintenance(Maintenance {
         backup_every: std::time::Duration::from_secs(
@@ -175,7 +195,10 @@ fn main() -> ExitCode {
     let log_dir_for_admin = paths::log_dir(&config, &data_dir);
     // Diagnostics bundles go to a USB drive; without one, here.
     let diagnostics_dir = data_dir.join("station.diagnostics");
+    let update_settings = config.update.clone();
     let result = tauri::Builder::default()
+        // Rust side only: the capabilities grant the page none of its commands.
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .invoke_handler(tauri::generate_handler![
             station_view,
             act,
@@ -201,6 +224,11 @@ fn main() -> ExitCode {
             hw.live_video = Some(live_video.sink());
             app.manage(live_video);
             let handle = app.handle().clone();
+            app.manage(StartTrial {
+                trials,
+                store: store.clone(),
+            });
+            let update_store = store.clone();
             let kiosk = Kiosk::start(
                 config,
                 store,
@@ -219,6 +247,9 @@ fn main() -> ExitCode {
             let exit = app.handle().clone();
             kiosk.set_exit_handler(Box::new(move || exit.exit(0)));
             kiosk.spawn_ticker();
+            if let Some(settings) = update_settings {
+                updates::spawn(app.handle().clone(), kiosk.clone(), update_store, settings);
+            }
             app.manage(kiosk);
             Ok(())
         })

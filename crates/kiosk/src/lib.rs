@@ -452,6 +452,11 @@ impl Kiosk {
         }
     }
 
+    /// Whether nobody is using the station (see `Station::is_quiet`): the moment for an update.
+    pub fn is_quiet(&self) -> bool {
+        self.lock().is_quiet()
+    }
+
     /// Whether the window may close: only from admin mode (a kiosk has no close button).
     pub fn may_close(&self) -> bool {
         self.lock().may_close()

@@ -125,6 +125,16 @@ impl Station {
         self.next_token
     }
 
+    /// Nobody is using the station: closed, or the welcome screen as the station left it (no
+    /// visit, no staff, nobody who just changed the text size). Updates are installed only then.
+    pub fn is_quiet(&self) -> bool {
+        match &self.phase {
+            Phase::Closed { .. } => true,
+            Phase::Welcome { prefs } => *prefs == default_prefs(&self.config),
+            _ => false,
+        }
+    }
+
     pub fn touch_seq(&mut self) {
         self.seq += 1;
     }

@@ -31,6 +31,7 @@ mod clinic;
 mod crashes;
 mod faults;
 mod manual;
+mod quiet;
 mod unverified;
 mod wipe;
 

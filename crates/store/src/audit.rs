@@ -150,6 +150,24 @@ pub enum AuditEvent {
         staff: Option<String>,
         device: String,
     },
+    /// An update was downloaded and its signature checked; it waits for a quiet station.
+    UpdateStaged {
+        version: String,
+    },
+    /// An update was refused (`reason`: a bad signature, or why it could not be fetched).
+    UpdateRefused {
+        version: String,
+        reason: String,
+    },
+    /// A new version reached the welcome screen on its first starts and stays.
+    UpdateInstalled {
+        version: String,
+        previous: String,
+    },
+    /// A new version never reached the welcome screen; the previous one was put back.
+    UpdateRolledBack {
+        version: String,
+    },
 }
 
 impl AuditEvent {
@@ -189,7 +207,11 @@ impl AuditEvent {
             | CardReaderBack
             | StoreRestored { .. }
             | BackupFailed { .. }
-            | DataPurged { .. } => Actor::Station,
+            | DataPurged { .. }
+            | UpdateStaged { .. }
+            | UpdateRefused { .. }
+            | UpdateInstalled { .. }
+            | UpdateRolledBack { .. } => Actor::Station,
         }
     }
 
@@ -228,6 +250,10 @@ impl AuditEvent {
             SettingChanged { .. } => "setting_changed",
             ExitToDesktop { .. } => "exit_to_desktop",
             FaultReported { .. } => "fault_reported",
+            UpdateStaged { .. } => "update_staged",
+            UpdateRefused { .. } => "update_refused",
+            UpdateInstalled { .. } => "update_installed",
+            UpdateRolledBack { .. } => "update_rolled_back",
         }
     }
 
@@ -258,6 +284,9 @@ impl AuditEvent {
             AdminLocked { until, .. } => format!("locked until {until}"),
             SettingChanged { key, .. } => key.clone(),
             FaultReported { device, .. } => device.clone(),
+            UpdateStaged { version } | UpdateRolledBack { version } => version.clone(),
+            UpdateRefused { version, reason } => format!("{version}: {reason}"),
+            UpdateInstalled { version, previous } => format!("{previous} -> {version}"),
             AdminPinSet { .. } | AdminEntered { .. } | AdminLeft { .. } | ExitToDesktop { .. } => {
                 String::new()
             }

@@ -14,6 +14,7 @@ mod hardware;
 mod hours;
 mod raw;
 mod storage;
+mod update;
 pub use clinic::ClinicSettings;
 pub use edit::{write_setting, Setting};
 pub use hardware::{
@@ -25,6 +26,7 @@ pub use hours::{
     WEEKDAY_KEYS,
 };
 pub use storage::StorageSettings;
+pub use update::UpdateSettings;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct StationConfig {
@@ -72,6 +74,8 @@ pub struct StationConfig {
     pub logs: LogSettings,
     /// The cloud-clinic console (`[clinic]`), when the station offers "呼叫医生".
     pub clinic: Option<ClinicSettings>,
+    /// Where newer versions of the kiosk come from (`[update]`), when the station updates itself.
+    pub update: Option<UpdateSettings>,
 }
 
 pub use station_protocol::Paper;
@@ -381,8 +385,16 @@ impl StationConfig {
             .transpose()
             .map_err(|(key, why)| invalid(key, why))?;
 
+        let update = raw
+            .update
+            .as_ref()
+            .map(update::resolve)
+            .transpose()
+            .map_err(|(key, why)| invalid(key, why))?;
+
         Ok(StationConfig {
             clinic,
+            update,
             panel_diagonal_inches,
             mode,
             station_name,

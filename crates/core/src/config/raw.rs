@@ -31,6 +31,7 @@ pub(super) struct RawConfig {
     #[serde(default)]
     pub(super) logs: RawLogs,
     pub(super) clinic: Option<super::clinic::RawClinic>,
+    pub(super) update: Option<super::update::RawUpdate>,
 }
 
 #[derive(Deserialize)]

@@ -463,3 +463,55 @@ fn a_simulated_medicine_cabinet_is_for_demonstrations_only() {
         "hardware.cabinet"
     );
 }
+
+#[test]
+fn updates_are_off_unless_configured_and_each_bad_value_is_named() {
+    assert_eq!(parse(GOOD).expect("valid").update, None);
+    let key = "RWRTY0Iy".repeat(8);
+    let update = |url: &str, pubkey: &str, hours: &str| {
+        format!("{GOOD}[update]\nurl = \"{url}\"\npubkey = \"{pubkey}\"\n{hours}")
+    };
+    let u = parse(&update("https://updates.example.cn/latest.json", &key, ""))
+        .expect("valid")
+        .update
+        .expect("configured");
+    assert_eq!(u.url, "https://updates.example.cn/latest.json");
+    assert_eq!(u.check_every, std::time::Duration::from_secs(6 * 3600));
+    // A local update server on loopback may use plain http; nothing else may.
+    assert!(parse(&update("http://127.0.0.1:8080/latest.json", &key, "")).is_ok());
+    for url in [
+        "http://updates.example.cn/latest.json",
+        "https://",
+        "ftp://x",
+        "",
+    ] {
+        assert_eq!(bad_key(&update(url, &key, "")), "update.url", "{url}");
+    }
+    for pubkey in [
+        "",
+        "short",
+        "not base64 at all, has spaces and is long enough",
+    ] {
+        assert_eq!(
+            bad_key(&update("https://u.example.cn/l.json", pubkey, "")),
+            "update.pubkey",
+            "{pubkey}"
+        );
+    }
+    for hours in ["check_hours = 0\n", "check_hours = 169\n"] {
+        assert_eq!(
+            bad_key(&update("https://u.example.cn/l.json", &key, hours)),
+            "update.check_hours"
+        );
+    }
+    let hourly = parse(&update(
+        "https://u.example.cn/l.json",
+        &key,
+        "check_hours = 1\n",
+    ))
+    .expect("valid");
+    assert_eq!(
+        hourly.update.map(|u| u.check_every),
+        Some(std::time::Duration::from_secs(3600))
+    );
+}
