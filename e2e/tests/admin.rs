@@ -1,15 +1,20 @@
 //! Staff admin mode in the real window: the hidden corner (a station without badges), the PIN
-//! chosen at first use, a setting written to station.toml and kept across a restart, the
+//! chosen at first use, a staff badge added by tapping it (and opening admin mode at once), a
+//! setting written to station.toml and kept across a restart, the
 //! printer's test page through CUPS, the camera's live picture, the lockout after five wrong PINs,
 //! and the way out to the desktop, audited. The runtime's rules (never from a visit) are unit-tested in the kiosk
 //! crate; here the screens and the window are.
 
 use std::time::Duration;
 
+use station_card::virtual_card::{CardBehaviour, VpcdCard};
 use station_core::config::StationConfig;
-use station_e2e::bed::{bed, launch, socket, zh};
+use station_e2e::bed::{bed, launch, pull_and_settle, socket, zh};
 use station_e2e::station::StationOptions;
 use station_e2e::wait_for;
+
+/// The staff badge added from admin mode.
+const BADGE: [u8; 5] = [0x04, 0xA1, 0xB2, 0xD4, 0xE5];
 
 /// What the audit says happened, newest first.
 fn audit_actions(store: &station_store::Store) -> Vec<String> {
@@ -110,6 +115,39 @@ fn staff_open_admin_from_the_corner_change_a_setting_and_leave_to_the_desktop() 
     assert!(page.contains(&t.text("admin-fault-waiting")), "{page}");
     st.save_screenshot("admin-faults");
 
+    // A staff badge: tapped on the reader while the page waits for it, written to station.toml,
+    // and it opens admin mode at once (its own PIN, chosen at first use), no restart.
+    st.press(&t.text("admin-section-badges")).unwrap();
+    st.wait_screen("admin", &t.text("admin-no-badges")).unwrap();
+    st.press(&t.text("admin-badge-add")).unwrap();
+    st.wait_screen("admin", &t.text("admin-msg-badge-waiting"))
+        .unwrap();
+    let badge = VpcdCard::insert(bed.pcscd.vpcd_addr(), CardBehaviour::Staff(BADGE.to_vec()))
+        .expect("badge on the reader");
+    let page = st
+        .wait_screen("admin", &t.text("admin-msg-badge-added"))
+        .unwrap();
+    let masked = t.text_with("admin-badge", &[("badge", "****D4E5".to_string())]);
+    assert!(page.contains(&masked), "{page}");
+    pull_and_settle(badge);
+    let listed = StationConfig::load(&st.config_path, false)
+        .expect("config still valid")
+        .staff_card_uids;
+    assert_eq!(listed, vec![BADGE.to_vec()]);
+    st.press(&t.text("admin-leave")).unwrap();
+    st.wait_screen("welcome", &t.text("welcome-insert-card"))
+        .unwrap();
+    let badge = VpcdCard::insert(bed.pcscd.vpcd_addr(), CardBehaviour::Staff(BADGE.to_vec()))
+        .expect("badge on the reader");
+    st.wait_screen("admin_pin", &t.text("admin-pin-choose"))
+        .unwrap();
+    pull_and_settle(badge);
+    st.type_pin(&t, "1357").unwrap();
+    st.wait_screen("admin_pin", &t.text("admin-pin-confirm"))
+        .unwrap();
+    st.type_pin(&t, "1357").unwrap();
+    st.wait_screen("admin", &t.text("admin-today")).unwrap();
+
     // Out to the desktop: the kiosk closes, and the store says who and when.
     let pid = st.app_pid().expect("the app runs");
     // The window may close before WebDriver answers the click; whether the app ended is what
@@ -200,6 +238,27 @@ fn the_printer_test_page_prints_settings_survive_a_restart_and_wrong_pins_lock_e
     st.wait_screen("admin", &t.text("admin-msg-setting-saved"))
         .unwrap();
     let quieter = StationConfig::load(&config, false).expect("config").volume;
+    // The printer: chosen among what the print server lists, used from the next start.
+    let device = format!("socket://{}", cups.listener().addr());
+    cups.admin(
+        "lpadmin",
+        &["-p", "Receipt", "-E", "-v", &device, "-m", "raw"],
+    )
+    .expect("a second queue");
+    st.press(&t.text("admin-find-printers")).unwrap();
+    st.wait_screen("admin", &t.text("admin-msg-printers-found"))
+        .unwrap();
+    st.press("Receipt").unwrap();
+    st.wait_screen("admin", &t.text("admin-msg-restart-to-apply"))
+        .unwrap();
+    let receipt = format!("ipp://{}/printers/Receipt", cups.server());
+    assert_eq!(
+        StationConfig::load(&config, false).expect("config").printer,
+        station_core::config::PrinterChoice::Ipp {
+            uri: receipt,
+            job_timeout_secs: 10
+        }
+    );
     // A day closed: Sunday's button on the opening-hours page, pressed (open) until now.
     st.press(&t.text("admin-section-hours")).unwrap();
     st.press(&t.text("admin-weekday-7")).unwrap();
@@ -217,19 +276,28 @@ fn the_printer_test_page_prints_settings_survive_a_restart_and_wrong_pins_lock_e
         .unwrap();
     st.open_admin(&t, "2468").unwrap();
     st.press(&t.text("admin-section-settings")).unwrap();
-    let shown = st
-        .session
-        .execute(
-            "for (const row of document.querySelectorAll('.admin-setting')) {\
-               if (row.firstElementChild.innerText.trim() === arguments[0]) {\
-                 return row.querySelector('.value').innerText.trim();\
-               }\
-             }\
-             return null;",
-            vec![serde_json::json!(t.text("admin-setting-volume"))],
-        )
-        .unwrap();
-    assert_eq!(shown.as_str(), Some(quieter.to_string().as_str()));
+    let shown = |label: &str| {
+        st.session
+            .execute(
+                "for (const row of document.querySelectorAll('.admin-setting')) {\
+                   if (row.firstElementChild.innerText.trim() === arguments[0]) {\
+                     return row.querySelector('.value').innerText.trim();\
+                   }\
+                 }\
+                 return null;",
+                vec![serde_json::json!(t.text(label))],
+            )
+            .unwrap()
+    };
+    assert_eq!(
+        shown("admin-setting-volume").as_str(),
+        Some(quieter.to_string().as_str())
+    );
+    assert_eq!(
+        shown("admin-setting-printer").as_str(),
+        Some("Receipt"),
+        "the printer chosen before the restart"
+    );
     st.press(&t.text("admin-section-hours")).unwrap();
     let sunday = wait_for(Duration::from_secs(10), || {
         let v = st.session.execute(

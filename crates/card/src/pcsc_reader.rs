@@ -356,6 +356,10 @@ impl Worker {
                 info!("staff card");
                 self.emit(ReaderEvent::StaffCard(badge));
             }
+            Ok(CardIdentity::Unlisted(badge)) => {
+                info!("a card with a UID, not listed");
+                self.emit(ReaderEvent::UnlistedCard(badge));
+            }
             Err(e) => {
                 info!("card unreadable: {e}");
                 self.emit(ReaderEvent::CardUnreadable(e));
@@ -364,9 +368,10 @@ impl Worker {
         Ok(())
     }
 
-    /// While a resident's card stays in `holder`, a listed staff card on another reader (the
-    /// contactless side of a dual reader, say) is reported so staff can assist that resident.
-    /// Any other card there is ignored: one resident at a time, and it is not read.
+    /// While a resident's card stays in `holder`, a card with a UID on another reader (the
+    /// contactless side of a dual reader, say) is reported — as staff when listed here, else as
+    /// unlisted, for the station to check against its current list — so staff can assist that
+    /// resident. It is never read further: one resident at a time.
     fn look_for_staff_taps(&mut self, ctx: &Context, states: &[ReaderState], holder: &CStr) {
         self.tapped.retain(|(name, events)| {
             states
@@ -374,9 +379,6 @@ impl Worker {
                 .skip(1)
                 .any(|s| s.name() == name.as_c_str() && is_present(s) && s.event_count() == *events)
         });
-        if self.cfg.staff.is_empty() {
-            return;
-        }
         for s in states.iter().skip(1) {
             if s.name() == holder || !is_present(s) {
                 continue;
@@ -391,7 +393,10 @@ impl Worker {
                     info!("staff card tapped during a visit");
                     self.emit(ReaderEvent::StaffCard(StaffBadge::new(uid)));
                 }
-                Ok(_) => info!("another card during a visit: ignored"),
+                Ok(uid) => {
+                    info!("another card during a visit, not listed at start");
+                    self.emit(ReaderEvent::UnlistedCard(StaffBadge::new(uid)));
+                }
                 Err(e) => debug!("card on a second reader not usable: {e}"),
             }
         }

@@ -9,10 +9,11 @@ use crate::{CardError, SocialSecurityCard, StaffBadge};
 /// What a reader backend reports, in order, on its own thread.
 ///
 /// For one card the sequence is `CardInserted`, then exactly one of `CardRead`, `StaffCard`,
-/// `CardUnreadable` or `CardPulledEarly`; then `CardRemoved` once it leaves — except after
-/// `CardPulledEarly`, which already means the card is gone. A staff card tapped on another
-/// reader while a card is being dealt with is reported as `StaffCard` alone (no
-/// `CardInserted`/`CardRemoved`): staff assist a resident whose card stays in.
+/// `UnlistedCard`, `CardUnreadable` or `CardPulledEarly`; then `CardRemoved` once it leaves —
+/// except after `CardPulledEarly`, which already means the card is gone. A card with a UID
+/// tapped on another reader while a card is being dealt with is reported as `StaffCard` or
+/// `UnlistedCard` alone (no `CardInserted`/`CardRemoved`): staff assist a resident whose card
+/// stays in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReaderEvent {
     /// On start and on every change: PC/SC service down → `NoService`, no reader → `NoReader`.
@@ -23,6 +24,10 @@ pub enum ReaderEvent {
     CardRead(SocialSecurityCard),
     /// One of this station's staff cards (see [`crate::StaffCards`]): never a resident.
     StaffCard(StaffBadge),
+    /// A card with a UID that is neither a social-security card nor listed as staff (see
+    /// [`crate::CardIdentity::Unlisted`]): unreadable to a resident; a badge staff are adding,
+    /// or one added since the reader started (the station's list is the authority).
+    UnlistedCard(StaffBadge),
     /// Not a social-security card, garbage, a refused command or an invalid ID number.
     CardUnreadable(CardError),
     /// The card was removed in the middle of the read: nothing of it is reported.

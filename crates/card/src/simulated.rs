@@ -190,6 +190,10 @@ fn watch(
                 owe_removed = true;
                 sink(ReaderEvent::StaffCard(badge));
             }
+            Ok(CardIdentity::Unlisted(badge)) => {
+                owe_removed = true;
+                sink(ReaderEvent::UnlistedCard(badge));
+            }
             Err(CardError::Removed) => {
                 debug!("simulated card left during the read");
                 // A PullAfter card leaves by itself: empty the slot unless it changed meanwhile.

@@ -98,6 +98,9 @@ impl std::fmt::Debug for StaffBadge {
 pub enum CardIdentity {
     Resident(SocialSecurityCard),
     Staff(StaffBadge),
+    /// Not a social-security card and not listed, but it has a UID: of no use to a resident;
+    /// staff may add it as a badge in admin mode (the station's list can change while it runs).
+    Unlisted(StaffBadge),
 }
 
 /// The card's UID (PC/SC part 3 GET DATA; answered by the reader for contactless cards).
@@ -115,17 +118,18 @@ pub fn read_uid(ch: &mut dyn CardChannel) -> Result<Vec<u8>, CardError> {
     Ok(r.data)
 }
 
-/// Reads the card as a resident's social-security card; failing that, checks whether it is one
-/// of this station's staff cards.
+/// Reads the card as a resident's social-security card; failing that, asks for its UID: one of
+/// this station's staff cards, or an unlisted card with a UID.
 pub fn identify_card(
     ch: &mut dyn CardChannel,
     staff: &StaffCards,
 ) -> Result<CardIdentity, CardError> {
     match read_social_security_card(ch) {
         Ok(card) => Ok(CardIdentity::Resident(card)),
-        Err(CardError::NotSocialSecurityCard { sw }) if !staff.is_empty() => match read_uid(ch) {
+        Err(CardError::NotSocialSecurityCard { sw }) => match read_uid(ch) {
             Ok(uid) if staff.contains(&uid) => Ok(CardIdentity::Staff(StaffBadge(uid))),
-            _ => Err(CardError::NotSocialSecurityCard { sw }),
+            Ok(uid) => Ok(CardIdentity::Unlisted(StaffBadge(uid))),
+            Err(_) => Err(CardError::NotSocialSecurityCard { sw }),
         },
         Err(e) => Err(e),
     }
@@ -158,15 +162,23 @@ mod tests {
     }
 
     #[test]
-    fn an_unlisted_uid_is_just_an_unreadable_card() {
-        let mut card = VirtualCard::new(CardBehaviour::Staff(vec![1, 2, 3, 4, 5, 6, 7]));
+    fn an_unlisted_uid_is_reported_as_such_and_a_card_without_one_is_unreadable() {
+        let other = vec![1, 2, 3, 4, 5, 6, 7];
+        let mut card = VirtualCard::new(CardBehaviour::Staff(other.clone()));
         assert_eq!(
             identify_card(&mut card, &staff()),
+            Ok(CardIdentity::Unlisted(StaffBadge::new(other)))
+        );
+        let mut card = VirtualCard::new(CardBehaviour::Staff(UID.to_vec()));
+        assert_eq!(
+            identify_card(&mut card, &StaffCards::default()),
+            Ok(CardIdentity::Unlisted(StaffBadge::new(UID.to_vec())))
+        );
+        let mut foreign = VirtualCard::new(CardBehaviour::Foreign);
+        assert_eq!(
+            identify_card(&mut foreign, &staff()),
             Err(CardError::NotSocialSecurityCard { sw: 0x6A82 })
         );
-        // With no staff list the UID is not even asked for.
-        let mut card = VirtualCard::new(CardBehaviour::Staff(UID.to_vec()));
-        assert!(identify_card(&mut card, &StaffCards::default()).is_err());
     }
 
     #[test]

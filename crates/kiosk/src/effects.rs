@@ -22,6 +22,8 @@ pub(crate) struct Effects {
     /// Admin mode: print a test page / open the camera for a frame.
     pub admin_test_page: bool,
     pub admin_test_camera: bool,
+    /// Admin mode: ask the print server behind this queue (or server) address for its printers.
+    pub admin_find_printers: Option<String>,
     /// Admin mode's self-test of this kind's measuring device.
     pub admin_test_instrument: Option<station_protocol::MeasureKind>,
     /// Messages for the doctor console, in order (the clinic call).

@@ -416,6 +416,9 @@ impl Kiosk {
         if let Some(kind) = effects.admin_test_instrument {
             self.test_instrument(kind);
         }
+        if let Some(server) = effects.admin_find_printers {
+            self.find_printers(server);
+        }
         if effects.exit {
             if let Ok(exit) = s.exit.lock() {
                 if let Some(exit) = exit.as_ref() {

@@ -37,7 +37,12 @@ impl Station {
         clock: &dyn Clock,
     ) -> Effects {
         let mut fx = Effects::default();
-        match event {
+        // Staff adding a badge take the next card; otherwise a card with a UID counts as staff
+        // by the station's list as it is now (badges added or removed since the reader started).
+        if self.on_badge_card(&event, now, store, clock, &mut fx) {
+            return fx;
+        }
+        match self.as_listed_now(event) {
             ReaderEvent::Status(status) => self.on_card_reader_status(status, now, store, &mut fx),
             ReaderEvent::StaffCard(badge) if self.phase.visit().is_some() => {
                 self.on_staff_badge(badge, now, store, clock, &mut fx)

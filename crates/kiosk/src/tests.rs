@@ -24,6 +24,8 @@ use station_voice::RecordingVoice;
 use crate::{Hardware, Kiosk, ManualClock};
 
 mod admin;
+mod admin_badges;
+mod admin_printers;
 mod admin_settings;
 mod audit;
 mod call_media;
@@ -45,7 +47,29 @@ timeout_seconds = 60
 warning_seconds = 20
 [devices]
 measure_timeout_seconds = 30
+[staff]
+card_uids = ["04A1B2C3"]
 "#;
+
+/// The test station's one staff badge, as `CONFIG` lists it.
+pub(crate) const BADGE_LINE: &str = "card_uids = [\"04A1B2C3\"]";
+
+/// A station without staff badges (its admin mode opens from the corner).
+fn rig_without_badges() -> Rig {
+    rig_from(&CONFIG.replace(BADGE_LINE, ""))
+}
+
+/// The station of `config` at 10:00, with no scripts, camera or ID-card reader.
+fn rig_from(config: &str) -> Rig {
+    rig_config(
+        config,
+        vec![],
+        NaiveTime::from_hms_opt(10, 0, 0).expect("time"),
+        None,
+        None,
+        Arc::new(NotConfiguredVerifier),
+    )
+}
 
 /// Scripted outcomes for one kind's simulated device.
 type Script = (MeasureKind, Vec<SimulatedOutcome>);
@@ -808,14 +832,7 @@ fn measuring_is_not_idleness() {
         "measure_timeout_seconds = 30",
         "measure_timeout_seconds = 600",
     );
-    let r = rig_config(
-        &config,
-        vec![],
-        NaiveTime::from_hms_opt(10, 0, 0).expect("time"),
-        None,
-        None,
-        Arc::new(NotConfiguredVerifier),
-    );
+    let r = rig_from(&config);
     r.identify();
     // Put the state in "measuring" without a result arriving yet: a slow device.
     r.kiosk.lock().set_measure_kinds(MeasureKind::ALL.to_vec());
@@ -1374,14 +1391,7 @@ fn a_closed_date_keeps_the_station_closed_all_day() {
     // The ManualClock's day is 2026-11-23; that date is closed in the config.
     let config = CONFIG.to_string()
         + "[hours]\nopens = \"08:30\"\ncloses = \"19:00\"\nclosed_dates = [\"2026-11-23\"]\n";
-    let r = rig_config(
-        &config,
-        vec![],
-        NaiveTime::from_hms_opt(10, 0, 0).expect("time"),
-        None,
-        None,
-        Arc::new(NotConfiguredVerifier),
-    );
+    let r = rig_from(&config);
     assert!(matches!(r.kiosk.view().screen, Screen::Closed { .. }));
     r.idle_for(2);
     assert!(matches!(r.kiosk.view().screen, Screen::Closed { .. }));

@@ -385,6 +385,32 @@ impl Kiosk {
         }
     }
 
+    /// Admin mode's "查找打印机": the print server's queues, asked on a thread of its own.
+    pub(crate) fn find_printers(&self, server: String) {
+        let k = self.clone();
+        let spawned = std::thread::Builder::new()
+            .name("admin-find-printers".into())
+            .spawn(move || {
+                let answer = caught("admin-find-printers", || {
+                    station_printer::cups_queues(&server)
+                })
+                .map_err(station_printer::PrintError::Protocol)
+                .and_then(|r| r);
+                let queues = match answer {
+                    Ok(q) => Some(q),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "the print server did not list its printers");
+                        None
+                    }
+                };
+                let effects = k.lock().on_admin_printers(queues);
+                k.apply(effects);
+            });
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "cannot start the printer search thread");
+        }
+    }
+
     /// Gives the prescription to the medicine cabinet on its own thread (a vendor's cabinet
     /// answers over a network or a serial line); the pickup code comes back tagged with `token`.
     pub(crate) fn reserve_medicine(&self, token: u64, order: station_cabinet::CabinetOrder) {

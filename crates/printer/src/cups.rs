@@ -245,6 +245,45 @@ pub(crate) fn map_state(
     }
 }
 
+/// The queues the CUPS server behind `queue_uri` (any `ipp://host:port/…` on it) offers, as
+/// `ipp://host:port/printers/<name>`, sorted: what staff choose from in admin mode.
+pub fn cups_queues(queue_uri: &str) -> Result<Vec<String>, PrintError> {
+    let uri: Uri = queue_uri
+        .parse()
+        .map_err(|e| PrintError::Protocol(format!("bad printer URI {queue_uri:?}: {e}")))?;
+    let authority = uri
+        .authority()
+        .map(|a| a.to_string())
+        .ok_or_else(|| PrintError::Protocol(format!("no server in {queue_uri:?}")))?;
+    let server: Uri = format!("ipp://{authority}/")
+        .parse()
+        .map_err(|e| PrintError::Protocol(format!("bad server {authority:?}: {e}")))?;
+    let spooler = CupsPrinter {
+        uri: server,
+        job_timeout: Duration::from_secs(60),
+        poll_interval: Duration::from_millis(250),
+        request_timeout: Duration::from_secs(5),
+    };
+    let resp = spooler.send(IppOperationBuilder::cups().get_printers())?;
+    let mut queues: Vec<String> = resp
+        .attributes()
+        .groups_of(DelimiterTag::PrinterAttributes)
+        .filter_map(|g| g.get("printer-name"))
+        .filter_map(|a| text_of(a.value()))
+        // A name CUPS accepts has no '/', '#' or spaces; anything else is not put in a URI.
+        .filter(|name| {
+            !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        })
+        .map(|name| format!("ipp://{authority}/printers/{name}"))
+        .collect();
+    queues.sort();
+    queues.dedup();
+    Ok(queues)
+}
+
 fn group_attr<'a>(
     resp: &'a IppRequestResponse,
     tag: DelimiterTag,

@@ -17,7 +17,7 @@ pub mod testbed;
 mod winspool;
 
 pub use choose::open_printer;
-pub use cups::CupsPrinter;
+pub use cups::{cups_queues, CupsPrinter};
 pub use simulated::{SimulatedFault, SimulatedPrinter};
 #[cfg(windows)]
 pub use winspool::WindowsSpoolerPrinter;

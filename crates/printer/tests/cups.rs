@@ -123,3 +123,24 @@ fn spooler_not_running_is_a_clear_error() {
     );
     eprintln!("no spooler: {err}");
 }
+
+#[test]
+fn the_servers_queues_are_listed_for_staff_to_choose_from() {
+    let mut cups = PrivateCups::start().expect("private cupsd");
+    let device = format!("socket://{}", cups.listener().addr());
+    cups.admin(
+        "lpadmin",
+        &["-p", "Receipt-2", "-E", "-v", &device, "-m", "raw"],
+    )
+    .expect("a second queue");
+    let queues = station_printer::cups_queues(&cups.queue_uri()).expect("queues");
+    let second = format!("ipp://{}/printers/Receipt-2", cups.server());
+    let mut want = vec![cups.queue_uri(), second];
+    want.sort();
+    assert_eq!(queues, want);
+    cups.kill();
+    assert!(matches!(
+        station_printer::cups_queues(&cups.queue_uri()),
+        Err(PrintError::SpoolerUnreachable { .. })
+    ));
+}

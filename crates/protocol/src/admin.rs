@@ -57,6 +57,8 @@ pub enum AdminSection {
     Settings,
     /// Opening hours: the weekdays open and the closed dates.
     Hours,
+    /// Staff badges: those listed, add one by tapping it, remove one.
+    Badges,
     /// Recent warnings and errors, in plain words.
     Logs,
     /// Fault reports: file one, see those waiting for upload.
@@ -64,11 +66,12 @@ pub enum AdminSection {
 }
 
 impl AdminSection {
-    pub const ALL: [AdminSection; 6] = [
+    pub const ALL: [AdminSection; 7] = [
         AdminSection::Today,
         AdminSection::Devices,
         AdminSection::Settings,
         AdminSection::Hours,
+        AdminSection::Badges,
         AdminSection::Logs,
         AdminSection::Faults,
     ];
@@ -78,6 +81,7 @@ impl AdminSection {
             AdminSection::Devices => "admin-section-devices",
             AdminSection::Settings => "admin-section-settings",
             AdminSection::Hours => "admin-section-hours",
+            AdminSection::Badges => "admin-section-badges",
             AdminSection::Logs => "admin-section-logs",
             AdminSection::Faults => "admin-section-faults",
         }
@@ -167,6 +171,9 @@ pub struct SettingsView {
     pub open_weekdays: [bool; 7],
     /// Today and the days after it (four weeks), each with whether it is a closed date.
     pub upcoming: Vec<UpcomingDay>,
+    /// The CUPS queue reports print to (`ipp://…`); `None` without one (no printer, a demo's
+    /// simulated one, or a Windows printer).
+    pub printer_queue: Option<String>,
 }
 
 /// One day on the settings page's calendar of closed dates.
@@ -205,6 +212,13 @@ pub enum AdminSetting {
         date: String,
         closed: bool,
     },
+    /// The badge at this place in [`AdminView::badges`] no longer opens admin mode.
+    RemoveBadge {
+        index: u8,
+    },
+    /// The CUPS queue reports print to (one of [`AdminView::printer_queues`]); used from the
+    /// next start of the station.
+    PrinterQueue(String),
 }
 
 impl AdminSetting {
@@ -214,6 +228,7 @@ impl AdminSetting {
             AdminSetting::WeekdayOpen { .. } | AdminSetting::ClosedDate { .. } => {
                 AdminSection::Hours
             }
+            AdminSetting::RemoveBadge { .. } => AdminSection::Badges,
             _ => AdminSection::Settings,
         }
     }
@@ -255,6 +270,22 @@ pub enum AdminMessage {
     DiagnosticsSaved,
     /// The diagnostics bundle could not be written (no logs folder, drive full or pulled out).
     DiagnosticsFailed,
+    /// Waiting for the new badge to be tapped on the card reader.
+    BadgeWaiting,
+    /// The tapped card is now a staff badge.
+    BadgeAdded,
+    /// The tapped card is already one of this station's badges.
+    BadgeAlreadyListed,
+    /// A resident's social-security card was tapped: it can never be a badge (read no further).
+    BadgeIsResidentCard,
+    /// The tapped card has no UID the reader can give.
+    BadgeUnreadable,
+    /// Asking the print server which printers it has.
+    PrintersSearching,
+    /// The print server's printers are listed to choose from.
+    PrintersFound,
+    /// No print server answered, or it has no printers.
+    NoPrintersFound,
 }
 
 impl AdminMessage {
@@ -282,6 +313,14 @@ impl AdminMessage {
             AdminMessage::FaultNotFiled => "admin-msg-fault-not-filed",
             AdminMessage::DiagnosticsSaved => "admin-msg-diagnostics-saved",
             AdminMessage::DiagnosticsFailed => "admin-msg-diagnostics-failed",
+            AdminMessage::BadgeWaiting => "admin-msg-badge-waiting",
+            AdminMessage::BadgeAdded => "admin-msg-badge-added",
+            AdminMessage::BadgeAlreadyListed => "admin-msg-badge-already-listed",
+            AdminMessage::BadgeIsResidentCard => "admin-msg-badge-is-resident-card",
+            AdminMessage::BadgeUnreadable => "admin-msg-badge-unreadable",
+            AdminMessage::PrintersSearching => "admin-msg-printers-searching",
+            AdminMessage::PrintersFound => "admin-msg-printers-found",
+            AdminMessage::NoPrintersFound => "admin-msg-no-printers-found",
         }
     }
 }
@@ -305,6 +344,10 @@ pub struct AdminView {
     pub message: Option<AdminMessage>,
     /// The battery of the measuring device whose self-test answered last, if it tells.
     pub battery_percent: Option<u8>,
+    /// The station's staff badges, masked ("****B2C3"), in the file's order.
+    pub badges: Vec<String>,
+    /// The print server's queues (`ipp://…/printers/<name>`) after "查找打印机".
+    pub printer_queues: Vec<String>,
 }
 
 /// What staff can ask in admin mode (and on the way in).
@@ -336,6 +379,10 @@ pub enum AdminAction {
     },
     /// File the report (device and problem chosen).
     FaultSubmit,
+    /// Wait for a new staff badge on the card reader (the badges page).
+    AddBadge,
+    /// Ask the print server which printers it has (the settings page).
+    FindPrinters,
     /// Write the diagnostics bundle (masked logs, config without secrets, versions, devices) to
     /// a USB drive, else to the station's diagnostics folder.
     SaveDiagnostics,

@@ -571,6 +571,7 @@ fn the_idle_warning_the_closed_station_and_admin_mode_fit_and_pass_the_scan() {
                 ("admin-section-devices", "admin-devices"),
                 ("admin-section-settings", "admin-settings"),
                 ("admin-section-hours", "admin-hours"),
+                ("admin-section-badges", "admin-badges"),
                 ("admin-section-logs", "admin-problems"),
                 ("admin-section-faults", "admin-faults"),
             ] {
@@ -579,6 +580,11 @@ fn the_idle_warning_the_closed_station_and_admin_mode_fit_and_pass_the_scan() {
                 std::thread::sleep(Duration::from_millis(300));
                 c.screen(name);
             }
+            // Waiting for a new badge on the reader.
+            st.press(&t.text("admin-section-badges")).unwrap();
+            st.press(&t.text("admin-badge-add")).unwrap();
+            st.wait_text(&t.text("admin-msg-badge-waiting")).unwrap();
+            c.screen("admin-badge-waiting");
         }
     }
     report(findings);

@@ -129,6 +129,7 @@ pub fn admin(v: &AdminView, t: &Texts) -> impl IntoView {
             {diagnostics(v, t)}
         }
         .into_any(),
+        AdminSection::Badges => badges(v, t).into_any(),
         AdminSection::Faults => faults(v, t).into_any(),
     };
     let body = view! {
@@ -294,8 +295,41 @@ fn settings(v: &AdminView, t: &Texts) -> impl IntoView {
     );
     view! {
         <div class="admin-settings">
-            {volume}{idle}{locale}{paper}{tier(s, t)}{identify(s, t)}
+            {volume}{idle}{locale}{paper}{printer(v, t)}{tier(s, t)}{identify(s, t)}
         </div>
+    }
+}
+
+/// The CUPS queue reports print to: "查找打印机" lists the print server's, one press chooses
+/// (used from the next start; the message above says so).
+fn printer(v: &AdminView, t: &Texts) -> impl IntoView {
+    let s = &v.settings;
+    let name = |uri: &str| uri.rsplit('/').next().unwrap_or(uri).to_string();
+    let value = s
+        .printer_queue
+        .as_deref()
+        .map_or_else(|| t.tr("admin-printer-unset"), name);
+    let find = big_button(
+        t.tr("admin-find-printers"),
+        "btn-secondary",
+        act(AdminAction::FindPrinters),
+    )
+    .into_any();
+    let choices = (!v.printer_queues.is_empty()).then(|| {
+        let buttons = v
+            .printer_queues
+            .iter()
+            .map(|uri| {
+                let chosen = s.printer_queue.as_deref() == Some(uri.as_str());
+                let setting = AdminSetting::PrinterQueue(uri.clone());
+                choice(name(uri), chosen, AdminAction::Set { setting }).into_any()
+            })
+            .collect();
+        choices_row(t.tr("admin-printer-choose"), buttons)
+    });
+    view! {
+        {setting_row(t.tr("admin-setting-printer"), value, vec![find])}
+        {choices}
     }
 }
 
@@ -391,6 +425,38 @@ fn weekdays(s: &SettingsView, t: &Texts) -> impl IntoView {
         })
         .collect();
     choices_row(t.tr("admin-setting-weekdays"), buttons)
+}
+
+/// The station's staff badges (masked), each removable; "添加工作人员卡" waits for a tap on the
+/// reader (the message above says so).
+fn badges(v: &AdminView, t: &Texts) -> impl IntoView {
+    let rows = v
+        .badges
+        .iter()
+        .enumerate()
+        .map(|(i, badge)| {
+            let setting = AdminSetting::RemoveBadge {
+                index: u8::try_from(i).unwrap_or(u8::MAX),
+            };
+            view! {
+                <li class="admin-device">
+                    <span>{t.tr_with("admin-badge", &[("badge", badge.clone())])}</span>
+                    {big_button(t.tr("admin-badge-remove"), "btn-secondary", act(AdminAction::Set { setting }))}
+                </li>
+            }
+        })
+        .collect::<Vec<_>>();
+    let list = if rows.is_empty() {
+        view! { <p class="lead">{t.tr("admin-no-badges")}</p> }.into_any()
+    } else {
+        view! { <ul class="admin-devices">{rows}</ul> }.into_any()
+    };
+    let waiting = v.message == Some(AdminMessage::BadgeWaiting);
+    view! {
+        <p class="lead">{t.tr("admin-badges-lead")}</p>
+        {list}
+        {(!waiting).then(|| big_button(t.tr("admin-badge-add"), "btn-primary", act(AdminAction::AddBadge)))}
+    }
 }
 
 fn problems(lines: &[String], t: &Texts) -> impl IntoView {

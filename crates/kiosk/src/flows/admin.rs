@@ -14,8 +14,8 @@ use std::time::Duration;
 use chrono::Timelike;
 use station_core::config::StationConfig;
 use station_protocol::{
-    AdminMessage, AdminPinView, AdminSection, AdminView, DeviceClass, ManualKey, PinProblem,
-    PinStage,
+    AdminMessage, AdminPinView, AdminSection, AdminSetting, AdminView, DeviceClass, ManualKey,
+    PinProblem, PinStage,
 };
 use station_staff::{PinHolder, StaffPins, Verdict};
 use station_store::{AuditEvent, Store};
@@ -23,7 +23,7 @@ use station_store::{AuditEvent, Store};
 use crate::effects::Effects;
 use crate::readers::Readers;
 
-use super::admin_pages::{page, set, settings_view, test};
+use super::admin_pages::{badges_view, page, set, settings_view, test};
 use super::Capabilities;
 
 /// Admin mode is left after this long without a touch.
@@ -37,6 +37,9 @@ impl std::fmt::Debug for Pins {
         f.write_str("Pins")
     }
 }
+
+/// The print server asked for its printers when the station has no CUPS queue yet.
+const DEFAULT_PRINT_SERVER: &str = "ipp://localhost:631/";
 
 /// Files admin mode works on, known to the shell.
 #[derive(Debug, Clone, Default)]
@@ -137,6 +140,11 @@ impl AdminSession {
 
     pub fn is_open(&self) -> bool {
         matches!(self.step, AdminStep::Open(_))
+    }
+
+    /// The badge masked ("****B2C3"), or empty for the station PIN.
+    pub(super) fn masked(&self) -> &str {
+        &self.masked
     }
 
     pub fn screen(&self) -> station_protocol::Screen {
@@ -290,11 +298,16 @@ impl AdminSession {
                 AdminNext::Changed
             }
             A::Set { setting } => {
-                let (next, message) = set(setting, &staff, ctx);
+                let (next, mut message) = set(setting, &staff, ctx);
+                // The printer is opened at start: a new queue is used from the next one.
+                if next.is_some() && matches!(setting, AdminSetting::PrinterQueue(_)) {
+                    message = AdminMessage::RestartToApply;
+                }
                 **view = page(&self.masked, setting.section(), Some(message), ctx);
                 if let Some(config) = next {
                     // The page shows the settings as now written.
                     view.settings = settings_view(&config, ctx.now.date_naive());
+                    view.badges = badges_view(&config);
                     return AdminNext::Reconfigured(Box::new(config));
                 }
                 AdminNext::Changed
@@ -325,6 +338,29 @@ impl AdminSession {
                         view.message = Some(message);
                     }
                 }
+                AdminNext::Changed
+            }
+            A::FindPrinters if view.message == Some(AdminMessage::PrintersSearching) => {
+                AdminNext::Stay
+            }
+            A::FindPrinters => {
+                view.message = Some(AdminMessage::PrintersSearching);
+                view.printer_queues.clear();
+                ctx.fx.admin_find_printers = Some(
+                    view.settings
+                        .printer_queue
+                        .clone()
+                        .unwrap_or_else(|| DEFAULT_PRINT_SERVER.to_string()),
+                );
+                AdminNext::Changed
+            }
+            A::AddBadge => {
+                **view = page(
+                    &self.masked,
+                    AdminSection::Badges,
+                    Some(AdminMessage::BadgeWaiting),
+                    ctx,
+                );
                 AdminNext::Changed
             }
             A::SaveDiagnostics => {

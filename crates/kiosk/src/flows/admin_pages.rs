@@ -5,7 +5,7 @@
 use chrono::Weekday;
 use chrono::{Datelike, NaiveDate, Timelike};
 use station_core::config::edit::{write_setting, Setting};
-use station_core::config::{ConfigError, StationConfig, WeekdayHours};
+use station_core::config::{ConfigError, PrinterChoice, StationConfig, WeekdayHours};
 use station_protocol::{
     AdminMessage, AdminSection, AdminSetting, AdminView, DeviceClass, DeviceLine, DeviceStatus,
     FaultDraft, MeasureKind, ReaderStatus, SettingsView, StationCounts, UpcomingDay,
@@ -59,7 +59,18 @@ pub(super) fn page(
         saved_to: None,
         message,
         battery_percent: None,
+        badges: badges_view(ctx.config),
+        printer_queues: Vec::new(),
     }
+}
+
+/// The station's badges as staff see them: masked, in the file's order.
+pub(super) fn badges_view(config: &StationConfig) -> Vec<String> {
+    config
+        .staff_card_uids
+        .iter()
+        .map(|uid| station_card::StaffBadge::new(uid.clone()).masked())
+        .collect()
 }
 
 /// Days shown on the calendar of closed dates, today first.
@@ -89,6 +100,10 @@ pub(super) fn settings_view(config: &StationConfig, today: NaiveDate) -> Setting
                 closed: closed.contains(&date),
             })
             .collect(),
+        printer_queue: match &config.printer {
+            PrinterChoice::Ipp { uri, .. } => Some(uri.clone()),
+            _ => None,
+        },
     }
 }
 
@@ -199,9 +214,6 @@ pub(super) fn set(
     staff: &str,
     ctx: &AdminCtx<'_>,
 ) -> (Option<StationConfig>, AdminMessage) {
-    let Some(path) = ctx.files.config.as_deref() else {
-        return (None, AdminMessage::SettingRefused);
-    };
     let setting = match setting {
         AdminSetting::Volume(v) => Setting::Volume(*v),
         AdminSetting::IdleTimeout(s) => Setting::IdleTimeout(*s),
@@ -220,6 +232,15 @@ pub(super) fn set(
             }
             Setting::ClosedDates(dates)
         }
+        AdminSetting::PrinterQueue(uri) => Setting::PrinterQueue(uri.clone()),
+        AdminSetting::RemoveBadge { index } => {
+            let mut badges = ctx.config.staff_card_uids.clone();
+            if usize::from(*index) >= badges.len() {
+                return (None, AdminMessage::SettingRefused);
+            }
+            badges.remove(usize::from(*index));
+            Setting::StaffBadges(badges)
+        }
         AdminSetting::WeekdayOpen { day, open } => {
             let Some(weekday) = WEEKDAYS.get(usize::from(*day)) else {
                 return (None, AdminMessage::SettingRefused);
@@ -233,7 +254,19 @@ pub(super) fn set(
             Setting::Weekday(*weekday, hours)
         }
     };
-    match write_setting(path, &setting, ctx.files.demo) {
+    write(&setting, staff, ctx)
+}
+
+/// Writes a setting to station.toml and audits it: the new config, or why not in staff's words.
+pub(super) fn write(
+    setting: &Setting,
+    staff: &str,
+    ctx: &AdminCtx<'_>,
+) -> (Option<StationConfig>, AdminMessage) {
+    let Some(path) = ctx.files.config.as_deref() else {
+        return (None, AdminMessage::SettingRefused);
+    };
+    match write_setting(path, setting, ctx.files.demo) {
         Ok(config) => {
             let changed = AuditEvent::SettingChanged {
                 staff: staff.to_string(),

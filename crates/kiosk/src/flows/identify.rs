@@ -251,6 +251,13 @@ impl Station {
                 let reason = err.to_string();
                 self.record(store, None, AuditEvent::CardUnreadable { reason }, fx);
             }
+            // A card with a UID that is no badge of this station: of no use to a resident.
+            ReaderEvent::UnlistedCard(_) if reading => {
+                tracing::info!("a card that is neither a social-security card nor a staff badge");
+                self.back_to_welcome(Notice::CardUnreadable, fx);
+                let reason = "neither a social-security card nor a staff badge".to_string();
+                self.record(store, None, AuditEvent::CardUnreadable { reason }, fx);
+            }
             ReaderEvent::CardPulledEarly | ReaderEvent::CardRemoved if reading => {
                 self.back_to_welcome(Notice::CardPulledEarly, fx);
             }

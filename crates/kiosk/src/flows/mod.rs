@@ -6,7 +6,9 @@
 //! `identify.rs` as methods of the station.
 
 pub(crate) mod admin;
+mod admin_badges;
 mod admin_pages;
+mod admin_printers;
 pub(crate) mod clinic;
 pub(crate) mod diagnostics;
 pub(crate) mod fault;
