@@ -129,6 +129,19 @@ fn a_tampered_update_is_refused_and_nothing_of_it_is_kept() {
         .find(|e| e.action == "update_refused")
         .expect("an update_refused audit event");
     assert!(refused.detail.starts_with(NEW_VERSION), "{refused:?}");
+    drop(store);
+
+    // Staff see it in admin mode: the update's state, and the error among the recent problems.
+    let t = zh();
+    st.open_admin(&t, "2468").unwrap();
+    st.press(&t.text("admin-section-logs")).unwrap();
+    let refused = t.text_with(
+        "admin-update-refused",
+        &[("version", NEW_VERSION.to_string())],
+    );
+    let page = st.wait_screen("admin", &refused).unwrap();
+    assert!(page.contains(env!("CARGO_PKG_VERSION")), "{page}");
+    assert!(page.contains("an update was refused"), "{page}");
 }
 
 #[test]

@@ -247,6 +247,7 @@ fn main() -> ExitCode {
             let exit = app.handle().clone();
             kiosk.set_exit_handler(Box::new(move || exit.exit(0)));
             kiosk.spawn_ticker();
+            kiosk.set_version(updates::RUNNING_VERSION);
             if let Some(settings) = update_settings {
                 updates::spawn(app.handle().clone(), kiosk.clone(), update_store, settings);
             }

@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use station_core::config::UpdateSettings;
 use station_kiosk::Kiosk;
+use station_protocol::UpdateState;
 use station_store::{AuditEvent, Store};
 use station_update::{StartVerdict, Trials, UpdateDir};
 use tauri::AppHandle;
@@ -133,6 +134,7 @@ fn installation() -> Installation {
 /// Looks for updates every `check_every` on a thread of its own, for as long as the app runs.
 pub fn spawn(app: AppHandle, kiosk: Kiosk, store: Arc<Store>, settings: UpdateSettings) {
     let dir = UpdateDir::new(updates_dir());
+    kiosk.set_update_state(UpdateState::NotChecked);
     let spawned = std::thread::Builder::new()
         .name("station-update".into())
         .spawn(move || {
@@ -172,13 +174,16 @@ async fn check_once(
         Ok(Some(found)) => found,
         Ok(None) => {
             tracing::info!(version = RUNNING_VERSION, "the kiosk is up to date");
+            kiosk.set_update_state(UpdateState::UpToDate);
             return;
         }
         Err(Miss::Unreachable(reason)) => {
             tracing::warn!(%reason, "cannot reach the update server; trying again later");
+            kiosk.set_update_state(UpdateState::Unreachable);
             return;
         }
         Err(Miss::Refused { version, reason }) => {
+            kiosk.set_update_state(UpdateState::Refused(version.clone()));
             tracing::error!(
                 %version,
                 %reason,
@@ -194,6 +199,7 @@ async fn check_once(
     let target = match installation {
         Installation::SelfReplacing(path) => path,
         Installation::Package => {
+            kiosk.set_update_state(UpdateState::ForPackageManager(update.version.clone()));
             tracing::warn!(
                 version = %update.version,
                 package = %dir.root().display(),
@@ -204,6 +210,7 @@ async fn check_once(
         }
     };
     // Never during a visit: wait for a quiet station.
+    kiosk.set_update_state(UpdateState::Waiting(update.version.clone()));
     while !kiosk.is_quiet() {
         std::thread::sleep(QUIET_POLL);
     }

@@ -455,6 +455,16 @@ impl Kiosk {
         }
     }
 
+    /// The kiosk's version, for staff (admin mode's problems page).
+    pub fn set_version(&self, version: &str) {
+        self.lock().software.version = version.to_string();
+    }
+
+    /// How the kiosk's updates stand now (the shell's updater tells), for staff.
+    pub fn set_update_state(&self, state: station_protocol::UpdateState) {
+        self.lock().software.update = state;
+    }
+
     /// Whether nobody is using the station (see `Station::is_quiet`): the moment for an update.
     pub fn is_quiet(&self) -> bool {
         self.lock().is_quiet()

@@ -63,6 +63,8 @@ pub(crate) struct Station {
     pub pins: Pins,
     /// The files admin mode works on.
     pub files: StationFiles,
+    /// The kiosk's version and its updates, shown to staff.
+    pub software: station_protocol::SoftwareView,
 }
 
 /// The station's settings for a new person at the screen (vxsuite resets a voter's the same way).
@@ -102,6 +104,7 @@ impl Station {
             next_token: 0,
             pins,
             files: StationFiles::default(),
+            software: station_protocol::SoftwareView::default(),
         }
     }
 

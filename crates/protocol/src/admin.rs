@@ -348,6 +348,59 @@ pub struct AdminView {
     pub badges: Vec<String>,
     /// The print server's queues (`ipp://…/printers/<name>`) after "查找打印机".
     pub printer_queues: Vec<String>,
+    pub software: SoftwareView,
+}
+
+/// The kiosk's own version and how its updates stand (`[update]`), on the problems page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SoftwareView {
+    pub version: String,
+    pub update: UpdateState,
+}
+
+/// How the kiosk's updates stand, as the updater last found.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", content = "version", rename_all = "snake_case")]
+pub enum UpdateState {
+    /// No `[update]` in station.toml: the station never updates itself.
+    #[default]
+    Off,
+    /// Not looked yet since the start.
+    NotChecked,
+    UpToDate,
+    /// The update server did not answer; tried again later.
+    Unreachable,
+    /// This version's package did not match the station's update key: refused.
+    Refused(String),
+    /// This version is downloaded and verified; it goes in when no resident is at the station.
+    Waiting(String),
+    /// Downloaded and verified; this kiosk was installed from a .deb, which the system's package
+    /// manager installs.
+    ForPackageManager(String),
+}
+
+impl UpdateState {
+    pub fn message_id(&self) -> &'static str {
+        match self {
+            UpdateState::Off => "admin-update-off",
+            UpdateState::NotChecked => "admin-update-not-checked",
+            UpdateState::UpToDate => "admin-update-up-to-date",
+            UpdateState::Unreachable => "admin-update-unreachable",
+            UpdateState::Refused(_) => "admin-update-refused",
+            UpdateState::Waiting(_) => "admin-update-waiting",
+            UpdateState::ForPackageManager(_) => "admin-update-for-package-manager",
+        }
+    }
+
+    /// The version the state is about, when it names one.
+    pub fn version(&self) -> Option<&str> {
+        match self {
+            UpdateState::Refused(v)
+            | UpdateState::Waiting(v)
+            | UpdateState::ForPackageManager(v) => Some(v),
+            _ => None,
+        }
+    }
 }
 
 /// What staff can ask in admin mode (and on the way in).

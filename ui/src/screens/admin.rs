@@ -125,6 +125,7 @@ pub fn admin(v: &AdminView, t: &Texts) -> impl IntoView {
         }
         .into_any(),
         AdminSection::Logs => view! {
+            {software(v, t)}
             {problems(&v.problems, t)}
             {diagnostics(v, t)}
         }
@@ -456,6 +457,21 @@ fn badges(v: &AdminView, t: &Texts) -> impl IntoView {
         <p class="lead">{t.tr("admin-badges-lead")}</p>
         {list}
         {(!waiting).then(|| big_button(t.tr("admin-badge-add"), "btn-primary", act(AdminAction::AddBadge)))}
+    }
+}
+
+/// The kiosk's version and how its updates stand.
+fn software(v: &AdminView, t: &Texts) -> impl IntoView {
+    let update = &v.software.update;
+    let state = t.tr_with(
+        update.message_id(),
+        &[("version", update.version().unwrap_or_default().to_string())],
+    );
+    view! {
+        <div class="admin-settings">
+            {setting_row(t.tr("admin-software-version"), v.software.version.clone(), vec![])}
+            {setting_row(t.tr("admin-software-update"), state, vec![])}
+        </div>
     }
 }
 

@@ -95,6 +95,7 @@ pub(crate) struct AdminCtx<'a> {
     pub readers: &'a Readers,
     pub caps: &'a Capabilities,
     pub files: &'a StationFiles,
+    pub software: &'a station_protocol::SoftwareView,
     pub now: chrono::DateTime<chrono::Local>,
     pub fx: &'a mut Effects,
 }
@@ -515,6 +516,7 @@ impl Station {
             readers: &self.readers,
             caps: &self.caps,
             files: &self.files,
+            software: &self.software,
             now: clock.now(),
             fx,
         };

@@ -109,6 +109,7 @@ impl Station {
             readers: &self.readers,
             caps: &self.caps,
             files: &self.files,
+            software: &self.software,
             now: clock.now(),
             fx,
         }

@@ -61,6 +61,7 @@ pub(super) fn page(
         battery_percent: None,
         badges: badges_view(ctx.config),
         printer_queues: Vec::new(),
+        software: ctx.software.clone(),
     }
 }
 

@@ -42,3 +42,26 @@ fn a_closed_station_is_quiet() {
     assert!(matches!(r.kiosk.view().screen, Screen::Closed { .. }));
     assert!(r.kiosk.is_quiet());
 }
+
+#[test]
+fn staff_see_the_version_and_how_updates_stand() {
+    use station_protocol::{AdminAction, AdminSection, SoftwareView, UpdateState};
+    let r = rig();
+    r.kiosk.set_version("0.1.0");
+    r.kiosk
+        .set_update_state(UpdateState::Refused("0.2.0".to_string()));
+    enter_admin(&r);
+    let v = super::admin::admin(
+        &r,
+        AdminAction::Show {
+            section: AdminSection::Logs,
+        },
+    );
+    assert_eq!(
+        super::admin::admin_view(&v).software,
+        SoftwareView {
+            version: "0.1.0".into(),
+            update: UpdateState::Refused("0.2.0".into()),
+        }
+    );
+}
