@@ -90,7 +90,9 @@ fn main() -> ExitCode {
     station_kiosk::install_panic_hook();
 
     // A new version's start is counted before anything it could fail at (the config included);
-    // one that never came up is replaced by the previous version here.
+    // one that never came up is replaced by the previous version here. Before the instance lock
+    // too (its path comes from the config), so a second copy refused by it also counts a start:
+    // harmless, nobody starts a kiosk twice by hand.
     let trials = station_update::Trials::new(updates::updates_dir());
     let Ok(start) = updates::on_start(&trials) else {
         return ExitCode::from(EXIT_RUNNING);
