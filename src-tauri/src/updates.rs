@@ -88,9 +88,7 @@ pub fn record_start(store: &Store, verdict: &StartVerdict) {
         }
         StartVerdict::Normal | StartVerdict::RolledBack { .. } => return,
     };
-    if let Err(e) = store.record(None, event) {
-        tracing::error!(error = %e, "cannot write the audit record");
-    }
+    audit(store, event);
 }
 
 /// The station came up (its first view was asked for): a new version on trial stays.
@@ -102,9 +100,7 @@ pub fn confirm(trials: &Trials, store: &Store) {
                 version: RUNNING_VERSION.to_string(),
                 previous,
             };
-            if let Err(e) = store.record(None, event) {
-                tracing::error!(error = %e, "cannot write the audit record");
-            }
+            audit(store, event);
         }
         Ok(None) => {}
         Err(e) => tracing::error!(error = %e, "cannot end the update trial"),
@@ -190,9 +186,7 @@ async fn check_once(
                 "an update was refused: its signature does not match this station's update key"
             );
             let event = AuditEvent::UpdateRefused { version, reason };
-            if let Err(e) = store.record(None, event) {
-                tracing::error!(error = %e, "cannot write the audit record");
-            }
+            audit(store, event);
             return;
         }
     };
@@ -271,9 +265,7 @@ async fn fetch(
             let event = AuditEvent::UpdateStaged {
                 version: version.clone(),
             };
-            if let Err(e) = store.record(None, event) {
-                tracing::error!(error = %e, "cannot write the audit record");
-            }
+            audit(store, event);
         }
         Err(e) => tracing::error!(error = %e, "cannot keep the verified update"),
     }
@@ -319,5 +311,12 @@ fn install(
                 tracing::error!(error = %e, "cannot end the update trial");
             }
         }
+    }
+}
+
+/// An update's step in the audit trail; a store that refuses it is logged, never fatal here.
+fn audit(store: &Store, event: AuditEvent) {
+    if let Err(e) = store.record(None, event) {
+        tracing::error!(error = %e, "cannot write the audit record");
     }
 }
