@@ -1,10 +1,10 @@
 //! Doctor accounts: argon2id password hashes in the console's store, lockout after
 //! [`MAX_FAILED_LOGINS`] wrong passwords in a row for [`LOCKOUT_MINUTES`], and sessions that end
 //! after [`SESSION_IDLE_MINUTES`] without use or [`SESSION_MAX_HOURS`] in all. Sessions are kept
-//! in memory: restarting the console signs every doctor out, which is the safe side.
+//! in the store (only each token's SHA-256), so restarting the console (an update, a crash) does
+//! not sign out a doctor in the middle of a clinic; the same limits apply across the restart.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -59,25 +59,14 @@ pub enum AccountError {
     Store(#[from] StoreError),
 }
 
-struct Session {
-    doctor: Doctor,
-    started: DateTime<Utc>,
-    last_used: DateTime<Utc>,
-}
-
 pub struct Accounts {
     store: Arc<ConsoleStore>,
     clock: Clock,
-    sessions: Mutex<HashMap<String, Session>>,
 }
 
 impl Accounts {
     pub fn new(store: Arc<ConsoleStore>, clock: Clock) -> Accounts {
-        Accounts {
-            store,
-            clock,
-            sessions: Mutex::new(HashMap::new()),
-        }
+        Accounts { store, clock }
     }
 
     pub fn add_doctor(
@@ -205,6 +194,12 @@ impl Accounts {
                 "UPDATE doctors SET failed_logins = 0, locked_until = NULL WHERE id = ?1",
                 [id],
             )?;
+            forget_expired(tx, now)?;
+            tx.execute(
+                "INSERT INTO sessions (token_digest, doctor_id, started_at, last_used_at)
+                 VALUES (?1, ?2, ?3, ?3)",
+                params![secret::digest(&token), id, session_time(now)],
+            )?;
             audit(tx, now, &actor, "login", None, "")
         })?;
         let doctor = Doctor {
@@ -213,55 +208,96 @@ impl Accounts {
             display_name,
             group,
         };
-        self.sessions
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(
-                token.clone(),
-                Session {
-                    doctor: doctor.clone(),
-                    started: now,
-                    last_used: now,
-                },
-            );
         Ok((token, doctor))
     }
 
     /// The doctor of a live session (and the session counts as used); `None` once it expired.
     pub fn session(&self, token: &str) -> Option<Doctor> {
         let now = (self.clock)();
-        let mut sessions = self.sessions.lock().unwrap_or_else(|p| p.into_inner());
-        let session = sessions.get_mut(token)?;
-        let expired = now - session.last_used > Duration::minutes(SESSION_IDLE_MINUTES)
-            || now - session.started > Duration::hours(SESSION_MAX_HOURS);
-        if expired {
-            sessions.remove(token);
-            return None;
-        }
-        session.last_used = now;
-        Some(session.doctor.clone())
+        let digest = secret::digest(token);
+        let found = self.store.write(|tx| {
+            let row = tx
+                .query_row(
+                    "SELECT d.id, d.username, d.display_name, d.doctor_group,
+                            s.started_at, s.last_used_at
+                     FROM sessions s JOIN doctors d ON d.id = s.doctor_id
+                     WHERE s.token_digest = ?1",
+                    [&digest],
+                    |r| {
+                        Ok((
+                            Doctor {
+                                id: r.get(0)?,
+                                username: r.get(1)?,
+                                display_name: r.get(2)?,
+                                group: r.get(3)?,
+                            },
+                            r.get::<_, String>(4)?,
+                            r.get::<_, String>(5)?,
+                        ))
+                    },
+                )
+                .optional()?;
+            let Some((doctor, started, last_used)) = row else {
+                return Ok(None);
+            };
+            if expired(parse_time(&started)?, parse_time(&last_used)?, now) {
+                tx.execute("DELETE FROM sessions WHERE token_digest = ?1", [&digest])?;
+                return Ok(None);
+            }
+            tx.execute(
+                "UPDATE sessions SET last_used_at = ?2 WHERE token_digest = ?1",
+                params![digest, session_time(now)],
+            )?;
+            Ok(Some(doctor))
+        });
+        found.unwrap_or_else(|e| {
+            // The safe side: no session the store cannot vouch for.
+            tracing::error!(error = %e, "cannot look up a doctor's session");
+            None
+        })
     }
 
     pub fn logout(&self, token: &str) {
-        let removed = self
-            .sessions
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(token);
-        if let Some(session) = removed {
-            let now = (self.clock)();
-            let _ = self.store.write(|tx| {
-                audit(
-                    tx,
-                    now,
-                    &Actor::Doctor(session.doctor.id),
-                    "logout",
-                    None,
-                    "",
+        let now = (self.clock)();
+        let digest = secret::digest(token);
+        let ended = self.store.write(|tx| {
+            let doctor: Option<i64> = tx
+                .query_row(
+                    "DELETE FROM sessions WHERE token_digest = ?1 RETURNING doctor_id",
+                    [&digest],
+                    |r| r.get(0),
                 )
-            });
+                .optional()?;
+            if let Some(id) = doctor {
+                audit(tx, now, &Actor::Doctor(id), "logout", None, "")?;
+            }
+            Ok(())
+        });
+        if let Err(e) = ended {
+            tracing::error!(error = %e, "cannot end a doctor's session");
         }
     }
+}
+
+fn expired(started: DateTime<Utc>, last_used: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    now - last_used > Duration::minutes(SESSION_IDLE_MINUTES)
+        || now - started > Duration::hours(SESSION_MAX_HOURS)
+}
+
+/// A session's times, in one fixed-width UTC form so that they compare as text in SQL.
+fn session_time(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
+/// Drops sessions past either limit, so the table holds only live ones.
+fn forget_expired(tx: &rusqlite::Transaction<'_>, now: DateTime<Utc>) -> Result<(), StoreError> {
+    let idle_since = session_time(now - Duration::minutes(SESSION_IDLE_MINUTES));
+    let started_since = session_time(now - Duration::hours(SESSION_MAX_HOURS));
+    tx.execute(
+        "DELETE FROM sessions WHERE last_used_at < ?1 OR started_at < ?2",
+        params![idle_since, started_since],
+    )?;
+    Ok(())
 }
 
 /// An argon2id hash of a random password nobody knows, verified against for unknown usernames.

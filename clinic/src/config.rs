@@ -14,8 +14,11 @@ pub struct ConsoleConfig {
     /// The address to listen on. Doctors need a secure context for the camera: serve it on
     /// localhost, or behind a TLS reverse proxy.
     pub listen: SocketAddr,
-    /// The console's SQLite store.
+    /// The console's SQLite store (encrypted).
     pub database: PathBuf,
+    /// The store's key: 64 hex digits, made (0600) at the first start. Keep it off the store's
+    /// disk and back it up apart from the store's backups: without it the store cannot be read.
+    pub store_key_file: PathBuf,
     /// "zh-CN" or "en-US": the doctor page's language.
     #[serde(default = "default_locale")]
     pub locale: String,

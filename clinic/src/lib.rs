@@ -6,7 +6,7 @@
 //! One process: an axum server ([`server`]) serving the doctor's page (`web/`) and the
 //! signalling over WebSocket between kiosks and doctors ([`messages`]). Doctor accounts
 //! ([`accounts`]) and station keys ([`stations`]) live in the console's own SQLite store
-//! ([`store`]), with everything audited; the queue ([`queue`]) is in memory. Media never passes
+//! ([`store`], encrypted), with everything audited; the queue ([`queue`]) is in memory. Media never passes
 //! through the console: it only relays the WebRTC offer/answer/candidates.
 
 pub mod accounts;
@@ -19,6 +19,7 @@ mod secret;
 pub mod server;
 pub mod stations;
 pub mod store;
+pub mod store_key;
 #[cfg(feature = "testbed")]
 pub mod testbed;
 pub mod throttle;

@@ -52,7 +52,9 @@ fn run() -> Result<(), String> {
     let command = args.first().cloned().unwrap_or_default();
     let config_path = PathBuf::from(required(&args, "config")?);
     let config = ConsoleConfig::load(&config_path).map_err(|e| e.to_string())?;
-    let store = Arc::new(ConsoleStore::open(&config.database).map_err(|e| e.to_string())?);
+    let store = Arc::new(
+        ConsoleStore::open(&config.database, &config.store_key_file).map_err(|e| e.to_string())?,
+    );
     match command.as_str() {
         "serve" => serve(config, store),
         "add-doctor" => {

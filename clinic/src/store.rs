@@ -1,6 +1,8 @@
-//! The console's SQLite store: doctors, station keys, consultations (one per call), prescriptions
-//! and the audit. WAL with `synchronous=FULL`, migrations by `user_version`. Every change is
-//! written in one transaction with its audit line: a change that cannot be audited is not made.
+//! The console's SQLite store: doctors, station keys, doctors' sessions, consultations (one per
+//! call), prescriptions and the audit. Encrypted page by page (SQLCipher, key in
+//! [`crate::store_key`]): residents' masked identities, vitals and prescriptions are health data.
+//! WAL with `synchronous=FULL`, migrations by `user_version`. Every change is written in one
+//! transaction with its audit line: a change that cannot be audited is not made.
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -8,6 +10,8 @@ use std::sync::Mutex;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, Transaction};
 use thiserror::Error;
+
+use crate::store_key::StoreKey;
 
 #[derive(Debug, Error)]
 pub enum StoreError {
@@ -20,7 +24,34 @@ pub enum StoreError {
     Sql(#[from] rusqlite::Error),
     #[error("console store: {0}")]
     Data(String),
+    #[error("the console store is encrypted with the key in {key}, which is missing: put the key back (a new key cannot read the store)")]
+    KeyMissing { key: PathBuf },
+    #[error("cannot read the console store's key {key}: {source}")]
+    KeyUnreadable {
+        key: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write a new key for the console store to {key}: {source}")]
+    KeyUnwritable {
+        key: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the console store's key {key} is not 64 hex digits")]
+    KeyMalformed { key: PathBuf },
+    #[error("the key in {key} does not open the console store {path} (a wrong key, or not a console store)")]
+    WrongKey { path: PathBuf, key: PathBuf },
+    #[error(
+        "the console store {path} is not encrypted; the console keeps health data only encrypted"
+    )]
+    Plaintext { path: PathBuf },
+    #[error(
+        "this build's SQLite has no SQLCipher: the console will not write health data in the clear"
+    )]
+    NoEncryption,
 }
+
+/// The first 16 bytes of an unencrypted SQLite file (an SQLCipher file starts with random salt).
+const PLAIN_HEADER: &[u8; 16] = b"SQLite format 3\0";
 
 const MIGRATIONS: &[&str] = &[
     // 1: accounts, stations, calls and their audit.
@@ -66,6 +97,13 @@ const MIGRATIONS: &[&str] = &[
         call_id TEXT,
         detail TEXT NOT NULL DEFAULT ''
      );",
+    // 2: doctors' sessions outlive a console restart (only each token's SHA-256 is kept).
+    "CREATE TABLE sessions (
+        token_digest BLOB PRIMARY KEY,
+        doctor_id INTEGER NOT NULL REFERENCES doctors(id),
+        started_at TEXT NOT NULL,
+        last_used_at TEXT NOT NULL
+     );",
 ];
 
 pub struct ConsoleStore {
@@ -102,23 +140,36 @@ pub struct AuditLine {
 }
 
 impl ConsoleStore {
-    pub fn open(path: &Path) -> Result<ConsoleStore, StoreError> {
+    /// Opens (or, with its key, makes) the store at `path`, encrypted with the key in `key_file`.
+    pub fn open(path: &Path, key_file: &Path) -> Result<ConsoleStore, StoreError> {
         let open_err = |source| StoreError::Open {
             path: path.to_path_buf(),
             source,
         };
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| StoreError::Data(e.to_string()))?;
+        let exists = std::fs::metadata(path).is_ok_and(|m| m.len() > 0);
+        if exists && starts_plain(path)? {
+            return Err(StoreError::Plaintext {
+                path: path.to_path_buf(),
+            });
+        }
+        let key = StoreKey::load_or_create(key_file, exists)?;
+        if !exists {
+            create_private(path)?;
         }
         let mut conn = Connection::open(path).map_err(open_err)?;
+        key.apply(&conn)?;
+        // The first read: where a wrong key shows ("file is not a database").
+        let version: usize = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(|_| StoreError::WrongKey {
+                path: path.to_path_buf(),
+                key: key_file.to_path_buf(),
+            })?;
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(open_err)?;
         conn.pragma_update(None, "synchronous", "FULL")
             .map_err(open_err)?;
         conn.pragma_update(None, "foreign_keys", "ON")
-            .map_err(open_err)?;
-        let version: usize = conn
-            .pragma_query_value(None, "user_version", |r| r.get(0))
             .map_err(open_err)?;
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(version) {
             let tx = conn.transaction().map_err(open_err)?;
@@ -185,6 +236,32 @@ pub fn audit(
         params![at.to_rfc3339(), actor.key(), event, call_id, detail],
     )?;
     Ok(())
+}
+
+/// True when the file at `path` starts as an unencrypted SQLite database.
+fn starts_plain(path: &Path) -> Result<bool, StoreError> {
+    use std::io::Read;
+    let mut header = [0u8; 16];
+    let read = std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut header));
+    match read {
+        Ok(()) => Ok(&header == PLAIN_HEADER),
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Ok(false),
+        Err(e) => Err(StoreError::Data(format!("{}: {e}", path.display()))),
+    }
+}
+
+/// Makes the store's file 0600 before SQLite opens it (its WAL and shared-memory files take the
+/// same mode), in a folder made if missing.
+fn create_private(path: &Path) -> Result<(), StoreError> {
+    let fail = |e: std::io::Error| StoreError::Data(format!("{}: {e}", path.display()));
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(fail)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path).map(drop).map_err(fail)
 }
 
 pub fn parse_time(text: &str) -> Result<DateTime<Utc>, StoreError> {

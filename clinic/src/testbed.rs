@@ -44,8 +44,9 @@ impl TestConsole {
     pub fn start_with(more: &str) -> TestConsole {
         let dir = tempfile::tempdir().expect("temp dir");
         let text = format!(
-            "listen = \"127.0.0.1:0\"\ndatabase = \"{}\"\n{more}",
-            dir.path().join("console.db").display()
+            "listen = \"127.0.0.1:0\"\ndatabase = \"{}\"\nstore_key_file = \"{}\"\n{more}",
+            dir.path().join("console.db").display(),
+            dir.path().join("console.key").display()
         );
         let config =
             ConsoleConfig::parse(&text, std::path::Path::new("clinic.toml")).expect("test config");
@@ -58,7 +59,9 @@ impl TestConsole {
             let now = now.clone();
             Arc::new(move || *now.lock().unwrap_or_else(|p| p.into_inner()))
         };
-        let store = Arc::new(ConsoleStore::open(&config.database).expect("console store"));
+        let store = Arc::new(
+            ConsoleStore::open(&config.database, &config.store_key_file).expect("console store"),
+        );
         let keys = STATIONS
             .iter()
             .map(|(id, name)| stations::issue_key(&store, id, name, "wuma", start).expect("key"))
