@@ -366,7 +366,7 @@ fn the_printer_test_page_prints_settings_survive_a_restart_and_wrong_pins_lock_e
 
 /// The camera's self-test shows its live picture on the devices page (a demonstration station
 /// fed still images: the test pattern's bars), says it works, and the picture goes; a measuring
-/// device's self-test finds the demonstration's monitor.
+/// device's self-test finds the demonstration's monitor; a fault report is filed with a photo.
 #[test]
 fn the_camera_shows_its_live_picture_and_a_measuring_device_answers_its_self_test() {
     let bed = bed();
@@ -431,4 +431,18 @@ fn the_camera_shows_its_live_picture_and_a_measuring_device_answers_its_self_tes
     .unwrap();
     st.wait_screen("admin", &t.text("admin-msg-instrument-answered"))
         .unwrap();
+
+    // A fault report with a photo: the camera's picture for a moment, one frame kept, filed
+    // with the report, and the list says so.
+    st.press(&t.text("admin-section-faults")).unwrap();
+    st.press(&t.text("admin-fault-photo")).unwrap();
+    st.wait_screen("admin", &t.text("admin-msg-fault-photo-taken"))
+        .unwrap();
+    st.press(&t.text("admin-device-camera")).unwrap();
+    st.press(&t.text("fault-problem-not-working")).unwrap();
+    st.press(&t.text("admin-fault-submit")).unwrap();
+    let page = st
+        .wait_screen("admin", &t.text("admin-msg-fault-filed"))
+        .unwrap();
+    assert!(page.contains(&t.text("admin-fault-has-photo")), "{page}");
 }

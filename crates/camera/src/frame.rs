@@ -23,6 +23,8 @@ pub enum FrameError {
     Decode(String),
     #[error("unsupported pixel format: {0}")]
     Format(String),
+    #[error("cannot encode the picture: {0}")]
+    Encode(String),
 }
 
 /// What can go wrong with a camera.
@@ -150,6 +152,20 @@ impl Frame {
         let grey = img.into_luma8();
         let (w, h) = grey.dimensions();
         Frame::from_luma(w, h, grey.into_raw())
+    }
+
+    /// The frame as a greyscale JPEG (a fault report's photo). `quality` is 1–100.
+    pub fn to_jpeg(&self, quality: u8) -> Result<Vec<u8>, FrameError> {
+        let mut out = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality.clamp(1, 100))
+            .encode(
+                &self.luma,
+                self.width,
+                self.height,
+                image::ExtendedColorType::L8,
+            )
+            .map_err(|e| FrameError::Encode(e.to_string()))?;
+        Ok(out)
     }
 
     pub fn width(&self) -> u32 {

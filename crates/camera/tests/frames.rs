@@ -93,3 +93,21 @@ fn still_images_from_files() {
     fn takes(_: impl FrameSource) {}
     takes(boxed);
 }
+
+#[test]
+fn a_frame_round_trips_through_its_jpeg_photo() {
+    // Left half dark, right half light: a JPEG keeps that within a few levels.
+    let (w, h) = (64u32, 48u32);
+    let luma: Vec<u8> = (0..w * h)
+        .map(|i| if i % w < w / 2 { 30 } else { 220 })
+        .collect();
+    let frame = Frame::from_luma(w, h, luma).unwrap();
+    let jpeg = frame.to_jpeg(85).unwrap();
+    assert!(jpeg.starts_with(&[0xFF, 0xD8]), "a JPEG");
+    let back = Frame::from_encoded(&jpeg).unwrap();
+    assert_eq!((back.width(), back.height()), (w, h));
+    let dark = back.mean_luma_in(0, 0, 24, 48).unwrap();
+    let light = back.mean_luma_in(40, 0, 24, 48).unwrap();
+    assert!((dark - 30.0).abs() < 6.0, "{dark}");
+    assert!((light - 220.0).abs() < 6.0, "{light}");
+}

@@ -22,6 +22,9 @@ pub(crate) struct Effects {
     /// Admin mode: print a test page / open the camera for a frame.
     pub admin_test_page: bool,
     pub admin_test_camera: bool,
+    /// Admin mode: show the camera's picture for a moment, then keep one frame as the fault
+    /// report's photo.
+    pub admin_fault_photo: bool,
     /// Admin mode: ask the print server behind this queue (or server) address for its printers.
     pub admin_find_printers: Option<String>,
     /// Admin mode's self-test of this kind's measuring device.

@@ -413,6 +413,9 @@ impl Kiosk {
         if effects.admin_test_camera {
             self.test_camera();
         }
+        if effects.admin_fault_photo {
+            self.take_fault_photo();
+        }
         if let Some(kind) = effects.admin_test_instrument {
             self.test_instrument(kind);
         }

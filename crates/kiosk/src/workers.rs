@@ -24,6 +24,8 @@ const SCAN_FRAME_EVERY: Duration = Duration::from_millis(100);
 /// for staff to see the lens is clean and the resident's face would be in view.
 const CAMERA_PREVIEW_PICTURES: u32 = 25;
 const CAMERA_PREVIEW_EVERY: Duration = Duration::from_millis(200);
+/// A fault photo is taken after this many pictures of live view (2 s): time to aim.
+const FAULT_PHOTO_PICTURES: u32 = 10;
 
 /// Every panic is logged (thread, place, message) before unwinding, wherever it happens.
 pub fn install_panic_hook() {
@@ -355,6 +357,49 @@ impl Kiosk {
             });
         if let Err(e) = spawned {
             tracing::error!(error = %e, "cannot start the camera test thread");
+        }
+    }
+}
+
+impl Kiosk {
+    /// A photo for a fault report: the camera's picture for a moment (so staff can aim it),
+    /// then the last frame as a JPEG. The camera is off when this thread ends.
+    pub(crate) fn take_fault_photo(&self) {
+        let k = self.clone();
+        let spawned = std::thread::Builder::new()
+            .name("admin-fault-photo".into())
+            .spawn(move || {
+                let photo = caught("admin-fault-photo", || {
+                    let open = k.shared.camera.as_ref()?;
+                    let mut camera = open().ok()?;
+                    let mut last = None;
+                    for _ in 0..FAULT_PHOTO_PICTURES {
+                        if !k.lock().admin_fault_photo_taking() {
+                            return None;
+                        }
+                        let frame = camera.next_frame().ok()?;
+                        if let Some(window) = &k.shared.live_video {
+                            window(SelfView::of(&frame).to_packet());
+                        }
+                        last = Some(frame);
+                        std::thread::sleep(CAMERA_PREVIEW_EVERY);
+                    }
+                    let jpeg = last?.to_jpeg(crate::flows::fault::PHOTO_QUALITY);
+                    jpeg.map_err(|e| tracing::warn!(error = %e, "cannot encode the fault photo"))
+                        .ok()
+                })
+                .ok()
+                .flatten();
+                if photo.is_none() && k.lock().admin_fault_photo_taking() {
+                    tracing::warn!("no photo for the fault report: the camera gave no picture");
+                }
+                let effects = k
+                    .lock()
+                    .on_admin_fault_photo(photo.map(crate::flows::fault::FaultPhoto));
+                k.apply(effects);
+            });
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "cannot start the fault photo thread");
         }
     }
 }

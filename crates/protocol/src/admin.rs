@@ -266,6 +266,12 @@ pub enum AdminMessage {
     FaultFiled,
     /// The fault report could not be stored: staff must look at the logs.
     FaultNotFiled,
+    /// The camera's picture shows for a moment before the photo is taken: aim it at the fault.
+    FaultPhotoTaking,
+    /// The photo will be filed with the report.
+    FaultPhotoTaken,
+    /// No photo: the camera is missing or gave no picture (the report can be filed without).
+    FaultPhotoFailed,
     /// The diagnostics bundle was written ([`AdminView::saved_to`] says where).
     DiagnosticsSaved,
     /// The diagnostics bundle could not be written (no logs folder, drive full or pulled out).
@@ -311,6 +317,9 @@ impl AdminMessage {
             AdminMessage::RestartToApply => "admin-msg-restart-to-apply",
             AdminMessage::FaultFiled => "admin-msg-fault-filed",
             AdminMessage::FaultNotFiled => "admin-msg-fault-not-filed",
+            AdminMessage::FaultPhotoTaking => "admin-msg-fault-photo-taking",
+            AdminMessage::FaultPhotoTaken => "admin-msg-fault-photo-taken",
+            AdminMessage::FaultPhotoFailed => "admin-msg-fault-photo-failed",
             AdminMessage::DiagnosticsSaved => "admin-msg-diagnostics-saved",
             AdminMessage::DiagnosticsFailed => "admin-msg-diagnostics-failed",
             AdminMessage::BadgeWaiting => "admin-msg-badge-waiting",
@@ -430,6 +439,10 @@ pub enum AdminAction {
     FaultProblem {
         problem: FaultProblem,
     },
+    /// Take a photo for the report (optional): the camera's picture for a moment, then one frame.
+    FaultPhoto,
+    /// Drop the photo taken for the report.
+    FaultPhotoDiscard,
     /// File the report (device and problem chosen).
     FaultSubmit,
     /// Wait for a new staff badge on the card reader (the badges page).

@@ -114,6 +114,8 @@ pub struct FaultLine {
     pub by_staff: bool,
     /// Sent to the platform (else waiting at the station).
     pub uploaded: bool,
+    /// A photo was filed with it.
+    pub photo: bool,
 }
 
 /// The report staff are filling in on the admin page.
@@ -121,4 +123,6 @@ pub struct FaultLine {
 pub struct FaultDraft {
     pub device: Option<DeviceClass>,
     pub problem: Option<FaultProblem>,
+    /// A photo is taken for it (optional; the picture stays in the kiosk, never in a view).
+    pub photo: bool,
 }

@@ -3,7 +3,7 @@
 //! link sends it).
 
 use chrono::{DateTime, Local};
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 
 use crate::{audit, AuditEvent, Store, StoreError};
 
@@ -21,6 +21,8 @@ pub struct FaultRecord {
     /// The screen and the message a resident saw.
     pub screen: Option<String>,
     pub notice: Option<String>,
+    /// A JPEG staff took of the fault (kept encrypted with the rest; uploaded with the report).
+    pub photo: Option<Vec<u8>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -30,6 +32,8 @@ pub struct StoredFault {
     pub record: FaultRecord,
     /// Sent to the platform.
     pub delivered: bool,
+    /// A photo is kept with it ([`Store::fault_photo`]); `record.photo` is left empty in lists.
+    pub has_photo: bool,
 }
 
 const RESIDENT: &str = "resident";
@@ -45,15 +49,17 @@ impl Store {
         let mut conn = self.conn()?;
         let tx = conn.transaction()?;
         tx.execute(
-            "INSERT INTO fault_reports (reported_at, reporter, device, problem, screen, notice)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO fault_reports
+                (reported_at, reporter, device, problem, screen, notice, photo)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![
                 now,
                 reporter,
                 record.device,
                 record.problem,
                 record.screen,
-                record.notice
+                record.notice,
+                record.photo
             ],
         )?;
         let id = tx.last_insert_rowid();
@@ -70,7 +76,8 @@ impl Store {
     pub fn fault_reports(&self, limit: usize) -> Result<Vec<StoredFault>, StoreError> {
         let conn = self.conn()?;
         let mut stmt = conn.prepare_cached(
-            "SELECT id, reported_at, reporter, device, problem, screen, notice, delivered_at
+            "SELECT id, reported_at, reporter, device, problem, screen, notice, delivered_at,
+                    photo IS NOT NULL
              FROM fault_reports ORDER BY id DESC LIMIT ?1",
         )?;
         let rows = stmt.query_map(params![i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
@@ -84,13 +91,15 @@ impl Store {
                     problem: r.get(4)?,
                     screen: r.get(5)?,
                     notice: r.get(6)?,
+                    photo: None,
                 },
                 r.get::<_, Option<String>>(7)?,
+                r.get::<_, bool>(8)?,
             ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, at, reporter, mut record, delivered_at) = row?;
+            let (id, at, reporter, mut record, delivered_at, has_photo) = row?;
             let Ok(at) = DateTime::parse_from_rfc3339(&at) else {
                 tracing::warn!(id, "fault report with an unreadable time skipped");
                 continue;
@@ -101,9 +110,23 @@ impl Store {
                 reported_at: at.with_timezone(&Local),
                 record,
                 delivered: delivered_at.is_some(),
+                has_photo,
             });
         }
         Ok(out)
+    }
+
+    /// The photo filed with report `id`, if it has one.
+    pub fn fault_photo(&self, id: i64) -> Result<Option<Vec<u8>>, StoreError> {
+        let conn = self.conn()?;
+        let photo = conn
+            .query_row(
+                "SELECT photo FROM fault_reports WHERE id = ?1",
+                params![id],
+                |r| r.get::<_, Option<Vec<u8>>>(0),
+            )
+            .optional()?;
+        Ok(photo.flatten())
     }
 }
 
@@ -126,6 +149,7 @@ mod tests {
             problem: Some("needs_supplies".into()),
             screen: None,
             notice: None,
+            photo: Some(vec![0xFF, 0xD8, 1, 2, 3]),
         };
         let resident = FaultRecord {
             staff: None,
@@ -133,13 +157,25 @@ mod tests {
             problem: None,
             screen: Some("measure".into()),
             notice: Some("device_no_response".into()),
+            photo: None,
         };
-        store.report_fault(&staff).expect("staff report");
-        store.report_fault(&resident).expect("resident report");
+        let staff_id = store.report_fault(&staff).expect("staff report");
+        let resident_id = store.report_fault(&resident).expect("resident report");
         let kept = store.fault_reports(10).expect("reports");
         assert_eq!(kept.len(), 2);
         assert_eq!(kept[0].record, resident, "newest first");
-        assert_eq!(kept[1].record, staff);
+        assert!(!kept[0].has_photo);
+        // Lists leave the photo out; it is read on its own.
+        assert_eq!(
+            kept[1].record,
+            FaultRecord {
+                photo: None,
+                ..staff.clone()
+            }
+        );
+        assert!(kept[1].has_photo);
+        assert_eq!(store.fault_photo(staff_id).expect("photo"), staff.photo);
+        assert_eq!(store.fault_photo(resident_id).expect("photo"), None);
         assert!(
             kept.iter().all(|f| !f.delivered),
             "nothing is delivered yet"
@@ -178,6 +214,7 @@ mod tests {
             problem: None,
             screen: Some("home".into()),
             notice: Some("save_failed".into()),
+            photo: None,
         };
         assert!(store.report_fault(&record).is_err());
         assert!(store.fault_reports(10).expect("reports").is_empty());

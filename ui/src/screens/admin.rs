@@ -520,10 +520,14 @@ fn fault_line(line: &FaultLine, t: &Texts) -> impl IntoView {
     } else {
         "admin-fault-waiting"
     });
+    let photo = line
+        .photo
+        .then(|| view! { <span class="status">{t.tr("admin-fault-has-photo")}</span> });
     view! {
         <li class="admin-fault">
             <span>{line.reported_at.clone()}" · "{device_name(line.device, t)}" · "{by}</span>
             <span>{what}</span>
+            {photo}
             <span class="status">{sent}</span>
         </li>
     }
@@ -553,6 +557,28 @@ fn faults(v: &AdminView, t: &Texts) -> impl IntoView {
         })
         .collect::<Vec<_>>();
     let ready = draft.device.is_some() && draft.problem.is_some();
+    // The photo (optional): the camera's live picture while it is being taken (drawn by
+    // ui/static/live-video.js; the message above says what it is), then retake or delete.
+    let taking = v.message == Some(AdminMessage::FaultPhotoTaking);
+    let preview = taking.then(|| {
+        view! { <canvas id="camera-preview" class="camera-preview" width="320" height="240" aria-hidden="true"></canvas> }
+    });
+    let photo_buttons = if draft.photo {
+        view! {
+            <div class="row">
+                {big_button(t.tr("admin-fault-photo-again"), "btn-secondary", act(AdminAction::FaultPhoto))}
+                {big_button(t.tr("admin-fault-photo-discard"), "btn-secondary", act(AdminAction::FaultPhotoDiscard))}
+            </div>
+        }
+        .into_any()
+    } else {
+        big_button(
+            t.tr("admin-fault-photo"),
+            "btn-secondary",
+            act(AdminAction::FaultPhoto),
+        )
+        .into_any()
+    };
     let list = if v.faults.is_empty() {
         view! { <p>{t.tr("admin-no-faults")}</p> }.into_any()
     } else {
@@ -569,6 +595,8 @@ fn faults(v: &AdminView, t: &Texts) -> impl IntoView {
             <div class="row" role="group" aria-label=t.tr("admin-fault-device")>{devices}</div>
             <h2>{t.tr("admin-fault-problem")}</h2>
             <div class="row" role="group" aria-label=t.tr("admin-fault-problem")>{problems}</div>
+            {preview}
+            {(!taking).then_some(photo_buttons)}
             <button class="btn btn-primary" disabled=!ready
                 on:click=move |_| send(act(AdminAction::FaultSubmit))>
                 {t.tr("admin-fault-submit")}

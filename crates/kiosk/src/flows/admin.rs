@@ -24,6 +24,7 @@ use crate::effects::Effects;
 use crate::readers::Readers;
 
 use super::admin_pages::{badges_view, page, set, settings_view, test};
+use super::fault::FaultPhoto;
 use super::Capabilities;
 
 /// Admin mode is left after this long without a touch.
@@ -61,6 +62,8 @@ pub(crate) struct AdminSession {
     masked: String,
     pub step: AdminStep,
     pub last_activity: Duration,
+    /// The photo taken for the fault report being filled in (`fault_draft.photo`).
+    fault_photo: Option<FaultPhoto>,
 }
 
 #[derive(Debug)]
@@ -132,6 +135,7 @@ impl AdminSession {
                 problem: None,
             },
             last_activity: now,
+            fault_photo: None,
         }
     }
 
@@ -329,8 +333,30 @@ impl AdminSession {
                 view.message = None;
                 AdminNext::Changed
             }
+            // The picture already shows: a second press opens no second camera.
+            A::FaultPhoto if view.message == Some(AdminMessage::FaultPhotoTaking) => {
+                AdminNext::Stay
+            }
+            A::FaultPhoto => {
+                view.message = Some(if ctx.readers.has_camera {
+                    ctx.fx.admin_fault_photo = true;
+                    AdminMessage::FaultPhotoTaking
+                } else {
+                    AdminMessage::FaultPhotoFailed
+                });
+                AdminNext::Changed
+            }
+            A::FaultPhotoDiscard => {
+                view.fault_draft.photo = false;
+                self.fault_photo = None;
+                view.message = None;
+                AdminNext::Changed
+            }
             A::FaultSubmit => {
-                if let Some(message) = super::fault::file(&view.fault_draft, &staff, ctx.store) {
+                let photo = self.fault_photo.as_ref().filter(|_| view.fault_draft.photo);
+                if let Some(message) =
+                    super::fault::file(&view.fault_draft, &staff, photo, ctx.store)
+                {
                     let filed = message == AdminMessage::FaultFiled;
                     if filed {
                         // A fresh form, and the report at the top of the list.
@@ -382,6 +408,42 @@ impl AdminSession {
             A::Leave => AdminNext::Leave,
             A::CornerHold | A::PinKey { .. } | A::PinSubmit => AdminNext::Stay,
         }
+    }
+
+    /// The photo belongs to the form on screen: a new form (another page, a filed report)
+    /// drops it.
+    fn keep_photo_with_its_form(&mut self) {
+        let drafted = matches!(&self.step, AdminStep::Open(view) if view.fault_draft.photo);
+        if !drafted {
+            self.fault_photo = None;
+        }
+    }
+
+    /// Whether the fault photo's picture may go on showing (the form still waits for it).
+    pub fn fault_photo_taking(&self) -> bool {
+        matches!(&self.step,
+            AdminStep::Open(view) if view.message == Some(AdminMessage::FaultPhotoTaking))
+    }
+
+    /// The photo taken for the fault report (`None`: the camera gave none); dropped when staff
+    /// have moved on.
+    pub fn on_fault_photo(&mut self, photo: Option<FaultPhoto>) -> bool {
+        if !self.fault_photo_taking() {
+            return false;
+        }
+        let AdminStep::Open(view) = &mut self.step else {
+            return false;
+        };
+        view.message = Some(if photo.is_some() {
+            AdminMessage::FaultPhotoTaken
+        } else {
+            AdminMessage::FaultPhotoFailed
+        });
+        if photo.is_some() {
+            view.fault_draft.photo = true;
+            self.fault_photo = photo;
+        }
+        true
     }
 
     /// The answer of a printer test page.
@@ -525,6 +587,7 @@ impl Station {
             A::PinSubmit => session.submit(&mut ctx),
             other => session.act(other, &mut ctx),
         };
+        session.keep_photo_with_its_form();
         match next {
             AdminNext::Stay => {}
             AdminNext::Changed => self.changed(fx),
@@ -565,6 +628,22 @@ impl Station {
     /// Whether the camera's self-test may go on showing its picture (admin mode open on it).
     pub(crate) fn admin_camera_previewing(&self) -> bool {
         matches!(&self.phase, Phase::Admin { session, .. } if session.camera_previewing())
+    }
+
+    /// Whether the fault photo's picture may go on showing.
+    pub(crate) fn admin_fault_photo_taking(&self) -> bool {
+        matches!(&self.phase, Phase::Admin { session, .. } if session.fault_photo_taking())
+    }
+
+    /// The photo for the fault report, or `None` when the camera gave none.
+    pub(crate) fn on_admin_fault_photo(&mut self, photo: Option<FaultPhoto>) -> Effects {
+        let mut fx = Effects::default();
+        if let Phase::Admin { session, .. } = &mut self.phase {
+            if session.on_fault_photo(photo) {
+                self.changed(&mut fx);
+            }
+        }
+        fx
     }
 
     /// The outcome of a camera self-test.

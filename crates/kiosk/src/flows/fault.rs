@@ -2,7 +2,8 @@
 //! - a resident presses "报告故障" on a message about something broken (`Notice::is_fault`): the
 //!   station records the screen, the message and the device the message is about, and says it
 //!   was recorded ("已记录，工作人员会尽快处理");
-//! - staff in admin mode choose a device and what is wrong ("报告故障" page), and file it.
+//! - staff in admin mode choose a device and what is wrong ("报告故障" page), optionally take a
+//!   photo of it with the station's camera (a moment of live picture, then one frame), and file it.
 //!
 //! Either way the report is stored with its audit line and waits for the platform link to
 //! upload it (`station_store::faults`).
@@ -49,6 +50,7 @@ impl Station {
             problem: None,
             screen: Some(screen.name().to_string()),
             notice: Some(notice.message_id().to_string()),
+            photo: None,
         };
         let told = match store.report_fault(&record) {
             Ok(_) => Notice::FaultReported,
@@ -61,8 +63,26 @@ impl Station {
     }
 }
 
+/// A photo staff took of a fault: a greyscale JPEG of one camera frame. Kept in the admin
+/// session until the report is filed or the form is left; its `Debug` gives only its size.
+pub(crate) struct FaultPhoto(pub Vec<u8>);
+
+impl std::fmt::Debug for FaultPhoto {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "FaultPhoto({} bytes)", self.0.len())
+    }
+}
+
+/// JPEG quality of a fault photo: enough to read a label or an error code on a device.
+pub(crate) const PHOTO_QUALITY: u8 = 85;
+
 /// Files the report staff filled in; `None` while device or problem is not chosen yet.
-pub(crate) fn file(draft: &FaultDraft, staff: &str, store: &Store) -> Option<AdminMessage> {
+pub(crate) fn file(
+    draft: &FaultDraft,
+    staff: &str,
+    photo: Option<&FaultPhoto>,
+    store: &Store,
+) -> Option<AdminMessage> {
     let (device, problem) = (draft.device?, draft.problem?);
     let record = FaultRecord {
         staff: Some(staff.to_string()),
@@ -70,6 +90,7 @@ pub(crate) fn file(draft: &FaultDraft, staff: &str, store: &Store) -> Option<Adm
         problem: Some(problem.as_str().to_string()),
         screen: None,
         notice: None,
+        photo: photo.map(|p| p.0.clone()),
     };
     Some(match store.report_fault(&record) {
         Ok(_) => AdminMessage::FaultFiled,
@@ -99,6 +120,7 @@ pub(crate) fn lines(store: &Store) -> Vec<FaultLine> {
                 .and_then(|id| Notice::ALL.into_iter().find(|n| n.message_id() == id)),
             by_staff: f.record.staff.is_some(),
             uploaded: f.delivered,
+            photo: f.has_photo,
         })
         .collect()
 }

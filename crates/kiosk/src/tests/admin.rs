@@ -330,7 +330,7 @@ fn unzip(path: &std::path::Path) -> String {
 }
 
 /// A station with a camera (the test pattern; `open` counts it on), admin mode open.
-fn admin_with_camera(open: &Arc<AtomicI64>) -> Rig {
+pub(super) fn admin_with_camera(open: &Arc<AtomicI64>) -> Rig {
     let r = super::rig_cabinet(
         CONFIG,
         Vec::new(),
