@@ -71,6 +71,11 @@ impl ServiceManager {
         Ok(sm)
     }
 
+    /// The manager's `XDG_RUNTIME_DIR` (its control socket is in there).
+    pub fn runtime_dir(&self) -> &Path {
+        &self.runtime_dir
+    }
+
     /// Where units go: a search path of the user manager.
     pub fn unit_dir(&self) -> PathBuf {
         self.runtime_dir.join("systemd").join("user")
@@ -119,4 +124,75 @@ fn set_private(dir: &Path) -> Result<(), String> {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
         .map_err(|e| format!("{}: {e}", dir.display()))
+}
+
+/// Where a kiosk run by a test's manager finds its things.
+pub struct KioskBed<'a> {
+    /// The test's folder (writable by the unit, its log in `app.log`).
+    pub root: &'a Path,
+    pub home: &'a Path,
+    pub display: &'a str,
+    pub config: &'a Path,
+    pub pcsc: &'a Path,
+    pub app: &'a Path,
+    /// Extra `NAME=value` settings for the unit's environment.
+    pub env: &'a [String],
+}
+
+impl ServiceManager {
+    /// Installs the kiosk's shipped unit (`unit`, as the package put it) with a test-bed drop-in
+    /// that changes only what a test machine lacks — the `kiosk` user and its login on tty1, cage
+    /// (the app goes straight onto the test's X display), the journal — and where the station's
+    /// config and data are. The restart policy, `Type=notify`, the sealed key credential and the
+    /// `ProtectSystem=strict` sandbox are the package's own.
+    pub fn install_kiosk_unit(&self, unit: &Path, bed: &KioskBed<'_>) -> Result<(), String> {
+        let units = self.unit_dir();
+        let dropins = units.join("health-station.service.d");
+        std::fs::create_dir_all(&dropins).map_err(|e| format!("unit folders: {e}"))?;
+        std::fs::copy(unit, units.join("health-station.service"))
+            .map_err(|e| format!("{}: {e}", unit.display()))?;
+        let extra: String = bed
+            .env
+            .iter()
+            .map(|e| format!("Environment=\"{e}\"\n"))
+            .collect();
+        let test_bed = format!(
+            "[Service]\n\
+             # No kiosk user, login session or tty1 on a test machine.\n\
+             User=\nPAMName=\nTTYPath=\nStandardInput=null\nUtmpIdentifier=\n\
+             # The journal is not running here.\n\
+             StandardOutput=append:{log}\nStandardError=append:{log}\n\
+             # The test's X server socket lives in /tmp; a station's Wayland socket does not.\n\
+             PrivateTmp=no\n\
+             # A user manager's state folder would be root's home.\n\
+             StateDirectory=\n\
+             ReadWritePaths={root}\n\
+             Environment=HOME={home} DISPLAY={display} HEALTH_STATION_CONFIG={config} \
+             PCSCLITE_CSOCK_NAME={pcsc} HEALTH_STATION_UPDATES_DIR={updates}\n{extra}\
+             ExecStart=\nExecStart={app}\n",
+            log = bed.root.join("app.log").display(),
+            root = bed.root.display(),
+            updates = bed.root.join("updates").display(),
+            home = bed.home.display(),
+            display = bed.display,
+            config = bed.config.display(),
+            pcsc = bed.pcsc.display(),
+            app = bed.app.display(),
+        );
+        std::fs::write(dropins.join("test-bed.conf"), test_bed).map_err(|e| format!("drop-in: {e}"))
+    }
+
+    /// Installs a shipped unit as it is, with a drop-in of `changes`.
+    pub fn install_unit(&self, unit: &Path, changes: &str) -> Result<(), String> {
+        let units = self.unit_dir();
+        let name = unit
+            .file_name()
+            .ok_or_else(|| format!("{} is no unit", unit.display()))?;
+        let mut dropins = name.to_os_string();
+        dropins.push(".d");
+        let dropins = units.join(dropins);
+        std::fs::create_dir_all(&dropins).map_err(|e| format!("unit folders: {e}"))?;
+        std::fs::copy(unit, units.join(name)).map_err(|e| format!("{}: {e}", unit.display()))?;
+        std::fs::write(dropins.join("test-bed.conf"), changes).map_err(|e| format!("drop-in: {e}"))
+    }
 }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use station_e2e::bed::{bed, launch, socket, zh};
-use station_e2e::service::ServiceManager;
+use station_e2e::service::{KioskBed, ServiceManager};
 use station_e2e::station::{write_config, StationOptions};
 use station_e2e::{wait_for, workspace_root};
 
@@ -93,11 +93,8 @@ fn the_installed_package_has_its_files_and_starts_at_the_welcome_screen() {
 }
 
 /// The shipped unit under a real systemd service manager (systemd's user manager in a mount
-/// namespace of its own: this machine's PID 1 is not systemd; see `station_e2e::service`). A
-/// test-bed drop-in changes only what a test machine lacks — the `kiosk` user and its login on
-/// tty1, cage (the app goes straight onto the test's X display) — and where the station's config
-/// and data are; the restart policy, `Type=notify`, the sealed key credential and the
-/// `ProtectSystem=strict` sandbox are the package's own.
+/// namespace of its own: this machine's PID 1 is not systemd; see `station_e2e::service`), with
+/// a test-bed drop-in for what a test machine lacks (`ServiceManager::install_kiosk_unit`).
 #[test]
 fn systemd_brings_a_killed_kiosk_back_to_its_first_screen() {
     let app = installed_app();
@@ -114,32 +111,20 @@ fn systemd_brings_a_killed_kiosk_back_to_its_first_screen() {
     write_config(&config, &StationOptions::default(), &data).expect("config");
 
     let manager = ServiceManager::start(root).expect("systemd user manager");
-    let units = manager.unit_dir();
-    let unit = units.join("health-station.service");
-    let dropins = units.join("health-station.service.d");
-    std::fs::create_dir_all(&dropins).expect("unit folders");
-    std::fs::copy(UNIT, &unit).expect("the installed unit");
-    let test_bed = format!(
-        "[Service]\n\
-         # No kiosk user, login session or tty1 on a test machine.\n\
-         User=\nPAMName=\nTTYPath=\nStandardInput=null\nUtmpIdentifier=\n\
-         # The journal is not running here.\n\
-         StandardOutput=append:{log}\nStandardError=append:{log}\n\
-         # The test's X server socket lives in /tmp; a station's Wayland socket does not.\n\
-         PrivateTmp=no\n\
-         ReadWritePaths={root}\n\
-         Environment=HOME={home} DISPLAY={display} HEALTH_STATION_CONFIG={config} \
-         PCSCLITE_CSOCK_NAME={pcsc}\n\
-         ExecStart=\nExecStart={app}\n",
-        log = root.join("app.log").display(),
-        root = root.display(),
-        home = home.display(),
-        display = bed.display.name(),
-        config = config.display(),
-        pcsc = pcsc.display(),
-        app = app.display(),
-    );
-    std::fs::write(dropins.join("test-bed.conf"), test_bed).expect("drop-in");
+    manager
+        .install_kiosk_unit(
+            Path::new(UNIT),
+            &KioskBed {
+                root,
+                home: &home,
+                display: &bed.display.name(),
+                config: &config,
+                pcsc: &pcsc,
+                app: &app,
+                env: &[],
+            },
+        )
+        .expect("the kiosk's unit");
     manager.run(&["daemon-reload"]).expect("reload");
     // The shipped policy, as systemd read it: restart always; started = the app said READY=1.
     for (name, value) in [

@@ -7,6 +7,7 @@
 
 mod hardware;
 mod live_video;
+mod package_update;
 mod paths;
 mod updates;
 
@@ -88,6 +89,10 @@ fn main() -> ExitCode {
         }
     };
     station_kiosk::install_panic_hook();
+    // Root's installer of a .deb update (its own unit): not a kiosk start at all.
+    if std::env::args().nth(1).as_deref() == Some(package_update::FLAG) {
+        return package_update::run();
+    }
 
     // A new version's start is counted before anything it could fail at (the config included);
     // one that never came up is replaced by the previous version here. Before the instance lock

@@ -4,8 +4,10 @@
 //! visit) and runs the new version's first starts as a trial that rolls back.
 //!
 //! Who installs: an AppImage or a Windows install replaces itself through the plugin. A .deb
-//! (or a development build) is owned by root and the system's package manager: the kiosk, an
-//! unprivileged user under `NoNewPrivileges=`, only downloads, verifies and keeps the package.
+//! (or a development build) is owned by root: the kiosk, an unprivileged user under
+//! `NoNewPrivileges=`, downloads, verifies and keeps the package, and when the station is quiet
+//! asks root's installer (`install.request`; `package_update.rs`, its own unit) to install it.
+//! The installer's answer (`install.result`) is picked up here and audited.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -15,7 +17,7 @@ use station_core::config::UpdateSettings;
 use station_kiosk::Kiosk;
 use station_protocol::UpdateState;
 use station_store::{AuditEvent, Store};
-use station_update::{StartVerdict, Trials, UpdateDir};
+use station_update::{InstallResult, StartVerdict, Trials, UpdateDir};
 use tauri::AppHandle;
 use tauri_plugin_updater::{Update, UpdaterExt};
 
@@ -26,6 +28,8 @@ const QUIET_POLL: Duration = Duration::from_secs(5);
 /// The exit status after installing: the service manager starts the new version (as after a
 /// rollback; 75 = EX_TEMPFAIL, "try again", never in `RestartPreventExitStatus=`).
 const EXIT_FOR_NEW_VERSION: i32 = 75;
+/// How often the installer's answer is looked for.
+const RESULT_POLL: Duration = Duration::from_secs(30);
 /// Manifest and package requests give up after this.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
 
@@ -136,13 +140,19 @@ pub fn spawn(app: AppHandle, kiosk: Kiosk, store: Arc<Store>, settings: UpdateSe
         .spawn(move || {
             std::thread::sleep(FIRST_CHECK_AFTER);
             loop {
+                pick_up_result(&dir, &store);
                 // A panic here ends updates, never the station.
                 let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     tauri::async_runtime::block_on(check_once(
                         &app, &kiosk, &store, &settings, &dir,
                     ))
                 }));
-                std::thread::sleep(settings.check_every);
+                let mut waited = Duration::ZERO;
+                while waited < settings.check_every {
+                    std::thread::sleep(RESULT_POLL);
+                    waited += RESULT_POLL;
+                    pick_up_result(&dir, &store);
+                }
             }
         });
     if let Err(e) = spawned {
@@ -190,25 +200,58 @@ async fn check_once(
             return;
         }
     };
-    let target = match installation {
-        Installation::SelfReplacing(path) => path,
-        Installation::Package => {
-            kiosk.set_update_state(UpdateState::ForPackageManager(update.version.clone()));
-            tracing::warn!(
-                version = %update.version,
-                package = %dir.root().display(),
-                "an update is verified and kept; this kiosk was installed from a package, \
-                 which the system's package manager installs"
-            );
-            return;
-        }
-    };
     // Never during a visit: wait for a quiet station.
     kiosk.set_update_state(UpdateState::Waiting(update.version.clone()));
     while !kiosk.is_quiet() {
         std::thread::sleep(QUIET_POLL);
     }
-    install(app, &update, &bytes, &target, dir);
+    match installation {
+        Installation::SelfReplacing(target) => install(app, &update, &bytes, &target, dir),
+        Installation::Package => ask_root(kiosk, &update.version, dir),
+    }
+}
+
+/// A .deb install: root's installer checks the kept package again and installs it (it stops
+/// and restarts the kiosk). Without that installer (a development build) the request waits.
+fn ask_root(kiosk: &Kiosk, version: &str, dir: &UpdateDir) {
+    match dir.request_install(version) {
+        Ok(()) => {
+            kiosk.set_update_state(UpdateState::ForPackageManager(version.to_string()));
+            tracing::info!(
+                %version,
+                "an update is verified and the station is quiet; asked the system's installer"
+            );
+        }
+        Err(e) => tracing::error!(error = %e, "cannot ask the system's installer"),
+    }
+}
+
+/// Audits what root's installer did with a requested version, once.
+fn pick_up_result(dir: &UpdateDir, store: &Store) {
+    let event = match dir.take_result() {
+        Ok(None) => return,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot read the update installer's result");
+            return;
+        }
+        Ok(Some(InstallResult::Installed { version, previous })) => {
+            tracing::info!(%version, %previous, "update installed by the system's installer");
+            AuditEvent::UpdateInstalled { version, previous }
+        }
+        Ok(Some(InstallResult::RolledBack {
+            version,
+            previous,
+            reason,
+        })) => {
+            tracing::error!(%version, %previous, %reason, "an update never reached the welcome screen and was rolled back");
+            AuditEvent::UpdateRolledBack { version }
+        }
+        Ok(Some(InstallResult::Refused { version, reason })) => {
+            tracing::error!(%version, %reason, "the system's installer refused an update");
+            AuditEvent::UpdateRefused { version, reason }
+        }
+    };
+    audit(store, event);
 }
 
 /// The update and its verified bytes (the staged copy when it is this version), or none.

@@ -383,8 +383,8 @@ pub enum UpdateState {
     Refused(String),
     /// This version is downloaded and verified; it goes in when no resident is at the station.
     Waiting(String),
-    /// Downloaded and verified; this kiosk was installed from a .deb, which the system's package
-    /// manager installs.
+    /// Downloaded and verified; this kiosk was installed from a .deb, and root's installer was
+    /// asked to install it (the station was quiet).
     ForPackageManager(String),
 }
 
