@@ -5,6 +5,9 @@
 //!   kiosks connected and waiting in one queue (this process hosts the console; the kiosks are
 //!   loopback sockets here too, counted in the same process: an upper bound).
 //!
+//! - `clinic_session_check`: a doctor's session looked up (and marked used) in the encrypted
+//!   store, as at each page connection (median of 200).
+//!
 //! Bounded: 100 kiosks, 200 round trips, loopback only.
 
 use std::net::TcpStream;
@@ -87,6 +90,19 @@ fn main() -> Result<(), String> {
     }
     trips.sort_by(f64::total_cmp);
     println!("clinic_signal_round_trip: {:.2} ms", trips[trips.len() / 2]);
+
+    let mut checks = Vec::with_capacity(ROUND_TRIPS);
+    for _ in 0..ROUND_TRIPS {
+        let t0 = Instant::now();
+        clinic
+            .console
+            .accounts()
+            .session(&token)
+            .ok_or("the session ended")?;
+        checks.push(t0.elapsed().as_secs_f64() * 1000.0);
+    }
+    checks.sort_by(f64::total_cmp);
+    println!("clinic_session_check: {:.2} ms", checks[checks.len() / 2]);
     Ok(())
 }
 

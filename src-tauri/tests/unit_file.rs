@@ -88,3 +88,53 @@ fn the_unit_restarts_the_kiosk_forever_and_gives_it_what_the_app_reads() {
         "{exec:?}"
     );
 }
+
+#[test]
+fn systemd_analyze_finds_nothing_to_say_about_roots_update_units() {
+    // The path unit and the installer it starts, checked together (the path names the service).
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("update-unit-check");
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let linux = Path::new(env!("CARGO_MANIFEST_DIR")).join("../packaging/linux");
+    let mut copies = Vec::new();
+    for name in [
+        "health-station-update.path",
+        "health-station-update.service",
+    ] {
+        let text = std::fs::read_to_string(linux.join(name)).expect(name);
+        // The program is installed on a station, not here: `true` stands in for it.
+        let text = text.replace("/usr/bin/health-station", "/bin/true");
+        let copy = dir.join(name);
+        std::fs::write(&copy, text).expect("copy of the unit");
+        copies.push(copy);
+    }
+    let out = Command::new("systemd-analyze")
+        .args(["verify", "--man=no"])
+        .args(&copies)
+        .output()
+        .expect("systemd-analyze");
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(out.status.success() && said.trim().is_empty(), "{said}");
+    // The installer and the kiosk agree where updates wait.
+    let updates_dir = |text: &str| {
+        setting(text, "Environment")
+            .iter()
+            .find_map(|e| {
+                e.strip_prefix("HEALTH_STATION_UPDATES_DIR=")
+                    .map(str::to_string)
+            })
+            .expect("HEALTH_STATION_UPDATES_DIR")
+    };
+    let installer =
+        std::fs::read_to_string(linux.join("health-station-update.service")).expect("installer");
+    let path = std::fs::read_to_string(linux.join("health-station-update.path")).expect("path");
+    let dir = updates_dir(&unit());
+    assert_eq!(updates_dir(&installer), dir);
+    assert_eq!(
+        setting(&path, "PathExists"),
+        [format!("{dir}/install.request")]
+    );
+}

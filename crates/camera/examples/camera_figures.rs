@@ -1,4 +1,5 @@
-//! Prints `name: value unit` lines: QR decode per 640x480 frame, face detection per frame.
+//! Prints `name: value unit` lines: QR decode per 640x480 frame, face detection per frame, a
+//! fault report's photo (JPEG encoding and size).
 //! Run optimised: `cargo run -p station-camera --release --example camera_figures`.
 
 use std::time::Instant;
@@ -55,6 +56,14 @@ fn main() {
         "qr_scan_no_code_640x480: {:.1} ms",
         time_ms(20, || drop(std::hint::black_box(read_qr(&empty))))
     );
+
+    // A fault photo: one 640x480 frame as the JPEG admin mode files with the report.
+    let jpeg = qr.to_jpeg(85).expect("jpeg");
+    println!(
+        "fault_photo_jpeg_640x480: {:.1} ms",
+        time_ms(20, || drop(std::hint::black_box(qr.to_jpeg(85))))
+    );
+    println!("fault_photo_size_640x480: {} KiB", jpeg.len() / 1024);
 
     #[cfg(feature = "face")]
     face_figures();
