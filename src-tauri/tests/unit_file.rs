@@ -37,13 +37,26 @@ fn systemd_analyze_finds_nothing_to_say_about_the_unit() {
     // cage is installed on a station, not on the test machine: `true` stands in for it (the
     // checker refuses a command that does not exist); everything else as shipped.
     let text = unit().replace("/usr/bin/cage", "/bin/true");
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("unit-check");
+    verify("unit-check", &[("health-station.service", text)]);
+}
+
+/// Copies of `units` (name, text) in a folder of their own, checked together by
+/// `systemd-analyze verify`. It exits 0 on unknown keys and bad values but says so: any word
+/// from it is a finding.
+fn verify(folder: &str, units: &[(&str, String)]) {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(folder);
     std::fs::create_dir_all(&dir).expect("temp dir");
-    let copy = dir.join("health-station.service");
-    std::fs::write(&copy, text).expect("copy of the unit");
+    let copies: Vec<PathBuf> = units
+        .iter()
+        .map(|(name, text)| {
+            let copy = dir.join(name);
+            std::fs::write(&copy, text).expect("copy of the unit");
+            copy
+        })
+        .collect();
     let out = Command::new("systemd-analyze")
         .args(["verify", "--man=no"])
-        .arg(&copy)
+        .args(&copies)
         .output()
         .expect("systemd-analyze (scripts/setup test installs systemd)");
     let said = format!(
@@ -51,7 +64,6 @@ fn systemd_analyze_finds_nothing_to_say_about_the_unit() {
         String::from_utf8_lossy(&out.stderr),
         String::from_utf8_lossy(&out.stdout)
     );
-    // It exits 0 on unknown keys and bad values but says so: any word from it is a finding.
     assert!(out.status.success() && said.trim().is_empty(), "{said}");
 }
 
@@ -92,32 +104,19 @@ fn the_unit_restarts_the_kiosk_forever_and_gives_it_what_the_app_reads() {
 #[test]
 fn systemd_analyze_finds_nothing_to_say_about_roots_update_units() {
     // The path unit and the installer it starts, checked together (the path names the service).
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("update-unit-check");
-    std::fs::create_dir_all(&dir).expect("temp dir");
     let linux = Path::new(env!("CARGO_MANIFEST_DIR")).join("../packaging/linux");
-    let mut copies = Vec::new();
-    for name in [
+    let units: Vec<(&str, String)> = [
         "health-station-update.path",
         "health-station-update.service",
-    ] {
+    ]
+    .into_iter()
+    .map(|name| {
         let text = std::fs::read_to_string(linux.join(name)).expect(name);
         // The program is installed on a station, not here: `true` stands in for it.
-        let text = text.replace("/usr/bin/health-station", "/bin/true");
-        let copy = dir.join(name);
-        std::fs::write(&copy, text).expect("copy of the unit");
-        copies.push(copy);
-    }
-    let out = Command::new("systemd-analyze")
-        .args(["verify", "--man=no"])
-        .args(&copies)
-        .output()
-        .expect("systemd-analyze");
-    let said = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stderr),
-        String::from_utf8_lossy(&out.stdout)
-    );
-    assert!(out.status.success() && said.trim().is_empty(), "{said}");
+        (name, text.replace("/usr/bin/health-station", "/bin/true"))
+    })
+    .collect();
+    verify("update-unit-check", &units);
     // The installer and the kiosk agree where updates wait.
     let updates_dir = |text: &str| {
         setting(text, "Environment")
