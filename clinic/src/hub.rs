@@ -169,7 +169,11 @@ impl Hub {
                     .find(|d| d.doctor.id == doctor)
                     .map(|d| d.doctor.display_name.clone())
                     .unwrap_or_default();
-                self.to_station(&id, ToStation::Accepted { doctor: name });
+                let accepted = ToStation::Accepted {
+                    doctor: name,
+                    call: Some(call.id.clone()),
+                };
+                self.to_station(&id, accepted);
                 self.to_doctor_of(doctor, ToDoctor::StationBack { call: call.id });
             }
         }
@@ -288,7 +292,11 @@ impl Hub {
             );
         }
         if reason != EndReason::ResidentLeft {
-            self.to_station(&ended.station_id, ToStation::Ended { reason });
+            let end = ToStation::Ended {
+                reason,
+                call: Some(ended.id.clone()),
+            };
+            self.to_station(&ended.station_id, end);
         }
         self.refresh(&ended.group, now);
     }
@@ -437,6 +445,7 @@ impl Hub {
                     &accepted.station_id,
                     ToStation::Accepted {
                         doctor: doctor.display_name.clone(),
+                        call: Some(accepted.id.clone()),
                     },
                 );
                 self.refresh(&doctor.group, now);

@@ -123,6 +123,10 @@ pub enum ToStation {
     Left,
     Accepted {
         doctor: String,
+        /// Which call (consoles before this field sent none): also tells it to a kiosk that
+        /// reconnected before it heard its place in line.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        call: Option<CallId>,
     },
     Signal {
         payload: Value,
@@ -138,6 +142,10 @@ pub enum ToStation {
     },
     Ended {
         reason: EndReason,
+        /// Which call ended (consoles before this field sent none): a kiosk that has called
+        /// again since ignores the end of its earlier call.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        call: Option<CallId>,
     },
     Error {
         code: ErrorCode,

@@ -94,11 +94,23 @@ fn replies_are_tagged_objects() {
     );
     let v = serde_json::to_value(ToStation::Ended {
         reason: EndReason::DoctorHungUp,
+        call: Some("c1".into()),
     })
     .unwrap();
     assert_eq!(
         v,
-        serde_json::json!({"type": "ended", "reason": "doctor_hung_up"})
+        serde_json::json!({"type": "ended", "reason": "doctor_hung_up", "call": "c1"})
+    );
+    // An older console names no call: still understood.
+    let old: ToStation =
+        serde_json::from_value(serde_json::json!({"type": "ended", "reason": "station_lost"}))
+            .unwrap();
+    assert_eq!(
+        old,
+        ToStation::Ended {
+            reason: EndReason::StationLost,
+            call: None
+        }
     );
 }
 
@@ -153,6 +165,7 @@ fn what_the_console_says_the_kiosk_reads_back() {
         ToStation::Left,
         ToStation::Accepted {
             doctor: "李医生".into(),
+            call: Some("c1".into()),
         },
         ToStation::Signal {
             payload: serde_json::json!({"sdp": {"type": "offer", "sdp": "v=0"}}),
@@ -172,6 +185,7 @@ fn what_the_console_says_the_kiosk_reads_back() {
         },
         ToStation::Ended {
             reason: EndReason::StationLost,
+            call: Some("c9".into()),
         },
         ToStation::Error {
             code: ErrorCode::TooLarge,

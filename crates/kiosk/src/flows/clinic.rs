@@ -35,6 +35,8 @@ const MAX_VITALS: usize = 32;
 
 #[derive(Debug)]
 pub(crate) struct Clinic {
+    /// The console's id of this call, from its first place in line.
+    pub id: Option<String>,
     pub stage: Stage,
     /// When the call was placed.
     pub since: Duration,
@@ -116,6 +118,7 @@ pub(crate) fn call(visit: &mut Visit, ctx: &mut Ctx<'_>) -> Next {
         .push(FromStation::Call { resident, vitals });
     tracing::info!(visit = visit.visit_id().0, readings, "calling a doctor");
     visit.call = Some(Clinic {
+        id: None,
         stage: Stage::Waiting(ClinicWaitView {
             position: None,
             wait_minutes: None,
@@ -212,29 +215,27 @@ pub(crate) fn on_console(visit: &mut Visit, message: ToStation, ctx: &mut Ctx<'_
         return Next::Stay;
     };
     match message {
-        ToStation::Queued {
-            position,
-            wait_minutes,
-            ..
+        // The end of an earlier call of this station (the resident called again while it
+        // crossed): not this call's. The console sends a call's place in line before its end.
+        ToStation::Ended {
+            call: Some(ended), ..
+        } if call.id.as_deref() != Some(ended.as_str()) => Next::Stay,
+        ToStation::Queued { call: id, .. } if call.id.as_ref().is_some_and(|mine| *mine != id) => {
+            // A place in line for another call than this one: not ours.
+            Next::Stay
         }
-        | ToStation::Position {
+        ToStation::Queued {
+            call: id,
             position,
             wait_minutes,
         } => {
-            let position = Some(u32::try_from(position).unwrap_or(u32::MAX));
-            let Stage::Waiting(wait) = &mut call.stage else {
-                return Next::Stay;
-            };
-            let moved = wait.position != position;
-            wait.position = position;
-            wait.wait_minutes = Some(wait_minutes);
-            // A new place is said again; the same place with a new estimate is only shown.
-            if moved && on_call_screen {
-                Next::Show(Task::Clinic)
-            } else {
-                Next::Changed
-            }
+            call.id = Some(id);
+            placed(call, position, wait_minutes, on_call_screen)
         }
+        ToStation::Position {
+            position,
+            wait_minutes,
+        } => placed(call, position, wait_minutes, on_call_screen),
         ToStation::Requeued {
             position,
             wait_minutes,
@@ -253,7 +254,10 @@ pub(crate) fn on_console(visit: &mut Visit, message: ToStation, ctx: &mut Ctx<'_
                 Next::Show(Task::Clinic)
             }
         }
-        ToStation::Accepted { doctor } => {
+        ToStation::Accepted { doctor, call: id } => {
+            if id.is_some() {
+                call.id = id;
+            }
             tracing::info!(visit = visit.session.visit.0, "a doctor accepted the call");
             call.stage = Stage::InCall {
                 doctor,
@@ -289,8 +293,9 @@ pub(crate) fn on_console(visit: &mut Visit, message: ToStation, ctx: &mut Ctx<'_
         // once) and must not be ended by the echo of the old one.
         ToStation::Ended {
             reason: EndReason::ResidentHungUp | EndReason::ResidentLeft,
+            ..
         } => Next::Stay,
-        ToStation::Ended { reason } => {
+        ToStation::Ended { reason, .. } => {
             let notice = match reason {
                 EndReason::DoctorHungUp => Some(Notice::ClinicCallEnded),
                 EndReason::StationLost => Some(Notice::ClinicLinkLost),
@@ -322,6 +327,22 @@ pub(crate) fn on_console(visit: &mut Visit, message: ToStation, ctx: &mut Ctx<'_
             Next::Stay
         }
         ToStation::Left | ToStation::Welcome { .. } | ToStation::Refused { .. } => Next::Stay,
+    }
+}
+
+/// A place in line (or a new estimate): shown; a new place is said again.
+fn placed(call: &mut Clinic, position: usize, wait_minutes: u32, on_call_screen: bool) -> Next {
+    let position = Some(u32::try_from(position).unwrap_or(u32::MAX));
+    let Stage::Waiting(wait) = &mut call.stage else {
+        return Next::Stay;
+    };
+    let moved = wait.position != position;
+    wait.position = position;
+    wait.wait_minutes = Some(wait_minutes);
+    if moved && on_call_screen {
+        Next::Show(Task::Clinic)
+    } else {
+        Next::Changed
     }
 }
 

@@ -9,6 +9,7 @@ use station_cabinet::{CabinetError, CabinetOrder, MedicineCabinet, PickupCode};
 use station_camera::NotConfiguredVerifier;
 use station_clinic::testbed::{TestConsole, TestDoctor as Doctor};
 use station_clinic_link::LinkEvent;
+use station_clinic_protocol::{EndReason, ToStation};
 use station_devices::SimulatedOutcome;
 use station_protocol::{
     Action, ClinicBanner, Locale, MeasureKind, Notice, PromptId, Screen, Service, StationView,
@@ -563,4 +564,53 @@ fn calling_again_right_after_hanging_up_keeps_the_new_place_in_line() {
         "{:?}",
         r.kiosk.view().screen
     );
+}
+
+#[test]
+fn the_end_of_an_earlier_call_that_crosses_a_new_one_leaves_the_new_one_alone() {
+    let clinic = TestConsole::start();
+    let dir = tempfile::tempdir().expect("dir");
+    let r = station(&clinic, &dir, &[]);
+    r.clinic_online();
+    r.identify();
+    let mut doctor = Doctor::sign_in(&clinic, "li");
+    r.call_doctor();
+    let first = doctor.accept()["call"]
+        .as_str()
+        .expect("the call's id")
+        .to_string();
+    r.wait("the call", |v| {
+        matches!(v.screen, Screen::ClinicCall { .. })
+    });
+    r.kiosk.act(Action::HangUp);
+    r.call_doctor();
+    r.wait(
+        "a place in line for the new call",
+        |v| matches!(&v.screen, Screen::ClinicWaiting { wait } if wait.position.is_some()),
+    );
+    // The doctor's end of the first call, as if it had crossed the new call on the way.
+    let ended = |call: &str| {
+        LinkEvent::Console(ToStation::Ended {
+            reason: EndReason::DoctorHungUp,
+            call: Some(call.to_string()),
+        })
+    };
+    r.kiosk.on_clinic_event(ended(&first));
+    let v = r.kiosk.view();
+    assert!(
+        matches!(&v.screen, Screen::ClinicWaiting { .. }),
+        "{:?}",
+        v.screen
+    );
+    assert_ne!(v.notice, Some(Notice::ClinicCallEnded));
+    // The new call's own end does end it.
+    let queue = doctor.wait("the new call in line", |m| {
+        m["type"] == "queue" && m["calls"][0]["call"].is_string()
+    });
+    let second = queue["calls"][0]["call"].as_str().expect("id").to_string();
+    assert_ne!(second, first);
+    r.kiosk.on_clinic_event(ended(&second));
+    r.wait("the new call ended", |v| {
+        v.notice == Some(Notice::ClinicCallEnded)
+    });
 }
