@@ -10,6 +10,8 @@ use station_store::VisitId;
 pub(crate) struct Effects {
     /// An utterance to speak: one prompt, or a result read out word by word.
     pub say: Option<(Locale, Vec<PromptId>)>,
+    /// Text read aloud after `say` (words no recording has: a prescription).
+    pub read: Option<(Locale, String)>,
     pub replay: bool,
     pub stop_voice: bool,
     pub volume: Option<u8>,

@@ -381,6 +381,9 @@ impl Kiosk {
         if let Some((locale, speech)) = effects.say {
             s.voice.say(locale, &speech);
         }
+        if let Some((locale, text)) = effects.read {
+            s.voice.read(locale, &text);
+        }
         if effects.replay {
             s.voice.replay();
         }

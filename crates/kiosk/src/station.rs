@@ -114,6 +114,14 @@ impl Station {
         (locale, self.screen().speech(locale))
     }
 
+    /// Says the screen now on: its prompts, then any text only a synthesiser can read.
+    pub(crate) fn say_screen(&self, fx: &mut Effects) {
+        let screen = self.screen();
+        let locale = self.phase.prefs().locale;
+        fx.say = Some((locale, screen.speech(locale)));
+        fx.read = screen.read_aloud().map(|text| (locale, text));
+    }
+
     pub fn prefs(&self) -> DisplayPrefs {
         *self.phase.prefs()
     }
@@ -212,7 +220,7 @@ impl Station {
         }
         self.notice = None;
         if speak == Speak::Yes {
-            fx.say = Some(self.speech());
+            self.say_screen(fx);
         }
         self.changed(fx);
     }
@@ -330,7 +338,7 @@ impl Station {
         match action {
             Action::ChooseLocale { locale } => {
                 self.phase.prefs_mut().locale = locale;
-                fx.say = Some(self.speech());
+                self.say_screen(&mut fx);
                 self.changed(&mut fx);
             }
             Action::ChooseTextSize { size } => {

@@ -289,6 +289,31 @@ impl Screen {
             _ => vec![self.prompt()],
         }
     }
+
+    /// Words after [`Screen::speech`] that no recording has, read aloud by the voice's
+    /// synthesiser: what the doctor prescribed, as written (drug, dose, quantity, usage).
+    pub fn read_aloud(&self) -> Option<String> {
+        match self {
+            Screen::Prescription { prescription } if !prescription.items.is_empty() => Some(
+                prescription
+                    .items
+                    .iter()
+                    .map(|i| {
+                        [&i.drug, &i.dose, &i.quantity, &i.usage]
+                            .into_iter()
+                            .filter(|part| !part.trim().is_empty())
+                            .map(|part| part.trim())
+                            .collect::<Vec<_>>()
+                            // Pauses between the parts and after each drug (punctuation the
+                            // synthesiser turns into pauses; never shown).
+                            .join("，") // i18n-exempt: a pause
+                            + "。" // i18n-exempt: a pause
+                    })
+                    .collect(),
+            ),
+            _ => None,
+        }
+    }
 }
 
 #[cfg(test)]

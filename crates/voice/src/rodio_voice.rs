@@ -13,13 +13,14 @@ use rodio::buffer::SamplesBuffer;
 use rodio::{Decoder, DeviceSinkBuilder, MixerDeviceSink, Player};
 use station_protocol::{Locale, PromptId};
 
-use crate::{PromptLibrary, Voice};
+use crate::{PromptLibrary, TextReader, Voice};
 
 /// How long [`RodioVoice::open`] waits for the audio thread to report whether the device opened.
 const OPEN_TIMEOUT: Duration = Duration::from_secs(5);
 
 enum Command {
     Say(Locale, Vec<PromptId>),
+    Read(Locale, String),
     Replay,
     Stop,
     Volume(u8),
@@ -158,6 +159,9 @@ impl Voice for RodioVoice {
     fn say(&self, locale: Locale, speech: &[PromptId]) {
         self.send(Command::Say(locale, speech.to_vec()));
     }
+    fn read(&self, locale: Locale, text: &str) {
+        self.send(Command::Read(locale, text.to_string()));
+    }
     fn replay(&self) {
         self.send(Command::Replay);
     }
@@ -217,11 +221,18 @@ fn audio_thread(
         config.sample_rate(),
         config.channel_count()
     )));
+    let reader = TextReader::find();
+    if reader.is_none() {
+        // A fault for staff: prescriptions are shown but not read out.
+        tracing::error!("espeak-ng is not installed: text without a recording is not read aloud");
+    }
     let mut playback = Playback {
         library,
+        reader,
         sink,
         player: None,
         last: None,
+        last_text: None,
         volume: 1.0,
         warned: HashSet::new(),
         calls: Vec::new(),
@@ -229,9 +240,15 @@ fn audio_thread(
     while let Ok(command) = inbox.recv() {
         match command {
             Command::Say(locale, speech) => playback.play(locale, speech),
+            Command::Read(locale, text) => playback.read(locale, &text),
             Command::Replay => {
                 if let Some((locale, speech)) = playback.last.clone() {
+                    let text = playback.last_text.take();
                     playback.play(locale, speech);
+                    if let Some(audio) = text {
+                        playback.append_audio(&audio);
+                        playback.last_text = Some(audio);
+                    }
                 }
             }
             Command::Stop => playback.silence(),
@@ -256,6 +273,10 @@ struct Playback {
     /// once.
     player: Option<Player>,
     last: Option<(Locale, Vec<PromptId>)>,
+    /// espeak-ng, for text no recording has.
+    reader: Option<TextReader>,
+    /// The text read after the last utterance, as synthesised (replayed with it).
+    last_text: Option<Vec<u8>>,
     volume: rodio::Float,
     /// Recordings already reported missing or unreadable.
     warned: HashSet<PathBuf>,
@@ -293,6 +314,40 @@ impl Playback {
         }
         self.player = Some(player);
         self.last = Some((locale, speech));
+        self.last_text = None;
+    }
+
+    /// Synthesises `text` (on this thread: the caller never waits) and queues it after the
+    /// utterance now playing.
+    fn read(&mut self, locale: Locale, text: &str) {
+        let Some(reader) = &self.reader else {
+            return;
+        };
+        match reader.synthesize(locale, text) {
+            Ok(audio) => {
+                self.append_audio(&audio);
+                self.last_text = Some(audio);
+            }
+            Err(e) => tracing::warn!(error = %e, "cannot read a text aloud"),
+        }
+    }
+
+    fn append_audio(&mut self, wav: &[u8]) {
+        let decoder = match Decoder::try_from(std::io::Cursor::new(wav.to_vec())) {
+            Ok(d) => d,
+            Err(e) => {
+                tracing::warn!(error = %e, "synthesised speech cannot be decoded");
+                return;
+            }
+        };
+        let volume = self.volume;
+        let mixer = self.sink.mixer();
+        let player = self.player.get_or_insert_with(|| {
+            let player = Player::connect_new(mixer);
+            player.set_volume(volume);
+            player
+        });
+        player.append(decoder);
     }
 
     /// The decoded recording of one prompt; `None` (warned once per file) if it cannot be played.

@@ -10,6 +10,7 @@ pub struct SilentVoice;
 
 impl Voice for SilentVoice {
     fn say(&self, _locale: Locale, _speech: &[PromptId]) {}
+    fn read(&self, _locale: Locale, _text: &str) {}
     fn replay(&self) {}
     fn stop(&self) {}
     fn set_volume(&self, _percent: u8) {}
@@ -20,6 +21,8 @@ impl Voice for SilentVoice {
 pub enum VoiceEvent {
     /// An utterance: its prompts, in the order they would play.
     Say(Locale, Vec<PromptId>),
+    /// Text read aloud after the utterance.
+    Read(Locale, String),
     Replay,
     Stop,
     Volume(u8),
@@ -76,6 +79,17 @@ impl RecordingVoice {
             .count()
     }
 
+    /// The texts passed to [`Voice::read`], in order.
+    pub fn read_aloud(&self) -> Vec<String> {
+        self.log()
+            .iter()
+            .filter_map(|e| match e {
+                VoiceEvent::Read(_, text) => Some(text.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// The last volume set, if any.
     pub fn volume(&self) -> Option<u8> {
         self.log().iter().rev().find_map(|e| match *e {
@@ -93,6 +107,9 @@ impl RecordingVoice {
 impl Voice for RecordingVoice {
     fn say(&self, locale: Locale, speech: &[PromptId]) {
         self.log().push(VoiceEvent::Say(locale, speech.to_vec()));
+    }
+    fn read(&self, locale: Locale, text: &str) {
+        self.log().push(VoiceEvent::Read(locale, text.to_string()));
     }
     fn replay(&self) {
         self.log().push(VoiceEvent::Replay);

@@ -18,7 +18,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use rodio::{Decoder, Source};
-use station_voice::{Locale, PromptId, PromptLibrary, RodioVoice, Voice};
+use station_voice::{Locale, PromptId, PromptLibrary, RodioVoice, TextReader, Voice};
 
 const RATE: usize = 48_000;
 const CHANNELS: usize = 2;
@@ -338,6 +338,40 @@ pcm.capture {{
     let text = logs.text();
     assert_eq!(text.matches("goodbye.ogg").count(), 1, "log:\n{text}");
     assert_eq!(text.matches("bp-sit.ogg").count(), 1, "log:\n{text}");
+
+    // 4b. Text no recording has (a prescription) is read after the utterance, by espeak-ng,
+    // and "再听一遍" plays both again.
+    let prescribed = "阿司匹林肠溶片，100mg，每日一次"; // i18n-exempt: test data
+    let reader = TextReader::find().expect("espeak-ng (scripts/setup installs it)");
+    let wav = reader
+        .synthesize(Locale::ZhCn, prescribed)
+        .expect("synthesised");
+    let decoder = Decoder::try_from(io::Cursor::new(wav)).expect("a WAV");
+    let rate = decoder.sample_rate().get() as usize;
+    let samples: Vec<f32> = decoder.collect();
+    let (text_voiced, text_len) = (
+        voiced_seconds(samples.iter().copied(), rate),
+        samples.len() as f32 / rate as f32,
+    );
+    assert!(text_voiced > 1.5, "the text is spoken: {text_voiced:.2} s");
+    let (welcome_voiced, welcome_len) = file_speech(&library.path(Locale::ZhCn, PromptId::Welcome));
+    for (what, go) in [("read", false), ("replayed", true)] {
+        let mark = capture.len();
+        if go {
+            voice.replay();
+        } else {
+            voice.say(Locale::ZhCn, &[PromptId::Welcome]);
+            voice.read(Locale::ZhCn, prescribed);
+        }
+        thread::sleep(Duration::from_secs_f32(welcome_len + text_len + 1.5));
+        let voiced = captured_voiced(&capture.since(mark));
+        let want = welcome_voiced + text_voiced;
+        eprintln!("welcome + prescription {what}: voiced {voiced:.2} s (want {want:.2} s)");
+        assert!(
+            (voiced - want).abs() < 0.25 * want,
+            "{what}: captured {voiced:.2} s of speech, prompt and text have {want:.2} s"
+        );
+    }
 
     // 5. Volume 0 plays silence.
     voice.set_volume(0);

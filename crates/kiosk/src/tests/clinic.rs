@@ -224,6 +224,21 @@ fn a_resident_calls_a_doctor_talks_and_prints_the_prescription_slip() {
             ]
         ))
     );
+    // Then what the doctor prescribed, read aloud as written (no recording has drug names),
+    // right after that utterance, so "再听一遍" replays both.
+    let events = r.voice.events();
+    let last_say = events
+        .iter()
+        .rposition(|e| matches!(e, station_voice::VoiceEvent::Say(..)))
+        .expect("said");
+    assert_eq!(
+        events.get(last_say + 1),
+        Some(&station_voice::VoiceEvent::Read(
+            Locale::ZhCn,
+            "苯磺酸氨氯地平片，5mg，7片，每日一次。阿司匹林肠溶片，100mg，14片，每日一次。".into()
+        )),
+        "{events:?}"
+    );
 
     r.kiosk.act(Action::PrintPrescription);
     r.wait("printed", |v| v.notice == Some(Notice::Printed));
