@@ -76,35 +76,35 @@ pub fn on_start(trials: &Trials) -> Result<StartVerdict, ()> {
 
 /// Writes what the start found out about an update, once the store is open.
 pub fn record_start(store: &Store, verdict: &StartVerdict) {
-    let event = match verdict {
+    match verdict {
         StartVerdict::CameBack { failed_version } => {
+            // Audited before the log line: whoever reads the line finds the record.
+            let event = AuditEvent::UpdateRolledBack {
+                version: failed_version.clone(),
+            };
+            audit(store, event);
             tracing::error!(
                 version = %failed_version,
                 "an update never reached the welcome screen and was rolled back"
             );
-            AuditEvent::UpdateRolledBack {
-                version: failed_version.clone(),
-            }
         }
         StartVerdict::OnTrial { version, attempt } => {
             tracing::info!(%version, attempt, "first starts of a new version");
-            return;
         }
-        StartVerdict::Normal | StartVerdict::RolledBack { .. } => return,
-    };
-    audit(store, event);
+        StartVerdict::Normal | StartVerdict::RolledBack { .. } => {}
+    }
 }
 
 /// The station came up (its first view was asked for): a new version on trial stays.
 pub fn confirm(trials: &Trials, store: &Store) {
     match trials.confirm(RUNNING_VERSION) {
         Ok(Some(previous)) => {
-            tracing::info!(version = RUNNING_VERSION, %previous, "update installed");
             let event = AuditEvent::UpdateInstalled {
                 version: RUNNING_VERSION.to_string(),
-                previous,
+                previous: previous.clone(),
             };
             audit(store, event);
+            tracing::info!(version = RUNNING_VERSION, %previous, "update installed");
         }
         Ok(None) => {}
         Err(e) => tracing::error!(error = %e, "cannot end the update trial"),
@@ -190,13 +190,17 @@ async fn check_once(
         }
         Err(Miss::Refused { version, reason }) => {
             kiosk.set_update_state(UpdateState::Refused(version.clone()));
+            // Audited before the log line: whoever reads the line finds the record.
+            let event = AuditEvent::UpdateRefused {
+                version: version.clone(),
+                reason: reason.clone(),
+            };
+            audit(store, event);
             tracing::error!(
                 %version,
                 %reason,
                 "an update was refused: its signature does not match this station's update key"
             );
-            let event = AuditEvent::UpdateRefused { version, reason };
-            audit(store, event);
             return;
         }
     };
@@ -228,30 +232,46 @@ fn ask_root(kiosk: &Kiosk, version: &str, dir: &UpdateDir) {
 
 /// Audits what root's installer did with a requested version, once.
 fn pick_up_result(dir: &UpdateDir, store: &Store) {
-    let event = match dir.take_result() {
+    let result = match dir.take_result() {
         Ok(None) => return,
         Err(e) => {
             tracing::error!(error = %e, "cannot read the update installer's result");
             return;
         }
-        Ok(Some(InstallResult::Installed { version, previous })) => {
+        Ok(Some(result)) => result,
+    };
+    // Audited before the log line: whoever reads the line finds the record.
+    match result {
+        InstallResult::Installed { version, previous } => {
+            audit(
+                store,
+                AuditEvent::UpdateInstalled {
+                    version: version.clone(),
+                    previous: previous.clone(),
+                },
+            );
             tracing::info!(%version, %previous, "update installed by the system's installer");
-            AuditEvent::UpdateInstalled { version, previous }
         }
-        Ok(Some(InstallResult::RolledBack {
+        InstallResult::RolledBack {
             version,
             previous,
             reason,
-        })) => {
+        } => {
+            let record = AuditEvent::UpdateRolledBack {
+                version: version.clone(),
+            };
+            audit(store, record);
             tracing::error!(%version, %previous, %reason, "an update never reached the welcome screen and was rolled back");
-            AuditEvent::UpdateRolledBack { version }
         }
-        Ok(Some(InstallResult::Refused { version, reason })) => {
+        InstallResult::Refused { version, reason } => {
+            let record = AuditEvent::UpdateRefused {
+                version: version.clone(),
+                reason: reason.clone(),
+            };
+            audit(store, record);
             tracing::error!(%version, %reason, "the system's installer refused an update");
-            AuditEvent::UpdateRefused { version, reason }
         }
-    };
-    audit(store, event);
+    }
 }
 
 /// The update and its verified bytes (the staged copy when it is this version), or none.
@@ -300,15 +320,15 @@ async fn fetch(
     };
     match dir.stage(&version, &bytes, &update.signature) {
         Ok(staged) => {
+            let event = AuditEvent::UpdateStaged {
+                version: version.clone(),
+            };
+            audit(store, event);
             tracing::info!(
                 %version,
                 package = %staged.package.display(),
                 "an update was downloaded and its signature checked; it waits for a quiet station"
             );
-            let event = AuditEvent::UpdateStaged {
-                version: version.clone(),
-            };
-            audit(store, event);
         }
         Err(e) => tracing::error!(error = %e, "cannot keep the verified update"),
     }
