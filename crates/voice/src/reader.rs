@@ -85,17 +85,17 @@ fn plain_form(text: &str) -> String {
         .collect()
 }
 
-/// Dose units as they are read (longest first, so "mg" is not read as "m" + "g").
-// i18n-exempt: how Chinese speech reads these units (input to the synthesiser, never shown)
+/// Dose units as they are read (longest first, so "mg" is not read as "m" + "g"): input to the
+/// synthesiser, never shown.
 const UNITS: [(&str, &str); 8] = [
-    ("mcg", "微克"),
-    ("μg", "微克"),
-    ("mg", "毫克"),
-    ("ml", "毫升"),
-    ("mL", "毫升"),
-    ("kg", "千克"),
-    ("g", "克"),
-    ("IU", "国际单位"),
+    ("mcg", "微克"),    // i18n-exempt: speech data
+    ("μg", "微克"),     // i18n-exempt: speech data
+    ("mg", "毫克"),     // i18n-exempt: speech data
+    ("ml", "毫升"),     // i18n-exempt: speech data
+    ("mL", "毫升"),     // i18n-exempt: speech data
+    ("kg", "千克"),     // i18n-exempt: speech data
+    ("g", "克"),        // i18n-exempt: speech data
+    ("IU", "国际单位"), // i18n-exempt: speech data
 ];
 
 /// Chinese text as numbered-tone pinyin syllables espeak-ng's pinyin voice reads: characters
@@ -176,7 +176,7 @@ fn number_in_words(number: &str) -> String {
     let mut out = match whole.trim_start_matches('0').parse::<u32>() {
         Ok(n) if n < 10_000 => integer_in_words(n),
         Ok(_) => digit_by_digit(whole),
-        Err(_) => "零".to_string(),
+        Err(_) => "零".to_string(), // i18n-exempt: speech data
     };
     if !fraction.is_empty() {
         out.push('点');
@@ -187,7 +187,7 @@ fn number_in_words(number: &str) -> String {
 
 fn integer_in_words(n: u32) -> String {
     if n == 0 {
-        return "零".into();
+        return "零".into(); // i18n-exempt: speech data
     }
     let places = [(1000, '千'), (100, '百'), (10, '十')];
     let mut out = String::new();

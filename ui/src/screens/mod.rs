@@ -1,6 +1,7 @@
 //! One module per screen; each draws one task.
 
 mod admin;
+mod admin_faults;
 mod clinic;
 mod face;
 mod gauge;

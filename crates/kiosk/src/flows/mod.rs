@@ -6,6 +6,7 @@
 //! `identify.rs` as methods of the station.
 
 pub(crate) mod admin;
+mod admin_answers;
 mod admin_badges;
 mod admin_pages;
 mod admin_printers;
