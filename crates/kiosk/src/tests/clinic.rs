@@ -555,19 +555,28 @@ fn a_failing_or_silent_medicine_cabinet_leaves_the_slip_to_the_pharmacy() {
     );
 }
 
+/// The resident identified and talking with doctor li: the doctor's side and the call's id.
+fn on_a_call(r: &Rig, clinic: &TestConsole) -> (Doctor, String) {
+    r.clinic_online();
+    r.identify();
+    let mut doctor = Doctor::sign_in(clinic, "li");
+    r.call_doctor();
+    let call = doctor.accept()["call"]
+        .as_str()
+        .expect("the call's id")
+        .to_string();
+    r.wait("the call", |v| {
+        matches!(v.screen, Screen::ClinicCall { .. })
+    });
+    (doctor, call)
+}
+
 #[test]
 fn calling_again_right_after_hanging_up_keeps_the_new_place_in_line() {
     let clinic = TestConsole::start();
     let dir = tempfile::tempdir().expect("dir");
     let r = station(&clinic, &dir, &[]);
-    r.clinic_online();
-    r.identify();
-    let mut doctor = Doctor::sign_in(&clinic, "li");
-    r.call_doctor();
-    doctor.accept();
-    r.wait("the call", |v| {
-        matches!(v.screen, Screen::ClinicCall { .. })
-    });
+    let (_doctor, _) = on_a_call(&r, &clinic);
     // Hang up and call again at once: the console's echo of the hang-up ("ended:
     // resident_hung_up") crosses the new call and must not end it.
     r.kiosk.act(Action::HangUp);
@@ -586,17 +595,7 @@ fn the_end_of_an_earlier_call_that_crosses_a_new_one_leaves_the_new_one_alone() 
     let clinic = TestConsole::start();
     let dir = tempfile::tempdir().expect("dir");
     let r = station(&clinic, &dir, &[]);
-    r.clinic_online();
-    r.identify();
-    let mut doctor = Doctor::sign_in(&clinic, "li");
-    r.call_doctor();
-    let first = doctor.accept()["call"]
-        .as_str()
-        .expect("the call's id")
-        .to_string();
-    r.wait("the call", |v| {
-        matches!(v.screen, Screen::ClinicCall { .. })
-    });
+    let (mut doctor, first) = on_a_call(&r, &clinic);
     r.kiosk.act(Action::HangUp);
     r.call_doctor();
     r.wait(
