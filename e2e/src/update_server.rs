@@ -6,6 +6,8 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 
+use base64::Engine;
+
 type Files = Arc<Mutex<HashMap<String, Vec<u8>>>>;
 
 pub struct UpdateServer {
@@ -85,4 +87,43 @@ fn serve(
         )?,
     }
     out.flush()
+}
+
+/// A release signing key made for the test, used as `tauri signer sign` uses one: the public half
+/// in the updater's format (base64 of minisign's text), signatures with the version in the
+/// signed (trusted) comment.
+pub struct Signer(minisign::KeyPair);
+
+impl Signer {
+    /// Panics when no key can be made: this is test code.
+    pub fn new() -> Signer {
+        Signer(minisign::KeyPair::generate_unencrypted_keypair().expect("keys"))
+    }
+
+    /// What goes into `[update] pubkey` (and root's update-key.pub).
+    pub fn pubkey(&self) -> String {
+        let text = self.0.pk.to_box().expect("public key").to_string();
+        base64::engine::general_purpose::STANDARD.encode(text)
+    }
+
+    /// The manifest's `signature` for `bytes` offered as `version`.
+    pub fn sign(&self, bytes: &[u8], version: &str) -> String {
+        let signature = minisign::sign(
+            Some(&self.0.pk),
+            &self.0.sk,
+            std::io::Cursor::new(bytes),
+            Some(&format!(
+                "timestamp:1764547200\tfile:package\tversion:{version}"
+            )),
+            Some("signature from tauri secret key"),
+        )
+        .expect("sign");
+        base64::engine::general_purpose::STANDARD.encode(signature.to_string())
+    }
+}
+
+impl Default for Signer {
+    fn default() -> Signer {
+        Signer::new()
+    }
 }

@@ -15,11 +15,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use base64::Engine;
 use station_e2e::bed::{bed, socket};
 use station_e2e::service::{KioskBed, ServiceManager};
 use station_e2e::station::{write_config, StationOptions};
-use station_e2e::update_server::UpdateServer;
+use station_e2e::update_server::{Signer, UpdateServer};
 use station_e2e::{wait_for, workspace_root};
 
 const APP: &str = "/usr/bin/health-station";
@@ -103,30 +102,6 @@ impl Drop for Reinstall {
     }
 }
 
-struct Signer(minisign::KeyPair);
-
-impl Signer {
-    fn pubkey(&self) -> String {
-        let text = self.0.pk.to_box().expect("public key").to_string();
-        base64::engine::general_purpose::STANDARD.encode(text)
-    }
-
-    /// As `tauri signer sign` does: the version in the signed (trusted) comment.
-    fn sign(&self, bytes: &[u8], version: &str) -> String {
-        let signature = minisign::sign(
-            Some(&self.0.pk),
-            &self.0.sk,
-            std::io::Cursor::new(bytes),
-            Some(&format!(
-                "timestamp:1764547200\tfile:health-station.deb\tversion:{version}"
-            )),
-            None,
-        )
-        .expect("sign");
-        base64::engine::general_purpose::STANDARD.encode(signature.to_string())
-    }
-}
-
 /// The server offers `version` (its package under `path`), or nothing newer (`None`).
 fn offer(server: &UpdateServer, signer: &Signer, offered: Option<(&str, &Path)>) {
     let manifest = match offered {
@@ -172,7 +147,7 @@ fn an_installed_kiosk_is_updated_by_roots_installer_and_a_broken_version_rolled_
     let broken_deb = repack(&original, broken, true, root);
 
     // Root's key: a root-owned file nobody else can write; the kiosk's copy in station.toml.
-    let signer = Signer(minisign::KeyPair::generate_unencrypted_keypair().expect("keys"));
+    let signer = Signer::new();
     let key_file = root.join("update-key.pub");
     std::fs::write(&key_file, signer.pubkey()).expect("key");
     let server = UpdateServer::start().expect("update server");

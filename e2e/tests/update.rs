@@ -7,48 +7,14 @@
 use std::path::Path;
 use std::time::Duration;
 
-use base64::Engine;
 use station_e2e::bed::{bed, insert_resident, launch, pull_and_settle, socket, zh};
 use station_e2e::station::{Station, StationOptions};
-use station_e2e::update_server::UpdateServer;
+use station_e2e::update_server::{Signer, UpdateServer};
 use station_e2e::wait_for;
 
 const NEW_VERSION: &str = "0.2.0";
 const PACKAGE: &[u8] = b"\x7fELF the kiosk, version 0.2.0 (an AppImage in real life)";
 const INSTALLED: &[u8] = b"\x7fELF the kiosk as installed, version 0.1.0";
-
-/// The signing key's public half in the updater's format, and a signer with it.
-struct Signer {
-    keys: minisign::KeyPair,
-}
-
-impl Signer {
-    fn new() -> Signer {
-        Signer {
-            keys: minisign::KeyPair::generate_unencrypted_keypair().expect("keys"),
-        }
-    }
-
-    fn pubkey(&self) -> String {
-        let text = self.keys.pk.to_box().expect("public key").to_string();
-        base64::engine::general_purpose::STANDARD.encode(text)
-    }
-
-    /// As `tauri signer sign` does: the version in the signed (trusted) comment.
-    fn sign(&self, bytes: &[u8]) -> String {
-        let signature = minisign::sign(
-            Some(&self.keys.pk),
-            &self.keys.sk,
-            std::io::Cursor::new(bytes),
-            Some(&format!(
-                "timestamp:1764547200\tfile:package\tversion:{NEW_VERSION}"
-            )),
-            Some("signature from tauri secret key"),
-        )
-        .expect("sign");
-        base64::engine::general_purpose::STANDARD.encode(signature.to_string())
-    }
-}
 
 /// A server offering version 0.2.0: `served` bytes under a signature of `signed` bytes.
 fn server(signer: &Signer, signed: &[u8], served: &[u8]) -> UpdateServer {
@@ -58,7 +24,7 @@ fn server(signer: &Signer, signed: &[u8], served: &[u8]) -> UpdateServer {
         "notes": "test update",
         "pub_date": "2026-12-01T00:00:00Z",
         "platforms": {
-            "linux-x86_64": { "url": server.url("/package"), "signature": signer.sign(signed) }
+            "linux-x86_64": { "url": server.url("/package"), "signature": signer.sign(signed, NEW_VERSION) }
         }
     });
     server.put("/package", served.to_vec());
