@@ -93,6 +93,14 @@ struct Rig {
     _dir: tempfile::TempDir,
 }
 
+impl Drop for Rig {
+    /// The kiosk's threads hold it alive: a rig that goes must stop it, or its link would go on
+    /// talking to the console as the same station beside the next rig.
+    fn drop(&mut self) {
+        self.kiosk.shutdown();
+    }
+}
+
 /// The test tone as the station's microphone, counting the microphones open.
 struct Microphone {
     tone: station_call::audio::TestTone,

@@ -528,7 +528,10 @@ fn a_failing_or_silent_medicine_cabinet_leaves_the_slip_to_the_pharmacy() {
     drop(r);
 
     // Silent: printing waits for it at most a few seconds, then goes without a code; its late
-    // answer is dropped.
+    // answer is dropped. A console of its own: nothing of the first call carries over.
+    let clinic = TestConsole::start();
+    std::fs::write(&key, &clinic.keys[0]).expect("key file");
+    let config = clinic_config(&format!("ws://{}", clinic.addr), &key);
     let (release, hold) = std::sync::mpsc::channel();
     let stuck = StuckCabinet(std::sync::Mutex::new(hold));
     let r = station_with(&config, &[], Some(std::sync::Arc::new(stuck)));
