@@ -4,8 +4,10 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use station_protocol::Locale;
+
+pub use station_clinic_protocol::IceServer;
 use thiserror::Error;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -37,16 +39,6 @@ pub struct ConsoleConfig {
     /// to `X-Forwarded-For`. Off unless the proxy is the only way in.
     #[serde(default)]
     pub trust_forwarded_for: bool,
-}
-
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
-pub struct IceServer {
-    pub urls: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credential: Option<String>,
 }
 
 fn default_locale() -> String {
@@ -115,13 +107,5 @@ impl ConsoleConfig {
 
     pub fn page_locale(&self) -> Option<Locale> {
         Locale::from_tag(&self.locale)
-    }
-}
-
-impl IceServer {
-    pub fn is_turn(&self) -> bool {
-        self.urls
-            .iter()
-            .any(|u| u.starts_with("turn:") || u.starts_with("turns:"))
     }
 }

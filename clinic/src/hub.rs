@@ -10,7 +10,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use crate::accounts::Doctor;
 use crate::messages::{
-    EndReason, ErrorCode, FromDoctor, FromStation, QueueEntry, ToDoctor, ToStation,
+    EndReason, ErrorCode, FromDoctor, FromStation, IceServer, QueueEntry, ToDoctor, ToStation,
 };
 use crate::queue::{CallState, NewCall, Queue, QueueError};
 use crate::records;
@@ -39,6 +39,9 @@ pub struct Hub {
     doctors: HashMap<ConnId, DoctorLink>,
     average_call_minutes: u32,
     next_call: u64,
+    /// The relays every kiosk is told of as it connects (`[[ice_servers]]`, `relay_only`).
+    relays: Vec<IceServer>,
+    relay_only: bool,
 }
 
 fn queue_error(e: QueueError) -> ErrorCode {
@@ -52,13 +55,15 @@ fn queue_error(e: QueueError) -> ErrorCode {
 }
 
 impl Hub {
-    pub fn new(average_call_minutes: u32) -> Hub {
+    pub fn new(average_call_minutes: u32, relays: Vec<IceServer>, relay_only: bool) -> Hub {
         Hub {
             queue: Queue::default(),
             stations: HashMap::new(),
             doctors: HashMap::new(),
             average_call_minutes,
             next_call: 0,
+            relays,
+            relay_only,
         }
     }
 
@@ -137,6 +142,8 @@ impl Hub {
         let id = station.id.clone();
         let _ = tx.send(ToStation::Welcome {
             station_name: station.name.clone(),
+            ice_servers: self.relays.clone(),
+            relay_only: self.relay_only,
         });
         self.stations.insert(
             id.clone(),

@@ -45,7 +45,11 @@ pub struct Console {
 
 impl Console {
     pub fn new(config: ConsoleConfig, store: Arc<ConsoleStore>, clock: Clock) -> Arc<Console> {
-        let hub = Hub::new(config.average_call_minutes);
+        let hub = Hub::new(
+            config.average_call_minutes,
+            config.ice_servers.clone(),
+            config.relay_only,
+        );
         Arc::new(Console {
             accounts: Accounts::new(store.clone(), clock.clone()),
             config,

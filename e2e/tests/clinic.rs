@@ -247,9 +247,10 @@ fn call_media_counts(log: &str, field: &str) -> Vec<u64> {
         .collect()
 }
 
-/// The same call with the doctor behind a strict network: the console hands out only a TURN
-/// relay (coturn on loopback) and relay-only candidates, so every packet between the doctor's
-/// browser and the kiosk goes through the relay. Both sides still see each other.
+/// The same call with both ends behind strict networks: the console hands out only a TURN relay
+/// (coturn on loopback) and relay-only candidates, to the doctor's browser and to the kiosk
+/// (as it connects), so every packet between them goes through the relay, each end through its
+/// own allocation. Both sides still see and hear each other.
 #[test]
 fn a_call_through_a_turn_relay_carries_picture_and_sound_both_ways() {
     use station_e2e::doctor_page::DoctorPage;
@@ -305,6 +306,7 @@ fn a_call_through_a_turn_relay_carries_picture_and_sound_both_ways() {
     let (local, remote) =
         wait_for(Duration::from_secs(10), || page.media_path()).expect("a media path chosen");
     assert_eq!(local, "relay", "the doctor's end ({local}, {remote})");
+    assert_eq!(remote, "relay", "the kiosk's end ({local}, {remote})");
     let log = turn.log();
     for what in ["ALLOCATE", "CREATE_PERMISSION"] {
         assert!(log.contains(what), "the relay never handled {what}:\n{log}");

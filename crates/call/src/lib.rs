@@ -23,6 +23,7 @@ pub mod microphone;
 mod net;
 pub mod pattern;
 pub mod quality;
+pub mod relay;
 pub mod self_view;
 mod session;
 #[cfg(feature = "testbed")]
@@ -31,6 +32,7 @@ pub mod testbed;
 use std::net::IpAddr;
 use std::time::Duration;
 
+pub use relay::{RelayError, TurnServer};
 pub use session::MediaCall;
 use station_camera::FrameSource;
 use thiserror::Error;
@@ -52,6 +54,11 @@ pub struct MediaSettings {
     pub addresses: Vec<IpAddr>,
     pub frames_per_second: u32,
     pub bitrate_bps: u32,
+    /// TURN relays to offer the doctor an address through (the console names them), tried
+    /// in order until one gives an allocation.
+    pub relays: Vec<relay::TurnServer>,
+    /// Only the relayed address is offered (no host addresses): every packet goes through it.
+    pub relay_only: bool,
 }
 
 impl Default for MediaSettings {
@@ -60,6 +67,8 @@ impl Default for MediaSettings {
             addresses: Vec::new(),
             frames_per_second: 15,
             bitrate_bps: 800_000,
+            relays: Vec::new(),
+            relay_only: false,
         }
     }
 }
@@ -161,6 +170,8 @@ pub struct MediaStats {
     /// Of those, the ones with sound in them (above [`audio::HEARD_LOUDNESS`]).
     pub audio_frames_heard: u64,
     pub connected: bool,
+    /// Packets from the doctor's side that came through the TURN relay.
+    pub packets_relayed: u64,
 }
 
 #[cfg(test)]
@@ -202,4 +213,8 @@ pub enum MediaError {
     Encoder(String),
     #[error("the call has ended")]
     Ended,
+    #[error("the call must go through a relay and none could be used: {0}")]
+    Relay(#[from] relay::RelayError),
+    #[error("the call must go through a relay and none is configured")]
+    NoRelay,
 }

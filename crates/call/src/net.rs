@@ -52,6 +52,13 @@ impl Sockets {
         Ok(Sockets { sockets })
     }
 
+    /// No host address at all: a relay-only call.
+    pub fn none() -> Sockets {
+        Sockets {
+            sockets: Vec::new(),
+        }
+    }
+
     /// The socket bound to `local`, to send from the address the ICE pair chose.
     pub fn from(&self, local: SocketAddr) -> Option<&UdpSocket> {
         self.sockets
@@ -65,21 +72,27 @@ impl Sockets {
         wake: &SyncSender<Wake>,
         stop: &Arc<AtomicBool>,
     ) -> Result<Vec<JoinHandle<()>>, MediaError> {
-        let mut readers = Vec::new();
-        for socket in &self.sockets {
-            let socket = socket.try_clone()?;
-            socket.set_read_timeout(Some(READ_TICK))?;
-            let local = socket.local_addr()?;
-            let wake = wake.clone();
-            let stop = Arc::clone(stop);
-            readers.push(
-                std::thread::Builder::new()
-                    .name("call-udp".into())
-                    .spawn(move || read_loop(&socket, local, &wake, &stop))?,
-            );
-        }
-        Ok(readers)
+        self.sockets
+            .iter()
+            .map(|socket| spawn_reader(socket, wake, stop))
+            .collect()
     }
+}
+
+/// A thread handing `socket`'s datagrams to the call's loop, until `stop` or the loop is gone.
+pub(crate) fn spawn_reader(
+    socket: &UdpSocket,
+    wake: &SyncSender<Wake>,
+    stop: &Arc<AtomicBool>,
+) -> Result<JoinHandle<()>, MediaError> {
+    let socket = socket.try_clone()?;
+    socket.set_read_timeout(Some(READ_TICK))?;
+    let local = socket.local_addr()?;
+    let wake = wake.clone();
+    let stop = Arc::clone(stop);
+    Ok(std::thread::Builder::new()
+        .name("call-udp".into())
+        .spawn(move || read_loop(&socket, local, &wake, &stop))?)
 }
 
 fn read_loop(socket: &UdpSocket, local: SocketAddr, wake: &SyncSender<Wake>, stop: &AtomicBool) {

@@ -18,8 +18,9 @@ use str0m::{Candidate, Event, IceConnectionState, Input, Output, Rtc};
 use crate::audio::{loudness, Speaker, VoiceDecoder, HEARD_LOUDNESS};
 use crate::camera::{self, CameraNews, EncodedFrame, VideoEncoder};
 use crate::microphone::{self, MicrophoneNews};
-use crate::net::{host_addresses, Sockets};
+use crate::net::{host_addresses, spawn_reader, Sockets};
 use crate::quality::QualityMeter;
+use crate::relay::Relay;
 use crate::{
     CallDevices, MediaError, MediaEvent, MediaSettings, MediaStats, RemoteVideo, VideoCodec,
 };
@@ -27,6 +28,9 @@ use crate::{
 /// Packets, frames and commands waiting for the loop; readers block when it is full, the
 /// camera drops frames.
 const WAKE_QUEUE: usize = 512;
+/// How long a relay may take to give its allocation (two round trips: the challenge, then the
+/// request with the credentials) before the next one is tried.
+const RELAY_WITHIN: Duration = Duration::from_secs(3);
 
 pub(crate) enum Wake {
     Packet {
@@ -60,7 +64,12 @@ impl MediaCall {
         on_event: impl FnMut(MediaEvent) + Send + 'static,
     ) -> Result<(MediaCall, Value), MediaError> {
         let offer = parse_offer(offer)?;
-        let sockets = Sockets::bind(&host_addresses(&settings.addresses))?;
+        let relay = open_relay(settings)?;
+        let sockets = if settings.relay_only {
+            Sockets::none()
+        } else {
+            Sockets::bind(&host_addresses(&settings.addresses))?
+        };
         let mut rtc = Rtc::builder()
             .set_crypto_provider(Arc::new(str0m::crypto::from_feature_flags()))
             .clear_codecs()
@@ -71,6 +80,11 @@ impl MediaCall {
             .build(Instant::now());
         for socket in &sockets.sockets {
             let candidate = Candidate::host(socket.local_addr()?, "udp")
+                .map_err(|e| MediaError::Negotiation(e.to_string()))?;
+            rtc.add_local_candidate(candidate);
+        }
+        if let Some(relay) = &relay {
+            let candidate = Candidate::relayed(relay.relayed(), relay.local(), "udp")
                 .map_err(|e| MediaError::Negotiation(e.to_string()))?;
             rtc.add_local_candidate(candidate);
         }
@@ -85,6 +99,9 @@ impl MediaCall {
         let key_frame = Arc::new(AtomicBool::new(true));
         let stats = Arc::new(Mutex::new(MediaStats::default()));
         let mut threads = sockets.spawn_readers(&wake, &stop)?;
+        if let Some(relay) = &relay {
+            threads.push(spawn_reader(relay.socket(), &wake, &stop)?);
+        }
         let CallDevices {
             camera,
             microphone,
@@ -124,6 +141,7 @@ impl MediaCall {
         let mut call_loop = CallLoop {
             rtc,
             sockets,
+            relay,
             stats: Arc::clone(&stats),
             key_frame,
             on_event: Box::new(on_event),
@@ -217,6 +235,29 @@ impl Drop for StopOnDrop {
     }
 }
 
+/// The first of the console's relays that gives an allocation. Without one the call goes
+/// direct, unless it must be relayed.
+fn open_relay(settings: &MediaSettings) -> Result<Option<Relay>, MediaError> {
+    let mut failed = None;
+    for server in &settings.relays {
+        match Relay::allocate(server, RELAY_WITHIN) {
+            Ok(relay) => {
+                tracing::info!(relayed = %relay.relayed(), "the call's media can go through the relay");
+                return Ok(Some(relay));
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, ?server, "a relay for the call cannot be used");
+                failed = Some(e);
+            }
+        }
+    }
+    match (settings.relay_only, failed) {
+        (false, _) => Ok(None),
+        (true, Some(e)) => Err(MediaError::Relay(e)),
+        (true, None) => Err(MediaError::NoRelay),
+    }
+}
+
 fn parse_offer(offer: &Value) -> Result<SdpOffer, MediaError> {
     if offer.get("type").and_then(Value::as_str) != Some("offer") {
         return Err(MediaError::BadOffer("not of type \"offer\"".into()));
@@ -251,6 +292,9 @@ struct VoiceIn {
 struct CallLoop {
     rtc: Rtc,
     sockets: Sockets,
+    /// The TURN allocation the `relay` candidate stands for; dropped (freed on the server) with
+    /// the loop.
+    relay: Option<Relay>,
     stats: Arc<Mutex<MediaStats>>,
     key_frame: Arc<AtomicBool>,
     on_event: Box<dyn FnMut(MediaEvent) + Send>,
@@ -268,7 +312,14 @@ struct CallLoop {
 impl CallLoop {
     fn run(&mut self, woken: &Receiver<Wake>) {
         loop {
-            let Some(deadline) = self.drain() else { return };
+            let Some(mut deadline) = self.drain() else {
+                return;
+            };
+            if let Some(relay) = self.relay.as_mut() {
+                if let Some(at) = relay.poll(Instant::now()) {
+                    deadline = deadline.min(at);
+                }
+            }
             let wait = deadline.saturating_duration_since(Instant::now());
             let wake = if wait.is_zero() {
                 Err(RecvTimeoutError::Timeout)
@@ -280,19 +331,7 @@ impl CallLoop {
                     data,
                     source,
                     local,
-                }) => match data.as_slice().try_into() {
-                    Ok(contents) => self.rtc.handle_input(Input::Receive(
-                        Instant::now(),
-                        Receive {
-                            proto: Protocol::Udp,
-                            source,
-                            destination: local,
-                            contents,
-                        },
-                    )),
-                    // Not STUN, DTLS or RTP: someone else's datagram, dropped.
-                    Err(_) => Ok(()),
-                },
+                }) => self.receive(&data, source, local),
                 Ok(Wake::Candidate(candidate)) => {
                     self.rtc.add_remote_candidate(*candidate);
                     Ok(())
@@ -338,11 +377,16 @@ impl CallLoop {
         loop {
             match self.rtc.poll_output() {
                 Ok(Output::Timeout(at)) => return self.rtc.is_alive().then_some(at),
-                Ok(Output::Transmit(t)) => {
-                    if let Some(socket) = self.sockets.from(t.source) {
-                        let _ = socket.send_to(&t.contents, t.destination);
+                Ok(Output::Transmit(t)) => match self.relay.as_mut() {
+                    Some(relay) if t.source == relay.relayed() => {
+                        relay.send(t.destination, &t.contents, Instant::now());
                     }
-                }
+                    _ => {
+                        if let Some(socket) = self.sockets.from(t.source) {
+                            let _ = socket.send_to(&t.contents, t.destination);
+                        }
+                    }
+                },
                 Ok(Output::Event(event)) => {
                     if !self.on_rtc_event(event) {
                         return None;
@@ -354,6 +398,48 @@ impl CallLoop {
                     return None;
                 }
             }
+        }
+    }
+
+    /// A datagram read on `local`: the relay's are unwrapped first (the doctor's packets inside
+    /// arrive at the relayed address, as str0m expects of a `relay` candidate).
+    fn receive(
+        &mut self,
+        data: &[u8],
+        source: SocketAddr,
+        local: SocketAddr,
+    ) -> Result<(), str0m::RtcError> {
+        let now = Instant::now();
+        let Some(relay) = self.relay.as_mut().filter(|r| r.carries(source, local)) else {
+            return self.input(data, source, local, now);
+        };
+        let relayed = relay.relayed();
+        for (peer, contents) in relay.receive(data, now) {
+            self.update(|s| s.packets_relayed += 1);
+            self.input(&contents, peer, relayed, now)?;
+        }
+        Ok(())
+    }
+
+    fn input(
+        &mut self,
+        data: &[u8],
+        source: SocketAddr,
+        destination: SocketAddr,
+        now: Instant,
+    ) -> Result<(), str0m::RtcError> {
+        match data.try_into() {
+            Ok(contents) => self.rtc.handle_input(Input::Receive(
+                now,
+                Receive {
+                    proto: Protocol::Udp,
+                    source,
+                    destination,
+                    contents,
+                },
+            )),
+            // Not STUN, DTLS or RTP: someone else's datagram, dropped.
+            Err(_) => Ok(()),
         }
     }
 

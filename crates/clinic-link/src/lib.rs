@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use station_clinic_protocol::{FromStation, ToStation};
+use station_clinic_protocol::{FromStation, IceServer, ToStation};
 use thiserror::Error;
 use tungstenite::stream::MaybeTlsStream;
 use tungstenite::{Message, WebSocket};
@@ -42,8 +42,13 @@ pub struct LinkConfig {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum LinkEvent {
-    /// The console knows this station: calls can be made.
-    Connected { station_name: String },
+    /// The console knows this station: calls can be made, their media through `ice_servers`'
+    /// relays (TURN) where given, and through them only when `relay_only`.
+    Connected {
+        station_name: String,
+        ice_servers: Vec<IceServer>,
+        relay_only: bool,
+    },
     /// The connection is down (or could not be made); the next try is after `retry_in`.
     Disconnected { reason: String, retry_in: Duration },
     /// The console does not know this station, or the key is wrong: staff must fix the config.
@@ -223,10 +228,18 @@ impl Worker {
             return Ended::Lost(e);
         }
         match read(&mut socket) {
-            Ok(Some(ToStation::Welcome { station_name })) => {
+            Ok(Some(ToStation::Welcome {
+                station_name,
+                ice_servers,
+                relay_only,
+            })) => {
                 *retry = FIRST_RETRY;
                 self.online.store(true, Ordering::SeqCst);
-                (self.on_event)(LinkEvent::Connected { station_name });
+                (self.on_event)(LinkEvent::Connected {
+                    station_name,
+                    ice_servers,
+                    relay_only,
+                });
             }
             Ok(Some(ToStation::Refused { reason })) => return Ended::Refused(reason),
             Ok(other) => return Ended::Lost(format!("unexpected answer to hello: {other:?}")),

@@ -160,11 +160,16 @@ fn doctor_accepts(
 fn the_station_calls_and_a_doctor_answers() {
     let clinic = TestConsole::start();
     let (link, rx) = start_link(format!("ws://{}", clinic.addr), &clinic.keys[0]);
-    let LinkEvent::Connected { station_name } = wait(&rx, Duration::from_secs(10), connected)
+    let LinkEvent::Connected {
+        station_name,
+        ice_servers,
+        relay_only,
+    } = wait(&rx, Duration::from_secs(10), connected)
     else {
         unreachable!()
     };
     assert_eq!(station_name, "五马街道禅街社区智慧健康站");
+    assert!(ice_servers.is_empty() && !relay_only, "no relay configured");
     link.send(call()).unwrap();
     let LinkEvent::Console(ToStation::Queued { position, .. }) =
         wait(&rx, Duration::from_secs(10), queued)
@@ -266,4 +271,28 @@ fn an_unknown_key_is_refused_and_an_absent_console_is_retried_with_growing_pause
         })
         .collect();
     assert_eq!(pauses, [Duration::from_secs(1), Duration::from_secs(2)]);
+}
+
+/// The console's relays (its `[[ice_servers]]` and `relay_only`) reach the kiosk as it connects:
+/// the kiosk offers its media through them.
+#[test]
+fn the_console_names_its_relays_to_the_station() {
+    let clinic = TestConsole::start_with(
+        "relay_only = true\n[[ice_servers]]\nurls = [\"turn:127.0.0.1:3478?transport=udp\"]\n\
+         username = \"station\"\ncredential = \"relay-secret\"\n",
+    );
+    let (_link, rx) = start_link(format!("ws://{}", clinic.addr), &clinic.keys[0]);
+    let LinkEvent::Connected {
+        ice_servers,
+        relay_only,
+        ..
+    } = wait(&rx, Duration::from_secs(10), connected)
+    else {
+        unreachable!()
+    };
+    assert!(relay_only);
+    assert_eq!(ice_servers.len(), 1);
+    assert_eq!(ice_servers[0].urls, ["turn:127.0.0.1:3478?transport=udp"]);
+    assert_eq!(ice_servers[0].username.as_deref(), Some("station"));
+    assert_eq!(ice_servers[0].credential.as_deref(), Some("relay-secret"));
 }

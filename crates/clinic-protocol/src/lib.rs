@@ -26,6 +26,30 @@ pub struct Vital {
     pub at: String,
 }
 
+/// A STUN or TURN server, as WebRTC's `RTCIceServer` names it: the console's `[[ice_servers]]`,
+/// handed to the doctor's page and to every kiosk that connects.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IceServer {
+    pub urls: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credential: Option<String>,
+}
+
+impl IceServer {
+    pub fn is_turn(&self) -> bool {
+        self.urls
+            .iter()
+            .any(|u| u.starts_with("turn:") || u.starts_with("turns:"))
+    }
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
 /// A message bigger than this is refused (an SDP offer is a few KiB).
 pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
 /// The transport closes the connection above this (axum's own limit).
@@ -107,6 +131,13 @@ pub struct PrescriptionItem {
 pub enum ToStation {
     Welcome {
         station_name: String,
+        /// The relays (TURN) a kiosk behind a network the doctor cannot reach directly
+        /// offers its media through; empty: none configured.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        ice_servers: Vec<IceServer>,
+        /// Every call through a relay: the kiosk offers its relayed address only.
+        #[serde(default, skip_serializing_if = "is_false")]
+        relay_only: bool,
     },
     Refused {
         reason: String,

@@ -149,6 +149,17 @@ fn what_the_console_says_the_kiosk_reads_back() {
     let replies = [
         ToStation::Welcome {
             station_name: "五马街道禅街社区智慧健康站".into(),
+            ice_servers: vec![],
+            relay_only: false,
+        },
+        ToStation::Welcome {
+            station_name: "五马街道禅街社区智慧健康站".into(),
+            ice_servers: vec![IceServer {
+                urls: vec!["turn:relay.example:3478?transport=udp".into()],
+                username: Some("station".into()),
+                credential: Some("secret".into()),
+            }],
+            relay_only: true,
         },
         ToStation::Refused {
             reason: "unknown_station".into(),

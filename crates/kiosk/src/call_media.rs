@@ -7,8 +7,8 @@
 use std::sync::Arc;
 
 use serde_json::{json, Value};
-use station_call::{CallDevices, MediaCall, MediaEvent};
-use station_clinic_protocol::FromStation;
+use station_call::{CallDevices, MediaCall, MediaEvent, MediaSettings, TurnServer};
+use station_clinic_protocol::{FromStation, IceServer};
 use station_protocol::CallQuality;
 
 use crate::Kiosk;
@@ -18,6 +18,39 @@ use crate::Kiosk;
 /// times a second, the resident's own small picture (`SelfView::to_packet`); in admin mode the
 /// camera self-test's preview (small pictures too).
 pub type LiveVideoSink = Arc<dyn Fn(Vec<u8>) + Send + Sync>;
+
+/// The console's relays for the calls' media, as it named them when the link last came up.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CallRelays {
+    servers: Vec<TurnServer>,
+    only: bool,
+}
+
+impl CallRelays {
+    /// The TURN-over-UDP addresses among the console's `ice_servers` (the kiosk speaks no
+    /// other: the log says which entries it leaves to the doctor's browser).
+    pub(crate) fn from_console(ice_servers: &[IceServer], relay_only: bool) -> CallRelays {
+        let servers = ice_servers
+            .iter()
+            .flat_map(|server| {
+                server.urls.iter().filter_map(move |url| {
+                    let parsed = TurnServer::parse(
+                        url,
+                        server.username.as_deref(),
+                        server.credential.as_deref(),
+                    );
+                    parsed
+                        .map_err(|e| tracing::info!(reason = %e, "not a relay for the kiosk"))
+                        .ok()
+                })
+            })
+            .collect();
+        CallRelays {
+            servers,
+            only: relay_only,
+        }
+    }
+}
 
 /// Ends a call's media, noting what flowed (counts only: staff and tests see that picture and
 /// sound went both ways).
@@ -94,11 +127,29 @@ impl Kiosk {
         }
     }
 
+    /// The station's media settings with the console's relays.
+    fn call_settings(&self) -> MediaSettings {
+        let mut settings = self.shared.media_settings.clone();
+        if let Ok(relays) = self.shared.call_relays.lock() {
+            settings.relays = relays.servers.clone();
+            settings.relay_only = relays.only;
+        }
+        settings
+    }
+
+    /// What the console said of its relays as the link came up.
+    pub(crate) fn set_call_relays(&self, relays: CallRelays) {
+        if let Ok(mut slot) = self.shared.call_relays.lock() {
+            *slot = relays;
+        }
+    }
+
     fn answer_offer(&self, offer: &Value) -> Option<MediaCall> {
         if let Err(e) = MediaCall::check_offer(offer) {
             tracing::warn!(error = %e, "the doctor's video offer was not answered");
             return None;
         }
+        let settings = self.call_settings();
         let devices = self.open_call_devices();
         let sink = self.shared.live_video.clone();
         // Only a shared value: this runs on the call's thread, which a hang-up joins while
@@ -126,7 +177,7 @@ impl Kiosk {
             MediaEvent::CameraLost => tracing::warn!("the camera stopped during a call"),
             MediaEvent::MicrophoneLost => tracing::warn!("the microphone stopped during a call"),
         };
-        match MediaCall::answer(offer, &self.shared.media_settings, devices, on_event) {
+        match MediaCall::answer(offer, &settings, devices, on_event) {
             Ok((call, answer)) => {
                 self.send_to_clinic(vec![FromStation::Signal {
                     payload: json!({ "sdp": answer }),
@@ -158,5 +209,47 @@ impl Kiosk {
     pub fn call_media_stats(&self) -> Option<station_call::MediaStats> {
         let media = self.shared.media.lock().ok()?;
         media.as_ref().map(MediaCall::stats)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_kiosk_takes_the_consoles_turn_relays_over_udp_and_leaves_the_rest() {
+        let ice = [
+            IceServer {
+                urls: vec!["stun:stun.example.org:3478".into()],
+                username: None,
+                credential: None,
+            },
+            IceServer {
+                urls: vec![
+                    "turns:relay.example.org:5349".into(),
+                    "turn:relay.example.org:3478?transport=tcp".into(),
+                    "turn:relay.example.org:3478?transport=udp".into(),
+                    "turn:10.1.2.3".into(),
+                ],
+                username: Some("station".into()),
+                credential: Some("secret".into()),
+            },
+            // A relay without credentials cannot be used.
+            IceServer {
+                urls: vec!["turn:open.example.org".into()],
+                username: None,
+                credential: None,
+            },
+        ];
+        let relays = CallRelays::from_console(&ice, true);
+        let hosts: Vec<(&str, u16)> = relays
+            .servers
+            .iter()
+            .map(|s| (s.host.as_str(), s.port))
+            .collect();
+        assert_eq!(hosts, [("relay.example.org", 3478), ("10.1.2.3", 3478)]);
+        assert!(relays.servers.iter().all(|s| s.credential == "secret"));
+        assert!(relays.only);
+        assert!(CallRelays::from_console(&[], false).servers.is_empty());
     }
 }

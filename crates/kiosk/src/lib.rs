@@ -142,6 +142,8 @@ struct Shared {
     call_quality: Arc<Mutex<station_protocol::CallQuality>>,
     live_video: Option<LiveVideoSink>,
     media_settings: station_call::MediaSettings,
+    /// The console's relays for the call's media (told as the link comes up).
+    call_relays: Mutex<call_media::CallRelays>,
     microphone: Option<station_call::audio::MicrophoneOpener>,
     speaker: Option<station_call::audio::SpeakerOpener>,
 }
@@ -225,6 +227,7 @@ impl Kiosk {
                 call_quality: Arc::default(),
                 live_video: hardware.live_video,
                 media_settings: hardware.media_settings,
+                call_relays: Mutex::default(),
                 microphone: hardware.microphone,
                 speaker: hardware.speaker,
             }),
@@ -327,6 +330,17 @@ impl Kiosk {
     }
 
     fn on_clinic_event(&self, event: LinkEvent) {
+        if let LinkEvent::Connected {
+            ice_servers,
+            relay_only,
+            ..
+        } = &event
+        {
+            self.set_call_relays(call_media::CallRelays::from_console(
+                ice_servers,
+                *relay_only,
+            ));
+        }
         let effects = {
             let mut st = self.lock();
             let now = self.shared.clock.monotonic();

@@ -5,6 +5,8 @@
 //! Media, with the doctor's real page in headless Chromium (fake 640x480 camera): accept → the
 //! doctor's first frame drawn on the kiosk, frames drawn per second, the kiosk's CPU and extra
 //! memory during the call. And the doctor's offer → the kiosk's answer through the console.
+//! Relay: the kiosk's answer to an offer direct and through a TURN relay (coturn on loopback:
+//! the allocation's two round trips), the media path alone.
 
 use std::time::{Duration, Instant};
 
@@ -19,7 +21,52 @@ use super::{figure, median, process_tree, tree_memory};
 
 pub fn figures(display: &Display, t: &Catalog) -> Result<(), String> {
     signalling_figures(display, t)?;
-    media_figures(display, t)
+    media_figures(display, t)?;
+    relay_figures()
+}
+
+/// The doctor's offer → the kiosk's answer (no devices), direct and relay-only, median of 7.
+fn relay_figures() -> Result<(), String> {
+    use station_call::testbed::TestPeer;
+    use station_call::{CallDevices, MediaCall, MediaSettings, TurnServer};
+    use station_e2e::turn::{PrivateTurn, PASSWORD, USER};
+
+    let turn = PrivateTurn::start()?;
+    let relayed = MediaSettings {
+        relays: vec![TurnServer::parse(
+            &format!("turn:127.0.0.1:{}", turn.port),
+            Some(USER),
+            Some(PASSWORD),
+        )
+        .map_err(|e| e.to_string())?],
+        relay_only: true,
+        ..MediaSettings::default()
+    };
+    let loopback = MediaSettings {
+        addresses: vec![std::net::Ipv4Addr::LOCALHOST.into()],
+        ..MediaSettings::default()
+    };
+    for (name, settings) in [
+        ("call_answer_direct", &loopback),
+        ("call_answer_relayed", &relayed),
+    ] {
+        let mut took = Vec::new();
+        for _ in 0..7 {
+            let (_peer, offer) = TestPeer::offer();
+            let devices = CallDevices {
+                camera: None,
+                microphone: None,
+                speaker: None,
+            };
+            let t0 = Instant::now();
+            let (call, _answer) =
+                MediaCall::answer(&offer, settings, devices, |_| {}).map_err(|e| e.to_string())?;
+            took.push(t0.elapsed().as_secs_f64() * 1000.0);
+            call.stop();
+        }
+        figure(name, median(took), "ms");
+    }
+    Ok(())
 }
 
 /// A demo station whose `[clinic]` names a console on loopback, with the camera `camera`; the
