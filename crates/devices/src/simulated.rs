@@ -2,6 +2,7 @@
 //! plays a script of outcomes, then repeats a calm default.
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -26,6 +27,9 @@ pub struct SimulatedInstrument {
     duration: Duration,
     /// What staff's self-test finds.
     check: Result<DeviceCheck, DeviceError>,
+    /// Measurements that have taken their scripted outcome: a test waits for this before it
+    /// moves the station's clock, so a retry cannot take the outcome meant for the first try.
+    started: AtomicU64,
 }
 
 /// How long a hanging simulated device keeps its thread (far beyond any station timeout).
@@ -92,7 +96,13 @@ impl SimulatedInstrument {
             script: Mutex::new(script.into()),
             duration,
             check: Ok(DeviceCheck::default()),
+            started: AtomicU64::new(0),
         }
+    }
+
+    /// How many measurements have begun (each took the next scripted outcome, if any).
+    pub fn measurements_started(&self) -> u64 {
+        self.started.load(Ordering::SeqCst)
     }
 
     /// The self-test finds this (a battery level, or a device that does not answer).
@@ -187,6 +197,7 @@ impl Instrument for SimulatedInstrument {
 
     fn measure(&self) -> Result<Measurement, DeviceError> {
         let next = self.script.lock().ok().and_then(|mut s| s.pop_front());
+        self.started.fetch_add(1, Ordering::SeqCst);
         std::thread::sleep(self.duration);
         match next {
             None => Ok(default_reading(self.kind)),

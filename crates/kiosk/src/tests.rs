@@ -90,6 +90,8 @@ struct Rig {
     microphone_opens: Arc<std::sync::atomic::AtomicU64>,
     /// Where the doctor's voice went.
     speaker: station_call::audio::CountingSpeaker,
+    /// The simulated devices, when the rig made them (not when a test brought its own).
+    simulated: Vec<Arc<SimulatedInstrument>>,
     _dir: tempfile::TempDir,
 }
 
@@ -160,7 +162,7 @@ fn rig_cabinet(
     qr_verifier: Arc<dyn QrVerifier>,
     cabinet: Option<Arc<dyn station_cabinet::MedicineCabinet>>,
 ) -> Rig {
-    let instruments = MeasureKind::ALL
+    let simulated = MeasureKind::ALL
         .into_iter()
         .map(|kind| {
             let script = scripts
@@ -168,18 +170,23 @@ fn rig_cabinet(
                 .find(|(k, _)| *k == kind)
                 .map(|(_, s)| std::mem::take(s))
                 .unwrap_or_default();
-            Arc::new(SimulatedInstrument::new(kind, Duration::ZERO, script)) as Arc<dyn Instrument>
+            Arc::new(SimulatedInstrument::new(kind, Duration::ZERO, script))
         })
-        .collect();
-    rig_instruments(
+        .collect::<Vec<_>>();
+    let mut r = rig_instruments(
         config,
-        instruments,
+        simulated
+            .iter()
+            .map(|i| Arc::clone(i) as Arc<dyn Instrument>)
+            .collect(),
         at,
         id_card,
         camera,
         qr_verifier,
         cabinet,
-    )
+    );
+    r.simulated = simulated;
+    r
 }
 
 /// [`rig_cabinet`] with measuring devices of the test's own.
@@ -276,6 +283,7 @@ fn rig_instruments(
         microphones,
         microphone_opens,
         speaker,
+        simulated: Vec::new(),
         _dir: dir,
     }
 }
@@ -389,6 +397,24 @@ impl Rig {
                 "张*华",
             )
             .expect("resident")
+    }
+
+    /// Waits until the simulated `kind` device has begun `n` measurements: its thread may be
+    /// slow to start on a loaded machine, and the clock must not move before it has.
+    fn wait_device_started(&self, kind: MeasureKind, n: u64) {
+        let device = self
+            .simulated
+            .iter()
+            .find(|i| i.kind() == kind)
+            .expect("a simulated device of this kind");
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while device.measurements_started() < n {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the {kind:?} device never began measurement {n}"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
     }
 
     fn idle_for(&self, secs: u64) {
@@ -679,6 +705,8 @@ fn a_device_that_never_answers_times_out_with_a_retry() {
     );
     r.identify();
     r.start_measuring(MeasureKind::Temperature);
+    // The hang must be the first try's, not the retry's.
+    r.wait_device_started(MeasureKind::Temperature, 1);
     r.idle_for(29);
     assert!(matches!(
         r.kiosk.view().screen,
