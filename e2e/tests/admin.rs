@@ -187,7 +187,8 @@ fn staff_open_admin_from_the_corner_change_a_setting_and_leave_to_the_desktop() 
 }
 
 /// The rest of admin mode's promises in the window: the printer's self-test prints a test page
-/// through CUPS (bytes caught at the queue's device), a setting survives the kiosk's restart,
+/// through CUPS (bytes caught at the queue's device), a setting and the station's name typed in
+/// pinyin survive the kiosk's restart,
 /// and five wrong PINs lock entry for five minutes — said on screen and audited.
 #[test]
 fn the_printer_test_page_prints_settings_survive_a_restart_and_wrong_pins_lock_entry() {
@@ -270,10 +271,49 @@ fn the_printer_test_page_prints_settings_survive_a_restart_and_wrong_pins_lock_e
         Ok((weekdays[6] == station_core::config::WeekdayHours::Closed).then_some(()))
     })
     .expect("Sunday closed in station.toml");
+    // The station's name, typed in pinyin on the screen's keyboard (a kiosk has no input
+    // method): the community becomes 水心社区.
+    st.press(&t.text("admin-section-name")).unwrap();
+    st.wait_screen("admin", &t.text("admin-name-hint")).unwrap();
+    st.press(&t.text("admin-name-community")).unwrap();
+    for _ in "禅街社区".chars() {
+        st.press(&t.text("manual-entry-delete")).unwrap();
+    }
+    for (pinyin, word) in [("shui", "水"), ("xin", "心"), ("shequ", "社区")] {
+        for letter in pinyin.chars() {
+            st.press(&letter.to_string()).unwrap();
+        }
+        st.wait_screen(
+            "admin",
+            &t.text_with("admin-name-pinyin", &[("pinyin", pinyin.into())]),
+        )
+        .unwrap();
+        st.press(word).unwrap();
+    }
+    st.wait_screen(
+        "admin",
+        &t.text_with("admin-name-preview", &[("name", "五马街道水心社区".into())]),
+    )
+    .unwrap();
+    st.save_screenshot("admin-name");
+    st.press(&t.text("admin-name-save")).unwrap();
+    st.wait_screen("admin", &t.text("admin-msg-name-saved"))
+        .unwrap();
+    assert_eq!(
+        StationConfig::load(&config, false)
+            .expect("config")
+            .station_name,
+        "五马街道水心社区智慧健康站"
+    );
     drop(st);
     let st = launch(&bed, options());
-    st.wait_screen("welcome", &t.text("welcome-insert-card"))
+    let welcome = st
+        .wait_screen("welcome", &t.text("welcome-insert-card"))
         .unwrap();
+    assert!(
+        welcome.contains("五马街道水心社区智慧健康站"),
+        "the new name after the restart: {welcome}"
+    );
     st.open_admin(&t, "2468").unwrap();
     st.press(&t.text("admin-section-settings")).unwrap();
     let shown = |label: &str| {

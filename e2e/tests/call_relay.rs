@@ -2,7 +2,8 @@
 //! `relay_only` the kiosk answers with its relayed address alone, so every packet of picture and
 //! sound between it and the doctor's side (str0m offering like a browser, on loopback) goes
 //! through the relay. The relay logs the allocation, the permission for the doctor's side and,
-//! when the call ends, the allocation freed at once.
+//! when the call ends, the allocation freed at once. The same coturn is the STUN server that
+//! tells a kiosk the address it is seen from (its server-reflexive candidate).
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::atomic::Ordering;
@@ -156,5 +157,54 @@ fn a_relay_only_call_without_a_working_relay_is_refused_with_the_reason() {
         matches!(refused, Err(MediaError::NoRelay)),
         "{:?}",
         refused.err()
+    );
+}
+
+/// coturn is also the STUN server a console names (`stun:` in `[[ice_servers]]`): asked from a
+/// kiosk socket, it answers with the address it sees the socket's packets come from. On loopback
+/// there is no NAT, so that is the socket's own, and the kiosk offers no `srflx` copy of its host
+/// candidate (the call goes direct as before).
+#[test]
+fn the_stun_server_tells_the_kiosk_the_address_it_is_seen_from() {
+    use station_call::reflexive::{mapped_address, ReflexiveError, StunServer};
+
+    let turn = PrivateTurn::start().expect("coturn on loopback");
+    let stun = StunServer::parse(&format!("stun:127.0.0.1:{}", turn.port)).expect("stun address");
+    let server = std::net::SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), stun.port);
+    let socket = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind");
+    let seen = mapped_address(&socket, server, Duration::from_secs(2)).expect("coturn answers");
+    assert_eq!(seen, socket.local_addr().expect("local"));
+
+    // A call whose console names the STUN server: offered, asked, and answered direct.
+    let speaker = CountingSpeaker::default();
+    let settings = MediaSettings {
+        addresses: vec![IpAddr::V4(Ipv4Addr::LOCALHOST)],
+        stun: vec![stun],
+        ..MediaSettings::default()
+    };
+    let (peer, offer) = TestPeer::offer();
+    let (call, answer) =
+        MediaCall::answer(&offer, &settings, devices(&speaker), |_| {}).expect("answered");
+    let sdp = answer["sdp"].as_str().expect("sdp");
+    let offered = candidates(sdp);
+    assert!(
+        !offered.is_empty() && offered.iter().all(|c| c.contains("typ host")),
+        "no NAT on loopback, so no srflx copy: {offered:?}"
+    );
+    let _doctor = peer.connect(&answer);
+    assert!(
+        wait_until(Duration::from_secs(20), || call.stats().frames_received
+            >= 5),
+        "the call goes direct: {:?}",
+        call.stats()
+    );
+    call.stop();
+
+    // A STUN port nobody answers on: refused in time, by name.
+    let silent = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind");
+    let at = silent.local_addr().expect("addr");
+    assert_eq!(
+        mapped_address(&socket, at, Duration::from_millis(300)),
+        Err(ReflexiveError::NoAnswer(at))
     );
 }

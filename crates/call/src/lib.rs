@@ -23,6 +23,7 @@ pub mod microphone;
 mod net;
 pub mod pattern;
 pub mod quality;
+pub mod reflexive;
 pub mod relay;
 pub mod self_view;
 mod session;
@@ -32,6 +33,7 @@ pub mod testbed;
 use std::net::IpAddr;
 use std::time::Duration;
 
+pub use reflexive::{ReflexiveError, StunServer};
 pub use relay::{RelayError, TurnServer};
 pub use session::MediaCall;
 use station_camera::FrameSource;
@@ -59,6 +61,9 @@ pub struct MediaSettings {
     pub relays: Vec<relay::TurnServer>,
     /// Only the relayed address is offered (no host addresses): every packet goes through it.
     pub relay_only: bool,
+    /// STUN servers asked for each host address's server-reflexive one (the console names
+    /// them); a mapped address that differs from the host's is offered as `srflx`.
+    pub stun: Vec<reflexive::StunServer>,
 }
 
 impl Default for MediaSettings {
@@ -69,6 +74,7 @@ impl Default for MediaSettings {
             bitrate_bps: 800_000,
             relays: Vec::new(),
             relay_only: false,
+            stun: Vec::new(),
         }
     }
 }

@@ -83,37 +83,7 @@ impl TurnServer {
         if !(query.is_empty() || query == "transport=udp") {
             return Err(not_udp());
         }
-        let (host, port) = match address.strip_prefix('[') {
-            Some(bracketed) => {
-                let (host, after) = bracketed.split_once(']').ok_or_else(not_udp)?;
-                if host.parse::<std::net::Ipv6Addr>().is_err() {
-                    return Err(not_udp());
-                }
-                match after {
-                    "" => (host, None),
-                    _ => (host, Some(after.strip_prefix(':').ok_or_else(not_udp)?)),
-                }
-            }
-            None => match address.split_once(':') {
-                Some((host, port)) => (host, Some(port)),
-                None => (address, None),
-            },
-        };
-        let port = match port {
-            Some(p) => p
-                .parse::<u16>()
-                .ok()
-                .filter(|p| *p != 0)
-                .ok_or_else(not_udp)?,
-            None => DEFAULT_PORT,
-        };
-        let host_ok = !host.is_empty()
-            && host
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'));
-        if !host_ok {
-            return Err(not_udp());
-        }
+        let (host, port) = host_and_port(address).ok_or_else(not_udp)?;
         match (username, credential) {
             (Some(u), Some(c)) if !u.is_empty() => Ok(TurnServer {
                 host: host.to_string(),
@@ -126,22 +96,54 @@ impl TurnServer {
     }
 
     fn resolve(&self) -> Result<SocketAddr, RelayError> {
-        let unresolved = |reason: String| RelayError::Unresolved {
+        resolve(&self.host, self.port).map_err(|reason| RelayError::Unresolved {
             host: self.host.clone(),
             reason,
-        };
-        let found: Vec<SocketAddr> = (self.host.as_str(), self.port)
-            .to_socket_addrs()
-            .map_err(|e| unresolved(e.to_string()))?
-            .collect();
-        // IPv4 first: the kiosk's own addresses are IPv4 (`net::host_addresses`).
-        found
-            .iter()
-            .find(|a| a.is_ipv4())
-            .or_else(|| found.first())
-            .copied()
-            .ok_or_else(|| unresolved("no address".into()))
+        })
     }
+}
+
+/// `host[:port]` of a `turn:` or `stun:` address (RFC 7064/7065; an IPv6 host in brackets), the
+/// port 3478 when it names none. `None` when it is no such thing.
+pub(crate) fn host_and_port(address: &str) -> Option<(&str, u16)> {
+    let (host, port) = match address.strip_prefix('[') {
+        Some(bracketed) => {
+            let (host, after) = bracketed.split_once(']')?;
+            host.parse::<std::net::Ipv6Addr>().ok()?;
+            match after {
+                "" => (host, None),
+                _ => (host, Some(after.strip_prefix(':')?)),
+            }
+        }
+        None => match address.split_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (address, None),
+        },
+    };
+    let port = match port {
+        Some(p) => p.parse::<u16>().ok().filter(|p| *p != 0)?,
+        None => DEFAULT_PORT,
+    };
+    let host_ok = !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'));
+    host_ok.then_some((host, port))
+}
+
+/// The first address `host` resolves to, IPv4 first: the kiosk's own addresses are IPv4
+/// (`net::host_addresses`).
+pub(crate) fn resolve(host: &str, port: u16) -> Result<SocketAddr, String> {
+    let found: Vec<SocketAddr> = (host, port)
+        .to_socket_addrs()
+        .map_err(|e| e.to_string())?
+        .collect();
+    found
+        .iter()
+        .find(|a| a.is_ipv4())
+        .or_else(|| found.first())
+        .copied()
+        .ok_or_else(|| "no address".into())
 }
 
 /// Where the allocation stands.

@@ -83,6 +83,11 @@ impl MediaCall {
                 .map_err(|e| MediaError::Negotiation(e.to_string()))?;
             rtc.add_local_candidate(candidate);
         }
+        for (mapped, base) in crate::reflexive::gather(&sockets.sockets, &settings.stun) {
+            let candidate = Candidate::server_reflexive(mapped, base, "udp")
+                .map_err(|e| MediaError::Negotiation(e.to_string()))?;
+            rtc.add_local_candidate(candidate);
+        }
         if let Some(relay) = &relay {
             let candidate = Candidate::relayed(relay.relayed(), relay.local(), "udp")
                 .map_err(|e| MediaError::Negotiation(e.to_string()))?;

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use serde_json::{json, Value};
-use station_call::{CallDevices, MediaCall, MediaEvent, MediaSettings, TurnServer};
+use station_call::{CallDevices, MediaCall, MediaEvent, MediaSettings, StunServer, TurnServer};
 use station_clinic_protocol::{FromStation, IceServer};
 use station_protocol::CallQuality;
 
@@ -19,35 +19,49 @@ use crate::Kiosk;
 /// camera self-test's preview (small pictures too).
 pub type LiveVideoSink = Arc<dyn Fn(Vec<u8>) + Send + Sync>;
 
-/// The console's relays for the calls' media, as it named them when the link last came up.
+/// The console's relays and STUN servers for the calls' media, as it named them when the link
+/// last came up.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct CallRelays {
     servers: Vec<TurnServer>,
     only: bool,
+    stun: Vec<StunServer>,
 }
 
 impl CallRelays {
-    /// The TURN-over-UDP addresses among the console's `ice_servers` (the kiosk speaks no
-    /// other: the log says which entries it leaves to the doctor's browser).
+    /// The TURN-over-UDP addresses and the `stun:` ones among the console's `ice_servers` (the
+    /// kiosk speaks no other: the log says which entries it leaves to the doctor's browser).
     pub(crate) fn from_console(ice_servers: &[IceServer], relay_only: bool) -> CallRelays {
-        let servers = ice_servers
-            .iter()
-            .flat_map(|server| {
-                server.urls.iter().filter_map(move |url| {
-                    let parsed = TurnServer::parse(
-                        url,
-                        server.username.as_deref(),
-                        server.credential.as_deref(),
-                    );
-                    parsed
-                        .map_err(|e| tracing::info!(reason = %e, "not a relay for the kiosk"))
-                        .ok()
-                })
+        let urls = || {
+            ice_servers
+                .iter()
+                .flat_map(|s| s.urls.iter().map(move |u| (s, u)))
+        };
+        let servers = urls()
+            .filter(|(_, url)| !url.starts_with("stun:"))
+            .filter_map(|(server, url)| {
+                let parsed = TurnServer::parse(
+                    url,
+                    server.username.as_deref(),
+                    server.credential.as_deref(),
+                );
+                parsed
+                    .map_err(|e| tracing::info!(reason = %e, "not a relay for the kiosk"))
+                    .ok()
+            })
+            .collect();
+        let stun = urls()
+            .filter(|(_, url)| url.starts_with("stun:"))
+            .filter_map(|(_, url)| {
+                StunServer::parse(url)
+                    .map_err(|e| tracing::info!(reason = %e, "not a STUN server for the kiosk"))
+                    .ok()
             })
             .collect();
         CallRelays {
             servers,
             only: relay_only,
+            stun,
         }
     }
 }
@@ -127,12 +141,13 @@ impl Kiosk {
         }
     }
 
-    /// The station's media settings with the console's relays.
+    /// The station's media settings with the console's relays and STUN servers.
     fn call_settings(&self) -> MediaSettings {
         let mut settings = self.shared.media_settings.clone();
         if let Ok(relays) = self.shared.call_relays.lock() {
             settings.relays = relays.servers.clone();
             settings.relay_only = relays.only;
+            settings.stun = relays.stun.clone();
         }
         settings
     }
@@ -217,7 +232,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_kiosk_takes_the_consoles_turn_relays_over_udp_and_leaves_the_rest() {
+    fn the_kiosk_takes_the_consoles_turn_relays_over_udp_and_stun_servers_and_leaves_the_rest() {
         let ice = [
             IceServer {
                 urls: vec!["stun:stun.example.org:3478".into()],
@@ -250,6 +265,12 @@ mod tests {
         assert_eq!(hosts, [("relay.example.org", 3478), ("10.1.2.3", 3478)]);
         assert!(relays.servers.iter().all(|s| s.credential == "secret"));
         assert!(relays.only);
+        let stun: Vec<(&str, u16)> = relays
+            .stun
+            .iter()
+            .map(|s| (s.host.as_str(), s.port))
+            .collect();
+        assert_eq!(stun, [("stun.example.org", 3478)]);
         assert!(CallRelays::from_console(&[], false).servers.is_empty());
     }
 }

@@ -25,6 +25,7 @@ use crate::{Hardware, Kiosk, ManualClock};
 
 mod admin;
 mod admin_badges;
+mod admin_name;
 mod admin_printers;
 mod admin_settings;
 mod audit;

@@ -63,13 +63,16 @@ pub enum AdminSection {
     Logs,
     /// Fault reports: file one, see those waiting for upload.
     Faults,
+    /// The station's name (Wenzhou 5.3.1), typed in pinyin on the screen's own keyboard.
+    Name,
 }
 
 impl AdminSection {
-    pub const ALL: [AdminSection; 7] = [
+    pub const ALL: [AdminSection; 8] = [
         AdminSection::Today,
         AdminSection::Devices,
         AdminSection::Settings,
+        AdminSection::Name,
         AdminSection::Hours,
         AdminSection::Badges,
         AdminSection::Logs,
@@ -84,6 +87,66 @@ impl AdminSection {
             AdminSection::Badges => "admin-section-badges",
             AdminSection::Logs => "admin-section-logs",
             AdminSection::Faults => "admin-section-faults",
+            AdminSection::Name => "admin-section-name",
+        }
+    }
+}
+
+/// A part of the station's name (Wenzhou 5.3.1: 街镇名 + 村（社区）名 + 识别名(可选) + 智慧健康站).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NamePart {
+    #[default]
+    Town,
+    Community,
+    Label,
+}
+
+impl NamePart {
+    pub const ALL: [NamePart; 3] = [NamePart::Town, NamePart::Community, NamePart::Label];
+
+    pub fn message_id(self) -> &'static str {
+        match self {
+            NamePart::Town => "admin-name-town",
+            NamePart::Community => "admin-name-community",
+            NamePart::Label => "admin-name-label",
+        }
+    }
+}
+
+/// The station's name being typed: each part as typed so far, the part the keyboard writes
+/// to, the pinyin typed and the characters it may mean.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NameDraft {
+    pub town: String,
+    pub community: String,
+    pub label: String,
+    pub part: NamePart,
+    /// Latin letters typed since the last character was chosen ("wuma").
+    pub pinyin: String,
+    /// What the pinyin may be, likeliest first ("五马", "午马", …), a page of them; pressing
+    /// one adds it.
+    pub candidates: Vec<String>,
+    /// Which page of candidates shows (0 first).
+    pub page: u8,
+    /// 换一批 shows other candidates.
+    pub more: bool,
+}
+
+impl NameDraft {
+    pub fn part(&self, part: NamePart) -> &str {
+        match part {
+            NamePart::Town => &self.town,
+            NamePart::Community => &self.community,
+            NamePart::Label => &self.label,
+        }
+    }
+
+    pub fn part_mut(&mut self, part: NamePart) -> &mut String {
+        match part {
+            NamePart::Town => &mut self.town,
+            NamePart::Community => &mut self.community,
+            NamePart::Label => &mut self.label,
         }
     }
 }
@@ -292,6 +355,14 @@ pub enum AdminMessage {
     PrintersFound,
     /// No print server answered, or it has no printers.
     NoPrintersFound,
+    /// The station's name is written; the welcome screen and reports show it from now on.
+    NameSaved,
+    /// Refused: the 街镇名 is empty, too long, or holds more than letters.
+    NameTownRefused,
+    /// Refused: the 村（社区）名 is empty, too long, or holds more than letters.
+    NameCommunityRefused,
+    /// Refused: the 识别名 is too long or holds more than letters.
+    NameLabelRefused,
 }
 
 impl AdminMessage {
@@ -330,6 +401,10 @@ impl AdminMessage {
             AdminMessage::PrintersSearching => "admin-msg-printers-searching",
             AdminMessage::PrintersFound => "admin-msg-printers-found",
             AdminMessage::NoPrintersFound => "admin-msg-no-printers-found",
+            AdminMessage::NameSaved => "admin-msg-name-saved",
+            AdminMessage::NameTownRefused => "admin-msg-name-town-refused",
+            AdminMessage::NameCommunityRefused => "admin-msg-name-community-refused",
+            AdminMessage::NameLabelRefused => "admin-msg-name-label-refused",
         }
     }
 }
@@ -358,6 +433,8 @@ pub struct AdminView {
     /// The print server's queues (`ipp://…/printers/<name>`) after "查找打印机".
     pub printer_queues: Vec<String>,
     pub software: SoftwareView,
+    /// The station's name as being typed on the name page (as station.toml has it until then).
+    pub name: NameDraft,
 }
 
 /// The kiosk's own version and how its updates stand (`[update]`), on the problems page.
@@ -449,6 +526,24 @@ pub enum AdminAction {
     AddBadge,
     /// Ask the print server which printers it has (the settings page).
     FindPrinters,
+    /// The name page: the part of the name the keyboard writes to.
+    NamePart {
+        part: NamePart,
+    },
+    /// A letter of pinyin typed on the name page's keyboard ('a'..='z').
+    NameLetter {
+        letter: char,
+    },
+    /// Takes back the last letter of pinyin, else the part's last character.
+    NameDelete,
+    /// Adds the candidate at this place in [`NameDraft::candidates`] to the part.
+    NamePick {
+        index: u8,
+    },
+    /// 换一批: the next page of candidates.
+    NameMore,
+    /// Writes the name typed to station.toml (all three parts checked at once).
+    NameSave,
     /// Write the diagnostics bundle (masked logs, config without secrets, versions, devices) to
     /// a USB drive, else to the station's diagnostics folder.
     SaveDiagnostics,

@@ -19,8 +19,8 @@ mod spoken;
 pub use action::{Action, DemoCard};
 pub use admin::{
     AdminAction, AdminMessage, AdminPinView, AdminSection, AdminSetting, AdminView, DeviceClass,
-    DeviceLine, DeviceStatus, PinProblem, PinStage, SettingsView, SoftwareView, StationCounts,
-    UpcomingDay, UpdateState,
+    DeviceLine, DeviceStatus, NameDraft, NamePart, PinProblem, PinStage, SettingsView,
+    SoftwareView, StationCounts, UpcomingDay, UpdateState,
 };
 pub use clinic::{
     CallQuality, ClinicBanner, ClinicCallView, ClinicWaitView, PrescriptionLine, PrescriptionView,

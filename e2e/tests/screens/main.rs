@@ -580,6 +580,14 @@ fn the_idle_warning_the_closed_station_and_admin_mode_fit_and_pass_the_scan() {
                 std::thread::sleep(Duration::from_millis(300));
                 c.screen(name);
             }
+            // The name page with its pinyin keyboard and a row of characters offered.
+            st.press(&t.text("admin-section-name")).unwrap();
+            for letter in ["d", "o", "n", "g"] {
+                st.press(letter).unwrap();
+            }
+            st.wait_text(&t.text_with("admin-name-pinyin", &[("pinyin", "dong".into())]))
+                .unwrap();
+            c.screen("admin-name");
             // Waiting for a new badge on the reader.
             st.press(&t.text("admin-section-badges")).unwrap();
             st.press(&t.text("admin-badge-add")).unwrap();

@@ -132,6 +132,7 @@ pub fn admin(v: &AdminView, t: &Texts) -> impl IntoView {
         .into_any(),
         AdminSection::Badges => badges(v, t).into_any(),
         AdminSection::Faults => super::admin_faults::faults(v, t).into_any(),
+        AdminSection::Name => super::admin_name::name(v, t).into_any(),
     };
     let body = view! {
         <div class="row admin-tabs" role="group" aria-label=t.tr("admin-title")>{tabs}</div>

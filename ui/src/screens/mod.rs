@@ -2,6 +2,7 @@
 
 mod admin;
 mod admin_faults;
+mod admin_name;
 mod clinic;
 mod face;
 mod gauge;

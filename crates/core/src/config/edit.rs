@@ -33,6 +33,9 @@ pub enum Setting {
     Community(String),
     /// `station.label`: the optional 识别名; `None` removes it.
     Label(Option<String>),
+    /// The whole name at once (`station.town`, `station.community`, `station.label`), as staff
+    /// type it in admin mode: one write, one check of all three.
+    Name(super::NameParts),
     /// `station.tier` (Wenzhou appendix A).
     Tier(StationTier),
     /// `hours.opens` and `hours.closes` together: an ordinary open day.
@@ -70,6 +73,7 @@ impl Setting {
             Setting::Town(_) => "station.town",
             Setting::Community(_) => "station.community",
             Setting::Label(_) => "station.label",
+            Setting::Name(_) => "station.name",
             Setting::Tier(_) => "station.tier",
             Setting::Hours(_) => "hours",
             Setting::Weekday(day, _) => match day {
@@ -153,6 +157,15 @@ fn edit(doc: &mut DocumentMut, setting: &Setting) -> Result<(), EditRefusal> {
         Setting::Community(s) => set(table(root, &["station"])?, "community", s.as_str().into()),
         Setting::Label(None) => remove(table(root, &["station"])?, "label"),
         Setting::Label(Some(s)) => set(table(root, &["station"])?, "label", s.as_str().into()),
+        Setting::Name(parts) => {
+            let station = table(root, &["station"])?;
+            set(station, "town", parts.town.as_str().into());
+            set(station, "community", parts.community.as_str().into());
+            match &parts.label {
+                Some(label) => set(station, "label", label.as_str().into()),
+                None => remove(station, "label"),
+            }
+        }
         Setting::Tier(t) => set(table(root, &["station"])?, "tier", t.as_str().into()),
         Setting::Hours(span) => {
             let hours = table(root, &["hours"])?;

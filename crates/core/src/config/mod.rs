@@ -144,6 +144,25 @@ impl ConfigError {
 /// The suffix every station name carries (Wenzhou 5.3.1).
 const NAME_SUFFIX: &str = "智慧健康站"; // i18n-exempt: the name ending Wenzhou 5.3.1 requires
 
+/// The longest a part of the name may be, in characters: the welcome screen's title and the
+/// report's heading hold the whole name on one line.
+pub const NAME_PART_MAX_CHARS: usize = 12;
+
+/// A part of the station's name: letters only (汉字, or Latin letters and digits), at most
+/// [`NAME_PART_MAX_CHARS`], and not the suffix itself, which the station adds.
+fn check_name_part(part: &str) -> Result<(), &'static str> {
+    if part.chars().count() > NAME_PART_MAX_CHARS {
+        return Err("is longer than 12 characters");
+    }
+    if !part.chars().all(char::is_alphanumeric) {
+        return Err("may hold only letters and digits (no spaces or punctuation)");
+    }
+    if part.contains(NAME_SUFFIX) {
+        return Err("must not contain 智慧健康站: the station adds it"); // i18n-exempt: the suffix the standard names
+    }
+    Ok(())
+}
+
 impl StationConfig {
     /// Reads the file; `demo` (the `--demo` flag) runs it as a demonstration whatever its mode.
     pub fn load(path: &Path, demo: bool) -> Result<StationConfig, ConfigError> {
@@ -185,6 +204,13 @@ impl StationConfig {
             ));
         }
         let label = raw.station.label.as_deref().map(str::trim).unwrap_or("");
+        for (key, part) in [
+            ("station.town", town),
+            ("station.community", community),
+            ("station.label", label),
+        ] {
+            check_name_part(part).map_err(|reason| invalid(key, reason))?;
+        }
         let station_name = format!("{town}{community}{label}{NAME_SUFFIX}");
         let name_parts = NameParts {
             town: town.to_string(),

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use chrono::Timelike;
-use station_core::config::StationConfig;
+use station_core::config::{Setting, StationConfig};
 use station_protocol::{
     AdminMessage, AdminPinView, AdminSection, AdminSetting, AdminView, DeviceClass, ManualKey,
     PinProblem, PinStage,
@@ -23,7 +23,8 @@ use station_store::{AuditEvent, Store};
 use crate::effects::Effects;
 use crate::readers::Readers;
 
-use super::admin_pages::{badges_view, page, set, settings_view, test};
+use super::admin_name;
+use super::admin_pages::{badges_view, page, set, settings_view, test, write};
 use super::fault::FaultPhoto;
 use super::Capabilities;
 
@@ -405,9 +406,48 @@ impl AdminSession {
                 }
                 AdminNext::Changed
             }
+            A::NamePart { part } => {
+                admin_name::choose_part(&mut view.name, *part);
+                view.message = None;
+                AdminNext::Changed
+            }
+            A::NameLetter { letter } => changed(admin_name::letter(&mut view.name, *letter)),
+            A::NameDelete => changed(admin_name::delete(&mut view.name)),
+            A::NamePick { index } => changed(admin_name::pick(&mut view.name, *index)),
+            A::NameMore => changed(admin_name::more(&mut view.name)),
+            A::NameSave => {
+                let setting = Setting::Name(admin_name::parts(&view.name));
+                match write(&setting, &staff, ctx) {
+                    (Some(config), _) => {
+                        **view = page(
+                            &self.masked,
+                            AdminSection::Name,
+                            Some(AdminMessage::NameSaved),
+                            ctx,
+                        );
+                        view.name = admin_name::draft(&config);
+                        view.settings = settings_view(&config, ctx.now.date_naive());
+                        AdminNext::Reconfigured(Box::new(config))
+                    }
+                    // What was typed stays, to be put right.
+                    (None, message) => {
+                        view.message = Some(message);
+                        AdminNext::Changed
+                    }
+                }
+            }
             A::Leave => AdminNext::Leave,
             A::CornerHold | A::PinKey { .. } | A::PinSubmit => AdminNext::Stay,
         }
+    }
+}
+
+/// A key that changed nothing (a letter past the longest pinyin) draws nothing again.
+fn changed(did: bool) -> AdminNext {
+    if did {
+        AdminNext::Changed
+    } else {
+        AdminNext::Stay
     }
 }
 

@@ -62,6 +62,7 @@ pub(super) fn page(
         badges: badges_view(ctx.config),
         printer_queues: Vec::new(),
         software: ctx.software.clone(),
+        name: super::admin_name::draft(ctx.config),
     }
 }
 
@@ -288,6 +289,18 @@ pub(super) fn write(
                     key: "station.identify",
                     ..
                 } => AdminMessage::NoWayToIdentify,
+                ConfigError::Invalid {
+                    key: "station.town",
+                    ..
+                } => AdminMessage::NameTownRefused,
+                ConfigError::Invalid {
+                    key: "station.community",
+                    ..
+                } => AdminMessage::NameCommunityRefused,
+                ConfigError::Invalid {
+                    key: "station.label",
+                    ..
+                } => AdminMessage::NameLabelRefused,
                 _ => AdminMessage::SettingRefused,
             };
             (None, message)

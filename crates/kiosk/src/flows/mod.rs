@@ -8,6 +8,7 @@
 pub(crate) mod admin;
 mod admin_answers;
 mod admin_badges;
+mod admin_name;
 mod admin_pages;
 mod admin_printers;
 pub(crate) mod clinic;

@@ -46,8 +46,17 @@ fn relay_figures() -> Result<(), String> {
         addresses: vec![std::net::Ipv4Addr::LOCALHOST.into()],
         ..MediaSettings::default()
     };
+    // The same, asking the relay's STUN side for the address it is seen from first.
+    let with_stun = MediaSettings {
+        stun: vec![
+            station_call::StunServer::parse(&format!("stun:127.0.0.1:{}", turn.port))
+                .map_err(|e| e.to_string())?,
+        ],
+        ..loopback.clone()
+    };
     for (name, settings) in [
         ("call_answer_direct", &loopback),
+        ("call_answer_with_stun", &with_stun),
         ("call_answer_relayed", &relayed),
     ] {
         let mut took = Vec::new();

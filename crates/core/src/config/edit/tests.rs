@@ -3,7 +3,7 @@ use std::path::Path;
 use chrono::NaiveTime;
 
 use super::*;
-use crate::config::{MonthDay, OpeningHours};
+use crate::config::{MonthDay, NameParts, OpeningHours};
 
 const FILE: &str = r#"# The station's own comment at the top.
 
@@ -289,6 +289,27 @@ fn a_bad_value_is_refused_naming_its_key_and_the_file_is_untouched() {
         (FILE.into(), Setting::IdleWarning(1000), "idle.warning_seconds"),
         (FILE.into(), Setting::Town("  ".into()), "station.town"),
         (FILE.into(), Setting::Community(String::new()), "station.community"),
+        (FILE.into(), Setting::Town("五马 街道".into()), "station.town"),
+        (FILE.into(), Setting::Community("禅街社区智慧健康站".into()), "station.community"),
+        (FILE.into(), Setting::Label(Some("东，西".into())), "station.label"),
+        (
+            FILE.into(),
+            Setting::Name(NameParts {
+                town: "五马街道".into(),
+                community: "一二三四五六七八九十百千万".into(),
+                label: None,
+            }),
+            "station.community",
+        ),
+        (
+            FILE.into(),
+            Setting::Name(NameParts {
+                town: String::new(),
+                community: "禅街社区".into(),
+                label: None,
+            }),
+            "station.town",
+        ),
         (FILE.into(), Setting::Hours(span("19:00", "08:30")), "hours.closes"),
         (
             FILE.into(),
@@ -401,4 +422,30 @@ fn setting_keys_are_config_keys() {
         OpeningHours::every_day(t("08:30"), t("19:00")).open_weekdays(),
         7
     );
+}
+
+#[test]
+fn the_whole_name_is_written_in_one_go_keeping_the_comments() {
+    let parts = NameParts {
+        town: "南汇街道".into(),
+        community: "水心社区".into(),
+        label: Some("东".into()),
+    };
+    let (text, c) = apply_ok(FILE, &Setting::Name(parts.clone()));
+    assert_eq!(c.station_name, "南汇街道水心社区东智慧健康站");
+    assert_eq!(c.name_parts, parts);
+    assert!(text.contains("town = \"南汇街道\"     # 街镇名"), "{text}");
+    assert!(
+        text.contains("# label = \"东\""),
+        "the commented example stays: {text}"
+    );
+    // No 识别名: the key goes, the rest of the name stays as typed.
+    let without = NameParts {
+        label: None,
+        ..parts
+    };
+    let (again, c) = apply_ok(&text, &Setting::Name(without));
+    assert_eq!(c.station_name, "南汇街道水心社区智慧健康站");
+    assert!(!again.lines().any(|l| l.starts_with("label")), "{again}");
+    assert_eq!(Setting::Name(c.name_parts).key(), "station.name");
 }
