@@ -103,54 +103,54 @@ fn ask(
     within: Duration,
 ) -> Result<SocketAddr, ReflexiveError> {
     let start = Instant::now();
-    let mut sent = 0;
     let mut buf = vec![0u8; MAX_DATAGRAM];
-    loop {
-        let elapsed = start.elapsed();
-        // Once at the start, once more halfway: a lost datagram costs half the wait.
-        if (sent == 0) || (sent == 1 && elapsed >= within / 2) {
-            socket.send_to(request, server)?;
-            sent += 1;
-        }
-        let Some(left) = within.checked_sub(elapsed).filter(|d| !d.is_zero()) else {
-            return Err(ReflexiveError::NoAnswer(server));
-        };
-        let wait = if sent == 1 {
-            left.min(
-                (within / 2)
-                    .saturating_sub(elapsed)
-                    .max(Duration::from_millis(1)),
-            )
-        } else {
-            left
-        };
-        socket.set_read_timeout(Some(wait))?;
-        match socket.recv_from(&mut buf) {
-            Ok((n, from)) if from == server => {
-                // Anything else from the server (a stray, a forgery): keep waiting.
-                let Ok(answer) = Message::from_bytes(&buf[..n]) else {
-                    continue;
-                };
-                if answer.transaction_id() != transaction || !answer.has_method(BINDING) {
-                    continue;
-                }
-                if !answer.has_class(MessageClass::Success) {
-                    return Err(ReflexiveError::BadAnswer(server));
-                }
-                return answer
-                    .attribute::<XorMappedAddress>()
-                    .map(|a| a.addr(transaction))
-                    .map_err(|_| ReflexiveError::BadAnswer(server));
+    // Sent at the start and again halfway: a lost datagram costs half the wait.
+    for deadline in [start + within / 2, start + within] {
+        socket.send_to(request, server)?;
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            if left.is_zero() {
+                break;
             }
-            Ok(_) => {}
-            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
-            // An ICMP "port unreachable" for an earlier datagram: the server is not there.
-            Err(e) if e.kind() == ErrorKind::ConnectionRefused => {
-                return Err(ReflexiveError::NoAnswer(server));
+            socket.set_read_timeout(Some(left))?;
+            match socket.recv_from(&mut buf) {
+                Ok((n, from)) if from == server => {
+                    if let Some(answer) = read_answer(&buf[..n], transaction, server) {
+                        return answer;
+                    }
+                }
+                Ok(_) => {}
+                Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
+                // An ICMP "port unreachable" for an earlier datagram: the server is not there.
+                Err(e) if e.kind() == ErrorKind::ConnectionRefused => {
+                    return Err(ReflexiveError::NoAnswer(server));
+                }
+                Err(e) => return Err(e.into()),
             }
-            Err(e) => return Err(e.into()),
         }
     }
+    Err(ReflexiveError::NoAnswer(server))
+}
+
+/// The server's answer to `transaction`, or `None` for anything else it sent (a stray, a
+/// forgery, garbage): keep waiting.
+fn read_answer(
+    data: &[u8],
+    transaction: TransactionId,
+    server: SocketAddr,
+) -> Option<Result<SocketAddr, ReflexiveError>> {
+    let answer = Message::from_bytes(data).ok()?;
+    if answer.transaction_id() != transaction || !answer.has_method(BINDING) {
+        return None;
+    }
+    if !answer.has_class(MessageClass::Success) {
+        return Some(Err(ReflexiveError::BadAnswer(server)));
+    }
+    Some(
+        answer
+            .attribute::<XorMappedAddress>()
+            .map(|a| a.addr(transaction))
+            .map_err(|_| ReflexiveError::BadAnswer(server)),
+    )
 }
 
 /// For each socket, the address the first answering server sees it from, when that differs

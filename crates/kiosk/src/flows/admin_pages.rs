@@ -5,7 +5,7 @@
 use chrono::Weekday;
 use chrono::{Datelike, NaiveDate, Timelike};
 use station_core::config::edit::{write_setting, Setting};
-use station_core::config::{ConfigError, PrinterChoice, StationConfig, WeekdayHours};
+use station_core::config::{PrinterChoice, StationConfig, WeekdayHours};
 use station_protocol::{
     AdminMessage, AdminSection, AdminSetting, AdminView, DeviceClass, DeviceLine, DeviceStatus,
     FaultDraft, MeasureKind, ReaderStatus, SettingsView, StationCounts, UpcomingDay,
@@ -280,27 +280,12 @@ pub(super) fn write(
         Err(e) => {
             tracing::warn!(error = %e, "setting refused");
             // The rules staff can break from here get their own words.
-            let message = match e {
-                ConfigError::Invalid {
-                    key: "hours.weekdays",
-                    ..
-                } => AdminMessage::TooFewOpenDays,
-                ConfigError::Invalid {
-                    key: "station.identify",
-                    ..
-                } => AdminMessage::NoWayToIdentify,
-                ConfigError::Invalid {
-                    key: "station.town",
-                    ..
-                } => AdminMessage::NameTownRefused,
-                ConfigError::Invalid {
-                    key: "station.community",
-                    ..
-                } => AdminMessage::NameCommunityRefused,
-                ConfigError::Invalid {
-                    key: "station.label",
-                    ..
-                } => AdminMessage::NameLabelRefused,
+            let message = match e.key() {
+                Some("hours.weekdays") => AdminMessage::TooFewOpenDays,
+                Some("station.identify") => AdminMessage::NoWayToIdentify,
+                Some("station.town") => AdminMessage::NameTownRefused,
+                Some("station.community") => AdminMessage::NameCommunityRefused,
+                Some("station.label") => AdminMessage::NameLabelRefused,
                 _ => AdminMessage::SettingRefused,
             };
             (None, message)
