@@ -316,9 +316,10 @@ fn the_printer_test_page_prints_settings_survive_a_restart_and_wrong_pins_lock_e
     );
     st.open_admin(&t, "2468").unwrap();
     st.press(&t.text("admin-section-settings")).unwrap();
+    // The page renders after the press returns: wait for the row, not just read once.
     let shown = |label: &str| {
-        st.session
-            .execute(
+        wait_for(Duration::from_secs(10), || {
+            let v = st.session.execute(
                 "for (const row of document.querySelectorAll('.admin-setting')) {\
                    if (row.firstElementChild.innerText.trim() === arguments[0]) {\
                      return row.querySelector('.value').innerText.trim();\
@@ -326,16 +327,15 @@ fn the_printer_test_page_prints_settings_survive_a_restart_and_wrong_pins_lock_e
                  }\
                  return null;",
                 vec![serde_json::json!(t.text(label))],
-            )
-            .unwrap()
+            )?;
+            Ok(v.as_str().map(str::to_string))
+        })
+        .unwrap_or_else(|e| panic!("the setting {label} on the settings page: {e}"))
     };
+    assert_eq!(shown("admin-setting-volume"), quieter.to_string());
     assert_eq!(
-        shown("admin-setting-volume").as_str(),
-        Some(quieter.to_string().as_str())
-    );
-    assert_eq!(
-        shown("admin-setting-printer").as_str(),
-        Some("Receipt"),
+        shown("admin-setting-printer"),
+        "Receipt",
         "the printer chosen before the restart"
     );
     st.press(&t.text("admin-section-hours")).unwrap();
