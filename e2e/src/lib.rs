@@ -110,3 +110,57 @@ impl Drop for Supervised {
         }
     }
 }
+
+/// Every file under `dir`, at any depth, sorted (an installer's contents compared with what was
+/// packed).
+pub fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
+        let path = entry.expect("entry").path();
+        if path.is_dir() && !path.is_symlink() {
+            out.extend(files_under(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out.sort();
+    out
+}
+
+/// How often each of Tauri's bundle-type marks occurs in a program. The updater reads the one
+/// the installer wrote (scripts/mark-bundle-type) to choose its manifest entry and how to install:
+/// a program packed as `mark` holds that mark twice (the slot and the updater's own list), every
+/// other once, and no unmarked slot.
+pub fn assert_bundle_type(program: &[u8], mark: &str) {
+    let prefix = b"__TAURI_BUNDLE_TYPE_VAR_";
+    let mut seen = std::collections::BTreeMap::new();
+    let mut at = 0;
+    while let Some(i) = program[at..]
+        .windows(prefix.len())
+        .position(|w| w == prefix)
+    {
+        let start = at + i + prefix.len();
+        let name = String::from_utf8_lossy(&program[start..(start + 3).min(program.len())]);
+        *seen.entry(name.into_owned()).or_insert(0usize) += 1;
+        at = start;
+    }
+    let expected: std::collections::BTreeMap<String, usize> = ["APP", "DEB", "MSI", "NSS", "RPM"]
+        .into_iter()
+        .map(|m| (m.to_string(), if m == mark { 2 } else { 1 }))
+        .collect();
+    assert_eq!(
+        seen, expected,
+        "the program's bundle-type marks (packed as {mark})"
+    );
+}
+
+/// The installer a packaging script left in `target/<dir>` (e.g. `debug/bundle/appimage`, `msi`)
+/// with this extension; `made_by` names the script for the message when there is none.
+pub fn built_installer(dir: &str, extension: &str, made_by: &str) -> std::path::PathBuf {
+    let dir = workspace_root().join("target").join(dir);
+    std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e} ({made_by} makes it)", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|x| x == extension))
+        .unwrap_or_else(|| panic!("no .{extension} in {} ({made_by} makes it)", dir.display()))
+}

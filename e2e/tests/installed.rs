@@ -62,6 +62,8 @@ fn the_installed_package_has_its_files_and_starts_at_the_welcome_screen() {
         names.sort();
         names
     };
+    // Marked as a .deb's program: its updater takes the manifest's linux-x86_64-deb entry.
+    station_e2e::assert_bundle_type(&std::fs::read(&app).expect("the program"), "DEB");
     let bundled = prompts(Path::new("/usr/lib/health-station/audio"));
     assert!(!bundled.is_empty());
     assert_eq!(bundled, prompts(&workspace_root().join("assets/audio")));

@@ -6,15 +6,10 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use station_e2e::workspace_root;
+use station_e2e::{assert_bundle_type, built_installer, files_under, workspace_root};
 
 fn msi() -> PathBuf {
-    let dir = workspace_root().join("target/msi");
-    std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e} (scripts/package-msi makes it)", dir.display()))
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| p.extension().is_some_and(|x| x == "msi"))
-        .expect("an .msi in target/msi (scripts/package-msi makes it)")
+    built_installer("msi", "msi", "scripts/package-msi")
 }
 
 fn msiinfo(args: &[&str]) -> String {
@@ -33,20 +28,6 @@ fn rows(msi: &Path, table: &str) -> Vec<Vec<String>> {
         .skip(3)
         .map(|l| l.split('\t').map(str::to_string).collect())
         .collect()
-}
-
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
-        let path = entry.expect("entry").path();
-        if path.is_dir() {
-            out.extend(files_under(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out.sort();
-    out
 }
 
 #[test]
@@ -147,6 +128,8 @@ fn the_msi_installs_the_windows_kiosk_its_runtime_and_every_voice_prompt() {
         0x8664,
         "built for x86-64"
     );
+    // Its updater takes the manifest's windows-x86_64-msi entry.
+    assert_bundle_type(&exe, "MSI");
     for dll in [
         "WebView2Loader.dll",
         "libstdc++-6.dll",

@@ -45,6 +45,7 @@ fn station_view(
     // is up, and a `Type=notify` unit may count it started (after a boot or a crash restart).
     static UP: std::sync::Once = std::sync::Once::new();
     UP.call_once(|| {
+        tracing::info!("the window asked for its first screen: the station is up");
         if let Err(e) = station_lockdown::tell_service_manager_ready() {
             tracing::warn!(error = %e, "cannot tell the service manager the kiosk is up");
         }
