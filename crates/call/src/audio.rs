@@ -124,6 +124,44 @@ impl Microphone for TestTone {
     }
 }
 
+/// A voice-like test sound: noise shaped like speech's spectrum, in syllables (six a second).
+/// Echo cancellers learn from broadband sound like a voice; a steady tone teaches them little.
+/// The doctor of the echo tests.
+pub struct SpeechLike {
+    state: u32,
+    smooth: f32,
+    sample: u64,
+}
+
+impl SpeechLike {
+    /// A voice of its own for each `seed`.
+    pub fn new(seed: u32) -> SpeechLike {
+        SpeechLike {
+            state: seed,
+            smooth: 0.0,
+            sample: 0,
+        }
+    }
+
+    pub fn sample(&mut self) -> i16 {
+        self.state = self
+            .state
+            .wrapping_mul(1_664_525)
+            .wrapping_add(1_013_904_223);
+        let noise = (self.state >> 8) as f32 / (1u32 << 24) as f32 * 2.0 - 1.0;
+        self.smooth = 0.7 * self.smooth + 0.3 * noise;
+        let t = self.sample as f32 / SAMPLE_RATE as f32;
+        self.sample += 1;
+        let syllables = (t * 3.0 * TAU).sin().abs();
+        (self.smooth * syllables * 0.5 * 32767.0) as i16
+    }
+
+    /// The next 20 ms.
+    pub fn frame(&mut self) -> Vec<i16> {
+        (0..FRAME_SAMPLES).map(|_| self.sample()).collect()
+    }
+}
+
 /// Opus for the resident's voice: 20 ms mono frames, tuned for speech.
 pub(crate) struct VoiceEncoder(opus::Encoder);
 

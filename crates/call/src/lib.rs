@@ -19,6 +19,7 @@
 
 pub mod audio;
 mod camera;
+pub mod echo;
 pub mod microphone;
 mod net;
 pub mod pattern;
@@ -178,6 +179,8 @@ pub struct MediaStats {
     pub connected: bool,
     /// Packets from the doctor's side that came through the TURN relay.
     pub packets_relayed: u64,
+    /// How much of the doctor's voice's echo the canceller takes out now (dB; once measured).
+    pub echo_removed_db: Option<i32>,
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@ use station_core::config::MicrophoneChoice;
 use crate::audio::{
     AudioError, Microphone, MicrophoneOpener, TestTone, VoiceEncoder, FRAME_SAMPLES, SAMPLE_RATE,
 };
+use crate::echo::EchoCanceller;
 use crate::session::Wake;
 use crate::MediaError;
 
@@ -28,8 +29,10 @@ pub(crate) enum MicrophoneNews {
     Lost,
 }
 
+/// `echo`: the call's echo canceller, which cleans each frame before it is encoded.
 pub(crate) fn spawn(
     mut microphone: Box<dyn Microphone>,
+    echo: Option<EchoCanceller>,
     news: SyncSender<Wake>,
     stop: Arc<AtomicBool>,
 ) -> Result<JoinHandle<()>, MediaError> {
@@ -38,7 +41,7 @@ pub(crate) fn spawn(
         .name("call-microphone".into())
         .spawn(move || {
             while !stop.load(Ordering::Relaxed) {
-                let samples = match microphone.next_frame() {
+                let mut samples = match microphone.next_frame() {
                     Ok(samples) => samples,
                     Err(e) => {
                         tracing::warn!(error = %e, "call microphone stopped");
@@ -46,6 +49,9 @@ pub(crate) fn spawn(
                         return;
                     }
                 };
+                if let Some(echo) = &echo {
+                    echo.clean(&mut samples);
+                }
                 let packet = match encoder.encode(&samples) {
                     Ok(packet) => packet,
                     Err(e) => {

@@ -17,6 +17,7 @@ use str0m::{Candidate, Event, IceConnectionState, Input, Output, Rtc};
 
 use crate::audio::{loudness, Speaker, VoiceDecoder, HEARD_LOUDNESS};
 use crate::camera::{self, CameraNews, EncodedFrame, VideoEncoder};
+use crate::echo::EchoCanceller;
 use crate::microphone::{self, MicrophoneNews};
 use crate::net::{host_addresses, spawn_reader, Sockets};
 use crate::quality::QualityMeter;
@@ -122,9 +123,13 @@ impl MediaCall {
                 Arc::clone(&stop),
             )?);
         }
+        // Sound both ways through a loudspeaker: the echo of the doctor's voice is taken out of
+        // the microphone's (echo.rs). One way only: nothing to take out.
+        let echo = (microphone.is_some() && speaker.is_some()).then(EchoCanceller::new);
         if let Some(microphone) = microphone {
             threads.push(microphone::spawn(
                 microphone,
+                echo.clone(),
                 wake.clone(),
                 Arc::clone(&stop),
             )?);
@@ -134,6 +139,7 @@ impl MediaCall {
                 Ok(decoder) => Some(VoiceIn {
                     decoder,
                     speaker,
+                    echo,
                     refused: 0,
                 }),
                 Err(e) => {
@@ -291,6 +297,8 @@ fn h264_payload(params: &[PayloadParams]) -> Option<Pt> {
 struct VoiceIn {
     decoder: VoiceDecoder,
     speaker: Box<dyn Speaker>,
+    /// Told what the speaker plays, to take its echo out of the microphone's sound.
+    echo: Option<EchoCanceller>,
     refused: u64,
 }
 
@@ -567,10 +575,16 @@ impl CallLoop {
         match voice.decoder.decode(packet) {
             Ok(samples) => {
                 let heard = loudness(samples) > HEARD_LOUDNESS;
+                let echo_removed = voice.echo.as_ref().and_then(|echo| {
+                    echo.played(samples);
+                    echo.echo_removed_db()
+                });
                 voice.speaker.play(samples);
                 self.update(|s| {
                     s.audio_frames_played += 1;
                     s.audio_frames_heard += u64::from(heard);
+                    // Whole decibels: a figure for the log, not a measurement.
+                    s.echo_removed_db = echo_removed.map(|db| db.round() as i32);
                 });
             }
             Err(e) => {

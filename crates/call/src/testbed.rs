@@ -18,7 +18,9 @@ use str0m::media::{Direction, Frequency, MediaKind, MediaTime, Mid};
 use str0m::net::{Protocol, Receive};
 use str0m::{Candidate, Event, Input, Output, Rtc};
 
-use crate::audio::{loudness, TestTone, VoiceDecoder, VoiceEncoder, FRAME_SAMPLES, HEARD_LOUDNESS};
+use crate::audio::{
+    loudness, SpeechLike, TestTone, VoiceDecoder, VoiceEncoder, FRAME_SAMPLES, HEARD_LOUDNESS,
+};
 use crate::camera::VideoEncoder;
 use crate::pattern::{shows_bars, TestPattern};
 use crate::MediaSettings;
@@ -44,6 +46,23 @@ pub struct TestPeer {
     mid: Mid,
     audio: Mid,
     pending: SdpPendingOffer,
+    voice: Voice,
+}
+
+/// What the test doctor says: a steady tone (easy to tell from the resident's), or a voice-like
+/// sound (what an echo canceller learns from).
+enum Voice {
+    Tone(TestTone),
+    Speech(SpeechLike),
+}
+
+impl Voice {
+    fn frame(&mut self) -> Vec<i16> {
+        match self {
+            Voice::Tone(tone) => tone.frame(),
+            Voice::Speech(speech) => speech.frame(),
+        }
+    }
 }
 
 pub struct RunningPeer {
@@ -76,9 +95,17 @@ impl TestPeer {
                 mid,
                 audio,
                 pending,
+                voice: Voice::Tone(TestTone::at(660.0)),
             },
             offer,
         )
+    }
+
+    /// The same peer talking with a voice-like sound instead of a tone.
+    pub fn offer_speaking() -> (TestPeer, Value) {
+        let (mut peer, offer) = TestPeer::offer();
+        peer.voice = Voice::Speech(SpeechLike::new(7));
+        (peer, offer)
     }
 
     /// Takes the kiosk's answer and runs until [`RunningPeer::stop`] or the call ends.
@@ -92,8 +119,9 @@ impl TestPeer {
         let counts = Arc::new(PeerCounts::default());
         let stop = Arc::new(AtomicBool::new(false));
         let (c, s) = (Arc::clone(&counts), Arc::clone(&stop));
-        let (rtc, socket, mids) = (self.rtc, self.socket, (self.mid, self.audio));
-        let thread = std::thread::spawn(move || run(rtc, &socket, mids, &c, &s));
+        let (rtc, socket, mids, voice) =
+            (self.rtc, self.socket, (self.mid, self.audio), self.voice);
+        let thread = std::thread::spawn(move || run(rtc, &socket, mids, voice, &c, &s));
         RunningPeer {
             counts,
             stop,
@@ -138,13 +166,13 @@ fn run(
     mut rtc: Rtc,
     socket: &UdpSocket,
     (mid, audio): (Mid, Mid),
+    mut voice: Voice,
     counts: &PeerCounts,
     stop: &AtomicBool,
 ) {
     let mut decoder = Decoder::new().expect("decoder");
     let mut voice_out = VoiceEncoder::new().expect("opus encoder");
     let mut voice_in = VoiceDecoder::new().expect("opus decoder");
-    let mut tone = TestTone::at(660.0);
     let mut sound_at = 0u64;
     let mut encoder = VideoEncoder::new(&MediaSettings::default()).expect("encoder");
     let pattern = TestPattern::new(320, 240);
@@ -222,7 +250,7 @@ fn run(
                     .payload_params()
                     .find(|p| p.spec().codec == Codec::Opus)
                     .map(|p| p.pt());
-                if let (Some(pt), Ok(packet)) = (pt, voice_out.encode(&tone.frame())) {
+                if let (Some(pt), Ok(packet)) = (pt, voice_out.encode(&voice.frame())) {
                     let at = MediaTime::new(sound_at, Frequency::FORTY_EIGHT_KHZ);
                     if writer.write(pt, now, at, packet).is_ok() {
                         sound_at += FRAME_SAMPLES as u64;

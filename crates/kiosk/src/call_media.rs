@@ -78,6 +78,7 @@ fn end(call: MediaCall) {
         audio_bytes_received = stats.audio_bytes_received,
         audio_frames_played = stats.audio_frames_played,
         audio_frames_heard = stats.audio_frames_heard,
+        echo_removed_db = ?stats.echo_removed_db,
         "call media ended"
     );
 }
