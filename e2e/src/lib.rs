@@ -4,6 +4,7 @@
 pub mod bed;
 pub mod display;
 pub mod doctor_page;
+pub mod nat;
 pub mod service;
 pub mod station;
 pub mod turn;

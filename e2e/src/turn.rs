@@ -6,6 +6,7 @@
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use crate::nat::{self, Nat};
 use crate::{free_port, supervised, wait_for, Supervised};
 
 pub const USER: &str = "station";
@@ -18,13 +19,31 @@ pub struct PrivateTurn {
 }
 
 impl PrivateTurn {
+    /// On this machine's loopback.
     pub fn start() -> Result<PrivateTurn, String> {
+        let ready = |port: u16| std::net::TcpStream::connect(("127.0.0.1", port)).is_ok();
+        PrivateTurn::start_with(Command::new("turnserver"), "127.0.0.1", ready)
+    }
+
+    /// On the public network of a [`Nat`], at [`nat::PUBLIC_HOST`].
+    pub fn start_behind(nat: &Nat) -> Result<PrivateTurn, String> {
+        let ip = std::net::Ipv4Addr::from(nat::PUBLIC_HOST);
+        let ready =
+            |port: u16| nat.in_public_network(|| std::net::TcpStream::connect((ip, port)).is_ok());
+        PrivateTurn::start_with(nat.public_command("turnserver"), &ip.to_string(), ready)
+    }
+
+    fn start_with(
+        mut cmd: Command,
+        ip: &str,
+        ready: impl Fn(u16) -> bool,
+    ) -> Result<PrivateTurn, String> {
         let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
         let port = free_port().map_err(|e| e.to_string())?;
         let log = std::fs::File::create(dir.path().join("turn.log")).map_err(|e| e.to_string())?;
-        let mut cmd = Command::new("turnserver");
         cmd.args(["-n", "--no-cli", "--no-tls", "--no-dtls", "--simple-log"])
-            .args(["--listening-ip=127.0.0.1", "--relay-ip=127.0.0.1"])
+            .arg(format!("--listening-ip={ip}"))
+            .arg(format!("--relay-ip={ip}"))
             .arg(format!("--listening-port={port}"))
             .args(["--lt-cred-mech", "--realm=station.test"])
             .arg(format!("--user={USER}:{PASSWORD}"))
@@ -38,11 +57,7 @@ impl PrivateTurn {
         let server = supervised(cmd, Stdio::from(log), Stdio::null())
             .map_err(|e| format!("turnserver (apt coturn): {e}"))?;
         // It listens on TCP and UDP alike: the TCP side answering means it is up.
-        wait_for(Duration::from_secs(10), || {
-            Ok(std::net::TcpStream::connect(("127.0.0.1", port))
-                .is_ok()
-                .then_some(()))
-        })?;
+        wait_for(Duration::from_secs(10), || Ok(ready(port).then_some(())))?;
         Ok(PrivateTurn {
             port,
             _server: server,

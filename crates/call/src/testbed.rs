@@ -3,7 +3,7 @@
 //! and a tone as Opus, decodes what the kiosk sends (openh264, libopus) and counts the pictures
 //! that show the pattern's bars and the sound that is not silence.
 
-use std::net::UdpSocket;
+use std::net::{SocketAddr, UdpSocket};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -38,6 +38,8 @@ pub struct PeerCounts {
     pub audio_frames_decoded: AtomicU64,
     pub audio_frames_heard: AtomicU64,
     pub audio_frames_sent: AtomicU64,
+    /// Where the kiosk's packets came from (behind a NAT: the NAT's address, not the kiosk's).
+    pub sources: std::sync::Mutex<std::collections::BTreeSet<SocketAddr>>,
 }
 
 pub struct TestPeer {
@@ -74,7 +76,12 @@ pub struct RunningPeer {
 impl TestPeer {
     /// The peer on loopback and its offer, as the doctor's page sends it.
     pub fn offer() -> (TestPeer, Value) {
-        let socket = UdpSocket::bind("127.0.0.1:0").expect("test peer socket");
+        TestPeer::offer_at(SocketAddr::from(([127, 0, 0, 1], 0)))
+    }
+
+    /// The same, its socket at `address` (another network than loopback).
+    pub fn offer_at(address: SocketAddr) -> (TestPeer, Value) {
+        let socket = UdpSocket::bind(address).expect("test peer socket");
         let mut rtc = Rtc::builder()
             .set_crypto_provider(Arc::new(str0m::crypto::from_feature_flags()))
             .clear_codecs()
@@ -285,18 +292,23 @@ fn run(
             .clamp(Duration::from_millis(1), Duration::from_millis(50));
         socket.set_read_timeout(Some(wait)).expect("read timeout");
         let input = match socket.recv_from(&mut buf) {
-            Ok((n, source)) => match buf[..n].try_into() {
-                Ok(contents) => Input::Receive(
-                    Instant::now(),
-                    Receive {
-                        proto: Protocol::Udp,
-                        source,
-                        destination: local,
-                        contents,
-                    },
-                ),
-                Err(_) => continue,
-            },
+            Ok((n, source)) => {
+                if let Ok(mut sources) = counts.sources.lock() {
+                    sources.insert(source);
+                }
+                match buf[..n].try_into() {
+                    Ok(contents) => Input::Receive(
+                        Instant::now(),
+                        Receive {
+                            proto: Protocol::Udp,
+                            source,
+                            destination: local,
+                            contents,
+                        },
+                    ),
+                    Err(_) => continue,
+                }
+            }
             Err(_) => Input::Timeout(Instant::now()),
         };
         if rtc.handle_input(input).is_err() {
