@@ -15,9 +15,10 @@ use station_call::testbed::TestPeer;
 use station_call::{CallDevices, MediaCall, MediaError, MediaSettings, RelayError, TurnServer};
 use station_e2e::turn::{PrivateTurn, PASSWORD, USER};
 
-fn relay_only(turn: &PrivateTurn) -> MediaSettings {
+/// Relay-only through the test's coturn, reached over `transport` ("udp" or "tcp").
+fn relay_only_over(turn: &PrivateTurn, transport: &str) -> MediaSettings {
     let server = TurnServer::parse(
-        &format!("turn:127.0.0.1:{}?transport=udp", turn.port),
+        &format!("turn:127.0.0.1:{}?transport={transport}", turn.port),
         Some(USER),
         Some(PASSWORD),
     )
@@ -28,6 +29,10 @@ fn relay_only(turn: &PrivateTurn) -> MediaSettings {
         relay_only: true,
         ..MediaSettings::default()
     }
+}
+
+fn relay_only(turn: &PrivateTurn) -> MediaSettings {
+    relay_only_over(turn, "udp")
 }
 
 fn devices(speaker: &CountingSpeaker) -> CallDevices {
@@ -58,10 +63,29 @@ fn candidates(sdp: &str) -> Vec<&str> {
 
 #[test]
 fn a_relay_only_call_carries_picture_and_sound_both_ways_through_the_relay() {
+    relay_only_call_flows("udp");
+}
+
+/// Where a network lets only TCP out: the kiosk reaches the relay over TCP (the relayed
+/// address is still UDP), and the call is the same.
+#[test]
+fn a_relay_reached_over_tcp_carries_the_call_the_same() {
+    let log = relay_only_call_flows("tcp");
+    // The kiosk's session was a TCP one, with its credentials, closed by the kiosk at hang-up.
+    assert!(
+        log.lines()
+            .any(|l| l.contains("user <station>") && l.contains("TCP connection closed by client")),
+        "coturn saw no TCP session of the kiosk's:\n{log}"
+    );
+}
+
+/// A relay-only call through coturn reached over `transport`; what coturn logged.
+fn relay_only_call_flows(transport: &str) -> String {
     let turn = PrivateTurn::start().expect("coturn on loopback");
     let (peer, offer) = TestPeer::offer();
     let speaker = CountingSpeaker::default();
-    let (call, answer) = MediaCall::answer(&offer, &relay_only(&turn), devices(&speaker), |_| {})
+    let settings = relay_only_over(&turn, transport);
+    let (call, answer) = MediaCall::answer(&offer, &settings, devices(&speaker), |_| {})
         .expect("the offer is answered through the relay");
     let sdp = answer["sdp"].as_str().expect("the answer's sdp");
     let offered = candidates(sdp);
@@ -123,6 +147,7 @@ fn a_relay_only_call_carries_picture_and_sound_both_ways_through_the_relay() {
         turn.log()
     );
     doctor.stop();
+    turn.log()
 }
 
 /// A relay with the wrong password, or none answering: a relay-only call is refused with the

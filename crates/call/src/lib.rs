@@ -20,6 +20,7 @@
 pub mod audio;
 mod camera;
 pub mod echo;
+mod ice_address;
 pub mod microphone;
 mod net;
 pub mod pattern;
@@ -35,7 +36,7 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 pub use reflexive::{ReflexiveError, StunServer};
-pub use relay::{RelayError, TurnServer};
+pub use relay::{RelayError, RelayTransport, TurnServer};
 pub use session::MediaCall;
 use station_camera::FrameSource;
 use thiserror::Error;

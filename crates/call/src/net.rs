@@ -16,7 +16,7 @@ use crate::MediaError;
 /// Largest UDP datagram read (WebRTC keeps packets under the path MTU, ~1200 bytes).
 const MAX_DATAGRAM: usize = 2000;
 /// How often a reader looks at the stop flag.
-const READ_TICK: Duration = Duration::from_millis(200);
+pub(crate) const READ_TICK: Duration = Duration::from_millis(200);
 
 /// The addresses to offer: the configured ones, or every IPv4 interface's with loopback last
 /// (a doctor on the same machine, the test bed, reaches loopback; everyone else the LAN's).

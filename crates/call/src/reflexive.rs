@@ -60,7 +60,7 @@ impl StunServer {
     pub fn parse(url: &str) -> Result<StunServer, ReflexiveError> {
         let not_stun = || ReflexiveError::NotStun(url.to_string());
         let address = url.strip_prefix("stun:").ok_or_else(not_stun)?;
-        let (host, port) = crate::relay::host_and_port(address).ok_or_else(not_stun)?;
+        let (host, port) = crate::ice_address::host_and_port(address).ok_or_else(not_stun)?;
         Ok(StunServer {
             host: host.to_string(),
             port,
@@ -68,9 +68,11 @@ impl StunServer {
     }
 
     pub(crate) fn resolve(&self) -> Result<SocketAddr, ReflexiveError> {
-        crate::relay::resolve(&self.host, self.port).map_err(|reason| ReflexiveError::Unresolved {
-            host: self.host.clone(),
-            reason,
+        crate::ice_address::resolve(&self.host, self.port).map_err(|reason| {
+            ReflexiveError::Unresolved {
+                host: self.host.clone(),
+                reason,
+            }
         })
     }
 }

@@ -1,6 +1,8 @@
-//! The kiosk's end of a TURN relay (RFC 8656, over UDP), for a station whose network the doctor's
-//! side cannot reach directly: one allocation on the console's TURN server, made before the
-//! kiosk answers the doctor's offer, its relayed address offered as a `relay` candidate.
+//! The kiosk's end of a TURN relay (RFC 8656), for a station whose network the doctor's side
+//! cannot reach directly: one allocation on the console's TURN server, made before the kiosk
+//! answers the doctor's offer, its relayed address offered as a `relay` candidate. The kiosk
+//! reaches the server over UDP or, where a hospital's network lets only TCP out, over TCP
+//! (`?transport=tcp`, RFC 6062's framing: the relayed address itself stays UDP).
 //!
 //! str0m has no TURN client; `turn-client-proto` is sans-IO like str0m, so the call's loop moves
 //! the relay's datagrams: this module wraps what str0m sends from the relayed address (Send
@@ -10,28 +12,47 @@
 
 use std::collections::HashSet;
 use std::fmt;
-use std::net::{IpAddr, SocketAddr, ToSocketAddrs, UdpSocket};
+use std::io::{ErrorKind, Read, Write};
+use std::net::{IpAddr, SocketAddr, TcpStream, UdpSocket};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::SyncSender;
+use std::sync::Arc;
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use thiserror::Error;
 use turn_client_proto::api::{TurnClientApi, TurnConfig, TurnEvent, TurnPollRet, TurnRecvRet};
+use turn_client_proto::client::TurnClient;
 use turn_client_proto::stun::agent::Transmit;
 use turn_client_proto::stun::Instant as TurnInstant;
+use turn_client_proto::tcp::TurnClientTcp;
 use turn_client_proto::types::{TransportType, TurnCredentials};
 use turn_client_proto::udp::TurnClientUdp;
 
-/// The TURN port when a `turn:` address names none (RFC 8656).
-const DEFAULT_PORT: u16 = 3478;
+use crate::ice_address::{host_and_port, resolve};
+use crate::net::{spawn_reader, READ_TICK};
+use crate::session::Wake;
+use crate::MediaError;
+
 /// Largest datagram read from the relay (a relayed WebRTC packet plus the TURN header).
 const MAX_DATAGRAM: usize = 2048;
 
-/// A TURN server reached over UDP, with its long-term credentials.
+/// A TURN server, how the kiosk reaches it, and its long-term credentials.
 #[derive(Clone, PartialEq, Eq)]
 pub struct TurnServer {
     pub host: String,
     pub port: u16,
+    pub transport: RelayTransport,
     pub username: String,
     pub credential: String,
+}
+
+/// How the kiosk speaks to the TURN server (the relayed address is UDP either way).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RelayTransport {
+    Udp,
+    /// Where only TCP gets out: the messages framed on one connection.
+    Tcp,
 }
 
 impl fmt::Debug for TurnServer {
@@ -40,6 +61,7 @@ impl fmt::Debug for TurnServer {
         f.debug_struct("TurnServer")
             .field("host", &self.host)
             .field("port", &self.port)
+            .field("transport", &self.transport)
             .field("username", &self.username)
             .finish_non_exhaustive()
     }
@@ -47,10 +69,12 @@ impl fmt::Debug for TurnServer {
 
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum RelayError {
-    /// `stun:`, `turns:` (TLS), `?transport=tcp`, or not an address at all: the kiosk's relay
-    /// client speaks TURN over UDP only.
-    #[error("{0:?} is not a TURN address over UDP (turn:host[:port][?transport=udp])")]
-    NotUdpTurn(String),
+    /// `stun:`, `turns:` (TLS: not on the kiosk yet), another transport, or not an address at
+    /// all.
+    #[error(
+        "{0:?} is not a TURN address the kiosk can use (turn:host[:port][?transport=udp|tcp])"
+    )]
+    NotTurn(String),
     #[error("the relay {0} has no username and credential")]
     NoCredentials(String),
     #[error("the relay {host} cannot be found: {reason}")]
@@ -70,24 +94,27 @@ impl From<std::io::Error> for RelayError {
 }
 
 impl TurnServer {
-    /// `turn:host[:port][?transport=udp]` (RFC 7065; an IPv6 host in brackets) with the
+    /// `turn:host[:port][?transport=udp|tcp]` (RFC 7065; an IPv6 host in brackets) with the
     /// credentials of its entry.
     pub fn parse(
         url: &str,
         username: Option<&str>,
         credential: Option<&str>,
     ) -> Result<TurnServer, RelayError> {
-        let not_udp = || RelayError::NotUdpTurn(url.to_string());
-        let rest = url.strip_prefix("turn:").ok_or_else(not_udp)?;
+        let not_turn = || RelayError::NotTurn(url.to_string());
+        let rest = url.strip_prefix("turn:").ok_or_else(not_turn)?;
         let (address, query) = rest.split_once('?').unwrap_or((rest, ""));
-        if !(query.is_empty() || query == "transport=udp") {
-            return Err(not_udp());
-        }
-        let (host, port) = host_and_port(address).ok_or_else(not_udp)?;
+        let transport = match query {
+            "" | "transport=udp" => RelayTransport::Udp,
+            "transport=tcp" => RelayTransport::Tcp,
+            _ => return Err(not_turn()),
+        };
+        let (host, port) = host_and_port(address).ok_or_else(not_turn)?;
         match (username, credential) {
             (Some(u), Some(c)) if !u.is_empty() => Ok(TurnServer {
                 host: host.to_string(),
                 port,
+                transport,
                 username: u.to_string(),
                 credential: c.to_string(),
             }),
@@ -103,49 +130,6 @@ impl TurnServer {
     }
 }
 
-/// `host[:port]` of a `turn:` or `stun:` address (RFC 7064/7065; an IPv6 host in brackets), the
-/// port 3478 when it names none. `None` when it is no such thing.
-pub(crate) fn host_and_port(address: &str) -> Option<(&str, u16)> {
-    let (host, port) = match address.strip_prefix('[') {
-        Some(bracketed) => {
-            let (host, after) = bracketed.split_once(']')?;
-            host.parse::<std::net::Ipv6Addr>().ok()?;
-            match after {
-                "" => (host, None),
-                _ => (host, Some(after.strip_prefix(':')?)),
-            }
-        }
-        None => match address.split_once(':') {
-            Some((host, port)) => (host, Some(port)),
-            None => (address, None),
-        },
-    };
-    let port = match port {
-        Some(p) => p.parse::<u16>().ok().filter(|p| *p != 0)?,
-        None => DEFAULT_PORT,
-    };
-    let host_ok = !host.is_empty()
-        && host
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'));
-    host_ok.then_some((host, port))
-}
-
-/// The first address `host` resolves to, IPv4 first: the kiosk's own addresses are IPv4
-/// (`net::host_addresses`).
-pub(crate) fn resolve(host: &str, port: u16) -> Result<SocketAddr, String> {
-    let found: Vec<SocketAddr> = (host, port)
-        .to_socket_addrs()
-        .map_err(|e| e.to_string())?
-        .collect();
-    found
-        .iter()
-        .find(|a| a.is_ipv4())
-        .or_else(|| found.first())
-        .copied()
-        .ok_or_else(|| "no address".into())
-}
-
 /// Where the allocation stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Allocation {
@@ -154,10 +138,52 @@ enum Allocation {
     Refused,
 }
 
-/// One allocation on a TURN server, and the socket that speaks to it.
+/// What carries the relay's messages to and from the server.
+enum Link {
+    /// Connected to the server: datagrams from anyone else are not even read.
+    Udp(UdpSocket),
+    /// One connection; the client reassembles messages from the bytes as they come.
+    Tcp(TcpStream),
+}
+
+impl Link {
+    fn send(&self, data: &[u8]) {
+        match self {
+            Link::Udp(socket) => {
+                let _ = socket.send(data);
+            }
+            // A write that cannot finish within the timeout loses this message, as a datagram
+            // would be lost; TURN's own retransmits and ICE's checks cover it.
+            Link::Tcp(stream) => {
+                let _ = (&*stream).write_all(data);
+            }
+        }
+    }
+
+    /// Waits at most `wait` for what the server sends. `Ok(None)`: nothing came in time.
+    fn read(&self, buf: &mut [u8], wait: Duration) -> std::io::Result<Option<usize>> {
+        let read = match self {
+            Link::Udp(socket) => {
+                socket.set_read_timeout(Some(wait))?;
+                socket.recv(buf)
+            }
+            Link::Tcp(stream) => {
+                stream.set_read_timeout(Some(wait))?;
+                (&*stream).read(buf)
+            }
+        };
+        match read {
+            Ok(n) => Ok(Some(n)),
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// One allocation on a TURN server, and the link that speaks to it.
 pub(crate) struct Relay {
-    client: TurnClientUdp,
-    socket: UdpSocket,
+    client: TurnClient,
+    link: Link,
     server: SocketAddr,
     local: SocketAddr,
     relayed: SocketAddr,
@@ -169,24 +195,51 @@ pub(crate) struct Relay {
 }
 
 impl Relay {
-    /// Allocates a relayed address on `server` from a new socket, waiting at most `within`
-    /// (the server's 401 challenge, then the request with the credentials).
+    /// Allocates a relayed address on `server` from a new socket or connection, waiting at most
+    /// `within` (the server's 401 challenge, then the request with the credentials).
     pub fn allocate(server: &TurnServer, within: Duration) -> Result<Relay, RelayError> {
         let address = server.resolve()?;
-        let any: SocketAddr = if address.is_ipv4() {
-            (std::net::Ipv4Addr::UNSPECIFIED, 0).into()
-        } else {
-            (std::net::Ipv6Addr::UNSPECIFIED, 0).into()
-        };
-        let socket = UdpSocket::bind(any)?;
-        // Connected: the socket's address is the interface toward the server (the candidate's
-        // base), and datagrams from anyone else are not even read.
-        socket.connect(address)?;
-        let local = socket.local_addr()?;
+        let deadline = Instant::now() + within;
         let config = TurnConfig::new(TurnCredentials::new(&server.username, &server.credential));
+        let (link, local, client) = match server.transport {
+            RelayTransport::Udp => {
+                let any: SocketAddr = if address.is_ipv4() {
+                    (std::net::Ipv4Addr::UNSPECIFIED, 0).into()
+                } else {
+                    (std::net::Ipv6Addr::UNSPECIFIED, 0).into()
+                };
+                let socket = UdpSocket::bind(any)?;
+                // Connected: the socket's address is the interface toward the server (the
+                // candidate's base).
+                socket.connect(address)?;
+                let local = socket.local_addr()?;
+                let client = TurnClient::Udp(TurnClientUdp::allocate(local, address, config));
+                (Link::Udp(socket), local, client)
+            }
+            RelayTransport::Tcp => {
+                let stream = match TcpStream::connect_timeout(&address, within) {
+                    Ok(stream) => stream,
+                    Err(e)
+                        if matches!(
+                            e.kind(),
+                            ErrorKind::ConnectionRefused | ErrorKind::TimedOut
+                        ) =>
+                    {
+                        return Err(RelayError::NoAnswer(address));
+                    }
+                    Err(e) => return Err(e.into()),
+                };
+                // Media rides on it: no waiting to fill segments.
+                stream.set_nodelay(true)?;
+                stream.set_write_timeout(Some(Duration::from_secs(1)))?;
+                let local = stream.local_addr()?;
+                let client = TurnClient::Tcp(TurnClientTcp::allocate(local, address, config));
+                (Link::Tcp(stream), local, client)
+            }
+        };
         let mut relay = Relay {
-            client: TurnClientUdp::allocate(local, address, config),
-            socket,
+            client,
+            link,
             server: address,
             local,
             relayed: local,
@@ -194,7 +247,6 @@ impl Relay {
             asked: HashSet::new(),
             allocation: Allocation::Asked,
         };
-        let deadline = Instant::now() + within;
         let mut buf = vec![0u8; MAX_DATAGRAM];
         // A server that answers but never allocates (it keeps challenging: wrong credentials)
         // refused; one that never answers is not there.
@@ -203,10 +255,7 @@ impl Relay {
             let now = Instant::now();
             relay.flush(now);
             match relay.allocation {
-                Allocation::Made => {
-                    relay.socket.set_read_timeout(None)?;
-                    return Ok(relay);
-                }
+                Allocation::Made => return Ok(relay),
                 Allocation::Refused => return Err(RelayError::Refused(address)),
                 Allocation::Asked => {}
             }
@@ -218,24 +267,49 @@ impl Relay {
                     RelayError::NoAnswer(address)
                 });
             }
-            relay
-                .socket
-                .set_read_timeout(Some(left.min(Duration::from_millis(50))))?;
-            match relay.socket.recv(&mut buf) {
-                Ok(n) => {
+            match relay
+                .link
+                .read(&mut buf, left.min(Duration::from_millis(50)))
+            {
+                Ok(None) => {}
+                // The server closed the connection.
+                Ok(Some(0)) if matches!(relay.link, Link::Tcp(_)) => {
+                    return Err(if heard {
+                        RelayError::Refused(address)
+                    } else {
+                        RelayError::NoAnswer(address)
+                    });
+                }
+                Ok(Some(n)) => {
                     heard = true;
                     let _ = relay.receive(&buf[..n], Instant::now());
                 }
-                Err(e)
-                    if matches!(
-                        e.kind(),
-                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-                    ) => {}
                 // "Port unreachable" from a server that is not there: it did not answer.
-                Err(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
+                Err(e) if e.kind() == ErrorKind::ConnectionRefused => {
                     return Err(RelayError::NoAnswer(address));
                 }
                 Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
+    /// A thread handing what the server sends to the call's loop, as packets from the server
+    /// to [`Relay::local`], until `stop` or the loop is gone.
+    pub fn spawn_reader(
+        &self,
+        wake: &SyncSender<Wake>,
+        stop: &Arc<AtomicBool>,
+    ) -> Result<JoinHandle<()>, MediaError> {
+        match &self.link {
+            Link::Udp(socket) => spawn_reader(socket, wake, stop),
+            Link::Tcp(stream) => {
+                let stream = stream.try_clone()?;
+                stream.set_read_timeout(Some(READ_TICK))?;
+                let (source, local) = (self.server, self.local);
+                let (wake, stop) = (wake.clone(), Arc::clone(stop));
+                Ok(std::thread::Builder::new()
+                    .name("call-turn-tcp".into())
+                    .spawn(move || read_stream(&stream, source, local, &wake, &stop))?)
             }
         }
     }
@@ -248,10 +322,6 @@ impl Relay {
     /// This side's socket address toward the relay (the candidate's local address).
     pub fn local(&self) -> SocketAddr {
         self.local
-    }
-
-    pub fn socket(&self) -> &UdpSocket {
-        &self.socket
     }
 
     /// Whether a datagram read on `local` from `source` is the relay's to unwrap.
@@ -275,7 +345,7 @@ impl Relay {
         }
         if let Ok(Some(transmit)) = self.client.send_to(TransportType::Udp, peer, data, now) {
             let transmit = transmit.build();
-            let _ = self.socket.send(&transmit.data);
+            self.link.send(&transmit.data);
         }
         self.flush(at);
     }
@@ -284,7 +354,7 @@ impl Relay {
     pub fn receive(&mut self, datagram: &[u8], at: Instant) -> Vec<(SocketAddr, Vec<u8>)> {
         let now = self.clock(at);
         let mut out = Vec::new();
-        let transmit = Transmit::new(datagram, TransportType::Udp, self.server, self.local);
+        let transmit = Transmit::new(datagram, self.client.transport(), self.server, self.local);
         if let TurnRecvRet::PeerData(data) = self.client.recv(transmit, now) {
             out.push((data.peer, data.data().to_vec()));
         }
@@ -312,7 +382,7 @@ impl Relay {
             _ => Some(now + Duration::from_secs(1)),
         };
         while let Some(transmit) = self.client.poll_transmit(now) {
-            let _ = self.socket.send(transmit.data.as_ref());
+            self.link.send(transmit.data.as_ref());
         }
         while let Some(event) = self.client.poll_event() {
             match event {
@@ -345,6 +415,40 @@ impl Relay {
     }
 }
 
+/// The server's bytes on a TCP link, handed on as they come (the client reassembles messages);
+/// the connection closed is handed on as no bytes at all, which ends the allocation.
+fn read_stream(
+    stream: &TcpStream,
+    source: SocketAddr,
+    local: SocketAddr,
+    wake: &SyncSender<Wake>,
+    stop: &AtomicBool,
+) {
+    let mut buf = vec![0u8; MAX_DATAGRAM];
+    while !stop.load(Ordering::Relaxed) {
+        let (data, last) = match (&*stream).read(&mut buf) {
+            Ok(0) => (Vec::new(), true),
+            Ok(n) => (buf[..n].to_vec(), false),
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => continue,
+            Err(e) => {
+                tracing::warn!(error = %e, "the relay's connection failed");
+                (Vec::new(), true)
+            }
+        };
+        if wake
+            .send(Wake::Packet {
+                data,
+                source,
+                local,
+            })
+            .is_err()
+            || last
+        {
+            return;
+        }
+    }
+}
+
 impl Drop for Relay {
     /// The allocation is freed on the server at once, not when its lifetime runs out.
     fn drop(&mut self) {
@@ -366,15 +470,19 @@ mod tests {
     }
 
     #[test]
-    fn turn_addresses_over_udp_are_read() {
+    fn turn_addresses_over_udp_and_tcp_are_read() {
         let s = parse("turn:relay.example.org:3479?transport=udp").expect("turn");
         assert_eq!((s.host.as_str(), s.port), ("relay.example.org", 3479));
+        assert_eq!(s.transport, RelayTransport::Udp);
+        let s = parse("turn:relay.example.org:443?transport=tcp").expect("turn over tcp");
+        assert_eq!((s.port, s.transport), (443, RelayTransport::Tcp));
         assert_eq!(
             (s.username.as_str(), s.credential.as_str()),
             ("station", "secret")
         );
         let s = parse("turn:10.0.0.7").expect("no port");
         assert_eq!((s.host.as_str(), s.port), ("10.0.0.7", 3478));
+        assert_eq!(s.transport, RelayTransport::Udp);
         let s = parse("turn:[2001:db8::1]:3480").expect("IPv6");
         assert_eq!((s.host.as_str(), s.port), ("2001:db8::1", 3480));
     }
@@ -384,7 +492,8 @@ mod tests {
         for url in [
             "stun:relay.example.org:3478",
             "turns:relay.example.org:5349",
-            "turn:relay.example.org:3478?transport=tcp",
+            "turn:relay.example.org:3478?transport=sctp",
+            "turn:relay.example.org:3478?transport=tcp&x=1",
             "turn:",
             "turn:relay.example.org:0",
             "turn:relay.example.org:99999",
@@ -394,7 +503,7 @@ mod tests {
         ] {
             assert_eq!(
                 parse(url),
-                Err(RelayError::NotUdpTurn(url.to_string())),
+                Err(RelayError::NotTurn(url.to_string())),
                 "{url}"
             );
         }
@@ -426,13 +535,50 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_relay_over_tcp_that_is_not_there_is_said_not_to_answer() {
+        // A TCP port nobody listens on: the connection is refused at once.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let server = parse(&format!("turn:127.0.0.1:{port}?transport=tcp")).expect("turn");
+        let result = Relay::allocate(&server, Duration::from_millis(500));
+        assert!(
+            matches!(result, Err(RelayError::NoAnswer(a)) if a.port() == port),
+            "{:?}",
+            result.err()
+        );
+    }
+
+    #[test]
+    fn a_tcp_server_that_hangs_up_without_allocating_is_refused_or_silent_by_name() {
+        // Accepts, reads the request, closes: never an allocation.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("listener");
+        let port = listener.local_addr().expect("addr").port();
+        let server_thread = std::thread::spawn(move || {
+            if let Ok((mut conn, _)) = listener.accept() {
+                let mut buf = [0u8; 512];
+                let _ = conn.read(&mut buf);
+            }
+        });
+        let server = parse(&format!("turn:127.0.0.1:{port}?transport=tcp")).expect("turn");
+        let result = Relay::allocate(&server, Duration::from_secs(2));
+        assert!(
+            matches!(result, Err(RelayError::NoAnswer(a)) if a.port() == port),
+            "{:?}",
+            result.err()
+        );
+        let _ = server_thread.join();
+    }
+
     proptest! {
         /// The console's configuration is outside text: nothing in it panics the parser.
         #[test]
         fn any_text_is_a_server_or_a_named_refusal(url in ".{0,64}") {
             match parse(&url) {
                 Ok(s) => prop_assert!(!s.host.is_empty() && s.port != 0),
-                Err(e) => prop_assert!(matches!(e, RelayError::NotUdpTurn(_))),
+                Err(e) => prop_assert!(matches!(e, RelayError::NotTurn(_))),
             }
         }
 

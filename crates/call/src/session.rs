@@ -19,7 +19,7 @@ use crate::audio::{loudness, Speaker, VoiceDecoder, HEARD_LOUDNESS};
 use crate::camera::{self, CameraNews, EncodedFrame, VideoEncoder};
 use crate::echo::EchoCanceller;
 use crate::microphone::{self, MicrophoneNews};
-use crate::net::{host_addresses, spawn_reader, Sockets};
+use crate::net::{host_addresses, Sockets};
 use crate::quality::QualityMeter;
 use crate::relay::Relay;
 use crate::{
@@ -106,7 +106,7 @@ impl MediaCall {
         let stats = Arc::new(Mutex::new(MediaStats::default()));
         let mut threads = sockets.spawn_readers(&wake, &stop)?;
         if let Some(relay) = &relay {
-            threads.push(spawn_reader(relay.socket(), &wake, &stop)?);
+            threads.push(relay.spawn_reader(&wake, &stop)?);
         }
         let CallDevices {
             camera,

@@ -7,7 +7,9 @@
 use std::sync::Arc;
 
 use serde_json::{json, Value};
-use station_call::{CallDevices, MediaCall, MediaEvent, MediaSettings, StunServer, TurnServer};
+use station_call::{
+    CallDevices, MediaCall, MediaEvent, MediaSettings, RelayTransport, StunServer, TurnServer,
+};
 use station_clinic_protocol::{FromStation, IceServer};
 use station_protocol::CallQuality;
 
@@ -29,15 +31,16 @@ pub(crate) struct CallRelays {
 }
 
 impl CallRelays {
-    /// The TURN-over-UDP addresses and the `stun:` ones among the console's `ice_servers` (the
-    /// kiosk speaks no other: the log says which entries it leaves to the doctor's browser).
+    /// The TURN addresses over UDP and TCP (UDP first: the call tries them in order) and the
+    /// `stun:` ones among the console's `ice_servers` (the kiosk speaks no other, `turns:` not
+    /// yet: the log says which entries it leaves to the doctor's browser).
     pub(crate) fn from_console(ice_servers: &[IceServer], relay_only: bool) -> CallRelays {
         let urls = || {
             ice_servers
                 .iter()
                 .flat_map(|s| s.urls.iter().map(move |u| (s, u)))
         };
-        let servers = urls()
+        let mut servers = urls()
             .filter(|(_, url)| !url.starts_with("stun:"))
             .filter_map(|(server, url)| {
                 let parsed = TurnServer::parse(
@@ -49,7 +52,8 @@ impl CallRelays {
                     .map_err(|e| tracing::info!(reason = %e, "not a relay for the kiosk"))
                     .ok()
             })
-            .collect();
+            .collect::<Vec<_>>();
+        servers.sort_by_key(|s| s.transport != RelayTransport::Udp);
         let stun = urls()
             .filter(|(_, url)| url.starts_with("stun:"))
             .filter_map(|(_, url)| {
@@ -233,7 +237,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_kiosk_takes_the_consoles_turn_relays_over_udp_and_stun_servers_and_leaves_the_rest() {
+    fn the_kiosk_takes_the_consoles_turn_relays_udp_first_and_stun_servers_and_leaves_the_rest() {
         let ice = [
             IceServer {
                 urls: vec!["stun:stun.example.org:3478".into()],
@@ -258,12 +262,20 @@ mod tests {
             },
         ];
         let relays = CallRelays::from_console(&ice, true);
-        let hosts: Vec<(&str, u16)> = relays
+        let hosts: Vec<(&str, u16, RelayTransport)> = relays
             .servers
             .iter()
-            .map(|s| (s.host.as_str(), s.port))
+            .map(|s| (s.host.as_str(), s.port, s.transport))
             .collect();
-        assert_eq!(hosts, [("relay.example.org", 3478), ("10.1.2.3", 3478)]);
+        // UDP first (quicker), TCP where UDP cannot get out; TLS (`turns:`) left to the browser.
+        assert_eq!(
+            hosts,
+            [
+                ("relay.example.org", 3478, RelayTransport::Udp),
+                ("10.1.2.3", 3478, RelayTransport::Udp),
+                ("relay.example.org", 3478, RelayTransport::Tcp),
+            ]
+        );
         assert!(relays.servers.iter().all(|s| s.credential == "secret"));
         assert!(relays.only);
         let stun: Vec<(&str, u16)> = relays
