@@ -12,6 +12,8 @@ use std::time::{Duration, Instant};
 
 use thiserror::Error;
 
+use crate::echo::EchoCanceller;
+
 /// Samples per second, both ways.
 pub const SAMPLE_RATE: u32 = 48_000;
 /// Samples in one 20 ms frame (mono).
@@ -76,7 +78,7 @@ pub fn loudness(samples: &[i16]) -> f32 {
 pub struct TestTone {
     hertz: f32,
     phase: f32,
-    next: Option<Instant>,
+    pace: FramePace,
 }
 
 impl TestTone {
@@ -89,7 +91,7 @@ impl TestTone {
         TestTone {
             hertz,
             phase: 0.0,
-            next: None,
+            pace: FramePace::default(),
         }
     }
 
@@ -113,6 +115,20 @@ impl Default for TestTone {
 
 impl Microphone for TestTone {
     fn next_frame(&mut self) -> Result<Vec<i16>, AudioError> {
+        self.pace.wait();
+        Ok(self.frame())
+    }
+}
+
+/// Paces a microphone that is not hardware: one frame every 20 ms, the first at once.
+#[derive(Default)]
+pub struct FramePace {
+    next: Option<Instant>,
+}
+
+impl FramePace {
+    /// Sleeps until the next frame is due.
+    pub fn wait(&mut self) {
         let now = Instant::now();
         let due = *self.next.get_or_insert(now);
         if due > now {
@@ -120,7 +136,6 @@ impl Microphone for TestTone {
         }
         // Never more than a frame behind: a late loop does not make a burst.
         self.next = Some(due.max(now) + Duration::from_millis(20));
-        Ok(self.frame())
     }
 }
 
@@ -197,6 +212,63 @@ impl VoiceDecoder {
     pub(crate) fn decode(&mut self, packet: &[u8]) -> Result<&[i16], AudioError> {
         let n = self.decoder.decode(packet, &mut self.buffer, false)?;
         Ok(&self.buffer[..n])
+    }
+}
+
+/// The doctor's voice on its way to the speaker (the call's loop plays each packet).
+pub(crate) struct VoiceIn {
+    decoder: VoiceDecoder,
+    speaker: Box<dyn Speaker>,
+    /// Told what the speaker plays, to take its echo out of the microphone's sound.
+    echo: Option<EchoCanceller>,
+    refused: u64,
+}
+
+/// One packet played.
+pub(crate) struct Played {
+    /// It had sound in it (above [`HEARD_LOUDNESS`]).
+    pub heard: bool,
+    /// The echo canceller's figure now, in whole decibels (for the log, not a measurement).
+    pub echo_removed_db: Option<i32>,
+}
+
+impl VoiceIn {
+    pub(crate) fn new(
+        speaker: Box<dyn Speaker>,
+        echo: Option<EchoCanceller>,
+    ) -> Result<VoiceIn, AudioError> {
+        Ok(VoiceIn {
+            decoder: VoiceDecoder::new()?,
+            speaker,
+            echo,
+            refused: 0,
+        })
+    }
+
+    /// Decodes and plays one packet; `None` for a corrupt one (said once, then quietly: a
+    /// stream of bad packets must not flood the log).
+    pub(crate) fn play(&mut self, packet: &[u8]) -> Option<Played> {
+        match self.decoder.decode(packet) {
+            Ok(samples) => {
+                let heard = loudness(samples) > HEARD_LOUDNESS;
+                let echo_removed_db = self.echo.as_ref().and_then(|echo| {
+                    echo.played(samples);
+                    echo.echo_removed_db().map(|db| db.round() as i32)
+                });
+                self.speaker.play(samples);
+                Some(Played {
+                    heard,
+                    echo_removed_db,
+                })
+            }
+            Err(e) => {
+                self.refused += 1;
+                if self.refused == 1 {
+                    tracing::warn!(error = %e, "a packet of the doctor's voice was not decoded");
+                }
+                None
+            }
+        }
     }
 }
 

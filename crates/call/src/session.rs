@@ -15,7 +15,7 @@ use str0m::media::{Frequency, MediaKind, MediaTime, Mid, Pt};
 use str0m::net::{Protocol, Receive};
 use str0m::{Candidate, Event, IceConnectionState, Input, Output, Rtc};
 
-use crate::audio::{loudness, Speaker, VoiceDecoder, HEARD_LOUDNESS};
+use crate::audio::VoiceIn;
 use crate::camera::{self, CameraNews, EncodedFrame, VideoEncoder};
 use crate::echo::EchoCanceller;
 use crate::microphone::{self, MicrophoneNews};
@@ -134,21 +134,11 @@ impl MediaCall {
                 Arc::clone(&stop),
             )?);
         }
-        let voice_in = match speaker {
-            Some(speaker) => match VoiceDecoder::new() {
-                Ok(decoder) => Some(VoiceIn {
-                    decoder,
-                    speaker,
-                    echo,
-                    refused: 0,
-                }),
-                Err(e) => {
-                    tracing::warn!(error = %e, "the doctor's voice cannot be decoded");
-                    None
-                }
-            },
-            None => None,
-        };
+        let voice_in = speaker.and_then(|speaker| {
+            VoiceIn::new(speaker, echo)
+                .map_err(|e| tracing::warn!(error = %e, "the doctor's voice cannot be decoded"))
+                .ok()
+        });
         let mut call_loop = CallLoop {
             rtc,
             sockets,
@@ -291,15 +281,6 @@ fn h264_payload(params: &[PayloadParams]) -> Option<Pt> {
         })
         .or_else(|| h264().next())
         .map(PayloadParams::pt)
-}
-
-/// The doctor's voice on its way to the speaker.
-struct VoiceIn {
-    decoder: VoiceDecoder,
-    speaker: Box<dyn Speaker>,
-    /// Told what the speaker plays, to take its echo out of the microphone's sound.
-    echo: Option<EchoCanceller>,
-    refused: u64,
 }
 
 struct CallLoop {
@@ -569,32 +550,14 @@ impl CallLoop {
 
     /// One packet of the doctor's voice to the speaker; a corrupt one is skipped.
     fn play_voice(&mut self, packet: &[u8]) {
-        let Some(voice) = self.voice_in.as_mut() else {
+        let Some(played) = self.voice_in.as_mut().and_then(|voice| voice.play(packet)) else {
             return;
         };
-        match voice.decoder.decode(packet) {
-            Ok(samples) => {
-                let heard = loudness(samples) > HEARD_LOUDNESS;
-                let echo_removed = voice.echo.as_ref().and_then(|echo| {
-                    echo.played(samples);
-                    echo.echo_removed_db()
-                });
-                voice.speaker.play(samples);
-                self.update(|s| {
-                    s.audio_frames_played += 1;
-                    s.audio_frames_heard += u64::from(heard);
-                    // Whole decibels: a figure for the log, not a measurement.
-                    s.echo_removed_db = echo_removed.map(|db| db.round() as i32);
-                });
-            }
-            Err(e) => {
-                voice.refused += 1;
-                // Once, then quietly: a stream of bad packets must not flood the log.
-                if voice.refused == 1 {
-                    tracing::warn!(error = %e, "a packet of the doctor's voice was not decoded");
-                }
-            }
-        }
+        self.update(|s| {
+            s.audio_frames_played += 1;
+            s.audio_frames_heard += u64::from(played.heard);
+            s.echo_removed_db = played.echo_removed_db;
+        });
     }
 
     fn update(&self, change: impl FnOnce(&mut MediaStats)) {

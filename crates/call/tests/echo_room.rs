@@ -7,10 +7,11 @@ use std::collections::VecDeque;
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use station_call::audio::{
-    loudness, AudioError, Microphone, Speaker, FRAME_SAMPLES, HEARD_LOUDNESS, SAMPLE_RATE,
+    loudness, AudioError, FramePace, Microphone, Speaker, FRAME_SAMPLES, HEARD_LOUDNESS,
+    SAMPLE_RATE,
 };
 use station_call::testbed::TestPeer;
 use station_call::{CallDevices, MediaCall, MediaSettings};
@@ -31,18 +32,13 @@ impl Speaker for RoomSpeaker {
 /// Hears what is in the air, one 20 ms frame every 20 ms, counting the frames with sound in them.
 struct RoomMicrophone {
     air: Air,
-    next: Option<Instant>,
+    pace: FramePace,
     loud_frames: Arc<AtomicU64>,
 }
 
 impl Microphone for RoomMicrophone {
     fn next_frame(&mut self) -> Result<Vec<i16>, AudioError> {
-        let now = Instant::now();
-        let due = *self.next.get_or_insert(now);
-        if due > now {
-            std::thread::sleep(due - now);
-        }
-        self.next = Some(due.max(now) + Duration::from_millis(20));
+        self.pace.wait();
         let mut air = self.air.lock().map_err(|_| AudioError::NoMicrophone)?;
         let frame: Vec<i16> = (0..FRAME_SAMPLES)
             .map(|_| air.pop_front().unwrap_or(0))
@@ -64,7 +60,7 @@ fn the_doctor_does_not_hear_their_voice_come_back_from_the_kiosks_room() {
         camera: None,
         microphone: Some(Box::new(RoomMicrophone {
             air: Arc::clone(&air),
-            next: None,
+            pace: FramePace::default(),
             loud_frames: Arc::clone(&echoes),
         })),
         speaker: Some(Box::new(RoomSpeaker(Arc::clone(&air)))),
