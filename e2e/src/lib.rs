@@ -130,8 +130,8 @@ pub fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 
 /// How often each of Tauri's bundle-type marks occurs in a program. The updater reads the one
 /// the installer wrote (scripts/mark-bundle-type) to choose its manifest entry and how to install:
-/// a program packed as `mark` holds that mark twice (the slot and the updater's own list), every
-/// other once, and no unmarked slot.
+/// a debug program packed as `mark` holds that mark twice (the slot and the updater's own list),
+/// every other once, and no unmarked slot (an optimised build keeps the slot alone).
 pub fn assert_bundle_type(program: &[u8], mark: &str) {
     let prefix = b"__TAURI_BUNDLE_TYPE_VAR_";
     let mut seen = std::collections::BTreeMap::new();
